@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GroupsConfig(AppConfig):
+    name = "groups"
+    verbose_name = "Rollcall"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,35 @@
+from django.urls import reverse
+
+from .permissions import branches_for, capabilities
+
+# The branch's sections: (label, URL name, capability needed, URL-name prefixes
+# that count as "in this section"). Later sections add a line here.
+BRANCH_SECTIONS = [
+    ("Team", "role_list", "manage_roles", ("role_",)),
+    ("Audit", "audit_log", "view_audit", ("audit_",)),
+]
+
+
+def navigation(request):
+    """What the header needs: the user's branches (for the switcher), the
+    current branch, and the sections the user may open in it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    branch = getattr(request, "branch", None)
+    caps = capabilities(user, branch) if branch else set()
+    current = getattr(getattr(request, "resolver_match", None), "url_name", "") or ""
+    items = [
+        {
+            "label": label,
+            "url": reverse(name, args=[branch.slug]),
+            "current": current.startswith(prefixes),
+        }
+        for label, name, need, prefixes in BRANCH_SECTIONS
+        if branch and need in caps
+    ]
+
+    def lazy_branches():
+        return list(branches_for(user))
+
+    return {"nav_branch": branch, "nav_caps": caps, "nav_items": items, "nav_branches": lazy_branches}

@@ -1,0 +1,28 @@
+from .attendance import Attendance, CheckInMethod
+from .audit import AuditEvent
+from .branch import Branch, Role, RoleInvitation, RoleName
+from .meetings import Invitation, Meeting, MeetingKind, MeetingStatus, QuorumCombine, Reply
+from .people import Category, Membership, MembershipStatus, Person
+from .rules import Rule, RuleVersion
+
+__all__ = [
+    "Attendance",
+    "AuditEvent",
+    "Branch",
+    "Category",
+    "CheckInMethod",
+    "Invitation",
+    "Meeting",
+    "MeetingKind",
+    "MeetingStatus",
+    "Membership",
+    "MembershipStatus",
+    "Person",
+    "QuorumCombine",
+    "Reply",
+    "Role",
+    "RoleInvitation",
+    "RoleName",
+    "Rule",
+    "RuleVersion",
+]

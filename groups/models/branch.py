@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.db import models
+
+
+class Branch(models.Model):
+    """The local group. Every person, rule and meeting belongs to exactly one."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+    time_zone = models.CharField(max_length=64, default="Europe/London")
+    stewards_may_override = models.BooleanField(
+        default=False, help_text="Let stewards admit someone the attendance rule refuses, with a reason."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "branches"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleName(models.TextChoices):
+    ORGANISER = "organiser", "Organiser"
+    STEWARD = "steward", "Steward"
+    MEMBER = "member", "Member"
+
+
+class Role(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="branch_roles")
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=16, choices=RoleName.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "branch"], name="one_role_per_user_and_branch")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} of {self.branch}"
+
+
+class RoleInvitation(models.Model):
+    """An organiser's invitation to take a role. The token in the link is only
+    stored hashed, works once, and expires."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="role_invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=RoleName.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.email} as {self.role}"

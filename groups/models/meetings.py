@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.db import models
+
+from .branch import Branch
+from .people import Person
+from .rules import Rule
+
+
+class MeetingKind(models.TextChoices):
+    OPEN = "open", "Open meeting"
+    ORGANISATIONAL = "organisational", "Organisational meeting"
+    AGM = "agm", "AGM"
+    SELECTION = "selection", "Selection meeting"
+    SOCIAL = "social", "Social"
+    OTHER = "other", "Other"
+
+
+class MeetingStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    CANCELLED = "cancelled", "Cancelled"
+    HELD = "held", "Held"
+
+
+class QuorumCombine(models.TextChoices):
+    GREATER = "greater", "The greater of the two"
+    LESSER = "lesser", "The lesser of the two"
+
+
+class Meeting(models.Model):
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=MeetingKind.choices, default=MeetingKind.OPEN)
+    status = models.CharField(max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT)
+    agenda = models.TextField(blank=True, help_text="Markdown")
+    description = models.TextField(blank=True, help_text="Markdown")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    online_link = models.URLField(blank=True)
+    # null = everyone
+    attendance_rule = models.ForeignKey(Rule, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    voting_rule = models.ForeignKey(Rule, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    eligibility_date = models.DateField(null=True, blank=True, help_text="Freeze date; the meeting's date when empty.")
+    quorum = models.PositiveIntegerField(null=True, blank=True)
+    quorum_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    quorum_combine = models.CharField(max_length=8, choices=QuorumCombine.choices, default=QuorumCombine.GREATER)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["branch", "starts_at"], name="meeting_branch_starts")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True) | models.Q(ends_at__gte=models.F("starts_at")),
+                name="meeting_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quorum_percent__isnull=True)
+                | (models.Q(quorum_percent__gte=0) & models.Q(quorum_percent__lte=100)),
+                name="meeting_quorum_percent_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Reply(models.TextChoices):
+    NONE = "", "No reply yet"
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    MAYBE = "maybe", "Maybe"
+
+
+class Invitation(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_error = models.CharField(max_length=200, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    reply = models.CharField(max_length=8, choices=Reply.choices, blank=True, default="")
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="one_invitation_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person} to {self.meeting}"

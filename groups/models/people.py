@@ -1,0 +1,118 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+from .branch import Branch
+
+
+class Category(models.Model):
+    """A kind of membership, defined per branch ("Party member", "Supporter")."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=60)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "slug"], name="category_slug_unique_in_branch"),
+            models.UniqueConstraint(fields=["branch", "name"], name="category_name_unique_in_branch"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """Someone the branch knows about; not necessarily a user account."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="people")
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=32, blank=True, help_text="E.164, normalised on save by the service.")
+    postcode = models.CharField(max_length=10, blank=True, help_text="Upper case, one space before the inward code.")
+    ward = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    consent_email = models.BooleanField(default=False)
+    consent_email_at = models.DateTimeField(null=True, blank=True)
+    consent_phone = models.BooleanField(default=False)
+    consent_phone_at = models.DateTimeField(null=True, blank=True)
+    # Linked by a verified email address (issue 5); organisers can undo the link.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    # Registered interest through a public page and not yet reviewed by an organiser.
+    pending_review = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), "branch", condition=~models.Q(email=""), name="person_email_unique_in_branch"
+            ),
+            models.UniqueConstraint(
+                fields=["branch", "user"], condition=models.Q(user__isnull=False), name="one_person_per_user_in_branch"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["branch", "last_name", "first_name"], name="person_branch_name"),
+            models.Index(fields=["branch", "postcode"], name="person_branch_postcode"),
+            models.Index(fields=["branch", "ward"], name="person_branch_ward"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email or f"Person {self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    LAPSED = "lapsed", "Lapsed"
+    SUSPENDED = "suspended", "Suspended"
+    RESIGNED = "resigned", "Resigned"
+
+
+class Membership(models.Model):
+    """A person's holding of a category. `branch` repeats the person's branch so
+    that the database itself can keep membership numbers unique per branch."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="memberships")
+    number = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE)
+    started_on = models.DateField()
+    continuous_since = models.DateField(
+        null=True, blank=True, help_text="Start of unbroken membership, where the party's list reports an earlier one."
+    )
+    ended_on = models.DateField(null=True, blank=True)
+    dues_paid_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["category__order", "started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "category", "number"],
+                condition=~models.Q(number=""),
+                name="membership_number_unique_in_branch_category",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                name="membership_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["branch", "number"], name="membership_branch_number")]
+
+    def __str__(self) -> str:
+        return f"{self.category} ({self.get_status_display()})"

@@ -1,0 +1,102 @@
+"""The one place that answers "may this user do this in this branch?".
+
+Capabilities are named for what a person does, and each maps to the roles
+that may do it. Views declare the capability they need (see
+groups.views.base.branch_view); the API asks the same functions.
+
+Access rules that keep data inside its branch:
+- no role in the branch at all → 404 (nothing about the branch leaks);
+- a role, but too low for the capability → 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Branch, Role, RoleName
+
+ORGANISER, STEWARD, MEMBER = RoleName.ORGANISER, RoleName.STEWARD, RoleName.MEMBER
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # everyone with a role
+    "view_branch": frozenset({ORGANISER, STEWARD, MEMBER}),
+    "view_own": frozenset({ORGANISER, STEWARD, MEMBER}),
+    # the door
+    "door": frozenset({ORGANISER, STEWARD}),
+    "view_people": frozenset({ORGANISER, STEWARD}),
+    "view_meetings": frozenset({ORGANISER, STEWARD}),
+    # organisers manage everything
+    "manage_people": frozenset({ORGANISER}),
+    "export_people": frozenset({ORGANISER}),
+    "import_people": frozenset({ORGANISER}),
+    "manage_categories": frozenset({ORGANISER}),
+    "manage_rules": frozenset({ORGANISER}),
+    "manage_meetings": frozenset({ORGANISER}),
+    "manage_roles": frozenset({ORGANISER}),
+    "view_audit": frozenset({ORGANISER}),
+    "view_reports": frozenset({ORGANISER}),
+    "override": frozenset({ORGANISER}),
+}
+
+
+def role_in(user, branch: Branch) -> str | None:
+    """The user's role in the branch, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cache = user.__dict__.setdefault("_rollcall_roles", {})
+    if branch.pk not in cache:
+        cache[branch.pk] = Role.objects.filter(user=user, branch=branch).values_list("role", flat=True).first()
+    return cache[branch.pk]
+
+
+def can(user, branch: Branch, need: str) -> bool:
+    role = role_in(user, branch)
+    if role is None:
+        return False
+    if need == "override":
+        return role == ORGANISER or (role == STEWARD and branch.stewards_may_override)
+    return role in CAPABILITIES[need]
+
+
+def capabilities(user, branch: Branch) -> set[str]:
+    return {need for need in CAPABILITIES if can(user, branch, need)}
+
+
+def branches_for(user, need: str = "view_branch") -> QuerySet[Branch]:
+    """Branches where the user may do `need`: the queryset twin of access_branch."""
+    if not getattr(user, "is_authenticated", False):
+        return Branch.objects.none()
+    roles = CAPABILITIES[need]
+    qs = Branch.objects.filter(roles__user=user, roles__role__in=roles)
+    return qs.distinct().order_by("name")
+
+
+def access_branch(user, slug: str, need: str = "view_branch") -> Branch:
+    """Fetch a branch and authorise in one call: 404 without any role, 403 when
+    the role is too low."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    try:
+        branch = Branch.objects.get(slug=slug)
+    except Branch.DoesNotExist:
+        raise Http404 from None
+    if role_in(user, branch) is None:
+        raise Http404
+    if not can(user, branch, need):
+        raise PermissionDenied
+    return branch
+
+
+def scoped(queryset: QuerySet, branch: Branch, field: str = "branch") -> QuerySet:
+    """Restrict a queryset to one branch; every object fetched by id goes through this."""
+    return queryset.filter(**{field: branch})
+
+
+def get_in_branch(queryset: QuerySet, branch: Branch, field: str = "branch", **lookup):
+    """One object of the branch, or 404 — never another branch's object."""
+    try:
+        return scoped(queryset, branch, field).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from ..models import AuditEvent, Branch
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def record(
+    *,
+    actor,
+    branch: Branch | None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    person_id: int | None = None,
+    summary: str = "",
+    changes: dict | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """Append an audit event. Call inside the service's transaction."""
+    if obj is not None:
+        object_type = object_type or obj._meta.model_name
+        object_id = object_id or obj.pk
+    return AuditEvent.objects.create(
+        at=at or timezone.now(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        branch=branch,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        person_id=person_id,
+        summary=summary[:300],
+        changes={k: _plain(v) for k, v in (changes or {}).items()},
+    )
+
+
+def diff(instance: models.Model, new_values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{"field": {"old": …, "new": …}} for the fields that change."""
+    out = {}
+    for field, new in new_values.items():
+        old = getattr(instance, field)
+        if old != new:
+            out[field] = {"old": _plain(old), "new": _plain(new)}
+    return out

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from ..errors import InvalidInput
+from ..models import Branch, Category, Role, RoleName
+from . import audit
+
+DEFAULT_CATEGORIES = [
+    ("party-member", "Party member", "A full member of the party."),
+    ("registered-supporter", "Registered supporter", "Paid a registration fee to take part in a ballot."),
+    ("affiliated-supporter", "Affiliated supporter", "A member of an affiliated trade union or society."),
+    ("supporter", "Supporter", "Supports the group but belongs to no party."),
+]
+
+
+@transaction.atomic
+def create_branch(*, name: str, actor, slug: str = "", description: str = "") -> Branch:
+    """A new branch with the default categories (and, once rules exist, the
+    preset rules); its creator becomes its first organiser."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("Give the branch a name.", code="name_required")
+    slug = slugify(slug or name)[:60]
+    if not slug:
+        raise InvalidInput("The branch needs a short name made of letters or numbers.", code="slug_required")
+    if Branch.objects.filter(slug=slug).exists():
+        raise InvalidInput(f"A branch called “{slug}” already exists; choose another short name.", code="slug_taken")
+    branch = Branch.objects.create(name=name, slug=slug, description=description)
+    Category.objects.bulk_create(
+        Category(branch=branch, slug=s, name=n, description=d, order=i)
+        for i, (s, n, d) in enumerate(DEFAULT_CATEGORIES)
+    )
+    from .rules import create_preset_rules  # rules build on categories
+
+    create_preset_rules(branch=branch, actor=actor)
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        Role.objects.create(user=actor, branch=branch, role=RoleName.ORGANISER)
+    audit.record(actor=actor, branch=branch, action="branch.create", obj=branch, summary=f"Created branch {name}")
+    return branch

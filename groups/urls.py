@@ -1,0 +1,21 @@
+"""Branch pages live under /b/<slug>/. Each concept keeps its own URL list."""
+
+from django.urls import include, path
+
+from .views import audit, home, roles
+
+branch_patterns = [
+    path("", home.dashboard, name="branch_dashboard"),
+    path("roles/", roles.role_list, name="role_list"),
+    path("roles/<int:role_id>/change/", roles.role_change, name="role_change"),
+    path("roles/<int:role_id>/remove/", roles.role_remove, name="role_remove"),
+    path("roles/invitations/<int:invitation_id>/revoke/", roles.role_invitation_revoke, name="role_invitation_revoke"),
+    path("audit/", audit.audit_log, name="audit_log"),
+]
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("healthz", home.healthz, name="healthz"),
+    path("invitations/<str:token>/", roles.role_invitation_accept, name="role_invitation_accept"),
+    path("b/<slug:slug>/", include(branch_patterns)),
+]

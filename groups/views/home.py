@@ -1,0 +1,48 @@
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from ..models import Meeting, MeetingStatus
+from ..permissions import branches_for, capabilities
+from .base import branch_view
+
+
+def home(request):
+    """Where sign-in lands: the branch when there is one, a choice when there
+    are several, and a friendly explanation when there are none."""
+    branches = list(branches_for(request.user))
+    if len(branches) == 1:
+        return redirect("branch_dashboard", slug=branches[0].slug)
+    if not branches:
+        return render(request, "groups/no_role.html", status=200)
+    return render(request, "groups/branch_list.html", {"branches": branches})
+
+
+@branch_view("view_branch")
+def dashboard(request, branch):
+    caps = capabilities(request.user, branch)
+    now = timezone.now()
+    upcoming = []
+    stats = {}
+    if "view_meetings" in caps:
+        upcoming = list(
+            Meeting.objects.filter(branch=branch, starts_at__gte=now)
+            .exclude(status=MeetingStatus.CANCELLED)
+            .order_by("starts_at")[:5]
+        )
+    if "view_people" in caps:
+        stats["people"] = branch.people.count()
+        stats["categories"] = branch.categories.count()
+        stats["rules"] = branch.rules.count()
+    return render(
+        request,
+        "groups/dashboard.html",
+        {"branch": branch, "caps": caps, "upcoming": upcoming, "stats": stats},
+    )
+
+
+@login_not_required
+def healthz(request):
+    from django.http import JsonResponse
+
+    return JsonResponse({"ok": True})

@@ -1,0 +1,40 @@
+from groups.models import RoleName
+from groups.services import roles as role_services
+
+from ..factories import RoleFactory
+from . import Entry
+
+
+def _member_role(w):
+    return {"slug": w.branch.slug, "role_id": RoleFactory(branch=w.branch, role=RoleName.MEMBER).pk}
+
+
+def _invitation(w):
+    invitation, _ = role_services.invite_to_role(
+        branch=w.branch, email="new@example.org", role=RoleName.STEWARD, actor=w.organiser
+    )
+    return {"slug": w.branch.slug, "invitation_id": invitation.pk}
+
+
+def _token(w):
+    _, token = role_services.invite_to_role(branch=w.branch, email="new@example.org", role="steward", actor=w.organiser)
+    return {"token": token}
+
+
+ENTRIES = {
+    "home": Entry(kwargs=lambda w: {}, expect={"outsider": 302, "member": 302, "steward": 302, "organiser": 302}),
+    "healthz": Entry(
+        kwargs=lambda w: {},
+        public=True,
+        expect={a: 200 for a in ("anonymous", "outsider", "member", "steward", "organiser")},
+    ),
+    "role_invitation_accept": Entry(
+        kwargs=_token, expect={"outsider": 200, "member": 200, "steward": 200, "organiser": 200}
+    ),
+    "branch_dashboard": Entry(need="view_branch"),
+    "role_list": Entry(need="manage_roles"),
+    "role_change": Entry(kwargs=_member_role, need="manage_roles", method="post", data=lambda w: {"role": "steward"}),
+    "role_remove": Entry(kwargs=_member_role, need="manage_roles", method="post"),
+    "role_invitation_revoke": Entry(kwargs=_invitation, need="manage_roles", method="post"),
+    "audit_log": Entry(need="view_audit"),
+}

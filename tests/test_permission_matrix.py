@@ -1,0 +1,110 @@
+"""Walk every URL pattern as anonymous, as a user of another branch, and as
+member, steward and organiser (see tests/matrix/__init__.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from groups.permissions import CAPABILITIES
+
+from .matrix import all_entries
+
+ACTORS = ["anonymous", "outsider", "member", "steward", "organiser"]
+# Third-party URL sets with their own tests and their own access rules.
+SKIP_MODULE_PREFIXES = ("allauth.", "django.contrib.admin.", "django.views.static", "drf_spectacular.")
+SKIP_NAMES = {"admin_login"}
+
+
+def _walk(patterns, prefix_namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix_namespace}{p.namespace}:" if p.namespace else prefix_namespace
+            yield from _walk(p.url_patterns, ns)
+        elif isinstance(p, URLPattern):
+            yield prefix_namespace, p
+
+
+def project_url_names() -> set[str]:
+    names = set()
+    for ns, pattern in _walk(get_resolver().url_patterns):
+        module = getattr(pattern.callback, "__module__", "") or ""
+        view_class = getattr(pattern.callback, "cls", None) or getattr(pattern.callback, "view_class", None)
+        if view_class is not None:
+            module = view_class.__module__
+        if module.startswith(SKIP_MODULE_PREFIXES) or ns.startswith("admin:"):
+            continue
+        assert pattern.name, f"URL pattern {pattern.pattern} has no name, so the matrix cannot cover it"
+        if pattern.name in SKIP_NAMES:
+            continue
+        names.add(f"{ns}{pattern.name}")
+    return names
+
+
+ENTRIES = all_entries()
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    missing = project_url_names() - set(ENTRIES)
+    assert not missing, f"Add these URL names to tests/matrix/: {sorted(missing)}"
+    stale = set(ENTRIES) - project_url_names()
+    assert not stale, f"The matrix names URLs that no longer exist: {sorted(stale)}"
+
+
+@dataclass
+class World:
+    branch: object
+    organiser: object
+    other_branch: object
+
+
+@pytest.fixture
+def world(branch, organiser, other_branch, outsider, steward, member):
+    return World(branch=branch, organiser=organiser, other_branch=other_branch)
+
+
+def _expected(entry, actor: str) -> set[int] | str:
+    if entry.expect is not None and actor in entry.expect:
+        return {entry.expect[actor]}
+    if actor == "anonymous":
+        return {200} if entry.public else "login"
+    if entry.need is None:
+        pytest.fail("Entry without `need` must say what each actor gets in `expect`")
+    if actor == "outsider":
+        return {404}
+    if actor in CAPABILITIES[entry.need]:
+        return {200, 302} if entry.method == "get" else {302, 200, 303}
+    return {403}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("name", sorted(ENTRIES))
+def test_permission_matrix(name, actor, world, client, outsider, steward, member, organiser):
+    entry = ENTRIES[name]
+    users = {"outsider": outsider, "member": member, "steward": steward, "organiser": organiser}
+    if actor != "anonymous":
+        client.force_login(users[actor])
+    url = reverse(name, kwargs=entry.kwargs(world))
+    body = entry.data(world) if entry.data else {}
+    response = getattr(client, entry.method)(url, body)
+    expected = _expected(entry, actor)
+    if expected == "login":
+        assert response.status_code == 302, f"{name} as anonymous answered {response.status_code}"
+        assert response["Location"].startswith(reverse("account_login")), response["Location"]
+    else:
+        assert response.status_code in expected, f"{name} as {actor}: {response.status_code}, expected {expected}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in ENTRIES.items() if e.need))
+def test_branch_views_declare_the_capability_the_matrix_expects(name):
+    from django.urls import resolve
+
+    entry = ENTRIES[name]
+    # A placeholder kwargs set is enough to resolve the view function.
+    match = next(p for _, p in _walk(get_resolver().url_patterns) if p.name == name)
+    view = match.callback
+    declared = getattr(view, "permission", None) or getattr(getattr(view, "view_class", None), "permission", None)
+    assert declared == entry.need, f"{name} declares {declared!r}; the matrix expects {entry.need!r}"
+    assert resolve  # keeps the import honest for readers following the resolver
