@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from .urlconf import door, imports, me, meetings, people, public, reports, rules
 from .views import audit, home, roles
 
 branch_patterns = [
@@ -12,6 +13,9 @@ branch_patterns = [
     path("roles/invitations/<int:invitation_id>/revoke/", roles.role_invitation_revoke, name="role_invitation_revoke"),
     path("audit/", audit.audit_log, name="audit_log"),
 ]
+# Each concept keeps its own URL module (groups/urlconf/).
+for _module in (people, imports, rules, meetings, door, reports, me):
+    branch_patterns += _module.branch_patterns
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -19,3 +23,5 @@ urlpatterns = [
     path("invitations/<str:token>/", roles.role_invitation_accept, name="role_invitation_accept"),
     path("b/<slug:slug>/", include(branch_patterns)),
 ]
+for _module in (people, imports, rules, meetings, door, reports, me, public):
+    urlpatterns += _module.urlpatterns

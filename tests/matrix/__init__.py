@@ -31,7 +31,7 @@ def all_entries() -> dict[str, Entry]:
     from . import foundation
 
     modules = [foundation]
-    for optional in ("people", "rules", "meetings", "door", "api"):
+    for optional in ("people", "imports", "rules", "meetings", "door", "reports", "me", "public", "api"):
         try:
             modules.append(__import__(f"tests.matrix.{optional}", fromlist=["ENTRIES"]))
         except ModuleNotFoundError as exc:

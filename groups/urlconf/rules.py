@@ -1,0 +1,4 @@
+"""URLs for rules. branch_patterns are mounted under /b/<slug>/; urlpatterns at the site root."""
+
+branch_patterns: list = []
+urlpatterns: list = []
