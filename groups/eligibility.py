@@ -42,7 +42,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 __all__ = [
@@ -418,7 +418,7 @@ def _dedupe(items: list[str], key: Callable[[str], str] = str) -> list[str]:
 
 
 def _iso_date(value: Any, path: str) -> str:
-    if isinstance(value, date) and not hasattr(value, "hour"):
+    if isinstance(value, date) and not isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
@@ -626,10 +626,6 @@ def _eval(node: dict, ctx: _Context) -> tuple[bool, list[_Reason]]:
     return ok, [(ok, text)]
 
 
-def _statuses_text(statuses: list[str]) -> str:
-    return _or_list(statuses)
-
-
 def _membership(block: dict, ctx: _Context) -> tuple[bool, str]:
     as_of = ctx.as_of
     categories = block.get("categories")
@@ -644,7 +640,7 @@ def _membership(block: dict, ctx: _Context) -> tuple[bool, str]:
         held = _dedupe([m.category_name for m in ctx.facts.memberships]) or ["none"]
         return (
             False,
-            f"No {_statuses_text(statuses)} {wanted}membership (holds: {', '.join(held)})",
+            f"No {_or_list(statuses)} {wanted}membership (holds: {', '.join(held)})",
         )
     assessed = [_assess(m, block, statuses, as_of) for m in candidates]
     for m, failures in zip(candidates, assessed):
@@ -661,7 +657,7 @@ def _assess(
     """Phrases for every part of the block this membership fails (empty: it holds)."""
     failures = []
     if m.status not in statuses:
-        failures.append(f"membership is {m.status}, not {_statuses_text(statuses)}")
+        failures.append(f"membership is {m.status}, not {_or_list(statuses)}")
     if m.started_on is None:
         failures.append("membership has no start date")
     elif m.started_on > as_of:
@@ -951,7 +947,7 @@ def _pluralise(noun: str) -> str:
 
 
 def _membership_noun(block: dict, name: _Namer) -> str:
-    statuses = _statuses_text(block.get("statuses", ["active"]))
+    statuses = _or_list(block.get("statuses", ["active"]))
     categories = block.get("categories")
     subject = (
         _or_list([_pluralise(name(s)) for s in categories]) if categories else "people"
@@ -960,7 +956,7 @@ def _membership_noun(block: dict, name: _Namer) -> str:
 
 
 def _membership_predicate(block: dict, name: _Namer) -> str:
-    statuses = _statuses_text(block.get("statuses", ["active"]))
+    statuses = _or_list(block.get("statuses", ["active"]))
     categories = block.get("categories")
     held = _or_list([name(s) for s in categories]) + " " if categories else ""
     return f"with {_article(statuses)} {statuses} {held}membership{_membership_quals(block)}"
