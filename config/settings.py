@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Before allauth: groups/templates/allauth/ and account/ override allauth's own templates.
+    "groups",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -41,7 +43,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
-    "groups",
 ]
 
 MIDDLEWARE = [
