@@ -9,6 +9,10 @@ from .base import branch_view, paginate
 def audit_log(request, branch):
     actions = branch.audit_events.order_by().values_list("action", flat=True).distinct()
     form = AuditFilterForm(request.GET or None, actions=sorted(set(actions)))
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {}
+    if form.is_bound:
+        form.is_valid()
+        # Apply the filters that are valid; the invalid ones show their message beside the field.
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     page, query = paginate(request, audit_events(branch, **filters))
     return render(request, "groups/audit.html", {"branch": branch, "form": form, "page": page, "query": query})
