@@ -252,7 +252,8 @@ def test_admin_login_refuses_non_staff_and_admits_staff(client):
 
 
 def test_usernames_are_generated_from_email_and_never_shown(client, mailoutbox):
-    client.post("/accounts/signup/", {"email": "grace@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    data = {"email": "grace@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    client.post("/accounts/signup/", data)
     user = get_user_model().objects.get(email="grace@example.org")
     assert user.username  # Django needs one
     assert "username" not in mailoutbox[0].body.lower()
