@@ -643,11 +643,11 @@ def _membership(block: dict, ctx: _Context) -> tuple[bool, str]:
             f"No {_or_list(statuses)} {wanted}membership (holds: {', '.join(held)})",
         )
     assessed = [_assess(m, block, statuses, as_of) for m in candidates]
-    for m, failures in zip(candidates, assessed):
+    for m, failures in zip(candidates, assessed, strict=True):
         if not failures:
             return True, _membership_pass(m, block, as_of)
     # Explain with the membership that came closest; the first one on a tie.
-    m, failures = min(zip(candidates, assessed), key=lambda pair: len(pair[1]))
+    m, failures = min(zip(candidates, assessed, strict=True), key=lambda pair: len(pair[1]))
     return False, f"{m.category_name} " + "; ".join(failures)
 
 
