@@ -87,7 +87,7 @@ class MeetingForm(forms.Form):
             self.fields[name].queryset = branch.rules.order_by("name")
         rule = self.fields["attendance_rule"]
         if creating:
-            rule.empty_label = "The usual rule for this kind of meeting"
+            rule.empty_label = "The usual rule for the kind"
             usual = "; ".join(
                 f"{MeetingKind(k).label}: {r.name if r else 'anyone'}" for k, r in (kind_defaults or {}).items()
             )

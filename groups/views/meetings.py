@@ -265,6 +265,7 @@ def meeting_kind_defaults(request, branch):
 
 
 @branch_view("manage_meetings")
+@local_time
 def meeting_pending(request, branch):
     people = Person.objects.filter(branch=branch, pending_review=True).order_by("-created_at", "-id")
     page, query = paginate(request, people)
