@@ -1,7 +1,16 @@
 from .attendance import Attendance, CheckInMethod
 from .audit import AuditEvent
 from .branch import Branch, Role, RoleInvitation, RoleName
-from .meetings import Invitation, Meeting, MeetingKind, MeetingStatus, QuorumCombine, Reply
+from .meetings import (
+    CalendarFeed,
+    Invitation,
+    KindDefault,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    QuorumCombine,
+    Reply,
+)
 from .people import Category, Membership, MembershipStatus, Person
 from .rules import Rule, RuleVersion
 
@@ -9,9 +18,11 @@ __all__ = [
     "Attendance",
     "AuditEvent",
     "Branch",
+    "CalendarFeed",
     "Category",
     "CheckInMethod",
     "Invitation",
+    "KindDefault",
     "Meeting",
     "MeetingKind",
     "MeetingStatus",

@@ -46,8 +46,11 @@ class Meeting(models.Model):
     quorum_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     quorum_combine = models.CharField(max_length=8, choices=QuorumCombine.choices, default=QuorumCombine.GREATER)
     capacity = models.PositiveIntegerField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-starts_at"]
@@ -90,3 +93,34 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} to {self.meeting}"
+
+
+class KindDefault(models.Model):
+    """The attendance rule a branch uses by default for one kind of meeting
+    (null = anyone may come). Set up by create_branch; organisers change it."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="kind_defaults")
+    kind = models.CharField(max_length=20, choices=MeetingKind.choices)
+    attendance_rule = models.ForeignKey(Rule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "kind"], name="one_default_per_branch_and_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.branch}: {self.kind}"
+
+
+class CalendarFeed(models.Model):
+    """A user's private calendar feed. The token in the URL is stored only
+    hashed; revoking sets revoked_at and the URL stops working."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

@@ -35,6 +35,9 @@ def create_branch(*, name: str, actor, slug: str = "", description: str = "") ->
     from .rules import create_preset_rules  # rules build on categories
 
     create_preset_rules(branch=branch, actor=actor)
+    from .meetings import create_kind_defaults  # each kind's usual attendance rule, from the presets
+
+    create_kind_defaults(branch=branch)
     if actor is not None and getattr(actor, "is_authenticated", False):
         Role.objects.create(user=actor, branch=branch, role=RoleName.ORGANISER)
     audit.record(actor=actor, branch=branch, action="branch.create", obj=branch, summary=f"Created branch {name}")

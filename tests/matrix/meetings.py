@@ -1,0 +1,38 @@
+from groups.models import Person
+
+from ..meetings_helpers import make_meeting
+from . import Entry
+
+
+def _meeting(w, **kw):
+    return {"slug": w.branch.slug, "meeting_id": make_meeting(w.branch, w.organiser, **kw).pk}
+
+
+def _published(w):
+    return _meeting(w, status="published")
+
+
+def _pending(w):
+    person = Person.objects.create(branch=w.branch, first_name="Pat", email="pat@example.org", pending_review=True)
+    return {"slug": w.branch.slug, "person_id": person.pk}
+
+
+_signed_in = {"outsider": 200, "member": 200, "steward": 200, "organiser": 200}
+
+ENTRIES = {
+    "meeting_list": Entry(need="view_meetings"),
+    "meeting_calendar": Entry(need="view_meetings"),
+    "meeting_create": Entry(need="manage_meetings"),
+    "meeting_kind_defaults": Entry(need="manage_meetings"),
+    "meeting_pending": Entry(need="manage_meetings"),
+    "meeting_pending_approve": Entry(kwargs=_pending, need="manage_meetings", method="post"),
+    "meeting_pending_reject": Entry(kwargs=_pending, need="manage_meetings", method="post"),
+    "meeting_detail": Entry(kwargs=_meeting, need="view_meetings"),
+    "meeting_edit": Entry(kwargs=_meeting, need="manage_meetings"),
+    "meeting_duplicate": Entry(kwargs=_meeting, need="manage_meetings"),
+    "meeting_cancel": Entry(kwargs=_meeting, need="manage_meetings"),
+    "meeting_publish": Entry(kwargs=_meeting, need="manage_meetings", method="post"),
+    # Members may download the .ics of a published meeting (not of a draft).
+    "meeting_ics": Entry(kwargs=_published, need="view_branch"),
+    "calendar_feed_settings": Entry(kwargs=lambda w: {}, expect=_signed_in),
+}
