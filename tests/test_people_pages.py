@@ -383,3 +383,13 @@ def test_bulk_cannot_touch_another_branchs_people(branch, organiser, client_for,
     )
     theirs.refresh_from_db()
     assert theirs.status == "active"
+
+
+def test_unknown_filter_values_show_an_error_not_a_crash(branch, organiser, client_for):
+    _member(branch, person__last_name="Still")
+    response = client_for(organiser).get(
+        _url("people_list", branch), {"category": "astronaut", "sort": "shoe-size", "page": "x"}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    assert _names(response) == ["Still, " + Person.objects.get().first_name]

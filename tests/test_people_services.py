@@ -1,7 +1,6 @@
 """People services: validation, normalisation, uniqueness, consent, audit, bulk actions."""
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -11,7 +10,7 @@ from groups.services import people as svc
 
 from .factories import MembershipFactory
 
-AT = datetime(2016, 4, 14, 19, 30, tzinfo=dt_timezone.utc)
+AT = datetime(2016, 4, 14, 19, 30, tzinfo=UTC)
 
 
 def _create(branch, actor, memberships=(), **data):

@@ -45,7 +45,7 @@ def people_list(request, branch):
     people = filterset.qs.prefetch_related(_memberships_prefetch())
     page, query = paginate(request, people, per_page=PER_PAGE)
     caps = capabilities(request.user, branch)
-    bulk_form = BulkForm(categories=filterset.categories) if "manage_people" in caps else None
+    bulk_form = BulkForm(categories=filterset.categories, auto_id="bulk_%s") if "manage_people" in caps else None
     filtered = bool(filterset.active_filters())
     return render(
         request,
