@@ -1,0 +1,556 @@
+"""Writing people and their memberships. The pages, the CSV import and the API
+all call these functions; each runs in one transaction and leaves one audit
+event.
+
+`data` uses CONTRACT.md §4's field names. Memberships are dicts with the keys
+category (a Category of the branch or its slug), number, status, started_on,
+continuous_since, ended_on, dues_paid_until, and, when updating, an optional id.
+Dates may be `date` objects or text in YYYY-MM-DD or DD/MM/YYYY.
+
+Bad input raises InvalidInput with `errors={"field": [messages]}`; membership
+fields are named "memberships.<index>.<field>" (index into the list given).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .. import normalise
+from ..errors import InvalidInput
+from ..models import Branch, Category, Membership, MembershipStatus, Person
+from . import audit
+
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postcode",
+    "ward",
+    "date_of_birth",
+    "notes",
+    "consent_email",
+    "consent_phone",
+)
+MEMBERSHIP_FIELDS = ("category", "number", "status", "started_on", "continuous_since", "ended_on", "dues_paid_until")
+_TEXT_LIMITS = {"first_name": 100, "last_name": 100, "ward": 100, "email": 254}
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+_TRUE = {"1", "true", "yes", "y", "on"}
+_FALSE = {"", "0", "false", "no", "n", "off"}
+
+BULK_ACTIONS = {
+    "set_status": "Change membership status",
+    "add_category": "Add a category",
+    "set_dues_paid": "Set dues paid until",
+}
+
+
+class _Errors(dict):
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if not self:
+            return
+        messages = [m for ms in self.values() for m in ms]
+        text = messages[0] if len(messages) == 1 else f"There are {len(messages)} problems to fix: {messages[0]}"
+        raise InvalidInput(text, code="invalid_person", errors=dict(self))
+
+
+def parse_date(value: Any) -> date | None:
+    """A date from a date, or from text in YYYY-MM-DD or DD/MM/YYYY. Raises ValueError."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"“{text}” is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+
+
+def _parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"“{value}” is not yes or no")
+
+
+def _clean_person(branch: Branch, data: dict, *, person: Person | None, errors: _Errors) -> dict:
+    """Validated, normalised values for the keys present in `data`."""
+    unknown = set(data) - set(PERSON_FIELDS)
+    for key in sorted(unknown):
+        errors.add(key, f"“{key}” is not a field of a person.")
+    out: dict[str, Any] = {}
+    for key in PERSON_FIELDS:
+        if key not in data:
+            continue
+        value = data[key]
+        if key in ("first_name", "last_name", "ward", "notes"):
+            text = "" if value is None else " ".join(str(value).split()) if key != "notes" else str(value).strip()
+            limit = _TEXT_LIMITS.get(key)
+            if limit and len(text) > limit:
+                errors.add(key, f"Use at most {limit} characters.")
+            out[key] = text
+        elif key == "email":
+            text = normalise.email("" if value is None else str(value))
+            if text:
+                try:
+                    validate_email(text)
+                except ValidationError:
+                    errors.add(key, f"“{text}” is not an email address (for example name@example.org).")
+            out[key] = text
+        elif key == "phone":
+            try:
+                out[key] = normalise.phone("" if value is None else str(value))
+            except normalise.NormaliseError as exc:
+                errors.add(key, f"{exc}.")
+        elif key == "postcode":
+            try:
+                out[key] = normalise.postcode("" if value is None else str(value))
+            except normalise.NormaliseError as exc:
+                errors.add(key, f"{exc}.")
+        elif key == "date_of_birth":
+            try:
+                born = parse_date(value)
+            except ValueError as exc:
+                errors.add(key, f"{exc}.")
+            else:
+                if born and born > timezone.localdate():
+                    errors.add(key, "The date of birth cannot be in the future.")
+                out[key] = born
+        else:  # consent_email, consent_phone
+            try:
+                out[key] = _parse_bool(value)
+            except ValueError as exc:
+                errors.add(key, f"{exc}.")
+
+    first = out.get("first_name", person.first_name if person else "")
+    last = out.get("last_name", person.last_name if person else "")
+    if not first and not last:
+        errors.add("first_name", "Enter a first name or a last name.")
+    email = out.get("email")
+    if email and "email" not in errors:
+        clash = Person.objects.filter(branch=branch, email__iexact=email)
+        if person is not None:
+            clash = clash.exclude(pk=person.pk)
+        if clash.exists():
+            errors.add("email", f"Someone in this branch already has the email address {email}.")
+    return out
+
+
+def _category(branch: Branch, value: Any, categories: dict[str, Category]) -> Category | None:
+    if isinstance(value, Category):
+        return value if value.branch_id == branch.pk else None
+    return categories.get(str(value or "").strip().lower())
+
+
+def _clean_memberships(
+    branch: Branch, memberships: Iterable[dict], *, person: Person | None, errors: _Errors
+) -> list[dict]:
+    categories = {c.slug: c for c in Category.objects.filter(branch=branch)}
+    existing = {m.pk: m for m in person.memberships.all()} if person is not None else {}
+    cleaned: list[dict] = []
+    seen_numbers: dict[tuple[int, str], int] = {}
+    for index, raw in enumerate(memberships):
+        prefix = f"memberships.{index}."
+        row: dict[str, Any] = {}
+        unknown = set(raw) - set(MEMBERSHIP_FIELDS) - {"id"}
+        for key in sorted(unknown):
+            errors.add(prefix + key, f"“{key}” is not a field of a membership.")
+        mid = raw.get("id")
+        if mid not in (None, ""):
+            try:
+                mid = int(mid)
+            except (TypeError, ValueError):
+                mid = -1
+            if mid not in existing:
+                errors.add(prefix + "id", "This membership does not belong to this person.")
+            row["id"] = mid
+        category = _category(branch, raw.get("category"), categories)
+        if category is None:
+            given = raw.get("category")
+            if given in (None, ""):
+                errors.add(prefix + "category", "Choose a category.")
+            else:
+                errors.add(prefix + "category", f"“{given}” is not a category of this branch.")
+        row["category"] = category
+        number = str(raw.get("number") or "").strip()
+        if len(number) > 40:
+            errors.add(prefix + "number", "Use at most 40 characters.")
+        row["number"] = number
+        status = str(raw.get("status") or MembershipStatus.ACTIVE).strip().lower()
+        if status not in MembershipStatus.values:
+            errors.add(
+                prefix + "status", f"“{raw.get('status')}” is not a status: use active, lapsed, suspended or resigned."
+            )
+        row["status"] = status
+        for key in ("started_on", "continuous_since", "ended_on", "dues_paid_until"):
+            try:
+                row[key] = parse_date(raw.get(key))
+            except ValueError as exc:
+                errors.add(prefix + key, f"{exc}.")
+                row[key] = None
+        if row["started_on"] is None and prefix + "started_on" not in errors:
+            errors.add(prefix + "started_on", "Enter the date this membership started.")
+        if row["started_on"] and row["ended_on"] and row["ended_on"] < row["started_on"]:
+            errors.add(prefix + "ended_on", "The end date must be on or after the start date.")
+        if row["started_on"] and row["continuous_since"] and row["continuous_since"] > row["started_on"]:
+            errors.add(prefix + "continuous_since", "“Continuous since” must be on or before the start date.")
+        if number and category is not None:
+            key = (category.pk, number.lower())
+            if key in seen_numbers:
+                errors.add(prefix + "number", f"Membership number {number} is given twice for {category.name}.")
+            seen_numbers[key] = index
+            clash = Membership.objects.filter(branch=branch, category=category, number=number)
+            if person is not None:
+                clash = clash.exclude(person=person)
+            if clash.exists():
+                errors.add(
+                    prefix + "number", f"Someone else in this branch already has {category.name} number {number}."
+                )
+        cleaned.append(row)
+    return cleaned
+
+
+def _membership_label(m: Membership) -> str:
+    return m.category.slug
+
+
+def _apply_memberships(person: Person, rows: list[dict], changes: dict) -> None:
+    existing = {m.pk: m for m in person.memberships.select_related("category")}
+    keep = {row["id"] for row in rows if row.get("id")}
+    for pk, membership in existing.items():
+        if pk not in keep:
+            changes[f"memberships.{pk}"] = {"old": _membership_label(membership), "new": None}
+            membership.delete()
+    fields = list(MEMBERSHIP_FIELDS)
+    for row in rows:
+        values = {f: row[f] for f in fields}
+        if row.get("id"):
+            membership = existing[row["id"]]
+            diff = audit.diff(membership, values)
+            if diff:
+                for field, change in diff.items():
+                    if field == "category":
+                        change = {"old": membership.category.slug, "new": values["category"].slug}
+                    changes[f"memberships.{membership.pk}.{field}"] = change
+                for field, value in values.items():
+                    setattr(membership, field, value)
+                membership.save()
+        else:
+            membership = Membership.objects.create(person=person, branch_id=person.branch_id, **values)
+            changes[f"memberships.{membership.pk}"] = {"old": None, "new": values["category"].slug}
+
+
+def _consent_times(person: Person, values: dict, now: datetime, *, creating: bool) -> None:
+    for key in ("consent_email", "consent_phone"):
+        if key not in values:
+            continue
+        if creating:
+            if values[key]:
+                values[f"{key}_at"] = now
+        elif values[key] != getattr(person, key):
+            values[f"{key}_at"] = now
+
+
+def _save(fn):
+    """Database constraints are the last line: a race that slips past the checks
+    above becomes a readable error, not a 500."""
+    try:
+        return fn()
+    except IntegrityError as exc:
+        raise InvalidInput(
+            "Someone else changed these records at the same moment; check the email address and membership "
+            "numbers and try again.",
+            code="conflict",
+            errors={},
+        ) from exc
+
+
+@transaction.atomic
+def create_person(
+    *, branch: Branch, actor, data: dict, memberships: Iterable[dict] = (), at: datetime | None = None
+) -> Person:
+    """A new person with their memberships. Missing data keys take their defaults."""
+    now = at or timezone.now()
+    errors = _Errors()
+    values = _clean_person(branch, data, person=None, errors=errors)
+    rows = _clean_memberships(branch, list(memberships), person=None, errors=errors)
+    errors.raise_if_any()
+    _consent_times(Person(), values, now, creating=True)
+
+    def write():
+        with transaction.atomic():
+            person = Person.objects.create(branch=branch, **values)
+            _apply_memberships(person, rows, {})
+            return person
+
+    person = _save(write)
+    audit.record(
+        actor=actor,
+        branch=branch,
+        action="person.create",
+        obj=person,
+        person_id=person.pk,
+        summary=f"Added person {person.pk} with {len(rows)} membership{'s' if len(rows) != 1 else ''}",
+        changes={"memberships": len(rows), "categories": sorted({r["category"].slug for r in rows})},
+        at=now,
+    )
+    return person
+
+
+@transaction.atomic
+def update_person(
+    *,
+    person: Person,
+    actor,
+    data: dict,
+    memberships: Iterable[dict] | None = None,
+    at: datetime | None = None,
+) -> Person:
+    """Change the keys present in `data` (others stay). memberships=None leaves
+    them alone; a list is the full new set: dicts with an `id` keep and update
+    that membership, dicts without one are created, the rest are deleted."""
+    now = at or timezone.now()
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    branch = person.branch
+    errors = _Errors()
+    values = _clean_person(branch, data, person=person, errors=errors)
+    rows = None
+    if memberships is not None:
+        rows = _clean_memberships(branch, list(memberships), person=person, errors=errors)
+    errors.raise_if_any()
+    _consent_times(person, values, now, creating=False)
+    changes = audit.diff(person, values)
+
+    def write():
+        with transaction.atomic():
+            for field, value in values.items():
+                setattr(person, field, value)
+            if changes:
+                person.save()
+            if rows is not None:
+                _apply_memberships(person, rows, changes)
+
+    _save(write)
+    if changes:
+        audit.record(
+            actor=actor,
+            branch=branch,
+            action="person.update",
+            obj=person,
+            person_id=person.pk,
+            summary=f"Changed person {person.pk}: {', '.join(sorted(_summary_fields(changes)))}",
+            changes=changes,
+            at=now,
+        )
+    return person
+
+
+def _summary_fields(changes: dict) -> set[str]:
+    return {"memberships" if k.startswith("memberships.") else k for k in changes if not k.endswith("_at")}
+
+
+@transaction.atomic
+def delete_person(*, person: Person, actor, at: datetime | None = None) -> None:
+    """Delete a person and their memberships. The audit event keeps the id and
+    counts only: the point of deleting is that the values go."""
+    branch = person.branch
+    pk = person.pk
+    count = person.memberships.count()
+    person.delete()
+    audit.record(
+        actor=actor,
+        branch=branch,
+        action="person.delete",
+        object_type="person",
+        object_id=pk,
+        person_id=pk,
+        summary=f"Deleted person {pk} and {count} membership{'s' if count != 1 else ''}",
+        changes={"memberships": count},
+        at=at,
+    )
+
+
+# --- bulk actions -----------------------------------------------------------
+
+
+def _bulk_plan(*, branch: Branch, person_ids: Iterable[int], action: str, value: Any, today: date) -> dict:
+    """What a bulk action would do, without doing it: the shared half of the
+    confirmation page and the service. Raises InvalidInput for a bad request."""
+    try:
+        ids = sorted({int(i) for i in person_ids})
+    except (TypeError, ValueError):
+        raise InvalidInput("The selection is not a list of people.", code="bad_selection") from None
+    if not ids:
+        raise InvalidInput("Select at least one person first.", code="nothing_selected", errors={})
+    people = Person.objects.filter(branch=branch, pk__in=ids)
+    memberships = Membership.objects.filter(branch=branch, person__in=people)
+    if action == "set_status":
+        if isinstance(value, dict):
+            status, category = value.get("status"), value.get("category")
+        else:
+            status, category = value, None
+        if status not in MembershipStatus.values:
+            raise InvalidInput("Choose a status: active, lapsed, suspended or resigned.", code="bad_status")
+        label = MembershipStatus(status).label.lower()
+        if category not in (None, ""):
+            cat = _category(branch, category, {c.slug: c for c in branch.categories.all()})
+            if cat is None:
+                raise InvalidInput(f"“{category}” is not a category of this branch.", code="bad_category")
+            memberships = memberships.filter(category=cat)
+            description = f"Set {cat.name} memberships to {label}"
+            echo = {"status": status, "category": cat.slug}
+        else:
+            description = f"Set all their memberships to {label}"
+            echo = {"status": status, "category": None}
+        targets = memberships.exclude(status=status)
+        return {
+            "ids": ids,
+            "people": sorted(set(targets.values_list("person_id", flat=True))),
+            "targets": targets,
+            "update": {"status": status},
+            "description": description,
+            "value": echo,
+        }
+    if action == "add_category":
+        cat = _category(branch, value, {c.slug: c for c in branch.categories.all()})
+        if cat is None:
+            raise InvalidInput("Choose a category of this branch.", code="bad_category")
+        have = set(memberships.filter(category=cat).values_list("person_id", flat=True))
+        lacking = sorted(set(people.values_list("pk", flat=True)) - have)
+        return {
+            "ids": ids,
+            "people": lacking,
+            "category": cat,
+            "description": f"Add a {cat.name} membership, started today, to those who lack one",
+            "value": cat.slug,
+        }
+    if action == "set_dues_paid":
+        try:
+            paid = parse_date(value)
+        except ValueError as exc:
+            raise InvalidInput(f"{exc}.", code="bad_date") from None
+        if paid is None:
+            raise InvalidInput("Enter the date dues are paid until.", code="bad_date")
+        targets = memberships.filter(status=MembershipStatus.ACTIVE).exclude(dues_paid_until=paid)
+        return {
+            "ids": ids,
+            "people": sorted(set(targets.values_list("person_id", flat=True))),
+            "targets": targets,
+            "update": {"dues_paid_until": paid},
+            "description": f"Set dues paid until {paid.day} {paid:%b %Y} on their active memberships",
+            "value": paid,
+        }
+    raise InvalidInput("Choose what to do with the selected people.", code="bad_action")
+
+
+def preview_bulk_update(*, branch: Branch, person_ids: Iterable[int], action: str, value: Any) -> dict:
+    """For the confirmation page: {"selected": n, "changes": n, "description": str}."""
+    plan = _bulk_plan(branch=branch, person_ids=person_ids, action=action, value=value, today=timezone.localdate())
+    selected = len(plan["ids"])
+    return {
+        "selected": selected,
+        "changes": len(plan["people"]),
+        "unchanged": selected - len(plan["people"]),
+        "description": plan["description"],
+    }
+
+
+@transaction.atomic
+def bulk_update_people(
+    *, branch: Branch, actor, person_ids: list[int], action: str, value: Any, at: datetime | None = None
+) -> int:
+    """One change to many people; returns how many people changed.
+
+    - "set_status": value is a status (every membership of the selected people)
+      or {"status": ..., "category": slug or Category} (only that category's).
+    - "add_category": value is a Category or slug; those without any membership
+      of it get one, active, started today.
+    - "set_dues_paid": value is a date; sets dues_paid_until on their active
+      memberships.
+    """
+    now = at or timezone.now()
+    today = timezone.localdate(now)
+    # Lock the selected people so a concurrent edit cannot interleave.
+    list(Person.objects.select_for_update().filter(branch=branch, pk__in=_ids_or_empty(person_ids)).values("pk"))
+    plan = _bulk_plan(branch=branch, person_ids=person_ids, action=action, value=value, today=today)
+    changed = plan["people"]
+    if action == "add_category":
+        Membership.objects.bulk_create(
+            Membership(person_id=pk, branch=branch, category=plan["category"], started_on=today) for pk in changed
+        )
+    elif changed:
+        Membership.objects.filter(pk__in=list(plan["targets"].values_list("pk", flat=True))).update(**plan["update"])
+    audit.record(
+        actor=actor,
+        branch=branch,
+        action="person.bulk_update",
+        summary=f"{plan['description']}: {len(changed)} of {len(plan['ids'])} selected people changed",
+        changes={"action": action, "value": plan["value"], "selected": len(plan["ids"]), "changed": len(changed)},
+        at=now,
+    )
+    return len(changed)
+
+
+def _ids_or_empty(person_ids) -> list[int]:
+    try:
+        return [int(i) for i in person_ids]
+    except (TypeError, ValueError):
+        return []
+
+
+# --- exports ---------------------------------------------------------------
+
+
+@transaction.atomic
+def record_export(
+    *, branch: Branch, actor, rows: int, people: int, person: Person | None = None, filters: Iterable[str] = ()
+) -> None:
+    """An export leaves who and how many — never the values, nor the search text."""
+    what = f"person {person.pk}" if person is not None else f"{people:,} {'person' if people == 1 else 'people'}"
+    audit.record(
+        actor=actor,
+        branch=branch,
+        action="person.export",
+        object_type="person" if person is not None else "",
+        object_id=person.pk if person is not None else "",
+        person_id=person.pk if person is not None else None,
+        summary=f"Exported {rows:,} row{'s' if rows != 1 else ''} ({what}) as CSV",
+        changes={"rows": rows, "people": people, "filters": sorted(filters)},
+    )
+
+
+__all__ = [
+    "BULK_ACTIONS",
+    "PERSON_FIELDS",
+    "MEMBERSHIP_FIELDS",
+    "create_person",
+    "update_person",
+    "delete_person",
+    "bulk_update_people",
+    "preview_bulk_update",
+    "record_export",
+    "parse_date",
+]

@@ -1,0 +1,37 @@
+from groups.models import Category
+
+from ..factories import MembershipFactory, PersonFactory
+from . import Entry
+
+
+def _person(w):
+    person = PersonFactory(branch=w.branch)
+    return {"slug": w.branch.slug, "person_id": person.pk}
+
+
+def _category(w):
+    category = Category.objects.create(branch=w.branch, name="Youth", slug="youth", order=9)
+    return {"slug": w.branch.slug, "category_id": category.pk}
+
+
+def _bulk_data(w):
+    person = MembershipFactory(person__branch=w.branch, category=w.branch.categories.get(slug="supporter")).person
+    return {"person": [person.pk], "action": "set_status", "status": "lapsed"}
+
+
+ENTRIES = {
+    "people_list": Entry(need="view_people"),
+    "person_detail": Entry(kwargs=_person, need="view_people"),
+    "person_create": Entry(need="manage_people"),
+    "person_edit": Entry(kwargs=_person, need="manage_people"),
+    "person_delete": Entry(kwargs=_person, need="manage_people"),
+    "people_bulk": Entry(need="manage_people", method="post", data=_bulk_data),
+    "people_export": Entry(need="export_people"),
+    "person_export": Entry(kwargs=_person, need="export_people"),
+    "category_list": Entry(need="manage_categories"),
+    "category_rename": Entry(kwargs=_category, need="manage_categories"),
+    "category_move": Entry(
+        kwargs=_category, need="manage_categories", method="post", data=lambda w: {"direction": "up"}
+    ),
+    "category_delete": Entry(kwargs=_category, need="manage_categories", method="post"),
+}
