@@ -166,6 +166,16 @@ class ImportReport:
     applied: bool = False
 
     @property
+    def encoding_label(self) -> str:
+        return {"utf-8-sig": "UTF-8 (with BOM)", "utf-8": "UTF-8", "cp1252": "Windows-1252"}.get(
+            self.encoding, self.encoding
+        )
+
+    @property
+    def delimiter_label(self) -> str:
+        return {",": "comma", ";": "semicolon"}.get(self.delimiter, self.delimiter)
+
+    @property
     def ok(self) -> bool:
         return not self.file_error and self.error_count == 0
 
@@ -186,6 +196,8 @@ class ImportReport:
         data = asdict(self)
         data["errors"] = [asdict(e) for e in self.errors]
         data["ok"] = self.ok
+        data["encoding_label"] = self.encoding_label
+        data["delimiter_label"] = self.delimiter_label
         data["mapping"] = dict(self.column_mapping)
         data["errors_truncated"] = self.errors_truncated
         return data
@@ -484,6 +496,26 @@ def import_members(
             return report
         report.applied = True
         return report
+    finally:
+        if isinstance(source, (str, os.PathLike)):
+            stream.close()
+
+
+def read_columns(source) -> list[str]:
+    """The file's header row (for a mapping form); [] when it cannot be read."""
+    stream = _binary(source)
+    report = ImportReport()
+    try:
+        report.encoding = detect_encoding(stream)
+        text = _text(stream, report.encoding)
+        try:
+            sample = text.read(64 * 1024)
+        finally:
+            _release(text)
+        header = next(csv.reader(io.StringIO(sample), delimiter=detect_delimiter(sample)), [])
+        return [h.strip().lstrip("\ufeff") for h in header]
+    except (FileProblem, csv.Error):
+        return []
     finally:
         if isinstance(source, (str, os.PathLike)):
             stream.close()
