@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import IO, Any
 
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -318,7 +319,17 @@ def _phone(value: str) -> str:
     digits = value.replace(" ", "")
     if m := _UK_PHONE.match(digits):
         return "+44" + m[1]
-    return normalise.phone(value)
+    e164 = normalise.phone(value)
+    # normalise.phone accepts numbers that are only "possible locally" (12345) or
+    # keep a stray national 0 (07700 9001 → +44077009001): refuse those here.
+    number = phonenumbers.parse(e164)
+    if (
+        phonenumbers.is_possible_number_with_reason(number) != phonenumbers.ValidationResult.IS_POSSIBLE
+        or number.italian_leading_zero
+        and number.country_code == 44
+    ):
+        raise ValueError(f"“{value}” is not a full phone number (check the number of digits)")
+    return e164
 
 
 def plain_text(value: str) -> str:
