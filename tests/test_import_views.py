@@ -32,10 +32,11 @@ def test_upload_page_says_the_limit_and_accepts_csv(client_for, organiser, branc
 
 def test_a_file_over_the_limit_is_refused_with_a_clear_message(client_for, organiser, branch, settings):
     settings.IMPORT_MAX_BYTES = 1024 * 1024
+    before = set(import_jobs.upload_dir().iterdir())
     response = upload(client_for(organiser), branch, content=b"First name\n" + b"A\n" * 600_000)
     assert response.status_code == 200
     assert "The file is 1.1 MB; the limit is 1 MB." in response.content.decode()
-    assert not list(import_jobs.upload_dir().glob("*.csv")) or True  # nothing kept for this user
+    assert set(import_jobs.upload_dir().iterdir()) == before  # nothing kept
     assert Person.objects.count() == 0
 
 
@@ -119,10 +120,6 @@ def test_bad_file_preview_shows_every_error_with_line_and_column(client_for, org
     page = client.get(reverse("import_preview", args=[branch.slug, token])).content.decode()
     assert "6 problems to fix" in page
     assert '<td data-label="Line">7</td><td data-label="Column">Date of birth</td>' in page
-    assert (
-        "Import " not in page.split("Problems")[1].split("Upload a corrected file")[0].replace("Import people", "")
-        or "button-large" not in page
-    )
     assert "button-large" not in page
 
 
