@@ -7,9 +7,11 @@ it and the mapping chosen so far. The token is random, travels in the URL and
 is checked against its owner on every request; a client never names a path.
 Uploads are deleted after the import and, whatever happens, after 24 hours.
 
-Progress and the final report live in the cache under the token, so the
-result page works the same whether the task ran inline (the default
-`immediate` backend) or in a worker (TASKS_BACKEND=database).
+Progress and the final report live in a third file, <token>.state.json, so
+the result page works the same whether the task ran inline (the default
+`immediate` backend) or in a worker (TASKS_BACKEND=database). Not the cache:
+the default cache is the database, and progress written from inside the
+import's transaction would stay invisible until the import had finished.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.http import Http404
 from django_tasks import task
 
@@ -46,6 +47,18 @@ def _paths(token: str) -> tuple[Path, Path]:
         raise Http404
     base = upload_dir()
     return base / f"{token}.csv", base / f"{token}.json"
+
+
+def _state_path(token: str) -> Path:
+    return _paths(token)[0].with_suffix(".state.json")
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(data, out)
+    os.replace(tmp, path)  # readers never see half a file
 
 
 def purge_old(now: float | None = None) -> int:
@@ -85,10 +98,7 @@ def save_upload(*, branch: Branch, user, uploaded) -> str:
 
 
 def write_meta(token: str, meta: dict) -> None:
-    _, path = _paths(token)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        json.dump(meta, out)
+    _write_json(_paths(token)[1], meta)
 
 
 def load_upload(*, branch: Branch, user, token: str) -> tuple[Path, dict]:
@@ -111,23 +121,29 @@ def delete_upload(token: str) -> None:
 # --- progress and the task -----------------------------------------------------
 
 
-def _key(token: str) -> str:
-    return f"rollcall:import:{token}"
+def _read_state(token: str) -> dict:
+    try:
+        return json.loads(_state_path(token).read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
 
 
 def job_state(*, branch: Branch, user, token: str) -> dict:
-    _paths(token)  # validates the token's shape
-    state = cache.get(_key(token))
+    state = _read_state(token)
     if not state or state.get("branch_id") != branch.pk or state.get("user_id") != user.pk:
         raise Http404
     return state
 
 
 def set_state(token: str, **values) -> dict:
-    state = cache.get(_key(token)) or {}
+    state = _read_state(token)
     state.update(values)
-    cache.set(_key(token), state, MAX_AGE_SECONDS)
+    _write_json(_state_path(token), state)
     return state
+
+
+def is_started(token: str) -> bool:
+    return _read_state(token).get("state") in ("queued", "running")
 
 
 def start_import(*, branch: Branch, user, token: str, rows: int) -> None:

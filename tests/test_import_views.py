@@ -194,3 +194,58 @@ def test_old_uploads_are_purged(client_for, organiser, branch):
     os.utime(meta, (old, old))
     assert import_jobs.purge_old() >= 2
     assert not data.exists() and not meta.exists()
+
+
+def test_a_second_click_on_import_does_not_start_a_second_import(client_for, organiser, branch):
+    client = client_for(organiser)
+    token = token_of(upload(client, branch, "good.csv"))
+    import_jobs.set_state(token, branch_id=branch.pk, user_id=organiser.pk, state="running", done=0, total=3)
+    response = client.post(reverse("import_confirm", args=[branch.slug, token]))
+    assert response.status_code == 302 and response["Location"].endswith("/result/")
+    assert Person.objects.count() == 0
+
+
+def test_fixing_the_mapping_after_a_failed_confirm_then_importing(client_for, organiser, branch):
+    client = client_for(organiser)
+    token = token_of(upload(client, branch, "unknown-category.csv"))
+    client.post(reverse("import_confirm", args=[branch.slug, token]))
+    assert Person.objects.count() == 0
+    preview = reverse("import_preview", args=[branch.slug, token])
+    client.post(
+        preview,
+        {
+            f"col-{i}": f
+            for i, f in enumerate(
+                [
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "phone",
+                    "postcode",
+                    "category",
+                    "membership_number",
+                    "status",
+                    "joined",
+                ]
+            )
+        }
+        | {
+            "category-count": "2",
+            "catval-0": "Young Labour",
+            "cat-0": "new",
+            "catval-1": "Supporter",
+            "cat-1": "supporter",
+        },
+    )
+    assert "Import 3 people" in client.get(preview).content.decode()
+    response = client.post(reverse("import_confirm", args=[branch.slug, token]))
+    assert "Import finished" in client.get(response["Location"]).content.decode()
+    assert Person.objects.count() == 3
+
+
+def test_the_service_takes_an_uploaded_file_too(branch, organiser):
+    from groups.services.imports import import_members
+
+    uploaded = SimpleUploadedFile("x.csv", (FIX / "good.csv").read_bytes(), "text/csv")
+    report = import_members(branch=branch, source=uploaded, actor=organiser)
+    assert report.applied and report.created == 3

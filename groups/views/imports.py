@@ -55,7 +55,8 @@ def import_preview(request, branch, token):
             mapping[column] = chosen if chosen in FIELDS else ""
         slugs = set(Category.objects.filter(branch=branch).values_list("slug", flat=True))
         category_map = dict(meta.get("category_map") or {})
-        for j in range(int(request.POST.get("category-count", 0) or 0)):
+        count = request.POST.get("category-count", "0")
+        for j in range(min(int(count), 1000) if count.isdigit() else 0):
             value = request.POST.get(f"catval-{j}", "")
             chosen = request.POST.get(f"cat-{j}", "")
             if value:
@@ -95,6 +96,8 @@ def import_preview(request, branch, token):
 @branch_view("import_people")
 def import_confirm(request, branch, token):
     path, meta = import_jobs.load_upload(branch=branch, user=request.user, token=token)
+    if import_jobs.is_started(token):  # a second click on "Import"
+        return redirect("import_result", slug=branch.slug, token=token)
     import_jobs.start_import(branch=branch, user=request.user, token=token, rows=meta.get("rows", 0))
     return redirect("import_result", slug=branch.slug, token=token)
 
