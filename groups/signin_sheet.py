@@ -9,18 +9,22 @@ from django.utils import timezone
 from fpdf import FPDF
 
 
+# Letters Unicode does not decompose into a base letter and an accent.
+_NO_DECOMPOSITION = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "ı": "i", "Œ": "OE", "œ": "oe"})
+
+
 def _latin1(text: str) -> str:
     """The PDF's built-in fonts cover Latin-1: keep those letters, strip accents
     from others ("Łukasz" → "Lukasz") rather than fail."""
     out = []
-    for ch in text:
+    for ch in text.translate(_NO_DECOMPOSITION):
         try:
             ch.encode("latin-1")
             out.append(ch)
         except UnicodeEncodeError:
             base = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
             out.append("".join(c for c in base if not unicodedata.combining(c)) or "?")
-    return "".join(out).replace("Ł", "L").replace("ł", "l")
+    return "".join(out)
 
 
 def signin_sheet_pdf(*, branch, meeting, lines: list[tuple[str, str]], after: bool) -> bytes:
