@@ -8,7 +8,6 @@ import unicodedata
 from django.utils import timezone
 from fpdf import FPDF
 
-
 # Letters Unicode does not decompose into a base letter and an accent.
 _NO_DECOMPOSITION = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "ı": "i", "Œ": "OE", "œ": "oe"})
 

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 def person_in(branch, slug, **kwargs):
     person = PersonFactory(branch=branch, **kwargs)
-    MembershipFactory(person=person, category=Category.objects.get(branch=branch, slug=slug),
-                      started_on=date(2015, 1, 1))
+    MembershipFactory(
+        person=person, category=Category.objects.get(branch=branch, slug=slug), started_on=date(2015, 1, 1)
+    )
     return person
 
 
@@ -46,8 +47,9 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(out).replace("\\(", "(").replace("\\)", ")")
 
 
-def test_attendance_list_shows_decisions_overrides_undone_left_and_apologies(client_for, steward, organiser,
-                                                                            meeting, branch):
+def test_attendance_list_shows_decisions_overrides_undone_left_and_apologies(
+    client_for, steward, organiser, meeting, branch
+):
     ana = person_in(branch, "party-member", first_name="Ana", last_name="Silva")
     sam = person_in(branch, "registered-supporter", first_name="Sam", last_name="Reg")
     una = person_in(branch, "party-member", first_name="Una", last_name="Done")
@@ -68,8 +70,9 @@ def test_attendance_list_shows_decisions_overrides_undone_left_and_apologies(cli
     assert "Download CSV" not in html  # stewards do not export
 
 
-def test_attendance_list_runs_a_fixed_number_of_queries(client_for, organiser, meeting, branch,
-                                                        django_assert_num_queries):
+def test_attendance_list_runs_a_fixed_number_of_queries(
+    client_for, organiser, meeting, branch, django_assert_num_queries
+):
     client = client_for(organiser)
     counts = []
     for n in (2, 8):

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 
 def person_in(branch, slug):
     person = PersonFactory(branch=branch)
-    MembershipFactory(person=person, category=Category.objects.get(branch=branch, slug=slug),
-                      started_on=date(2015, 1, 1))
+    MembershipFactory(
+        person=person, category=Category.objects.get(branch=branch, slug=slug), started_on=date(2015, 1, 1)
+    )
     return person
 
 
@@ -57,7 +58,12 @@ def setup(branch, organiser):
 def test_quorum_counts_only_present_voters(setup):
     meeting, members, supporters, organiser = setup
     assert quorum(meeting) == {
-        "eligible": 4, "present": 0, "present_eligible": 0, "quorum": 3, "quorate": False, "guests": 0,
+        "eligible": 4,
+        "present": 0,
+        "present_eligible": 0,
+        "quorum": 3,
+        "quorate": False,
+        "guests": 0,
     }
     for p in members[:2] + supporters:
         svc.check_in(meeting=meeting, person=p, actor=organiser)

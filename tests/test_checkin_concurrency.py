@@ -26,8 +26,9 @@ pytestmark = [
 def test_sixteen_concurrent_check_ins_make_one_row(branch, steward):
     meeting = MeetingFactory(branch=branch)
     person = PersonFactory(branch=branch)
-    MembershipFactory(person=person, category=Category.objects.get(branch=branch, slug="party-member"),
-                      started_on=date(2015, 1, 1))
+    MembershipFactory(
+        person=person, category=Category.objects.get(branch=branch, slug="party-member"), started_on=date(2015, 1, 1)
+    )
     barrier = threading.Barrier(THREADS)
     results, errors = [None] * THREADS, []
 

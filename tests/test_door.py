@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def person_in(branch, slug, number="", **kwargs):
     person = PersonFactory(branch=branch, **kwargs)
     MembershipFactory(
-        person=person, category=Category.objects.get(branch=branch, slug=slug), started_on=date(2015, 1, 1),
+        person=person,
+        category=Category.objects.get(branch=branch, slug=slug),
+        started_on=date(2015, 1, 1),
         number=number,
     )
     return person
@@ -46,8 +48,15 @@ def test_door_page_has_the_search_box_made_for_a_phone(client_for, steward, meet
     ["ana", "ANA SIL", "silva", "PM-0042", "ana.silva@example.org", "n15 4ab", "N154AB"],
 )
 def test_search_finds_by_name_number_email_postcode(client_for, steward, meeting, branch, query):
-    person_in(branch, "party-member", number="PM-0042", first_name="Ana", last_name="Silva",
-              email="ana.silva@example.org", postcode="N15 4AB")
+    person_in(
+        branch,
+        "party-member",
+        number="PM-0042",
+        first_name="Ana",
+        last_name="Silva",
+        email="ana.silva@example.org",
+        postcode="N15 4AB",
+    )
     person_in(branch, "party-member", first_name="Bob", last_name="Jones", postcode="E1 6AN")
     html = client_for(steward).get(url("door_search", meeting), {"q": query}).content.decode()
     assert "Ana Silva" in html and "Bob Jones" not in html
