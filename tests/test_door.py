@@ -220,3 +220,18 @@ def test_badges_list_invited_people_or_everyone_admitted(client_for, steward, me
     Invitation.objects.create(meeting=meeting, person=bob)
     html = client_for(steward).get(url("door_badges", meeting)).content.decode()
     assert "Bob Invited" in html and "Ana Silva" not in html
+
+
+def test_door_index_lists_coming_meetings_and_the_nav_links_it(client_for, steward, meeting, branch):
+    from groups.models import MeetingStatus
+
+    MeetingFactory(branch=branch, title="Called off", status=MeetingStatus.CANCELLED)
+    html = client_for(steward).get(reverse("door_index", args=[branch.slug])).content.decode()
+    assert "Branch meeting" in html and "Called off" not in html
+    assert url("door", meeting) in html
+    assert f'href="{reverse("door_index", args=[branch.slug])}"' in html  # in the branch navigation
+
+
+def test_members_see_no_door_in_the_navigation(client_for, member, branch):
+    html = client_for(member).get(reverse("branch_dashboard", args=[branch.slug])).content.decode()
+    assert reverse("door_index", args=[branch.slug]) not in html

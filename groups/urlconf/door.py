@@ -7,6 +7,7 @@ from ..views import door
 M = "meetings/<int:meeting_id>/"
 
 branch_patterns: list = [
+    path("door/", door.door_index, name="door_index"),
     path(f"{M}door/", door.door, name="door"),
     path(f"{M}door/search/", door.door_search, name="door_search"),
     path(f"{M}door/check-in/", door.door_check_in, name="door_check_in"),

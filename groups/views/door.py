@@ -88,6 +88,20 @@ def door_cards(branch, meeting: Meeting, people: list[Person]) -> list[dict]:
     return cards
 
 
+@branch_view("door")
+def door_index(request, branch):
+    """Where stewards start: today's and coming meetings, then recent ones."""
+    from datetime import timedelta
+
+    from ..models import MeetingStatus
+
+    since = timezone.now() - timedelta(hours=12)
+    meetings = Meeting.objects.filter(branch=branch).exclude(status=MeetingStatus.CANCELLED)
+    coming = list(meetings.filter(starts_at__gte=since).order_by("starts_at", "id")[:10])
+    recent = list(meetings.filter(starts_at__lt=since).order_by("-starts_at", "-id")[:5])
+    return _render(request, branch, "groups/door/index.html", {"coming": coming, "recent": recent})
+
+
 def _door_context(request, branch, meeting, *, q="", cards=None, scanned=None):
     recent = (
         Attendance.objects.filter(meeting=meeting, undone_at__isnull=True)

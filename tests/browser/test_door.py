@@ -149,5 +149,17 @@ def test_steward_at_the_door_on_a_phone(browser, live_server, branch, steward):
     assert re.search(r"Present\s+3", page.locator(".quorum-figures").inner_text())
     no_sideways_scroll(page)
     shot(page, "6-quorate")
+
+    # After the meeting: the list, the badges, the undo; none scrolls sideways.
+    page.get_by_role("link", name="Attendance list").click()
+    page.get_by_text("Let in by override").first.wait_for()
+    assert "Chair agreed: speaking on item 3" in page.content()
+    no_sideways_scroll(page)
+    shot(page, "7-attendance-list")
+    page.goto(door_url.replace("/door/", "/badges/"))
+    assert page.locator(".badge img").count() == 2  # the party members
+    assert page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+    no_sideways_scroll(page)
+    shot(page, "8-badges")
     assert errors == [], errors
     page.context.close()

@@ -33,6 +33,7 @@ def _person_post(w):
 EVERYONE = {a: 200 for a in ("anonymous", "outsider", "member", "steward", "organiser")}
 
 ENTRIES = {
+    "door_index": Entry(need="door"),
     "door": Entry(kwargs=_m, need="door"),
     "door_search": Entry(kwargs=lambda w: {**_m(w)}, need="door"),
     "door_check_in": Entry(kwargs=_m, need="door", method="post", data=_person_post),
