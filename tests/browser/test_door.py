@@ -91,7 +91,7 @@ def test_steward_at_the_door_on_a_phone(browser, live_server, branch, steward):
 
     page.goto(door_url)
     box = page.locator("#door-q")
-    assert page.evaluate("document.activeElement.id") == "door-q"
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'door-q'")
     assert page.locator(".quorum-status").inner_text().startswith("✕ Not quorate — 0 of 2 needed")
     shot(page, "1-open")
 
@@ -107,7 +107,8 @@ def test_steward_at_the_door_on_a_phone(browser, live_server, branch, steward):
     shot(page, "2-search")
     button.click()
     page.get_by_text("Ana Silva is in.").wait_for()
-    assert box.input_value() == "" and page.evaluate("document.activeElement.id") == "door-q"
+    assert box.input_value() == ""
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'door-q'")
     assert "Not quorate — 1 of 2 needed" in page.locator(".quorum-status").inner_text()
     assert page.locator(".door-recent-list").get_by_text("Ana Silva", exact=True).is_visible()
     shot(page, "3-checked-in")
@@ -132,7 +133,7 @@ def test_steward_at_the_door_on_a_phone(browser, live_server, branch, steward):
     card = page.locator(".door-card", has_text="Sam Reg")
     card.get_by_text("Let them in anyway").click()
     reason = card.get_by_label("Reason to let them in")
-    assert page.evaluate("document.activeElement.name") == "override_reason"
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'override_reason'")
     reason.fill("Chair agreed: speaking on item 3")
     shot(page, "5-override")
     card.get_by_role("button", name="Let in by override Sam Reg").click()
