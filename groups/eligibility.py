@@ -169,10 +169,7 @@ def age_on(dob: date, as_of: date) -> int:
 
     Someone born on 29 February has their birthday on 1 March in other years.
     """
-    if (dob.month, dob.day) == (2, 29) and not _is_leap(as_of.year):
-        birthday = (3, 1)
-    else:
-        birthday = (dob.month, dob.day)
+    birthday = (3, 1) if (dob.month, dob.day) == (2, 29) and not _is_leap(as_of.year) else (dob.month, dob.day)
     return as_of.year - dob.year - ((as_of.month, as_of.day) < birthday)
 
 
@@ -643,11 +640,11 @@ def _membership(block: dict, ctx: _Context) -> tuple[bool, str]:
             f"No {_or_list(statuses)} {wanted}membership (holds: {', '.join(held)})",
         )
     assessed = [_assess(m, block, statuses, as_of) for m in candidates]
-    for m, failures in zip(candidates, assessed):
+    for m, failures in zip(candidates, assessed, strict=True):
         if not failures:
             return True, _membership_pass(m, block, as_of)
     # Explain with the membership that came closest; the first one on a tie.
-    m, failures = min(zip(candidates, assessed), key=lambda pair: len(pair[1]))
+    m, failures = min(zip(candidates, assessed, strict=True), key=lambda pair: len(pair[1]))
     return False, f"{m.category_name} " + "; ".join(failures)
 
 

@@ -50,7 +50,9 @@ def branch_meeting_facts(branch: Branch, *, before: date | None = None) -> list[
         bound = datetime.combine(before, time.min, tzinfo=tz) + timedelta(days=1)
         qs = qs.filter(starts_at__lt=bound)
     return [
-        eligibility.MeetingFacts(id=pk, starts_on=starts_at.astimezone(tz).date(), cancelled=status == MeetingStatus.CANCELLED)
+        eligibility.MeetingFacts(
+            id=pk, starts_on=starts_at.astimezone(tz).date(), cancelled=status == MeetingStatus.CANCELLED
+        )
         for pk, starts_at, status in qs.values_list("id", "starts_at", "status")
     ]
 

@@ -80,8 +80,11 @@ def load_facts(people, *, branch: Branch, as_of: date | None = None) -> dict[int
         if items and isinstance(items[0], Person):
             rows = [(p.pk, p.date_of_birth, p.ward, p.postcode) for p in items]
         else:
-            rows = list(Person.objects.filter(branch=branch, pk__in=items).values_list(
-                "id", "date_of_birth", "ward", "postcode"))
+            rows = list(
+                Person.objects.filter(branch=branch, pk__in=items).values_list(
+                    "id", "date_of_birth", "ward", "postcode"
+                )
+            )
     ids = [r[0] for r in rows]
     memberships: dict[int, list[MembershipFacts]] = {pk: [] for pk in ids}
     attended: dict[int, set[int]] = {pk: set() for pk in ids}
@@ -143,7 +146,9 @@ def person_decisions(person: Person, as_of: date) -> list[tuple[Rule, Decision]]
     return out
 
 
-def decisions_for(people: list[Person], definition: dict, *, branch: Branch, as_of: date) -> list[tuple[Person, Decision]]:
+def decisions_for(
+    people: list[Person], definition: dict, *, branch: Branch, as_of: date
+) -> list[tuple[Person, Decision]]:
     """Decisions for a page of people: four queries whatever the page size."""
     facts = load_facts(people, branch=branch, as_of=as_of)
     names = category_names(branch)

@@ -71,23 +71,29 @@ meeting_rows = st.lists(
 )
 
 iso_dates = DATES.map(date.isoformat)
-membership_blocks = st.fixed_dictionaries(
-    {},
-    optional={
-        "categories": st.lists(SLUGS | st.just("no-such-category"), min_size=1, max_size=2),
-        "statuses": st.lists(st.sampled_from(["active", "lapsed", "suspended", "resigned"]), min_size=1, max_size=2),
-        "min_days": st.integers(0, 4000),
-        "joined_by": iso_dates,
-        "joined_from": iso_dates,
-        "dues_paid": st.just(True),
-    },
-).flatmap(
-    lambda b: (
-        st.just(b)
-        if not b.get("dues_paid")
-        else st.integers(0, 400).map(lambda g: {**b, "dues_grace_days": g}) | st.just(b)
+membership_blocks = (
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "categories": st.lists(SLUGS | st.just("no-such-category"), min_size=1, max_size=2),
+            "statuses": st.lists(
+                st.sampled_from(["active", "lapsed", "suspended", "resigned"]), min_size=1, max_size=2
+            ),
+            "min_days": st.integers(0, 4000),
+            "joined_by": iso_dates,
+            "joined_from": iso_dates,
+            "dues_paid": st.just(True),
+        },
     )
-).filter(lambda b: not ("joined_by" in b and "joined_from" in b and b["joined_from"] > b["joined_by"]))
+    .flatmap(
+        lambda b: (
+            st.just(b)
+            if not b.get("dues_paid")
+            else st.integers(0, 400).map(lambda g: {**b, "dues_grace_days": g}) | st.just(b)
+        )
+    )
+    .filter(lambda b: not ("joined_by" in b and "joined_from" in b and b["joined_from"] > b["joined_by"]))
+)
 
 leaves = st.one_of(
     st.just({"everyone": True}),
