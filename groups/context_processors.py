@@ -5,6 +5,7 @@ from .permissions import branches_for, capabilities
 # The branch's sections: (label, URL name, capability needed, URL-name prefixes
 # that count as "in this section"). Later sections add a line here.
 BRANCH_SECTIONS = [
+    ("Rules", "rule_list", "manage_rules", ("rule_",)),
     ("Team", "role_list", "manage_roles", ("role_",)),
     ("Audit", "audit_log", "view_audit", ("audit_",)),
 ]

@@ -58,7 +58,7 @@ def _clean(*, branch: Branch, name: str, definition) -> tuple[str, dict]:
     try:
         definition = validate(definition, category_slugs=slugs)
     except RuleError as exc:
-        where = f" (at {exc.path})" if exc.path else ""
+        where = f" at {exc.path}" if exc.path else ""
         raise InvalidInput(
             f"The rule is not valid{where}: {exc.message}.", code="bad_definition", path=exc.path, field="definition"
         ) from None
