@@ -394,7 +394,7 @@ def test_compare_two_rules_gain_and_lose(branch, organiser, client_for, crowd):
     assert dict(compare["gains"]["categories"]) == {"Party member": 2, "Registered supporter": 2}
     assert compare["loses"]["count"] == 0
     page = response.content.decode()
-    assert "+4 people gain eligibility" in page and "−0 people lose eligibility" in page
+    assert "+4 people gain eligibility" in page and "Nobody loses eligibility" in page
     assert "Cy2 Supporter" in page
 
 
@@ -410,7 +410,7 @@ def test_preview_changes_from_the_editor(branch, organiser, client_for, crowd):
     }
     response = client_for(organiser).post(reverse("rule_edit", args=[branch.slug, rule.pk]), data)
     page = response.content.decode()
-    assert "+1 person gain eligibility" in page and "−2 people lose eligibility" in page
+    assert "+1 person gains eligibility" in page and "−2 people lose eligibility" in page
     assert "Nothing is saved yet." in page
     rule.refresh_from_db()
     assert rule.version == 1
