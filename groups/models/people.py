@@ -114,16 +114,17 @@ class Membership(models.Model):
         ]
         indexes = [
             models.Index(fields=["branch", "number"], name="membership_branch_number"),
-            # Covers the eligibility compiler's per-person EXISTS (groups/eligibility_sql.py).
+            # Covers the eligibility compiler's membership subquery (groups/eligibility_sql.py).
             models.Index(
                 fields=[
-                    "person",
+                    "branch",
                     "category",
                     "status",
                     "started_on",
                     "ended_on",
                     "continuous_since",
                     "dues_paid_until",
+                    "person",
                 ],
                 name="membership_eligibility",
             ),
