@@ -45,7 +45,7 @@ def branch_meeting_facts(branch: Branch, *, before: date | None = None) -> list[
     time zone), in one query. With ``before``, only meetings that might have
     started (local date) before that date are fetched."""
     tz = ZoneInfo(branch.time_zone or "UTC")
-    qs = Meeting.objects.filter(branch=branch)
+    qs = Meeting.objects.filter(branch=branch).order_by()
     if before is not None:
         # A generous bound in UTC; the exact local-date test happens in Python.
         bound = datetime.combine(before, time.min, tzinfo=tz) + timedelta(days=1)

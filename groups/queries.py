@@ -91,11 +91,8 @@ def load_facts(people, *, branch: Branch, as_of: date | None = None) -> dict[int
     # A queryset is passed on as a subquery, not as a list of 100,000 ids.
     wanted = people.values("pk") if isinstance(people, QuerySet) else ids
     if ids:
-        for m in (
-            Membership.objects.filter(person_id__in=wanted)
-            .select_related("category")
-            .order_by("person_id", "category__order", "started_on", "id")
-        ):
+        rows_m = Membership.objects.filter(person_id__in=wanted).select_related("category").order_by()
+        for m in sorted(rows_m, key=lambda m: (m.category.order, m.started_on, m.id)):
             memberships[m.person_id].append(
                 MembershipFacts(
                     category_slug=m.category.slug,
@@ -107,9 +104,11 @@ def load_facts(people, *, branch: Branch, as_of: date | None = None) -> dict[int
                     dues_paid_until=m.dues_paid_until,
                 )
             )
-        for person_id, meeting_id in Attendance.objects.filter(
-            person_id__in=wanted, undone_at__isnull=True, meeting__branch=branch
-        ).values_list("person_id", "meeting_id"):
+        for person_id, meeting_id in (
+            Attendance.objects.filter(person_id__in=wanted, undone_at__isnull=True, meeting__branch=branch)
+            .order_by()
+            .values_list("person_id", "meeting_id")
+        ):
             attended[person_id].add(meeting_id)
     meetings = tuple(branch_meeting_facts(branch, before=as_of))
     return {
