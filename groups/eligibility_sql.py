@@ -27,7 +27,7 @@ from functools import reduce
 from operator import and_, or_
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Q
 from django.db.models.functions import Coalesce, Lower, Trim
 from django.db.models.lookups import In
 
@@ -40,21 +40,32 @@ EVERYONE = Q(pk__isnull=False)
 NOBODY = Q(pk__in=[])
 
 
-def branch_meeting_facts(branch: Branch, *, before: date | None = None) -> list[eligibility.MeetingFacts]:
+def branch_meeting_facts(branch: Branch, *, before: date | None = None, attended_by=None):
     """The branch's meetings as MeetingFacts (local start date in the branch's
     time zone), in one query. With ``before``, only meetings that might have
-    started (local date) before that date are fetched."""
+    started (local date) before that date are fetched. With ``attended_by`` (an
+    Attendance queryset correlated on OuterRef("pk")), returns (MeetingFacts,
+    attended) pairs instead."""
     tz = ZoneInfo(branch.time_zone or "UTC")
     qs = Meeting.objects.filter(branch=branch).order_by()
     if before is not None:
         # A generous bound in UTC; the exact local-date test happens in Python.
         bound = datetime.combine(before, time.min, tzinfo=tz) + timedelta(days=1)
         qs = qs.filter(starts_at__lt=bound)
+    if attended_by is not None:
+        qs = qs.annotate(went=Exists(attended_by))
+        return [
+            (
+                eligibility.MeetingFacts(
+                    id=pk, starts_on=at.astimezone(tz).date(), cancelled=st == MeetingStatus.CANCELLED
+                ),
+                went,
+            )
+            for pk, at, st, went in qs.values_list("id", "starts_at", "status", "went")
+        ]
     return [
-        eligibility.MeetingFacts(
-            id=pk, starts_on=starts_at.astimezone(tz).date(), cancelled=status == MeetingStatus.CANCELLED
-        )
-        for pk, starts_at, status in qs.values_list("id", "starts_at", "status")
+        eligibility.MeetingFacts(id=pk, starts_on=at.astimezone(tz).date(), cancelled=st == MeetingStatus.CANCELLED)
+        for pk, at, st in qs.values_list("id", "starts_at", "status")
     ]
 
 

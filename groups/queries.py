@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from .eligibility import Decision, MembershipFacts, PersonFacts, RuleError, evaluate, summarise
@@ -124,18 +124,47 @@ def load_facts(people, *, branch: Branch, as_of: date | None = None) -> dict[int
     }
 
 
-def decide(person: Person, rule_or_definition, as_of: date) -> Decision:
-    """One person's Decision: at most four queries (memberships, attendance,
-    meetings, category names)."""
+def person_facts(person: Person, *, as_of: date) -> PersonFacts:
+    """One person's facts in two queries: memberships with categories, and the
+    branch's meetings before ``as_of`` each marked with whether they attended."""
     branch = person.branch
-    facts = load_facts([person], branch=branch, as_of=as_of)[person.pk]
+    rows = Membership.objects.filter(person=person).select_related("category").order_by()
+    memberships = tuple(
+        MembershipFacts(
+            category_slug=m.category.slug,
+            category_name=m.category.name,
+            status=m.status,
+            started_on=m.started_on,
+            continuous_since=m.continuous_since,
+            ended_on=m.ended_on,
+            dues_paid_until=m.dues_paid_until,
+        )
+        for m in sorted(rows, key=lambda m: (m.category.order, m.started_on, m.id))
+    )
+    went = Attendance.objects.filter(person=person, meeting=OuterRef("pk"), undone_at__isnull=True)
+    meetings = branch_meeting_facts(branch, before=as_of, attended_by=went)
+    return PersonFacts(
+        memberships=memberships,
+        date_of_birth=person.date_of_birth,
+        ward=person.ward,
+        postcode=person.postcode,
+        attended=frozenset(m.id for m, went in meetings if went),
+        branch_meetings=tuple(m for m, _ in meetings),
+    )
+
+
+def decide(person: Person, rule_or_definition, as_of: date) -> Decision:
+    """One person's Decision: two queries for the facts, and one for the
+    branch's category names unless already cached on ``person.branch``."""
+    branch = person.branch
+    facts = person_facts(person, as_of=as_of)
     return evaluate(_definition(rule_or_definition), facts, as_of, category_names=category_names(branch))
 
 
 def person_decisions(person: Person, as_of: date) -> list[tuple[Rule, Decision]]:
     """The person's Decision under each of the branch's rules (a fixed number of queries)."""
     branch = person.branch
-    facts = load_facts([person], branch=branch, as_of=as_of)[person.pk]
+    facts = person_facts(person, as_of=as_of)
     names = category_names(branch)
     out = []
     for rule in Rule.objects.filter(branch=branch).order_by("name"):
