@@ -177,6 +177,7 @@ def main() -> None:
     lines = []
     vendor = connection.vendor
     version = connection.cursor().connection.info.server_version if vendor == "postgresql" else None
+    version = f"{version // 10000}.{version % 10000}" if version else None
     import sqlite3
 
     db = f"PostgreSQL {version}" if version else f"SQLite {sqlite3.sqlite_version}"
