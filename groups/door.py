@@ -1,93 +1,44 @@
-"""Facts and decisions for the door.
+"""Decisions and personal QR codes for the door.
 
-`door_facts` gathers what groups.eligibility needs for a handful of people in a
-FIXED number of queries (people, memberships with categories, their attendance
-at the branch's meetings, the branch's meetings). The lead will fold it into the
-shared facts loader; keep its signature simple.
+Facts come from the shared loader (groups.queries.load_facts) so the door, the
+rule preview and the invitations decide with exactly the same data.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from .eligibility import Decision, MeetingFacts, MembershipFacts, PersonFacts, evaluate
-from .models import Attendance, Branch, Category, Meeting, MeetingStatus, Membership, Person, Rule
+from .eligibility import Decision, PersonFacts, evaluate
+from .models import Branch, Meeting, Person, Rule
 
 EVERYONE = {"everyone": True}
 
 
-def local_date(branch: Branch, when) -> date:
-    return when.astimezone(ZoneInfo(branch.time_zone)).date()
-
-
 def eligibility_date(meeting: Meeting) -> date:
     """The meeting's freeze date, or its local date in the branch's time zone."""
-    return meeting.eligibility_date or local_date(meeting.branch, meeting.starts_at)
+    from .services.meetings import effective_eligibility_date
 
-
-def branch_meeting_facts(branch: Branch) -> tuple[MeetingFacts, ...]:
-    rows = Meeting.objects.filter(branch=branch).values_list("id", "starts_at", "status")
-    return tuple(
-        MeetingFacts(id=pk, starts_on=local_date(branch, starts), cancelled=status == MeetingStatus.CANCELLED)
-        for pk, starts, status in rows
-    )
+    return effective_eligibility_date(meeting)
 
 
 def door_facts(
     people_ids: Iterable[int], *, branch: Branch, as_of: date | None = None, people: Iterable[Person] | None = None
 ) -> dict[int, PersonFacts]:
-    """PersonFacts per person id, in four queries (three when `people` are
-    passed in already loaded). Ids outside the branch are ignored. `as_of` is
-    accepted for the shared loader's signature; the facts do not depend on it."""
+    """PersonFacts per person id in a fixed number of queries (one fewer when
+    `people` are passed in already loaded). Ids outside the branch are ignored."""
+    from .queries import load_facts
+
+    if people is not None:
+        return load_facts([p for p in people if p.branch_id == branch.pk], branch=branch, as_of=as_of)
     ids = list(people_ids)
-    if not ids:
-        return {}
-    if people is None:
-        people = Person.objects.filter(branch=branch, pk__in=ids).only(
-            "id", "date_of_birth", "ward", "postcode", "branch_id"
-        )
-    people = [p for p in people if p.branch_id == branch.pk]
-    memberships = defaultdict(list)
-    for m in (
-        Membership.objects.filter(branch=branch, person_id__in=ids)
-        .select_related("category")
-        .order_by("category__order", "started_on", "id")
-    ):
-        memberships[m.person_id].append(
-            MembershipFacts(
-                category_slug=m.category.slug,
-                category_name=m.category.name,
-                status=m.status,
-                started_on=m.started_on,
-                continuous_since=m.continuous_since,
-                ended_on=m.ended_on,
-                dues_paid_until=m.dues_paid_until,
-            )
-        )
-    attended = defaultdict(set)
-    for person_id, meeting_id in Attendance.objects.filter(
-        meeting__branch=branch, person_id__in=ids, undone_at__isnull=True
-    ).values_list("person_id", "meeting_id"):
-        attended[person_id].add(meeting_id)
-    meetings = branch_meeting_facts(branch)
-    return {
-        p.pk: PersonFacts(
-            memberships=tuple(memberships[p.pk]),
-            date_of_birth=p.date_of_birth,
-            ward=p.ward or "",
-            postcode=p.postcode or "",
-            attended=frozenset(attended[p.pk]),
-            branch_meetings=meetings,
-        )
-        for p in people
-    }
+    return load_facts(ids, branch=branch, as_of=as_of) if ids else {}
 
 
 def category_names(branch: Branch) -> dict[str, str]:
-    return dict(Category.objects.filter(branch=branch).values_list("slug", "name"))
+    from .queries import category_names as names
+
+    return names(branch)
 
 
 def decide(rule: Rule | None, facts: PersonFacts, as_of: date, *, names: dict[str, str] | None = None) -> Decision:
