@@ -398,3 +398,12 @@ def compare_rules(branch: Branch, old: dict, new: dict, as_of: date, *, limit: i
         names = list(changed.order_by("last_name", "first_name", "id")[:limit])
         out[key] = {"count": count, "categories": list(cats), "people": names, "more": max(0, count - len(names))}
     return out
+
+
+def person_attendance(person: Person) -> QuerySet[Attendance]:
+    """A person's check-ins (not undone), newest first, with their meetings."""
+    return (
+        Attendance.objects.filter(person=person, undone_at__isnull=True)
+        .select_related("meeting")
+        .order_by("-checked_in_at")
+    )

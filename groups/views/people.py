@@ -66,11 +66,23 @@ def people_list(request, branch):
 
 @branch_view("view_people")
 def person_detail(request, branch, person_id):
+    from django.utils import timezone
+
+    from ..queries import person_attendance, person_decisions
+
     person = get_in_branch(Person.objects.prefetch_related(_memberships_prefetch()), branch, pk=person_id)
+    as_of = timezone.localdate()
     return render(
         request,
         "groups/people/detail.html",
-        {"branch": branch, "person": person, "caps": capabilities(request.user, branch)},
+        {
+            "branch": branch,
+            "person": person,
+            "caps": capabilities(request.user, branch),
+            "as_of": as_of,
+            "decisions": person_decisions(person, as_of),
+            "attendances": person_attendance(person)[:20],
+        },
     )
 
 
