@@ -1,8 +1,9 @@
 """JSON errors everywhere under /api/ — never an HTML page.
 
-- Domain errors (groups.errors) become {"detail", "code"}; an InvalidInput that
-  names a field (details["field"], or a code listed in FIELD_FOR_CODE) becomes a
-  field error shaped like DRF's own: {"name": ["…"]}.
+- Domain errors (groups.errors) become {"detail", "code"} — 400 for InvalidInput,
+  403 NotAllowed, 409 Conflict; one raised with `field="name"` becomes a field
+  error shaped like DRF's own, {"name": ["…"]}, with the same status (so "that
+  name is taken" is a 409 that still points at the field).
 - Django's Http404 / PermissionDenied raised in API views become DRF's JSON.
 - Unknown URLs under /api/ reach `not_found` (the last pattern in
   groups/api/urls.py and config/urls.py), and the project's handler404/403/400/500
@@ -19,21 +20,18 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ..errors import Conflict, InvalidInput, NotAllowed, RollcallError
+from ..errors import Conflict, NotAllowed, RollcallError
 
 STATUS_FOR = {NotAllowed: status.HTTP_403_FORBIDDEN, Conflict: status.HTTP_409_CONFLICT}
-# Services that raise InvalidInput without `field=`: which input the code is about.
-FIELD_FOR_CODE = {"name_required": "name", "slug_required": "slug", "slug_taken": "slug"}
 API_PREFIX = "/api/"
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, InvalidInput):
-        field = exc.details.get("field") or FIELD_FOR_CODE.get(exc.code)
-        if field:
-            return Response({field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, RollcallError):
         code = next((s for cls, s in STATUS_FOR.items() if isinstance(exc, cls)), status.HTTP_400_BAD_REQUEST)
+        field = exc.details.get("field")
+        if field:
+            return Response({field: [exc.message]}, status=code)
         return Response({"detail": exc.message, "code": exc.code, **exc.details}, status=code)
     return drf_exception_handler(exc, context)
 

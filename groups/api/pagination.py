@@ -1,9 +1,37 @@
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """`?page=N`, and `?page_size=N` up to 200 (default 50)."""
+    """`?page=N` (a page past the end → 404), and `?page_size=N` from 1 up;
+    sizes above 200 are capped at 200 (default 50). A page size that is not a
+    whole number of at least 1 is refused with a 400, not silently ignored."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    last_page_strings = ()  # the schema promises an integer
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise ValidationError({"page_size": ["Give a whole number of at least 1."]})
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+                parameter["description"] = (
+                    f"Results per page: {self.page_size} unless given; at most {self.max_page_size}."
+                )
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters

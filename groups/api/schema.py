@@ -12,10 +12,9 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(required=False, help_text="A stable code for programs, for domain errors.")
 
 
-ERROR = OpenApiResponse(ErrorSerializer, description="An error: {\"detail\": …}.")
 FIELD_ERRORS = OpenApiResponse(
     OpenApiTypes.OBJECT,
-    description='Bad input: field errors ({"name": ["…"]}) or {"detail": …, "code": …}.',
+    description='Bad input or a conflict: field errors ({"name": ["…"]}) or {"detail": …, "code": …}.',
 )
 
 
@@ -32,9 +31,10 @@ class AutoSchema(openapi.AutoSchema):
             errors["404"] = OpenApiResponse(
                 ErrorSerializer, description="No such object, a branch you have no role in, or no such page."
             )
-        if self.method in ("POST", "PUT", "PATCH"):
-            errors["400"] = FIELD_ERRORS
-            errors["409"] = ERROR
+        if self.method in ("POST", "PUT", "PATCH") or self._is_list_view():
+            errors["400"] = FIELD_ERRORS  # bad body, or a bad query parameter (page_size=0)
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            errors["409"] = FIELD_ERRORS  # taken names: {"name": ["…"]}
         for code, response in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code, direction=direction)

@@ -4,9 +4,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from ..errors import InvalidInput
+from ..errors import Conflict, InvalidInput
 from ..models import Branch, Category
 from . import audit
+from .branches import numbered_slug
 
 
 @transaction.atomic
@@ -17,16 +18,16 @@ def create_category(*, branch: Branch, actor, name: str, slug: str = "", descrip
         raise InvalidInput("Give the category a name.", code="name_required", field="name")
     if len(name) > Category._meta.get_field("name").max_length:
         raise InvalidInput("Keep the name to 100 characters or fewer.", code="name_too_long", field="name")
-    slug = slugify(slug or name)[:60]
-    if not slug:
-        raise InvalidInput(
-            "The category needs a short name made of letters or numbers.", code="slug_required", field="slug"
-        )
+    slug = slugify(slug)[:60] or slugify(name)[:60]
+    if not slug:  # a name without Latin letters or digits: number it instead
+        slug = numbered_slug("category", Category.objects.filter(branch=branch))
     if Category.objects.filter(branch=branch, name__iexact=name).exists():
-        raise InvalidInput(f"There is already a category called “{name}”.", code="name_taken", field="name")
+        raise Conflict(f"There is already a category called “{name}”.", code="name_taken", field="name")
     if Category.objects.filter(branch=branch, slug=slug).exists():
-        raise InvalidInput(
-            f"There is already a category with the short name “{slug}”; choose another.", code="slug_taken", field="slug"
+        raise Conflict(
+            f"There is already a category with the short name “{slug}”; choose another.",
+            code="slug_taken",
+            field="slug",
         )
     order = (Category.objects.filter(branch=branch).aggregate(m=Max("order"))["m"] or 0) + 1
     try:
@@ -35,7 +36,7 @@ def create_category(*, branch: Branch, actor, name: str, slug: str = "", descrip
                 branch=branch, name=name, slug=slug, description=(description or "").strip(), order=order
             )
     except IntegrityError:  # created by someone else between the check and the insert
-        raise InvalidInput(
+        raise Conflict(
             "That category was created a moment ago by someone else.", code="slug_taken", field="slug"
         ) from None
     audit.record(

@@ -8,7 +8,8 @@
 
 URLs nest under /api/v1/branches/{branch_slug}/. `permission` is one
 capability for every action or a dict action → capability; an action it does
-not name is refused (deny by default). `get_branch()` resolves the slug
+not name raises ImproperlyConfigured (deny by default; a test catches it).
+OPTIONS and methods the route lacks (405) need only a role in the branch. `get_branch()` resolves the slug
 through groups.permissions.access_branch, once per request: another branch's
 slug answers 404, too low a role 403 — the same as the pages. Objects fetched
 by id come from `get_queryset()`, which must be scoped to `get_branch()`, so
@@ -25,11 +26,15 @@ from ...models import Branch
 from ...permissions import access_branch
 from ..permissions import BranchCapability
 
+
 class BranchScopedMixin:
     permission: str | dict[str, str] = ""
     permission_classes = [IsAuthenticated, BranchCapability]
 
     def capability_for(self, action: str | None) -> str:
+        if action in (None, "metadata"):
+            # A method the route lacks (→ 405) or OPTIONS: still only for people with a role here.
+            return "view_branch"
         need = self.permission.get(action or "") if isinstance(self.permission, dict) else self.permission
         if not need:
             raise ImproperlyConfigured(f"{type(self).__name__} names no capability for the action {action!r}.")
