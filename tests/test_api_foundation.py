@@ -21,6 +21,13 @@ def test_session_authentication(client_for, organiser, branch):
     assert response.json()["results"][0]["role"] == "organiser"
 
 
+def test_a_browser_gets_json_not_the_browsable_html_api(client_for, organiser, branch):
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client_for(organiser).get("/api/v1/branches/", HTTP_ACCEPT=browser_accept)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+
+
 def test_session_post_needs_csrf_token(organiser, branch):
     client = Client(enforce_csrf_checks=True)
     client.force_login(organiser)
