@@ -169,3 +169,27 @@ def test_docs_page_uses_local_files_and_no_inline_script(client, db):
     assert script["Content-Type"].startswith("application/javascript")
     assert "/api/v1/schema/" in script.content.decode()
     assert client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
+
+
+def test_every_branch_endpoint_names_a_known_capability_for_each_action():
+    from groups.api import urls
+    from groups.api.views.base import BranchScopedMixin
+    from groups.permissions import CAPABILITIES
+
+    checked = 0
+    for pattern in urls.urlpatterns:
+        view_class = getattr(pattern.callback, "cls", None)
+        if view_class is None or not issubclass(view_class, BranchScopedMixin):
+            continue
+        for action in pattern.callback.actions.values():
+            need = view_class().capability_for(action)
+            assert need in CAPABILITIES, f"{view_class.__name__}.{action} needs unknown capability {need!r}"
+            checked += 1
+    assert checked >= 2  # categories: list and create
+
+
+def test_branch_endpoints_answer_404_to_outsiders_whatever_the_method(api, outsider, branch):
+    for method in ("get", "post", "put", "delete", "options"):
+        response = getattr(api(outsider), method)(CATEGORIES)
+        assert response.status_code == 404, method
+        assert response["Content-Type"] == "application/json"
