@@ -66,6 +66,8 @@ def test_outsider_cannot_create_in_another_branch(api, outsider, branch):
         ({"name": "party MEMBER"}, "name", "There is already a category called “party MEMBER”."),
         ({"name": "Members", "slug": "supporter"}, "slug", "already a category with the short name “supporter”"),
         ({"name": "x" * 101}, "name", "no more than 100 characters"),
+        ({"name": " " + "x" * 100}, "name", "no more than 100 characters"),
+        ({"name": 5}, "name", "Give text (a JSON string), not int."),
     ],
 )
 def test_bad_input_gives_field_errors_and_writes_nothing(api, organiser, branch, body, field, message):

@@ -132,6 +132,13 @@ def test_page_size_is_capped(api, organiser, branch):
     assert old == 200
 
 
+@pytest.mark.parametrize(("param", "value"), [("page", ""), ("page", "0"), ("page", "two"), ("page_size", "-1")])
+def test_bad_page_parameters_are_refused(api, organiser, branch, param, value):
+    response = api(organiser).get(CATEGORIES, {param: value})
+    assert response.status_code == 400
+    assert response.json() == {param: ["Give a whole number of at least 1."]}
+
+
 def test_a_page_past_the_end_is_a_json_404(api, organiser, branch):
     response = api(organiser).get(CATEGORIES, {"page": 99})
     assert response.status_code == 404

@@ -4,25 +4,32 @@ from rest_framework.exceptions import ValidationError
 
 class PageNumberPagination(pagination.PageNumberPagination):
     """`?page=N` (a page past the end → 404), and `?page_size=N` from 1 up;
-    sizes above 200 are capped at 200 (default 50). A page size that is not a
-    whole number of at least 1 is refused with a 400, not silently ignored."""
+    sizes above 200 are capped at 200 (default 50). A page or page size that is
+    not a whole number of at least 1 is refused with a 400, not silently ignored."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
     last_page_strings = ()  # the schema promises an integer
 
-    def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
+    def _whole_number(self, request, name: str) -> int | None:
+        raw = request.query_params.get(name)
         if raw is None:
-            return self.page_size
+            return None
         try:
-            size = int(raw)
+            number = int(raw)
         except ValueError:
-            size = 0
-        if size < 1:
-            raise ValidationError({"page_size": ["Give a whole number of at least 1."]})
-        return min(size, self.max_page_size)
+            number = 0
+        if number < 1:
+            raise ValidationError({name: ["Give a whole number of at least 1."]})
+        return number
+
+    def get_page_number(self, request, paginator):
+        return self._whole_number(request, self.page_query_param) or 1
+
+    def get_page_size(self, request):
+        size = self._whole_number(request, self.page_size_query_param)
+        return self.page_size if size is None else min(size, self.max_page_size)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
