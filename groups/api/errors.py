@@ -1,9 +1,9 @@
 """JSON errors everywhere under /api/ — never an HTML page.
 
 - Domain errors (groups.errors) become {"detail", "code"} — 400 for InvalidInput,
-  403 NotAllowed, 409 Conflict; one raised with `field="name"` becomes a field
-  error shaped like DRF's own, {"name": ["…"]}, with the same status (so "that
-  name is taken" is a 409 that still points at the field).
+  403 NotAllowed, 409 Conflict. One raised with field errors
+  (`errors={"name": ["…"]}`, the services' convention) answers those field
+  errors, shaped like DRF's own serializer errors, with the same status.
 - Django's Http404 / PermissionDenied raised in API views become DRF's JSON.
 - Unknown URLs under /api/ reach `not_found` (the last pattern in
   groups/api/urls.py and config/urls.py), and the project's handler404/403/400/500
@@ -29,10 +29,11 @@ API_PREFIX = "/api/"
 def exception_handler(exc, context):
     if isinstance(exc, RollcallError):
         code = next((s for cls, s in STATUS_FOR.items() if isinstance(exc, cls)), status.HTTP_400_BAD_REQUEST)
-        field = exc.details.get("field")
-        if field:
-            return Response({field: [exc.message]}, status=code)
-        return Response({"detail": exc.message, "code": exc.code, **exc.details}, status=code)
+        field_errors = exc.details.get("errors")
+        if field_errors:
+            return Response(field_errors, status=code)
+        extra = {k: v for k, v in exc.details.items() if k != "errors"}
+        return Response({"detail": exc.message, "code": exc.code, **extra}, status=code)
     return drf_exception_handler(exc, context)
 
 

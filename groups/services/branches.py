@@ -29,14 +29,15 @@ def create_branch(*, name: str, actor, slug: str = "", description: str = "") ->
     preset rules); its creator becomes its first organiser."""
     name = name.strip()
     if not name:
-        raise InvalidInput("Give the branch a name.", code="name_required", field="name")
+        raise InvalidInput(
+            "Give the branch a name.", code="name_required", errors={"name": ["Give the branch a name."]}
+        )
     slug = slugify(slug)[:60] or slugify(name)[:60]
     if not slug:  # a name without Latin letters or digits ("Αθήνα"): number it instead
         slug = numbered_slug("branch", Branch.objects.all())
     if Branch.objects.filter(slug=slug).exists():
-        raise Conflict(
-            f"A branch called “{slug}” already exists; choose another short name.", code="slug_taken", field="slug"
-        )
+        message = f"A branch called “{slug}” already exists; choose another short name."
+        raise Conflict(message, code="slug_taken", errors={"slug": [message]})
     branch = Branch.objects.create(name=name, slug=slug, description=description)
     Category.objects.bulk_create(
         Category(branch=branch, slug=s, name=n, description=d, order=i)
