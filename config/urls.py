@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.http import urlencode
+
+from groups.api.errors import not_found as api_not_found
 
 
 @login_not_required
@@ -20,5 +22,13 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("api/v1/", include("groups.api.urls")),
+    re_path(r"^api/", api_not_found, name="api_root_not_found"),  # JSON 404 for any other /api/ path
     path("", include("groups.urls")),
 ]
+
+# JSON under /api/, the HTML pages elsewhere (groups/api/errors.py).
+handler400 = "groups.api.errors.handler400"
+handler403 = "groups.api.errors.handler403"
+handler404 = "groups.api.errors.handler404"
+handler500 = "groups.api.errors.handler500"

@@ -59,3 +59,20 @@ def client_for(client):
 def _fast_passwords(settings):
     # Real hashing costs ~100 ms per user; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def api(db):
+    """api(user) → a DRF test client sending `Authorization: Token <key>` for that user;
+    api() → an anonymous one."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make

@@ -1,6 +1,21 @@
-"""JSON errors everywhere in the API: domain errors become {"detail", "code"};
-Django's 404/403 become DRF's JSON; nothing falls through to an HTML page."""
+"""JSON errors everywhere under /api/ — never an HTML page.
 
+- Domain errors (groups.errors) become {"detail", "code"} — 400 for InvalidInput,
+  403 NotAllowed, 409 Conflict. One raised with field errors
+  (`errors={"name": ["…"]}`, the services' convention) answers those field
+  errors, shaped like DRF's own serializer errors, with the same status.
+- Django's Http404 / PermissionDenied raised in API views become DRF's JSON.
+- Unknown URLs under /api/ reach `not_found` (the last pattern in
+  groups/api/urls.py and config/urls.py), and the project's handler404/403/400/500
+  (config/urls.py) answer JSON for any path under /api/, HTML elsewhere.
+"""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.urls import Resolver404, resolve
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -8,10 +23,61 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from ..errors import Conflict, NotAllowed, RollcallError
 
 STATUS_FOR = {NotAllowed: status.HTTP_403_FORBIDDEN, Conflict: status.HTTP_409_CONFLICT}
+API_PREFIX = "/api/"
 
 
 def exception_handler(exc, context):
     if isinstance(exc, RollcallError):
         code = next((s for cls, s in STATUS_FOR.items() if isinstance(exc, cls)), status.HTTP_400_BAD_REQUEST)
-        return Response({"detail": exc.message, "code": exc.code, **exc.details}, status=code)
+        field_errors = exc.details.get("errors")
+        if field_errors:
+            return Response(field_errors, status=code)
+        extra = {k: v for k, v in exc.details.items() if k != "errors"}
+        return Response({"detail": exc.message, "code": exc.code, **extra}, status=code)
     return drf_exception_handler(exc, context)
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    """Every path under /api/ that no endpoint claims. Says where the slash
+    was missing, since APPEND_SLASH cannot redirect past this catch-all."""
+    detail = "Not found."
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            detail = f"Not found. Did you mean {request.path}/ (with a slash at the end)?"
+    return JsonResponse({"detail": detail}, status=404)
+
+
+not_found.login_required = False  # answer anonymous callers in JSON too, not with a sign-in page
+
+
+def handler404(request, exception=None):
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def handler403(request, exception=None):
+    if _is_api(request):
+        return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def handler400(request, exception=None):
+    if _is_api(request):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def handler500(request):
+    if _is_api(request):
+        return JsonResponse({"detail": "Something went wrong on our side; please try again later."}, status=500)
+    return defaults.server_error(request)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.text import slugify
 
-from ..errors import InvalidInput
+from ..errors import Conflict, InvalidInput
 from ..models import Branch, Category, Role, RoleName
 from . import audit
 
@@ -15,18 +15,29 @@ DEFAULT_CATEGORIES = [
 ]
 
 
+def numbered_slug(prefix: str, queryset) -> str:
+    """The first free "prefix-N" among the queryset's slugs."""
+    n = queryset.count() + 1
+    while queryset.filter(slug=f"{prefix}-{n}").exists():
+        n += 1
+    return f"{prefix}-{n}"
+
+
 @transaction.atomic
 def create_branch(*, name: str, actor, slug: str = "", description: str = "") -> Branch:
     """A new branch with the default categories (and, once rules exist, the
     preset rules); its creator becomes its first organiser."""
     name = name.strip()
     if not name:
-        raise InvalidInput("Give the branch a name.", code="name_required")
-    slug = slugify(slug or name)[:60]
-    if not slug:
-        raise InvalidInput("The branch needs a short name made of letters or numbers.", code="slug_required")
+        raise InvalidInput(
+            "Give the branch a name.", code="name_required", errors={"name": ["Give the branch a name."]}
+        )
+    slug = slugify(slug)[:60] or slugify(name)[:60]
+    if not slug:  # a name without Latin letters or digits ("Αθήνα"): number it instead
+        slug = numbered_slug("branch", Branch.objects.all())
     if Branch.objects.filter(slug=slug).exists():
-        raise InvalidInput(f"A branch called “{slug}” already exists; choose another short name.", code="slug_taken")
+        message = f"A branch called “{slug}” already exists; choose another short name."
+        raise Conflict(message, code="slug_taken", errors={"slug": [message]})
     branch = Branch.objects.create(name=name, slug=slug, description=description)
     Category.objects.bulk_create(
         Category(branch=branch, slug=s, name=n, description=d, order=i)

@@ -1,0 +1,1 @@
+"""Serializers by concept. They parse and render; services do the writing."""

@@ -1,0 +1,23 @@
+"""/api/v1/ — see CONTRACT.md §4. Branch endpoints nest under
+branches/{branch_slug}/; register each concept's viewset below."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from .errors import not_found
+from .views import branches, categories, docs
+
+BRANCH = r"branches/(?P<branch_slug>[-a-zA-Z0-9_]+)"
+
+router = SimpleRouter()
+router.register("branches", branches.BranchViewSet, basename="api-branch")
+router.register(rf"{BRANCH}/categories", categories.CategoryViewSet, basename="api-category")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", docs.DocsView.as_view(), name="api_docs"),
+    *router.urls,
+    # Last: anything else under /api/v1/ answers JSON 404.
+    re_path(r"^.*$", not_found, name="api_not_found"),
+]
