@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from .models import AuditEvent, Branch, Role, RoleName
+from .models import Attendance, AuditEvent, Branch, Meeting, Person, Role, RoleName
 from .services.branches import create_branch
 
 DEMO_SLUG = "demo"
@@ -38,6 +38,11 @@ def _remove_demo_branch() -> None:
     # The audit log is append-only everywhere else; only the demo (DEBUG-only)
     # may wipe its own branch, and it does so explicitly here.
     AuditEvent.objects.filter(branch=branch)._raw_delete(connection.alias)
+    # Records protect each other (a check-in keeps its person, a meeting its
+    # rule, a membership its category), so take them down in that order.
+    Attendance.objects.filter(meeting__branch=branch).delete()
+    Meeting.objects.filter(branch=branch).delete()
+    Person.objects.filter(branch=branch).delete()
     branch.delete()
 
 
