@@ -23,9 +23,11 @@ from ..forms import CancelMeetingForm, DuplicateMeetingForm, InterestForm, KindD
 from ..models import Branch, Meeting, MeetingKind, MeetingStatus, Person, Role
 from ..permissions import can, get_in_branch
 from ..queries import (
+    count_eligible,
     meeting_reply_counts,
     meeting_rule_summary,
     past_meetings,
+    quorum,
     quorum_description,
     upcoming_meetings,
 )
@@ -130,12 +132,17 @@ def meeting_calendar(request, branch):
 @local_time
 def meeting_detail(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
+    as_of = services.effective_eligibility_date(meeting)
+    live_quorum = quorum(meeting)
     return render(
         request,
         "groups/meetings/detail.html",
         {
             "branch": branch,
             "meeting": meeting,
+            "eligible_to_attend": count_eligible(branch, meeting.attendance_rule, as_of),
+            "eligible_to_vote": live_quorum["eligible"],
+            "live_quorum": live_quorum,
             "counts": meeting_reply_counts(meeting),
             "attendance_summary": meeting_rule_summary(meeting.attendance_rule),
             "voting_summary": meeting_rule_summary(meeting.voting_rule)
