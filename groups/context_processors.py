@@ -8,6 +8,7 @@ BRANCH_SECTIONS = [
     ("People", "people_list", "view_people", ("people_", "person_")),
     ("Meetings", "meeting_list", "view_meetings", ("meeting_",)),
     ("Categories", "category_list", "manage_categories", ("category_",)),
+    ("Rules", "rule_list", "manage_rules", ("rule_",)),
     ("Team", "role_list", "manage_roles", ("role_",)),
     ("Audit", "audit_log", "view_audit", ("audit_",)),
 ]

@@ -169,16 +169,11 @@ def age_on(dob: date, as_of: date) -> int:
 
     Someone born on 29 February has their birthday on 1 March in other years.
     """
-    if (dob.month, dob.day) == (2, 29) and not _is_leap(as_of.year):
-        birthday = (3, 1)
-    else:
-        birthday = (dob.month, dob.day)
+    birthday = (3, 1) if (dob.month, dob.day) == (2, 29) and not _is_leap(as_of.year) else (dob.month, dob.day)
     return as_of.year - dob.year - ((as_of.month, as_of.day) < birthday)
 
 
-def dob_range(
-    as_of: date, min_age: int | None, max_age: int | None
-) -> tuple[date | None, date]:
+def dob_range(as_of: date, min_age: int | None, max_age: int | None) -> tuple[date | None, date]:
     """Inclusive (earliest, latest) dates of birth meeting an ``age`` condition.
 
     ``earliest`` is None when there is no lower bound on the date of birth. The
@@ -261,9 +256,7 @@ def ward_key(ward: str) -> str:
     return ward.strip().casefold()
 
 
-def last_meetings(
-    meetings: Iterable[MeetingFacts], as_of: date, of_last: int
-) -> tuple[MeetingFacts, ...]:
+def last_meetings(meetings: Iterable[MeetingFacts], as_of: date, of_last: int) -> tuple[MeetingFacts, ...]:
     """The last ``of_last`` non-cancelled meetings that started before ``as_of``, oldest first."""
     held = sorted(
         (m for m in meetings if not m.cancelled and m.starts_on < as_of),
@@ -336,29 +329,20 @@ def _validate_node(node: Any, path: str, depth: int, slugs: set[str] | None) -> 
     if depth > MAX_DEPTH:
         raise RuleError(path, f"rules may be nested at most {MAX_DEPTH} levels deep")
     if not isinstance(node, dict):
-        raise RuleError(
-            path, f"must be a rule (an object with one condition), got {_show(node)}"
-        )
+        raise RuleError(path, f"must be a rule (an object with one condition), got {_show(node)}")
     if len(node) != 1:
         found = ", ".join(f'"{k}"' for k in node) or "none"
         raise RuleError(path, f"a rule must have exactly one condition, got {found}")
     ((key, value),) = node.items()
     here = _join(path, str(key))
     if key not in CONDITIONS:
-        raise RuleError(
-            here, f"unknown condition (expected one of: {', '.join(CONDITIONS)})"
-        )
+        raise RuleError(here, f"unknown condition (expected one of: {', '.join(CONDITIONS)})")
     if key in ("all", "any"):
         if not isinstance(value, list):
             raise RuleError(here, f"must be a list of rules, got {_show(value)}")
         if key == "any" and not value:
             raise RuleError(here, "must list at least one rule")
-        return {
-            key: [
-                _validate_node(v, f"{here}[{i}]", depth + 1, slugs)
-                for i, v in enumerate(value)
-            ]
-        }
+        return {key: [_validate_node(v, f"{here}[{i}]", depth + 1, slugs) for i, v in enumerate(value)]}
     if key == "not":
         return {"not": _validate_node(value, here, depth + 1, slugs)}
     if key == "everyone":
@@ -435,9 +419,7 @@ def _validate_membership(block: dict, path: str, slugs: set[str] | None) -> dict
         here = _join(path, "categories")
         cats = _string_list(block["categories"], here, "category slug")
         if not cats:
-            raise RuleError(
-                here, "must list at least one category (leave it out for any category)"
-            )
+            raise RuleError(here, "must list at least one category (leave it out for any category)")
         if slugs is not None:
             for i, slug in enumerate(cats):
                 if slug not in slugs:
@@ -451,9 +433,7 @@ def _validate_membership(block: dict, path: str, slugs: set[str] | None) -> dict
         here = _join(path, "statuses")
         statuses = _string_list(block["statuses"], here, "status")
         if not statuses:
-            raise RuleError(
-                here, "must list at least one status (leave it out for active only)"
-            )
+            raise RuleError(here, "must list at least one status (leave it out for active only)")
         for i, status in enumerate(statuses):
             if status not in STATUSES:
                 raise RuleError(
@@ -466,20 +446,14 @@ def _validate_membership(block: dict, path: str, slugs: set[str] | None) -> dict
     for key in ("joined_by", "joined_from"):
         if key in block:
             out[key] = _iso_date(block[key], _join(path, key))
-    if (
-        "joined_by" in out
-        and "joined_from" in out
-        and out["joined_from"] > out["joined_by"]
-    ):
+    if "joined_by" in out and "joined_from" in out and out["joined_from"] > out["joined_by"]:
         raise RuleError(
             _join(path, "joined_from"),
             f"is after joined_by ({out['joined_by']}), so no membership could match",
         )
     dues_paid = block.get("dues_paid", False)
     if "dues_paid" in block and not isinstance(dues_paid, bool):
-        raise RuleError(
-            _join(path, "dues_paid"), f"must be true or false, got {_show(dues_paid)}"
-        )
+        raise RuleError(_join(path, "dues_paid"), f"must be true or false, got {_show(dues_paid)}")
     if dues_paid:
         out["dues_paid"] = True
     if "dues_grace_days" in block:
@@ -494,11 +468,7 @@ def _validate_age(block: dict, path: str) -> dict:
     _check_keys(block, path, ("min", "max"))
     if not block:
         raise RuleError(path, 'give at least one of "min" and "max"')
-    out = {
-        k: _whole(block[k], _join(path, k), "years", MAX_AGE)
-        for k in ("min", "max")
-        if k in block
-    }
+    out = {k: _whole(block[k], _join(path, k), "years", MAX_AGE) for k in ("min", "max") if k in block}
     if "min" in out and "max" in out and out["min"] > out["max"]:
         raise RuleError(
             _join(path, "min"),
@@ -516,9 +486,7 @@ def _validate_area(block: dict, path: str) -> dict:
     if "postcodes" in block:
         here = _join(path, "postcodes")
         prefixes = []
-        for i, raw in enumerate(
-            _string_list(block["postcodes"], here, "postcode area")
-        ):
+        for i, raw in enumerate(_string_list(block["postcodes"], here, "postcode area")):
             prefix = normalise_postcode_prefix(raw)
             if not _PREFIX.match(prefix):
                 raise RuleError(
@@ -630,11 +598,7 @@ def _membership(block: dict, ctx: _Context) -> tuple[bool, str]:
     as_of = ctx.as_of
     categories = block.get("categories")
     statuses = block.get("statuses", ["active"])
-    candidates = [
-        m
-        for m in ctx.facts.memberships
-        if categories is None or m.category_slug in categories
-    ]
+    candidates = [m for m in ctx.facts.memberships if categories is None or m.category_slug in categories]
     if not candidates:
         wanted = _or_list([ctx.name(s) for s in categories]) + " " if categories else ""
         held = _dedupe([m.category_name for m in ctx.facts.memberships]) or ["none"]
@@ -651,9 +615,7 @@ def _membership(block: dict, ctx: _Context) -> tuple[bool, str]:
     return False, f"{m.category_name} " + "; ".join(failures)
 
 
-def _assess(
-    m: MembershipFacts, block: dict, statuses: list[str], as_of: date
-) -> list[str]:
+def _assess(m: MembershipFacts, block: dict, statuses: list[str], as_of: date) -> list[str]:
     """Phrases for every part of the block this membership fails (empty: it holds)."""
     failures = []
     if m.status not in statuses:
@@ -668,9 +630,7 @@ def _assess(
     since_failures = []
     min_days = block.get("min_days", 0)
     if min_days and (since is None or not _since_long_enough(since, as_of, min_days)):
-        since_failures.append(
-            f"less than {duration_text(min_days)} by {format_date(as_of)}"
-        )
+        since_failures.append(f"less than {duration_text(min_days)} by {format_date(as_of)}")
     if "joined_by" in block:
         joined_by = date.fromisoformat(block["joined_by"])
         if since is None or since > joined_by:
@@ -688,13 +648,9 @@ def _assess(
         needed = _dues_needed(as_of, block.get("dues_grace_days", 0))
         paid = m.dues_paid_until
         if paid is None:
-            failures.append(
-                f"dues paid-until date not recorded (needed: {format_date(needed)} or later)"
-            )
+            failures.append(f"dues paid-until date not recorded (needed: {format_date(needed)} or later)")
         elif paid < needed:
-            failures.append(
-                f"dues paid only until {format_date(paid)} (needed: {format_date(needed)} or later)"
-            )
+            failures.append(f"dues paid only until {format_date(paid)} (needed: {format_date(needed)} or later)")
     return _dedupe(failures)
 
 
@@ -720,23 +676,15 @@ def _membership_pass(m: MembershipFacts, block: dict, as_of: date) -> str:
     if block.get("min_days"):
         parts.append(f"over {duration_text(block['min_days'])} by {format_date(as_of)}")
     if "joined_by" in block:
-        parts.append(
-            f"no later than {format_date(date.fromisoformat(block['joined_by']))}"
-        )
+        parts.append(f"no later than {format_date(date.fromisoformat(block['joined_by']))}")
     if "joined_from" in block:
-        parts.append(
-            f"no earlier than {format_date(date.fromisoformat(block['joined_from']))}"
-        )
+        parts.append(f"no earlier than {format_date(date.fromisoformat(block['joined_from']))}")
     if block.get("dues_paid"):
         assert m.dues_paid_until is not None
         dues = f"dues paid until {format_date(m.dues_paid_until)}"
         if m.dues_paid_until < as_of:
             grace = block.get("dues_grace_days", 0)
-            dues += (
-                f" (within {grace} day's grace)"
-                if grace == 1
-                else f" (within {grace} days' grace)"
-            )
+            dues += f" (within {grace} day's grace)" if grace == 1 else f" (within {grace} days' grace)"
         parts.append(dues)
     return ", ".join(parts)
 
@@ -753,14 +701,9 @@ def _age(block: dict, ctx: _Context) -> tuple[bool, str]:
     if dob is None:
         return False, "Age condition not met: date of birth not recorded"
     if dob > ctx.as_of:
-        return False, (
-            f"Age condition not met: date of birth {format_date(dob)} "
-            f"is after {format_date(ctx.as_of)}"
-        )
+        return False, (f"Age condition not met: date of birth {format_date(dob)} is after {format_date(ctx.as_of)}")
     age = age_on(dob, ctx.as_of)
-    ok = block.get("min", 0) <= age and (
-        block.get("max") is None or age <= block["max"]
-    )
+    ok = block.get("min", 0) <= age and (block.get("max") is None or age <= block["max"])
     stated = f"Aged {age} on {format_date(ctx.as_of)}"
     bounds = _age_bounds_text(block)
     return ok, f"{stated} (must be {bounds})" if ok else f"{stated}; must be {bounds}"
@@ -811,9 +754,7 @@ def _attended(block: dict, ctx: _Context) -> tuple[bool, str]:
     if not counted:
         stated = f"No meetings held before {format_date(ctx.as_of)}"
     elif len(counted) == 1:
-        stated = (
-            "Attended the last meeting" if went else "Did not attend the last meeting"
-        )
+        stated = "Attended the last meeting" if went else "Did not attend the last meeting"
     else:
         stated = f"Attended {went} of the last {len(counted)} meetings"
     return ok, f"{stated} (needs {needed})" if ok else f"{stated}; needs {needed}"
@@ -861,9 +802,7 @@ def _noun(node: dict, name: _Namer) -> str:
         return "either " + ", or ".join(_noun(child, name) for child in value)
     if key == "not":
         if "any" in value:  # "everyone except A, or B" rather than "except either"
-            return "everyone except " + ", or ".join(
-                _noun(c, name) for c in value["any"]
-            )
+            return "everyone except " + ", or ".join(_noun(c, name) for c in value["any"])
         inner = _noun(value, name)
         return "nobody" if inner == "everyone" else "everyone except " + inner
     if key == "all":
@@ -874,13 +813,9 @@ def _noun(node: dict, name: _Namer) -> str:
             return _noun(children[0], name)
         lead = next((c for c in children if "membership" in c), None)
         if lead is None:
-            return "people " + ", ".join(
-                p for p in (_predicate(c, name) for c in children) if p
-            )
+            return "people " + ", ".join(p for p in (_predicate(c, name) for c in children) if p)
         preds = [_predicate(c, name) for c in children if c is not lead]
-        return ", ".join(
-            [_membership_noun(lead["membership"], name)] + [p for p in preds if p]
-        )
+        return ", ".join([_membership_noun(lead["membership"], name)] + [p for p in preds if p])
     return "people " + _predicate(node, name)
 
 
@@ -898,10 +833,7 @@ def _predicate(node: dict, name: _Namer) -> str:
             parts.append(f"with a postcode in {_or_list(value['postcodes'])}")
         return " or ".join(parts)
     if key == "attended":
-        return (
-            f"who attended at least {value['min']} of the last "
-            f"{_plural(value['of_last'], 'meeting')}"
-        )
+        return f"who attended at least {value['min']} of the last {_plural(value['of_last'], 'meeting')}"
     if key == "any":
         return "either " + ", or ".join(_predicate(child, name) for child in value)
     if key == "not":
@@ -912,9 +844,7 @@ def _predicate(node: dict, name: _Namer) -> str:
             return "who did not attend " + inner[len("who attended ") :]
         return "not " + inner if inner else "nobody"
     if key == "all":
-        return ", ".join(
-            p for p in (_predicate(c, name) for c in _flatten_all(value)) if p
-        )
+        return ", ".join(p for p in (_predicate(c, name) for c in _flatten_all(value)) if p)
     return ""  # everyone: no constraint
 
 
@@ -949,9 +879,7 @@ def _pluralise(noun: str) -> str:
 def _membership_noun(block: dict, name: _Namer) -> str:
     statuses = _or_list(block.get("statuses", ["active"]))
     categories = block.get("categories")
-    subject = (
-        _or_list([_pluralise(name(s)) for s in categories]) if categories else "people"
-    )
+    subject = _or_list([_pluralise(name(s)) for s in categories]) if categories else "people"
     return f"{subject} with {_article(statuses)} {statuses} membership{_membership_quals(block)}"
 
 

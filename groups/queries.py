@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from .models import AuditEvent, Branch
+from .eligibility import Decision, MembershipFacts, PersonFacts, RuleError, evaluate, summarise
+from .eligibility_sql import branch_meeting_facts, compile_rule
+from .models import Attendance, AuditEvent, Branch, Category, Membership, Person, Rule
 
 
 def audit_events(
@@ -36,12 +38,11 @@ def audit_events(
 
 
 def meeting_rule_summary(rule) -> str:
-    """A meeting's rule in plain English. The one place the eligibility engine's
-    summarise(definition, category_names=...) will be switched in; until then,
-    the rule's own description. None means no rule: anyone."""
+    """A meeting's rule in plain English, from the eligibility engine. None
+    means no rule: anyone."""
     if rule is None:
         return "Anyone may come."
-    return rule.description or rule.name
+    return rule_summary(rule)
 
 
 def quorum_description(meeting) -> str:
@@ -92,3 +93,179 @@ def past_meetings(branch: Branch, *, now: datetime, include_drafts: bool = True)
     if not include_drafts:
         qs = qs.exclude(status=MeetingStatus.DRAFT)
     return qs.order_by("-starts_at", "-id")
+# --------------------------------------------------------------------------
+# Eligibility: facts, decisions, compiled filters (issue 4)
+
+
+def category_names(branch: Branch) -> dict[str, str]:
+    """slug → name for the branch's categories (one query, cached on the branch object)."""
+    cached = getattr(branch, "_category_names", None)
+    if cached is None:
+        cached = dict(Category.objects.filter(branch=branch).values_list("slug", "name"))
+        branch._category_names = cached
+    return cached
+
+
+def _definition(definition_or_rule) -> dict:
+    return definition_or_rule.definition if isinstance(definition_or_rule, Rule) else definition_or_rule
+
+
+def rule_summary(rule: Rule) -> str:
+    """The rule in plain English, naming the branch's categories."""
+    try:
+        return summarise(rule.definition, category_names=category_names(rule.branch))
+    except RuleError as exc:
+        return f"This rule cannot be read ({exc})."
+
+
+def eligible_people(branch: Branch, definition_or_rule, as_of: date) -> QuerySet[Person]:
+    """The branch's people the rule admits on ``as_of``, as one filter."""
+    q = compile_rule(_definition(definition_or_rule), as_of, branch=branch)
+    return Person.objects.filter(branch=branch).filter(q)
+
+
+def load_facts(people, *, branch: Branch, as_of: date | None = None) -> dict[int, PersonFacts]:
+    """PersonFacts for many people in four queries whatever their number:
+    people, memberships (with categories), attendance, the branch's meetings.
+
+    ``people`` is a queryset of Person, a list of Person objects (then the
+    people query is skipped) or ids. ``as_of`` limits the meetings fetched to
+    those that may have started before it.
+    """
+    if isinstance(people, QuerySet):
+        rows = list(people.values_list("id", "date_of_birth", "ward", "postcode"))
+    else:
+        items = list(people)
+        if items and isinstance(items[0], Person):
+            rows = [(p.pk, p.date_of_birth, p.ward, p.postcode) for p in items]
+        else:
+            rows = list(
+                Person.objects.filter(branch=branch, pk__in=items).values_list(
+                    "id", "date_of_birth", "ward", "postcode"
+                )
+            )
+    ids = [r[0] for r in rows]
+    memberships: dict[int, list[MembershipFacts]] = {pk: [] for pk in ids}
+    attended: dict[int, set[int]] = {pk: set() for pk in ids}
+    # A queryset is passed on as a subquery, not as a list of 100,000 ids.
+    wanted = people.values("pk") if isinstance(people, QuerySet) else ids
+    if ids:
+        for m in (
+            Membership.objects.filter(person_id__in=wanted)
+            .select_related("category")
+            .order_by("person_id", "category__order", "started_on", "id")
+        ):
+            memberships[m.person_id].append(
+                MembershipFacts(
+                    category_slug=m.category.slug,
+                    category_name=m.category.name,
+                    status=m.status,
+                    started_on=m.started_on,
+                    continuous_since=m.continuous_since,
+                    ended_on=m.ended_on,
+                    dues_paid_until=m.dues_paid_until,
+                )
+            )
+        for person_id, meeting_id in Attendance.objects.filter(
+            person_id__in=wanted, undone_at__isnull=True, meeting__branch=branch
+        ).values_list("person_id", "meeting_id"):
+            attended[person_id].add(meeting_id)
+    meetings = tuple(branch_meeting_facts(branch, before=as_of))
+    return {
+        pk: PersonFacts(
+            memberships=tuple(memberships[pk]),
+            date_of_birth=dob,
+            ward=ward,
+            postcode=postcode,
+            attended=frozenset(attended[pk]),
+            branch_meetings=meetings,
+        )
+        for pk, dob, ward, postcode in rows
+    }
+
+
+def decide(person: Person, rule_or_definition, as_of: date) -> Decision:
+    """One person's Decision: at most four queries (memberships, attendance,
+    meetings, category names)."""
+    branch = person.branch
+    facts = load_facts([person], branch=branch, as_of=as_of)[person.pk]
+    return evaluate(_definition(rule_or_definition), facts, as_of, category_names=category_names(branch))
+
+
+def person_decisions(person: Person, as_of: date) -> list[tuple[Rule, Decision]]:
+    """The person's Decision under each of the branch's rules (a fixed number of queries)."""
+    branch = person.branch
+    facts = load_facts([person], branch=branch, as_of=as_of)[person.pk]
+    names = category_names(branch)
+    out = []
+    for rule in Rule.objects.filter(branch=branch).order_by("name"):
+        try:
+            decision = evaluate(rule.definition, facts, as_of, category_names=names)
+        except RuleError as exc:
+            decision = Decision(False, (f"This rule cannot be read ({exc}).",))
+        out.append((rule, decision))
+    return out
+
+
+def decisions_for(
+    people: list[Person], definition: dict, *, branch: Branch, as_of: date
+) -> list[tuple[Person, Decision]]:
+    """Decisions for a page of people: four queries whatever the page size."""
+    facts = load_facts(people, branch=branch, as_of=as_of)
+    names = category_names(branch)
+    return [(p, evaluate(definition, facts[p.pk], as_of, category_names=names)) for p in people]
+
+
+def eligibility_counts(branch: Branch, definition: dict, as_of: date) -> dict:
+    """Eligible / not eligible overall and by category held (any status).
+
+    Someone holding two categories counts under each; people with no
+    membership have their own row. Two queries plus compiling.
+    """
+    q = compile_rule(definition, as_of, branch=branch)
+    people = Person.objects.filter(branch=branch)
+    totals = people.aggregate(total=Count("pk"), eligible=Count("pk", filter=q))
+    flag = Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+    rows = (
+        people.annotate(ok=flag)
+        .values("memberships__category_id", "ok")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    by_cat: dict[int | None, dict[str, int]] = {}
+    for row in rows:
+        entry = by_cat.setdefault(row["memberships__category_id"], {"eligible": 0, "not_eligible": 0})
+        entry["eligible" if row["ok"] else "not_eligible"] += row["n"]
+    categories = []
+    for cat in Category.objects.filter(branch=branch):
+        entry = by_cat.get(cat.pk, {"eligible": 0, "not_eligible": 0})
+        categories.append({"name": cat.name, **entry})
+    if None in by_cat:
+        categories.append({"name": "No membership", **by_cat[None]})
+    return {
+        "total": totals["total"],
+        "eligible": totals["eligible"],
+        "not_eligible": totals["total"] - totals["eligible"],
+        "categories": categories,
+    }
+
+
+def compare_rules(branch: Branch, old: dict, new: dict, as_of: date, *, limit: int = 50) -> dict:
+    """Who gains and who loses eligibility going from ``old`` to ``new``:
+    counts, counts by category and up to ``limit`` names each."""
+    q_old = compile_rule(old, as_of, branch=branch)
+    q_new = compile_rule(new, as_of, branch=branch)
+    people = Person.objects.filter(branch=branch)
+    out = {}
+    for key, q in (("gains", q_new & ~q_old), ("loses", q_old & ~q_new)):
+        changed = people.filter(q)
+        count = changed.count()
+        cats = (
+            Category.objects.filter(branch=branch)
+            .annotate(n=Count("memberships__person", filter=Q(memberships__person__in=changed), distinct=True))
+            .filter(n__gt=0)
+            .values_list("name", "n")
+        )
+        names = list(changed.order_by("last_name", "first_name", "id")[:limit])
+        out[key] = {"count": count, "categories": list(cats), "people": names, "more": max(0, count - len(names))}
+    return out

@@ -112,7 +112,23 @@ class Membership(models.Model):
                 name="membership_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["branch", "number"], name="membership_branch_number")]
+        indexes = [
+            models.Index(fields=["branch", "number"], name="membership_branch_number"),
+            # Covers the eligibility compiler's membership subquery (groups/eligibility_sql.py).
+            models.Index(
+                fields=[
+                    "branch",
+                    "category",
+                    "status",
+                    "started_on",
+                    "ended_on",
+                    "continuous_since",
+                    "dues_paid_until",
+                    "person",
+                ],
+                name="membership_eligibility",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.category} ({self.get_status_display()})"

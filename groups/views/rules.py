@@ -1,0 +1,259 @@
+"""Rules: list, editor (no JSON, no JavaScript needed), preview, what-if and compare."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .. import queries
+from ..eligibility import RuleError, summarise
+from ..errors import RollcallError
+from ..models import Category, Meeting, Person, Rule, RuleVersion
+from ..permissions import get_in_branch
+from ..rule_editor import KINDS, STATUS_CHOICES, UNITS, Draft
+from ..services import rules as rule_services
+from .base import branch_view, paginate
+
+PREVIEW_PAGE_SIZE = 25
+
+
+def _today(branch) -> date:
+    from zoneinfo import ZoneInfo
+
+    return timezone.now().astimezone(ZoneInfo(branch.time_zone or "UTC")).date()
+
+
+def _as_of(request, branch) -> tuple[date, str]:
+    """The as-of date from ?as_of= (today in the branch when absent) and an error if unreadable."""
+    raw = (request.GET.get("as_of") or request.POST.get("as_of") or "").strip()
+    if raw:
+        try:
+            return date.fromisoformat(raw), ""
+        except ValueError:
+            return _today(branch), "Enter the date as a real date, for example 2016-04-14. Showing today instead."
+    return _today(branch), ""
+
+
+def _summary(definition, names) -> str:
+    try:
+        return summarise(definition, category_names=names)
+    except RuleError as exc:
+        return f"This rule cannot be read ({exc})."
+
+
+def _uses(branch) -> dict[int, int]:
+    """rule id → number of meetings using it (one query)."""
+    counts: dict[int, int] = {}
+    rows = Meeting.objects.filter(branch=branch).values_list("attendance_rule_id", "voting_rule_id")
+    for attendance, voting in rows:
+        for rule_id in {attendance, voting} - {None}:
+            counts[rule_id] = counts.get(rule_id, 0) + 1
+    return counts
+
+
+@branch_view("manage_rules")
+def rule_list(request, branch):
+    names = queries.category_names(branch)
+    uses = _uses(branch)
+    rules = [
+        {"rule": r, "summary": _summary(r.definition, names), "uses": uses.get(r.pk, 0)}
+        for r in Rule.objects.filter(branch=branch).order_by("name")
+    ]
+    return render(request, "groups/rules/rule_list.html", {"branch": branch, "rules": rules})
+
+
+def _editor_context(branch, draft: Draft, **extra) -> dict:
+    categories = list(Category.objects.filter(branch=branch))
+    return {
+        "branch": branch,
+        "draft": draft,
+        "categories": categories,
+        "kinds": KINDS,
+        "statuses": STATUS_CHOICES,
+        "units": UNITS,
+        "error_list": draft.error_list(),
+        **extra,
+    }
+
+
+def _handle_editor(request, branch, rule: Rule | None):
+    """GET shows the form; POST adds/removes a condition, previews, or saves."""
+    slugs = set(Category.objects.filter(branch=branch).values_list("slug", flat=True))
+    preview = None
+    if rule is not None and not Draft.from_definition(rule.definition).editable:
+        summary = _summary(rule.definition, queries.category_names(branch))
+        return render(request, "groups/rules/rule_readonly.html", {"branch": branch, "rule": rule, "summary": summary})
+    if request.method != "POST":
+        if rule is None:
+            draft = Draft()
+            draft.add("membership")
+        else:
+            draft = Draft.from_definition(rule.definition, name=rule.name, description=rule.description)
+        return render(request, "groups/rules/rule_form.html", _editor_context(branch, draft, rule=rule))
+    draft = Draft.from_post(request.POST)
+    action = request.POST.get("action", "save")
+    status = 200
+    if action == "add":
+        draft.add(request.POST.get("add_kind", ""))
+    elif action.startswith("remove-"):
+        index = action.removeprefix("remove-")
+        draft.remove(int(index) if index.isdigit() else -1)
+    else:
+        definition = draft.definition(slugs)
+        if definition is not None and action == "preview":
+            as_of, _ = _as_of(request, branch)
+            if rule is not None:
+                preview = {
+                    "as_of": as_of,
+                    "summary": _summary(definition, queries.category_names(branch)),
+                    "compare": queries.compare_rules(branch, rule.definition, definition, as_of, limit=20),
+                }
+            else:
+                preview = {
+                    "as_of": as_of,
+                    "summary": _summary(definition, queries.category_names(branch)),
+                    "counts": queries.eligibility_counts(branch, definition, as_of),
+                }
+        elif definition is not None:
+            try:
+                if rule is None:
+                    saved = rule_services.create_rule(
+                        branch=branch,
+                        name=draft.name,
+                        description=draft.description,
+                        definition=definition,
+                        actor=request.user,
+                    )
+                    messages.success(request, f"Rule “{saved.name}” created.")
+                else:
+                    before = rule.version
+                    saved = rule_services.update_rule(
+                        rule=rule,
+                        name=draft.name,
+                        description=draft.description,
+                        definition=definition,
+                        actor=request.user,
+                    )
+                    if saved.version != before:
+                        messages.success(request, f"Rule “{saved.name}” saved as version {saved.version}.")
+                    else:
+                        messages.success(request, f"Rule “{saved.name}” saved.")
+                return redirect("rule_detail", slug=branch.slug, rule_id=saved.pk)
+            except RollcallError as exc:
+                draft.errors[exc.details.get("field", "definition")] = exc.message
+        if draft.errors or any(c.errors for c in draft.conditions):
+            status = 400
+    return render(
+        request,
+        "groups/rules/rule_form.html",
+        _editor_context(branch, draft, rule=rule, preview=preview),
+        status=status,
+    )
+
+
+@branch_view("manage_rules")
+def rule_new(request, branch):
+    return _handle_editor(request, branch, None)
+
+
+@branch_view("manage_rules")
+def rule_edit(request, branch, rule_id):
+    rule = get_in_branch(Rule.objects.all(), branch, pk=rule_id)
+    return _handle_editor(request, branch, rule)
+
+
+@branch_view("manage_rules")
+def rule_detail(request, branch, rule_id):
+    rule = get_in_branch(Rule.objects.all(), branch, pk=rule_id)
+    names = queries.category_names(branch)
+    as_of, date_error = _as_of(request, branch)
+    show = request.GET.get("show", "")
+    search = request.GET.get("q", "").strip()
+    counts = queries.eligibility_counts(branch, rule.definition, as_of)
+    people = Person.objects.filter(branch=branch)
+    if show in ("eligible", "not"):
+        q = queries.compile_rule(rule.definition, as_of, branch=branch)
+        people = people.filter(q) if show == "eligible" else people.exclude(q)
+    if search:
+        for word in search.split():
+            people = people.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+            )
+    people = people.order_by("last_name", "first_name", "id")
+    page, query = paginate(request, people, PREVIEW_PAGE_SIZE)
+    rows = queries.decisions_for(list(page.object_list), rule.definition, branch=branch, as_of=as_of)
+    versions = [
+        {"version": v, "summary": _summary(v.definition, names)}
+        for v in RuleVersion.objects.filter(rule=rule).select_related("changed_by").order_by("-version")
+    ]
+    uses = rule_services.meetings_using(rule)
+    other_rules = Rule.objects.filter(branch=branch).exclude(pk=rule.pk).order_by("name")
+    draft = Draft.from_definition(rule.definition)
+    return render(
+        request,
+        "groups/rules/rule_detail.html",
+        {
+            "branch": branch,
+            "rule": rule,
+            "summary": _summary(rule.definition, names),
+            "editable": draft.editable,
+            "as_of": as_of,
+            "date_error": date_error,
+            "counts": counts,
+            "rows": rows,
+            "page": page,
+            "query": query,
+            "show": show,
+            "search": search,
+            "versions": versions,
+            "uses": uses,
+            "other_rules": other_rules,
+        },
+    )
+
+
+@branch_view("manage_rules")
+def rule_compare(request, branch, rule_id):
+    rule = get_in_branch(Rule.objects.all(), branch, pk=rule_id)
+    names = queries.category_names(branch)
+    as_of, date_error = _as_of(request, branch)
+    other_rules = Rule.objects.filter(branch=branch).exclude(pk=rule.pk).order_by("name")
+    other = None
+    result = None
+    raw = request.GET.get("other", "")
+    if raw:
+        other = get_in_branch(Rule.objects.all(), branch, pk=raw)
+        result = queries.compare_rules(branch, rule.definition, other.definition, as_of)
+    return render(
+        request,
+        "groups/rules/rule_compare.html",
+        {
+            "branch": branch,
+            "rule": rule,
+            "other": other,
+            "other_rules": other_rules,
+            "summary": _summary(rule.definition, names),
+            "other_summary": _summary(other.definition, names) if other else "",
+            "as_of": as_of,
+            "date_error": date_error,
+            "compare": result,
+        },
+    )
+
+
+@require_POST
+@branch_view("manage_rules")
+def rule_delete(request, branch, rule_id):
+    rule = get_in_branch(Rule.objects.all(), branch, pk=rule_id)
+    try:
+        rule_services.delete_rule(rule=rule, actor=request.user)
+    except RollcallError as exc:
+        messages.error(request, exc.message)
+        return redirect("rule_detail", slug=branch.slug, rule_id=rule.pk)
+    messages.success(request, f"Rule “{rule.name}” deleted.")
+    return redirect("rule_list", slug=branch.slug)
