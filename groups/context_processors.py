@@ -5,10 +5,11 @@ from .permissions import branches_for, capabilities
 # The branch's sections: (label, URL name, capability needed, URL-name prefixes
 # that count as "in this section"). Later sections add a line here.
 BRANCH_SECTIONS = [
-    ("People", "people_list", "view_people", ("people_", "person_")),
+    # Import and categories live inside People (its page links to both).
+    ("People", "people_list", "view_people", ("people_", "person_", "import_", "category_")),
     ("Meetings", "meeting_list", "view_meetings", ("meeting_",)),
-    ("Categories", "category_list", "manage_categories", ("category_",)),
     ("Rules", "rule_list", "manage_rules", ("rule_",)),
+    ("Door", "door_index", "door", ("door", "attendance_", "signin_sheet")),
     ("Team", "role_list", "manage_roles", ("role_",)),
     ("Audit", "audit_log", "view_audit", ("audit_",)),
 ]

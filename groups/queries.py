@@ -3,14 +3,17 @@ its pages need joined in, so list pages run a fixed number of queries."""
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from .eligibility import Decision, MembershipFacts, PersonFacts, RuleError, evaluate, summarise
+from .eligibility import Decision, MembershipFacts, PersonFacts, RuleError, evaluate, normalise_postcode, summarise
 from .eligibility_sql import branch_meeting_facts, compile_rule
-from .models import Attendance, AuditEvent, Branch, Category, Membership, Person, Rule
+from .models import Attendance, AuditEvent, Branch, Category, Meeting, Membership, Person, Reply, Rule
+from .models.meetings import QuorumCombine
 
 
 def audit_events(
@@ -269,3 +272,100 @@ def compare_rules(branch: Branch, old: dict, new: dict, as_of: date, *, limit: i
         names = list(changed.order_by("last_name", "first_name", "id")[:limit])
         out[key] = {"count": count, "categories": list(cats), "people": names, "more": max(0, count - len(names))}
     return out
+# Door: search, eligible counts, quorum
+
+DOOR_RESULTS = 10
+
+
+def eligible_person_ids(branch: Branch, rule, as_of: date) -> list[int]:
+    """Ids of the branch's people the rule admits on as_of (null rule = everyone),
+    by name, through the compiled filter."""
+    people = Person.objects.filter(branch=branch) if rule is None else eligible_people(branch, rule, as_of)
+    return list(people.order_by("last_name", "first_name", "id").values_list("id", flat=True))
+
+
+def count_eligible(branch: Branch, rule, as_of: date) -> int:
+    """How many of the branch's people the rule admits on as_of: the ONE place
+    quorum gets "eligible to vote in total" from. One COUNT query."""
+    if rule is None:
+        return Person.objects.filter(branch=branch).count()
+    return eligible_people(branch, rule, as_of).count()
+
+
+def quorum_needed(meeting: Meeting, eligible: int) -> int:
+    """The number needed: meeting.quorum and/or ceil(quorum_percent% of eligible);
+    with both, the greater (default) or the lesser. 0 when no quorum is set."""
+    options = []
+    if meeting.quorum is not None:
+        options.append(meeting.quorum)
+    if meeting.quorum_percent is not None:
+        options.append(math.ceil(Decimal(meeting.quorum_percent) * eligible / 100))
+    if not options:
+        return 0
+    return min(options) if meeting.quorum_combine == QuorumCombine.LESSER else max(options)
+
+
+def quorum(meeting: Meeting) -> dict:
+    """CONTRACT.md §4's quorum, plus `guests`.
+
+    present: checked in, not undone and not marked as left (guests included);
+    present_eligible: present people the voting rule admitted at check-in
+    (never guests, never override entrants the voting rule refuses);
+    eligible: the branch's people the voting rule admits at the eligibility date.
+    With no quorum set, quorum is 0 and the meeting is quorate."""
+    from .door import eligibility_date
+
+    here = Attendance.objects.filter(meeting=meeting, undone_at__isnull=True, left_at__isnull=True)
+    counts = here.aggregate(
+        present=Count("id"),
+        guests=Count("id", filter=Q(person__isnull=True)),
+        present_eligible=Count("id", filter=Q(person__isnull=False, may_vote=True)),
+    )
+    eligible = count_eligible(meeting.branch, meeting.voting_rule, eligibility_date(meeting))
+    needed = quorum_needed(meeting, eligible)
+    return {
+        "eligible": eligible,
+        "present": counts["present"],
+        "present_eligible": counts["present_eligible"],
+        "quorum": needed,
+        "quorate": counts["present_eligible"] >= needed,
+        "guests": counts["guests"],
+    }
+
+
+def door_search(branch: Branch, q: str, *, limit: int = DOOR_RESULTS) -> list[Person]:
+    """People matching what the steward typed: name prefixes ("ana", "ana sil",
+    "silva"), an exact membership number, email or postcode. Indexed lookups
+    only, at most `limit` people, one query (groups.views.door.door_cards adds
+    the decisions in a fixed number more)."""
+    q = " ".join((q or "").split())
+    if not q:
+        return []
+    words = q.split(" ")
+    match = Q(last_name__istartswith=q) | Q(first_name__istartswith=q)
+    if len(words) > 1:
+        match |= Q(first_name__istartswith=words[0], last_name__istartswith=" ".join(words[1:]))
+    if "@" in q:
+        match |= Q(email__iexact=q)
+    pc = normalise_postcode(q)
+    if pc:
+        match |= Q(postcode=pc)
+    numbered = Membership.objects.filter(branch=branch, number=q).values("person_id")
+    match |= Q(pk__in=numbered)
+    return list(Person.objects.filter(branch=branch).filter(match).order_by("last_name", "first_name", "id")[:limit])
+
+
+def attendance_rows(meeting: Meeting) -> QuerySet[Attendance]:
+    """Everyone checked in (undone ones too), with who did what, for lists and exports."""
+    return (
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("person", "checked_in_by", "undone_by")
+        .order_by("checked_in_at", "id")
+    )
+
+
+def apologies(meeting: Meeting) -> QuerySet[Person]:
+    """People who replied "no" to their invitation."""
+    return Person.objects.filter(invitations__meeting=meeting, invitations__reply=Reply.NO).order_by(
+        "last_name", "first_name", "id"
+    )

@@ -2,6 +2,7 @@
 environment's variables must exist before settings are read."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-and-random-enough-0123456789")
 os.environ.setdefault("DEBUG", "false")
@@ -12,3 +13,5 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("WHITENOISE_USE_FINDERS", "true")
+# Uploaded membership lists go to a throwaway directory, never the repository.
+os.environ.setdefault("IMPORT_UPLOAD_DIR", tempfile.mkdtemp(prefix="rollcall-test-imports-"))

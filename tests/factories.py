@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from groups.models import Branch, Category, Membership, Person, Role, RoleName
+from groups.models import Attendance, Branch, Category, Meeting, MeetingStatus, Membership, Person, Role, RoleName
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -68,3 +71,27 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(CategoryFactory, branch=factory.SelfAttribute("..person.branch"))
     status = "active"
     started_on = factory.Faker("date_between", start_date="-10y", end_date="-1y")
+
+
+# --- door (issue 6) ---
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    branch = factory.SubFactory(BranchFactory)
+    title = factory.Sequence(lambda n: f"Meeting {n}")
+    status = MeetingStatus.PUBLISHED
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1))
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(PersonFactory, branch=factory.SelfAttribute("..meeting.branch"))
+    checked_in_at = factory.LazyFunction(timezone.now)
+    decision = factory.LazyFunction(lambda: {"eligible": True, "reasons": ["Open to everyone"]})
+    may_vote = True

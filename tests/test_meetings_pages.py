@@ -90,7 +90,7 @@ def test_detail_shows_local_time_rules_quorum_and_real_counts(branch, organiser,
         Invitation.objects.create(meeting=meeting, person=PersonFactory(branch=branch), reply=reply)
     body = client_for(organiser).get(reverse("meeting_detail", args=[branch.slug, meeting.pk])).content.decode()
     assert "Thu 14 Apr 2016, 19:30" in body
-    assert "Party members only" in body and "Active party members." in body
+    assert "Party members only" in body and "Party members with an active membership" in body
     assert "The greater of 20 people and 15% of those eligible to vote." in body
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
     assert "Invited 5" in text and "Yes 2" in text and "No 1" in text and "Maybe 1" in text

@@ -1,0 +1,178 @@
+"""Uploaded membership lists between preview and confirm, and the import
+task that runs them.
+
+An upload is stored server-side under settings.IMPORT_UPLOAD_DIR as
+<token>.csv with a <token>.json beside it naming the branch and user that own
+it and the mapping chosen so far. The token is random, travels in the URL and
+is checked against its owner on every request; a client never names a path.
+Uploads are deleted after the import and, whatever happens, after 24 hours.
+
+Progress and the final report live in a third file, <token>.state.json, so
+the result page works the same whether the task ran inline (the default
+`immediate` backend) or in a worker (TASKS_BACKEND=database). Not the cache:
+the default cache is the database, and progress written from inside the
+import's transaction would stay invisible until the import had finished.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django_tasks import task
+
+from .models import Branch
+from .services.imports import import_members
+
+MAX_AGE_SECONDS = 24 * 3600
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+def upload_dir() -> Path:
+    path = Path(getattr(settings, "IMPORT_UPLOAD_DIR", "") or Path(tempfile.gettempdir()) / "rollcall-imports")
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def _paths(token: str) -> tuple[Path, Path]:
+    if not _TOKEN.match(token or ""):
+        raise Http404
+    base = upload_dir()
+    return base / f"{token}.csv", base / f"{token}.json"
+
+
+def _state_path(token: str) -> Path:
+    return _paths(token)[0].with_suffix(".state.json")
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(data, out)
+    os.replace(tmp, path)  # readers never see half a file
+
+
+def purge_old(now: float | None = None) -> int:
+    """Delete uploads older than 24 hours; returns how many files went."""
+    cutoff = (now or time.time()) - MAX_AGE_SECONDS
+    gone = 0
+    for path in upload_dir().glob("*.*"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                gone += 1
+        except FileNotFoundError:
+            pass
+    return gone
+
+
+def save_upload(*, branch: Branch, user, uploaded) -> str:
+    purge_old()
+    token = secrets.token_urlsafe(18)
+    data, meta = _paths(token)
+    fd = os.open(data, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        for chunk in uploaded.chunks():
+            out.write(chunk)
+    write_meta(
+        token,
+        {
+            "branch_id": branch.pk,
+            "user_id": user.pk,
+            "name": os.path.basename(getattr(uploaded, "name", "") or "upload.csv")[:200],
+            "size": uploaded.size,
+            "mapping": {},
+            "category_map": {},
+        },
+    )
+    return token
+
+
+def write_meta(token: str, meta: dict) -> None:
+    _write_json(_paths(token)[1], meta)
+
+
+def load_upload(*, branch: Branch, user, token: str) -> tuple[Path, dict]:
+    """The upload's file and metadata, or 404 unless this user uploaded it to this branch."""
+    data, meta_path = _paths(token)
+    try:
+        meta = json.loads(meta_path.read_text())
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    if meta.get("branch_id") != branch.pk or meta.get("user_id") != user.pk or not data.exists():
+        raise Http404
+    return data, meta
+
+
+def delete_upload(token: str) -> None:
+    for path in _paths(token):
+        path.unlink(missing_ok=True)
+
+
+# --- progress and the task -----------------------------------------------------
+
+
+def _read_state(token: str) -> dict:
+    try:
+        return json.loads(_state_path(token).read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def job_state(*, branch: Branch, user, token: str) -> dict:
+    state = _read_state(token)
+    if not state or state.get("branch_id") != branch.pk or state.get("user_id") != user.pk:
+        raise Http404
+    return state
+
+
+def set_state(token: str, **values) -> dict:
+    state = _read_state(token)
+    state.update(values)
+    _write_json(_state_path(token), state)
+    return state
+
+
+def is_started(token: str) -> bool:
+    return _read_state(token).get("state") in ("queued", "running")
+
+
+def start_import(*, branch: Branch, user, token: str, rows: int) -> None:
+    set_state(token, branch_id=branch.pk, user_id=user.pk, state="queued", phase="", done=0, total=rows, report=None)
+    run_import.enqueue(token=token, branch_id=branch.pk, user_id=user.pk)
+
+
+@task()
+def run_import(*, token: str, branch_id: int, user_id: int) -> None:
+    branch = Branch.objects.get(pk=branch_id)
+    user = get_user_model().objects.get(pk=user_id)
+    data, meta = load_upload(branch=branch, user=user, token=token)
+    set_state(token, state="running")
+
+    def progress(phase: str, done: int) -> None:
+        set_state(token, phase=phase, done=done)
+
+    try:
+        report = import_members(
+            branch=branch,
+            source=data,
+            actor=user,
+            mapping=meta.get("mapping") or None,
+            category_map=meta.get("category_map") or None,
+            progress=progress,
+        )
+    except Exception:
+        set_state(token, state="failed")
+        raise
+    set_state(token, state="done", report=report.as_dict())
+    if report.applied:
+        delete_upload(token)

@@ -1,0 +1,343 @@
+"""Check-ins: the only way into a meeting.
+
+`check_in` is idempotent (a second check-in of the same person returns the
+first row), row-locked (the person's attendance row, or the unique constraint
+when there is none yet), decides with the attendance rule at the meeting's
+eligibility date and records that Decision with the rule version that made it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .. import normalise
+from ..door import category_names, decide, door_facts, eligibility_date
+from ..errors import Conflict, InvalidInput, NotAllowed
+from ..models import Attendance, Meeting, MeetingStatus, Person, RuleVersion
+from ..models.attendance import CheckInMethod
+from ..permissions import can
+from . import audit
+
+MAX_REASON = 500
+
+
+def _rule_version(rule) -> RuleVersion | None:
+    if rule is None:
+        return None
+    return RuleVersion.objects.filter(rule=rule, version=rule.version).first()
+
+
+def _fresh_meeting(meeting: Meeting) -> Meeting:
+    # Re-read: the status may have changed since the page was drawn.
+    return Meeting.objects.select_related("branch", "attendance_rule", "voting_rule").get(pk=meeting.pk)
+
+
+def _refuse_if_closed(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise NotAllowed("This meeting was cancelled, so nobody can be checked in.", code="meeting_cancelled")
+
+
+def _assess(meeting: Meeting, person: Person):
+    """(attendance Decision, may_vote) for one person at this meeting."""
+    as_of = eligibility_date(meeting)
+    facts = door_facts([person.pk], branch=meeting.branch, as_of=as_of)[person.pk]
+    names = category_names(meeting.branch)
+    decision = decide(meeting.attendance_rule, facts, as_of, names=names)
+    may_vote = decide(meeting.voting_rule, facts, as_of, names=names).eligible if meeting.voting_rule else True
+    return decision, may_vote
+
+
+def _admit(meeting: Meeting, decision, override_reason: str | None, actor) -> str:
+    """The override reason to store ("" when the rule admits them), or a refusal."""
+    reason = (override_reason or "").strip()
+    if decision.eligible:
+        return ""
+    if not reason:
+        raise NotAllowed(
+            "Not eligible: " + "; ".join(decision.reasons) + ". To let them in anyway, give a reason.",
+            code="not_eligible",
+            decision=decision.as_dict(),
+        )
+    if not can(actor, meeting.branch, "override"):
+        raise NotAllowed(
+            "Only an organiser can let in someone the rule does not admit. Ask an organiser.",
+            code="override_not_allowed",
+            decision=decision.as_dict(),
+        )
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"Keep the reason under {MAX_REASON} characters.", code="reason_too_long")
+    return reason
+
+
+@transaction.atomic
+def check_in(
+    *,
+    meeting: Meeting,
+    person: Person | None = None,
+    guest_name: str = "",
+    guest_email: str = "",
+    actor,
+    method: str = CheckInMethod.DOOR,
+    override_reason: str | None = None,
+    at: datetime | None = None,
+) -> tuple[Attendance, bool]:
+    """Check a person (or a guest) in. Returns (attendance, created).
+
+    A second check-in of someone already in returns their first row with
+    created=False. Someone whose check-in was undone gets that row re-opened.
+    """
+    at = at or timezone.now()
+    meeting = _fresh_meeting(meeting)
+    _refuse_if_closed(meeting)
+    if method not in CheckInMethod.values:
+        raise InvalidInput("Unknown check-in method.", code="bad_method")
+    if person is None:
+        return _check_in_guest(meeting, guest_name, guest_email, actor, method, at), True
+    if person.branch_id != meeting.branch_id:
+        raise NotAllowed("This person is not in this branch.", code="wrong_branch")
+
+    existing = Attendance.objects.select_for_update().filter(meeting=meeting, person=person).first()
+    if existing is not None and existing.undone_at is None:
+        return existing, False
+
+    decision, may_vote = _assess(meeting, person)
+    reason = _admit(meeting, decision, override_reason, actor)
+    values = {
+        "checked_in_at": at,
+        "checked_in_by": actor if getattr(actor, "is_authenticated", False) else None,
+        "method": method,
+        "decision": decision.as_dict(),
+        "rule_version": _rule_version(meeting.attendance_rule),
+        "may_vote": may_vote,
+        "override_reason": reason,
+        "left_at": None,
+    }
+    changes = {"person": person.pk, "eligible": decision.eligible, "method": method, "override": bool(reason)}
+
+    if existing is not None:  # undone before: re-open the same row
+        for field, value in values.items():
+            setattr(existing, field, value)
+        existing.undone_at = None
+        existing.undone_by = None
+        existing.undo_reason = ""
+        existing.save()
+        audit.record(
+            actor=actor,
+            branch=meeting.branch,
+            action="attendance.reopen",
+            obj=existing,
+            person_id=person.pk,
+            summary=f"Checked in again at {meeting.title}",
+            changes=changes,
+            at=at,
+        )
+        return existing, True
+
+    try:
+        with transaction.atomic():
+            attendance = Attendance.objects.create(meeting=meeting, person=person, **values)
+    except IntegrityError:
+        # Someone else checked them in a moment ago: theirs is the check-in.
+        return Attendance.objects.get(meeting=meeting, person=person), False
+    audit.record(
+        actor=actor,
+        branch=meeting.branch,
+        action="attendance.check_in",
+        obj=attendance,
+        person_id=person.pk,
+        summary=f"Checked in at {meeting.title}" + (" by override" if reason else ""),
+        changes=changes,
+        at=at,
+    )
+    return attendance, True
+
+
+def _check_in_guest(meeting, guest_name, guest_email, actor, method, at) -> Attendance:
+    name = " ".join((guest_name or "").split())
+    if not name:
+        raise InvalidInput("Give the guest's name.", code="guest_name_required")
+    if len(name) > 200:
+        raise InvalidInput("Keep the guest's name under 200 characters.", code="guest_name_too_long")
+    email = normalise.email(guest_email)
+    if email:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(
+                "Enter the guest's email like name@example.org, or leave it empty.", code="guest_email_invalid"
+            ) from None
+    attendance = Attendance.objects.create(
+        meeting=meeting,
+        guest_name=name,
+        guest_email=email,
+        checked_in_at=at,
+        checked_in_by=actor if getattr(actor, "is_authenticated", False) else None,
+        method=method,
+        decision={},
+        may_vote=False,
+    )
+    audit.record(
+        actor=actor,
+        branch=meeting.branch,
+        action="attendance.guest",
+        obj=attendance,
+        summary=f"Guest added at {meeting.title}",
+        changes={"guest": True},
+        at=at,
+    )
+    return attendance
+
+
+@transaction.atomic
+def undo_check_in(*, attendance: Attendance, actor, reason: str, at: datetime | None = None) -> Attendance:
+    """Undo a check-in: the row stays, with who undid it, when and why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why you are undoing this check-in.", code="reason_required")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"Keep the reason under {MAX_REASON} characters.", code="reason_too_long")
+    attendance = Attendance.objects.select_for_update().select_related("meeting__branch").get(pk=attendance.pk)
+    if attendance.undone_at is not None:
+        raise Conflict("This check-in was already undone.", code="already_undone")
+    attendance.undone_at = at or timezone.now()
+    attendance.undone_by = actor if getattr(actor, "is_authenticated", False) else None
+    attendance.undo_reason = reason
+    attendance.save(update_fields=["undone_at", "undone_by", "undo_reason"])
+    audit.record(
+        actor=actor,
+        branch=attendance.meeting.branch,
+        action="attendance.undo",
+        obj=attendance,
+        person_id=attendance.person_id,
+        summary=f"Check-in undone at {attendance.meeting.title}",
+        changes={"person": attendance.person_id},
+        at=attendance.undone_at,
+    )
+    return attendance
+
+
+@transaction.atomic
+def mark_left(*, attendance: Attendance, actor, at: datetime | None = None) -> Attendance:
+    """Record that someone left: they stop counting as present (and for quorum)."""
+    attendance = Attendance.objects.select_for_update().select_related("meeting__branch").get(pk=attendance.pk)
+    if attendance.undone_at is not None:
+        raise Conflict("This check-in was undone, so they cannot leave.", code="undone")
+    if attendance.left_at is not None:
+        return attendance
+    attendance.left_at = at or timezone.now()
+    attendance.save(update_fields=["left_at"])
+    audit.record(
+        actor=actor,
+        branch=attendance.meeting.branch,
+        action="attendance.left",
+        obj=attendance,
+        person_id=attendance.person_id,
+        summary=f"Left {attendance.meeting.title}",
+        changes={"person": attendance.person_id},
+        at=attendance.left_at,
+    )
+    return attendance
+
+
+@transaction.atomic
+def create_person_at_door(
+    *,
+    meeting: Meeting,
+    first_name: str,
+    last_name: str = "",
+    email: str = "",
+    postcode: str = "",
+    actor,
+    override_reason: str | None = None,
+    at: datetime | None = None,
+) -> tuple[Person, Attendance]:
+    """An organiser adds someone the branch did not know and checks them in,
+    all or nothing: if the check-in is refused, no person is created."""
+    meeting = _fresh_meeting(meeting)
+    if not can(actor, meeting.branch, "manage_people"):
+        raise NotAllowed("Only an organiser can add a new person at the door.", code="not_organiser")
+    first_name, last_name = " ".join(first_name.split()), " ".join((last_name or "").split())
+    if not first_name and not last_name:
+        raise InvalidInput("Give the person's name.", code="name_required")
+    email = normalise.email(email)
+    if email:
+        from django.core.exceptions import ValidationError
+        from django.core.validators import validate_email
+
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(
+                "Enter an email like name@example.org, or leave it empty.", code="email_invalid"
+            ) from None
+        if Person.objects.filter(branch=meeting.branch, email__iexact=email).exists():
+            raise Conflict(
+                "Someone in this branch already has that email: search for them instead.", code="email_taken"
+            )
+    pc = normalise.postcode(postcode) if postcode else ""
+    person = Person.objects.create(
+        branch=meeting.branch, first_name=first_name[:100], last_name=last_name[:100], email=email, postcode=pc
+    )
+    audit.record(
+        actor=actor,
+        branch=meeting.branch,
+        action="person.create",
+        obj=person,
+        person_id=person.pk,
+        summary=f"Added at the door of {meeting.title}",
+        changes={"person": person.pk},
+        at=at,
+    )
+    attendance, _ = check_in(meeting=meeting, person=person, actor=actor, override_reason=override_reason, at=at)
+    return person, attendance
+
+
+@transaction.atomic
+def bulk_check_in(
+    *,
+    meeting: Meeting,
+    person_ids: list[int],
+    actor,
+    override_reasons: dict[int, str] | None = None,
+    at: datetime | None = None,
+) -> list[tuple[Attendance, bool]]:
+    """Check in many people from a paper list, after the meeting: the same rules
+    and overrides as the door, all or nothing. Every refusal is reported at once."""
+    override_reasons = override_reasons or {}
+    meeting = _fresh_meeting(meeting)
+    _refuse_if_closed(meeting)
+    ids = list(dict.fromkeys(int(i) for i in person_ids))
+    if not ids:
+        raise InvalidInput("Tick at least one person.", code="nobody_ticked")
+    people = {p.pk: p for p in Person.objects.filter(branch=meeting.branch, pk__in=ids)}
+    missing = [i for i in ids if i not in people]
+    if missing:
+        raise InvalidInput("Some of the ticked people are not in this branch.", code="unknown_people")
+    results, errors = [], {}
+    for pid in ids:
+        try:
+            results.append(
+                check_in(
+                    meeting=meeting,
+                    person=people[pid],
+                    actor=actor,
+                    method=CheckInMethod.BULK,
+                    override_reason=override_reasons.get(pid),
+                    at=at,
+                )
+            )
+        except (NotAllowed, InvalidInput) as exc:
+            errors[pid] = f"{people[pid]}: {exc.message}"
+    if errors:
+        raise InvalidInput(
+            f"Nobody was checked in: {len(errors)} of the ticked people could not be. " + " ".join(errors.values()),
+            code="bulk_refused",
+            errors=errors,
+        )
+    return results

@@ -1,0 +1,486 @@
+"""The door: search, one-tap check-in, overrides, guests, live quorum, QR codes,
+and what the meeting leaves behind (attendance list, CSV, sign-in sheet, bulk)."""
+
+from __future__ import annotations
+
+import csv
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .. import queries
+from ..door import (
+    category_names,
+    decide,
+    door_facts,
+    door_token,
+    eligibility_date,
+    qr_svg,
+    read_door_token,
+)
+from ..errors import RollcallError
+from ..models import Attendance, Invitation, Meeting, Person
+from ..models.attendance import CheckInMethod
+from ..normalise import spreadsheet_safe
+from ..permissions import can, get_in_branch
+from ..services import attendance as attendance_services
+from ..services import audit
+from .base import branch_view
+
+RECENT = 5
+BADGES_PER_PAGE = 24
+BULK_PER_PAGE = 100
+
+
+def _meeting(branch, meeting_id) -> Meeting:
+    return get_in_branch(
+        Meeting.objects.select_related("branch", "attendance_rule", "voting_rule"), branch, pk=meeting_id
+    )
+
+
+def _render(request, branch, template, context, **kwargs):
+    # Times at the door are the branch's local times.
+    with timezone.override(ZoneInfo(branch.time_zone)):
+        return render(request, template, {"branch": branch, **context}, **kwargs)
+
+
+def _category(facts) -> str:
+    """The category to show on a card: the first active membership's, else the first one's."""
+    for m in facts.memberships:
+        if m.status == "active":
+            return m.category_name
+    if facts.memberships:
+        m = facts.memberships[0]
+        return f"{m.category_name} ({m.status})"
+    return "No membership recorded"
+
+
+def door_cards(branch, meeting: Meeting, people: list[Person]) -> list[dict]:
+    """One card per person: the attendance Decision, their category and any
+    check-in. A fixed number of queries whatever the number of people."""
+    if not people:
+        return []
+    as_of = eligibility_date(meeting)
+    facts = door_facts([p.pk for p in people], branch=branch, as_of=as_of, people=people)
+    names = category_names(branch)
+    here = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting, person__in=people)}
+    cards = []
+    for person in people:
+        f = facts[person.pk]
+        attendance = here.get(person.pk)
+        cards.append(
+            {
+                "person": person,
+                "category": _category(f),
+                "decision": decide(meeting.attendance_rule, f, as_of, names=names),
+                "attendance": attendance if attendance and attendance.undone_at is None else None,
+            }
+        )
+    return cards
+
+
+@branch_view("door")
+def door_index(request, branch):
+    """Where stewards start: today's and coming meetings, then recent ones."""
+    from datetime import timedelta
+
+    from ..models import MeetingStatus
+
+    since = timezone.now() - timedelta(hours=12)
+    meetings = Meeting.objects.filter(branch=branch).exclude(status=MeetingStatus.CANCELLED)
+    coming = list(meetings.filter(starts_at__gte=since).order_by("starts_at", "id")[:10])
+    recent = list(meetings.filter(starts_at__lt=since).order_by("-starts_at", "-id")[:5])
+    return _render(request, branch, "groups/door/index.html", {"coming": coming, "recent": recent})
+
+
+def _door_context(request, branch, meeting, *, q="", cards=None, scanned=None):
+    recent = (
+        Attendance.objects.filter(meeting=meeting, undone_at__isnull=True)
+        .select_related("person")
+        .order_by("-checked_in_at", "-id")[:RECENT]
+    )
+    return {
+        "meeting": meeting,
+        "quorum": queries.quorum(meeting),
+        "q": q,
+        "cards": cards if cards is not None else door_cards(branch, meeting, queries.door_search(branch, q)),
+        "searched": bool(q) or scanned is not None,
+        "scanned": scanned,
+        "recent": recent,
+        "can_override": can(request.user, branch, "override"),
+        "can_add_person": can(request.user, branch, "manage_people"),
+        "can_manage": can(request.user, branch, "manage_meetings"),
+    }
+
+
+@branch_view("door")
+def door(request, branch, meeting_id):
+    meeting = _meeting(branch, meeting_id)
+    q = request.GET.get("q", "").strip()[:100]
+    return _render(request, branch, "groups/door/door.html", _door_context(request, branch, meeting, q=q))
+
+
+@branch_view("door")
+def door_search(request, branch, meeting_id):
+    """The results region alone, for search-as-you-type."""
+    meeting = _meeting(branch, meeting_id)
+    q = request.GET.get("q", "").strip()[:100]
+    cards = door_cards(branch, meeting, queries.door_search(branch, q))
+    return _render(
+        request,
+        branch,
+        "groups/door/_results.html",
+        {
+            "meeting": meeting,
+            "q": q,
+            "cards": cards,
+            "searched": bool(q),
+            "can_override": can(request.user, branch, "override"),
+        },
+    )
+
+
+def _back_to_door(branch, meeting, q: str = ""):
+    url = reverse("door", args=[branch.slug, meeting.pk])
+    return redirect(f"{url}?{urlencode({'q': q})}" if q else url)
+
+
+@require_POST
+@branch_view("door")
+def door_check_in(request, branch, meeting_id):
+    meeting = _meeting(branch, meeting_id)
+    q = request.POST.get("q", "")[:100]
+    person = get_in_branch(Person.objects.all(), branch, pk=request.POST.get("person"))
+    method = CheckInMethod.QR if request.POST.get("method") == CheckInMethod.QR else CheckInMethod.DOOR
+    try:
+        attendance, created = attendance_services.check_in(
+            meeting=meeting,
+            person=person,
+            actor=request.user,
+            method=method,
+            override_reason=request.POST.get("override_reason") or None,
+        )
+    except RollcallError as exc:
+        messages.error(request, f"{person}: {exc.message}")
+        return _back_to_door(branch, meeting, q or person.last_name or person.first_name)
+    if created:
+        messages.success(request, f"{person} is in" + (" (let in by override)." if attendance.override_reason else "."))
+    else:
+        local = timezone.localtime(attendance.checked_in_at, ZoneInfo(branch.time_zone))
+        messages.info(request, f"{person} was already in, since {local:%H:%M}.")
+    return _back_to_door(branch, meeting)
+
+
+@require_POST
+@branch_view("door")
+def door_guest(request, branch, meeting_id):
+    meeting = _meeting(branch, meeting_id)
+    name = request.POST.get("guest_name", "")
+    try:
+        attendance_services.check_in(
+            meeting=meeting, guest_name=name, guest_email=request.POST.get("guest_email", ""), actor=request.user
+        )
+    except RollcallError as exc:
+        messages.error(request, f"Guest not added: {exc.message}")
+    else:
+        messages.success(request, f"{' '.join(name.split())} is in as a guest (observer; not counted for quorum).")
+    return _back_to_door(branch, meeting)
+
+
+class NewPersonForm(forms.Form):
+    first_name = forms.CharField(max_length=100)
+    last_name = forms.CharField(max_length=100, required=False)
+    email = forms.EmailField(required=False)
+    postcode = forms.CharField(max_length=10, required=False)
+    override_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Reason to let them in",
+        help_text="Needed only if this meeting's rule does not admit someone with no membership.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+@branch_view("manage_people")
+def door_new_person(request, branch, meeting_id):
+    meeting = _meeting(branch, meeting_id)
+    form = NewPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person, _ = attendance_services.create_person_at_door(
+                meeting=meeting, actor=request.user, **form.cleaned_data
+            )
+        except RollcallError as exc:
+            field = {"email_taken": "email", "email_invalid": "email", "not_eligible": "override_reason"}.get(exc.code)
+            form.add_error(field, exc.message)
+        else:
+            messages.success(request, f"{person} was added and is in.")
+            return _back_to_door(branch, meeting)
+    return _render(request, branch, "groups/door/new_person.html", {"meeting": meeting, "form": form})
+
+
+def _attendance(branch, meeting, attendance_id) -> Attendance:
+    return get_in_branch(
+        Attendance.objects.select_related("person"),
+        branch,
+        field="meeting__branch",
+        pk=attendance_id,
+        meeting=meeting,
+    )
+
+
+@require_POST
+@branch_view("door")
+def door_undo(request, branch, meeting_id, attendance_id):
+    meeting = _meeting(branch, meeting_id)
+    attendance = _attendance(branch, meeting, attendance_id)
+    who = attendance.person or attendance.guest_name
+    try:
+        attendance_services.undo_check_in(
+            attendance=attendance, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except RollcallError as exc:
+        messages.error(request, f"Not undone: {exc.message}")
+    else:
+        messages.success(request, f"Check-in of {who} undone.")
+    return _back_to_door(branch, meeting)
+
+
+@require_POST
+@branch_view("door")
+def door_left(request, branch, meeting_id, attendance_id):
+    meeting = _meeting(branch, meeting_id)
+    attendance = _attendance(branch, meeting, attendance_id)
+    who = attendance.person or attendance.guest_name
+    try:
+        attendance_services.mark_left(attendance=attendance, actor=request.user)
+    except RollcallError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{who} has left; they no longer count as present.")
+    return _back_to_door(branch, meeting)
+
+
+@branch_view("door")
+def door_quorum(request, branch, meeting_id):
+    """The quorum panel's inside, polled every few seconds."""
+    meeting = _meeting(branch, meeting_id)
+    return _render(
+        request, branch, "groups/door/_quorum_body.html", {"meeting": meeting, "quorum": queries.quorum(meeting)}
+    )
+
+
+def _scanned_person(branch, meeting, token) -> Person | None:
+    person_id = read_door_token(token, meeting.pk)
+    if person_id is None:
+        return None
+    return Person.objects.filter(branch=branch, pk=person_id).first()
+
+
+@branch_view("door")
+def door_qr_open(request, branch, meeting_id, token):
+    """A scanned personal QR code: the door screen on that one person."""
+    meeting = _meeting(branch, meeting_id)
+    person = _scanned_person(branch, meeting, token)
+    if person is None:
+        return _render(request, branch, "groups/door/qr_invalid.html", {"meeting": meeting}, status=404)
+    cards = door_cards(branch, meeting, [person])
+    return _render(
+        request, branch, "groups/door/door.html", _door_context(request, branch, meeting, cards=cards, scanned=person)
+    )
+
+
+@login_not_required
+def door_qr_image(request, slug, meeting_id, token):
+    """The QR image itself. The signed token is the secret; the image only
+    repeats it, so it needs no sign-in (invitation emails can show it)."""
+    meeting = Meeting.objects.filter(branch__slug=slug, pk=meeting_id).select_related("branch").first()
+    if meeting is None or _scanned_person(meeting.branch, meeting, token) is None:
+        raise Http404
+    url = request.build_absolute_uri(reverse("door_qr_open", args=[slug, meeting_id, token]))
+    response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def _expected_people(branch, meeting) -> tuple[list[int], str]:
+    """Invited people when there are invitations; otherwise everyone the
+    attendance rule admits. Returns (ids, which)."""
+    invited = list(
+        Invitation.objects.filter(meeting=meeting)
+        .order_by("person__last_name", "person__first_name", "person_id")
+        .values_list("person_id", flat=True)
+    )
+    if invited:
+        return invited, "invited"
+    return queries.eligible_person_ids(branch, meeting.attendance_rule, eligibility_date(meeting)), "eligible"
+
+
+def _people_page(request, ids, per_page):
+    page = Paginator(ids, per_page).get_page(request.GET.get("page"))
+    by_id = Person.objects.in_bulk(list(page.object_list))
+    return page, [by_id[i] for i in page.object_list if i in by_id]
+
+
+@branch_view("door")
+def door_badges(request, branch, meeting_id):
+    meeting = _meeting(branch, meeting_id)
+    ids, which = _expected_people(branch, meeting)
+    page, people = _people_page(request, ids, BADGES_PER_PAGE)
+    badges = [{"person": p, "token": door_token(meeting.pk, p.pk)} for p in people]
+    return _render(
+        request, branch, "groups/door/badges.html", {"meeting": meeting, "badges": badges, "page": page, "which": which}
+    )
+
+
+@branch_view("door")
+def attendance_list(request, branch, meeting_id):
+    meeting = _meeting(branch, meeting_id)
+    return _render(
+        request,
+        branch,
+        "groups/door/attendance_list.html",
+        {
+            "meeting": meeting,
+            "rows": list(queries.attendance_rows(meeting)),
+            "apologies": list(queries.apologies(meeting)),
+            "quorum": queries.quorum(meeting),
+            "can_export": can(request.user, branch, "export_people"),
+            "can_manage": can(request.user, branch, "manage_meetings"),
+        },
+    )
+
+
+CSV_HEADER = [
+    "name",
+    "guest",
+    "checked_in_at",
+    "checked_in_by",
+    "method",
+    "eligible",
+    "reasons",
+    "override_reason",
+    "may_vote",
+    "left_at",
+    "undone_at",
+    "undone_by",
+    "undo_reason",
+]
+
+
+@branch_view("export_people")
+def attendance_csv(request, branch, meeting_id):
+    meeting = _meeting(branch, meeting_id)
+    rows = list(queries.attendance_rows(meeting))
+    tz = ZoneInfo(branch.time_zone)
+
+    def when(value):
+        return timezone.localtime(value, tz).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="attendance-{meeting.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for a in rows:
+        cells = [
+            str(a.person) if a.person else a.guest_name,
+            "" if a.person else "yes",
+            when(a.checked_in_at),
+            a.checked_in_by.email if a.checked_in_by else "",
+            a.get_method_display(),
+            "" if not a.person else ("yes" if a.decision.get("eligible") else "no"),
+            "; ".join(a.decision.get("reasons", [])),
+            a.override_reason,
+            "yes" if a.may_vote else "no",
+            when(a.left_at),
+            when(a.undone_at),
+            a.undone_by.email if a.undone_by else "",
+            a.undo_reason,
+        ]
+        writer.writerow([spreadsheet_safe(c) for c in cells])
+    audit.record(
+        actor=request.user,
+        branch=branch,
+        action="attendance.export",
+        obj=meeting,
+        summary=f"Exported the attendance of {meeting.title}",
+        changes={"rows": len(rows)},
+    )
+    return response
+
+
+@branch_view("door")
+def signin_sheet(request, branch, meeting_id):
+    from ..signin_sheet import signin_sheet_pdf
+
+    meeting = _meeting(branch, meeting_id)
+    which = request.GET.get("list")
+    if which not in ("expected", "attended"):
+        which = "expected" if timezone.now() < meeting.starts_at else "attended"
+    if which == "expected":
+        ids, _ = _expected_people(branch, meeting)
+        people = Person.objects.in_bulk(ids)
+        names = sorted(
+            (people[i] for i in ids if i in people), key=lambda p: (p.last_name.lower(), p.first_name.lower(), p.pk)
+        )
+        lines = [(str(p), p.postcode) for p in names]
+    else:
+        here = [a for a in queries.attendance_rows(meeting) if a.undone_at is None]
+        here.sort(key=lambda a: ((a.person.last_name if a.person else a.guest_name).lower(), a.pk))
+        lines = [
+            (str(a.person) if a.person else f"{a.guest_name} (guest)", a.person.postcode if a.person else "")
+            for a in here
+        ]
+    with timezone.override(ZoneInfo(branch.time_zone)):
+        pdf = signin_sheet_pdf(branch=branch, meeting=meeting, lines=lines, after=which == "attended")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="sign-in-sheet-{meeting.pk}.pdf"'
+    return response
+
+
+@branch_view("manage_meetings")
+def attendance_bulk(request, branch, meeting_id):
+    """After a meeting: tick people off a paper list. Same rules as the door;
+    all or nothing."""
+    meeting = _meeting(branch, meeting_id)
+    ticked, reasons = set(), {}
+    if request.method == "POST":
+        ticked = {int(i) for i in request.POST.getlist("person") if i.isdigit()}
+        reasons = {i: request.POST.get(f"reason-{i}", "") for i in ticked}
+        try:
+            results = attendance_services.bulk_check_in(
+                meeting=meeting,
+                person_ids=sorted(ticked),
+                actor=request.user,
+                override_reasons={i: r for i, r in reasons.items() if r.strip()},
+            )
+        except RollcallError as exc:
+            messages.error(request, exc.message)
+        else:
+            new = sum(1 for _, created in results if created)
+            messages.success(request, f"{new} checked in from the paper list ({len(results) - new} were already in).")
+            return redirect("attendance_list", slug=branch.slug, meeting_id=meeting.pk)
+    ids, which = _expected_people(branch, meeting)
+    if which == "eligible" and meeting.attendance_rule is not None:
+        # A paper list may name people the rule refuses: offer the whole branch.
+        ids = list(
+            Person.objects.filter(branch=branch).order_by("last_name", "first_name", "id").values_list("id", flat=True)
+        )
+        which = "everyone"
+    page, people = _people_page(request, ids, BULK_PER_PAGE)
+    cards = door_cards(branch, meeting, people)
+    for card in cards:
+        card["ticked"] = card["person"].pk in ticked
+        card["reason"] = reasons.get(card["person"].pk, "")
+    return _render(
+        request, branch, "groups/door/bulk.html", {"meeting": meeting, "cards": cards, "page": page, "which": which}
+    )

@@ -1,0 +1,53 @@
+from groups.door import door_token
+from groups.models import Category
+
+from ..factories import AttendanceFactory, MeetingFactory, MembershipFactory, PersonFactory
+from . import Entry
+
+
+def _meeting(w):
+    return MeetingFactory(branch=w.branch)
+
+
+def _m(w):
+    return {"slug": w.branch.slug, "meeting_id": _meeting(w).pk}
+
+
+def _attendance(w):
+    a = AttendanceFactory(meeting=_meeting(w))
+    return {"slug": w.branch.slug, "meeting_id": a.meeting_id, "attendance_id": a.pk}
+
+
+def _token(w):
+    meeting = _meeting(w)
+    person = PersonFactory(branch=w.branch)
+    return {"slug": w.branch.slug, "meeting_id": meeting.pk, "token": door_token(meeting.pk, person.pk)}
+
+
+def _person_post(w):
+    person = PersonFactory(branch=w.branch)
+    MembershipFactory(person=person, category=Category.objects.get(branch=w.branch, slug="party-member"))
+    return {"person": person.pk}
+
+
+EVERYONE = {a: 200 for a in ("anonymous", "outsider", "member", "steward", "organiser")}
+
+ENTRIES = {
+    "door_index": Entry(need="door"),
+    "door": Entry(kwargs=_m, need="door"),
+    "door_search": Entry(kwargs=lambda w: {**_m(w)}, need="door"),
+    "door_check_in": Entry(kwargs=_m, need="door", method="post", data=_person_post),
+    "door_guest": Entry(kwargs=_m, need="door", method="post", data=lambda w: {"guest_name": "Jo Guest"}),
+    "door_new_person": Entry(kwargs=_m, need="manage_people"),
+    "door_undo": Entry(kwargs=_attendance, need="door", method="post", data=lambda w: {"reason": "Mistake"}),
+    "door_left": Entry(kwargs=_attendance, need="door", method="post"),
+    "door_qr_open": Entry(kwargs=_token, need="door"),
+    # The signed token is the secret; the image repeats it and nothing more.
+    "door_qr_image": Entry(kwargs=_token, public=True, expect=EVERYONE),
+    "door_quorum": Entry(kwargs=_m, need="door"),
+    "door_badges": Entry(kwargs=_m, need="door"),
+    "attendance_list": Entry(kwargs=_m, need="door"),
+    "attendance_csv": Entry(kwargs=_m, need="export_people"),
+    "attendance_bulk": Entry(kwargs=_m, need="manage_meetings"),
+    "signin_sheet": Entry(kwargs=_m, need="door"),
+}
