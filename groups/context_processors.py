@@ -12,6 +12,7 @@ BRANCH_SECTIONS = [
     ("Door", "door_index", "door", ("door", "attendance_", "signin_sheet")),
     ("Team", "role_list", "manage_roles", ("role_",)),
     ("Audit", "audit_log", "view_audit", ("audit_",)),
+    ("My meetings", "my_meetings", "view_own", ("my_",)),
 ]
 
 

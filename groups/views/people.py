@@ -66,7 +66,9 @@ def people_list(request, branch):
 
 @branch_view("view_people")
 def person_detail(request, branch, person_id):
-    person = get_in_branch(Person.objects.prefetch_related(_memberships_prefetch()), branch, pk=person_id)
+    person = get_in_branch(
+        Person.objects.select_related("user").prefetch_related(_memberships_prefetch()), branch, pk=person_id
+    )
     return render(
         request,
         "groups/people/detail.html",
