@@ -114,8 +114,12 @@ def _post(request, branch, meeting):
     messages.success(
         request,
         f"Invited {invited:,} {'person' if invited == 1 else 'people'}"
-        + (f" ({report['already']:,} were already invited)" if report["already"] else "")
-        + f"; {queued:,} email{'s' if queued != 1 else ''} to send.",
+        + (f" ({report['already']:,} already invited before)" if report["already"] else "")
+        + (
+            ". Emails are going to those who agreed to email: see the progress below."
+            if queued
+            else ". No emails needed sending."
+        ),
     )
     if refused:
         messages.warning(
