@@ -164,7 +164,11 @@ def send_invitations(
     queued, "refused": [(person, reason)]}."""
     now = _now(at)
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("branch", "attendance_rule").get(pk=meeting.pk)
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("branch", "attendance_rule")
+            .get(pk=meeting.pk)
+        )
         _check_sendable(meeting)
         chosen = plan(meeting=meeting, person_ids=person_ids)
         ids = chosen["ids"]
