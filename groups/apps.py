@@ -5,3 +5,6 @@ class GroupsConfig(AppConfig):
     name = "groups"
     verbose_name = "Rollcall"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

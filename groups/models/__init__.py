@@ -10,6 +10,7 @@ from .meetings import (
     MeetingStatus,
     QuorumCombine,
     Reply,
+    SendStatus,
 )
 from .people import Category, Membership, MembershipStatus, Person
 from .rules import Rule, RuleVersion
@@ -31,6 +32,7 @@ __all__ = [
     "Person",
     "QuorumCombine",
     "Reply",
+    "SendStatus",
     "Role",
     "RoleInvitation",
     "RoleName",

@@ -78,12 +78,23 @@ class Reply(models.TextChoices):
     MAYBE = "maybe", "Maybe"
 
 
+class SendStatus(models.TextChoices):
+    NOT_SENT = "", "Not sent yet"
+    QUEUED = "queued", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    NO_CONSENT = "no_consent", "Not sent: no consent to email"
+    NO_EMAIL = "no_email", "Not sent: no email address"
+
+
 class Invitation(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     send_error = models.CharField(max_length=200, blank=True)
+    # What happened to the email (groups.services.invitations).
+    send_status = models.CharField(max_length=12, choices=SendStatus.choices, blank=True, default="")
     reminded_at = models.DateTimeField(null=True, blank=True)
     reply = models.CharField(max_length=8, choices=Reply.choices, blank=True, default="")
     replied_at = models.DateTimeField(null=True, blank=True)

@@ -46,6 +46,10 @@ class Person(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
     )
+    # The account an organiser unlinked: never linked again automatically.
+    unlinked_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Registered interest through a public page and not yet reviewed by an organiser.
     pending_review = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

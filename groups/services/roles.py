@@ -92,6 +92,9 @@ def accept_role_invitation(*, token: str, user, at: datetime | None = None) -> R
         changes={"role": {"old": old, "new": role.role}},
         at=now,
     )
+    from .linking import link_user_to_people
+
+    link_user_to_people(user, at=now)
     return role
 
 

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from ..views import invitations
 from ..views import meetings as views
 
 branch_patterns: list = [
@@ -17,6 +18,12 @@ branch_patterns: list = [
     path("meetings/<int:meeting_id>/duplicate/", views.meeting_duplicate, name="meeting_duplicate"),
     path("meetings/<int:meeting_id>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("meetings/<int:meeting_id>/publish/", views.meeting_publish, name="meeting_publish"),
+    path("meetings/<int:meeting_id>/invitations/", invitations.meeting_invitations, name="meeting_invitations"),
+    path(
+        "meetings/<int:meeting_id>/invitations/progress/",
+        invitations.meeting_invitations_progress,
+        name="meeting_invitations_progress",
+    ),
     path("meetings/<int:meeting_id>/meeting.ics", views.meeting_ics, name="meeting_ics"),
 ]
 urlpatterns: list = [

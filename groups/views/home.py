@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from ..models import Meeting, MeetingStatus
 from ..permissions import branches_for, capabilities
+from ..queries import linked_person, my_meetings
+from ..services.meetings import branch_zone
 from .base import branch_view
 
 
@@ -34,11 +36,14 @@ def dashboard(request, branch):
         stats["people"] = branch.people.count()
         stats["categories"] = branch.categories.count()
         stats["rules"] = branch.rules.count()
-    return render(
-        request,
-        "groups/dashboard.html",
-        {"branch": branch, "caps": caps, "upcoming": upcoming, "stats": stats},
-    )
+    person = linked_person(request.user, branch)
+    mine = my_meetings(branch, person, now=now, limit=3) if person else []
+    with timezone.override(branch_zone(branch)):
+        return render(
+            request,
+            "groups/dashboard.html",
+            {"branch": branch, "caps": caps, "upcoming": upcoming, "stats": stats, "person": person, "mine": mine},
+        )
 
 
 @login_not_required

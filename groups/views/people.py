@@ -70,7 +70,9 @@ def person_detail(request, branch, person_id):
 
     from ..queries import person_attendance, person_decisions
 
-    person = get_in_branch(Person.objects.prefetch_related(_memberships_prefetch()), branch, pk=person_id)
+    person = get_in_branch(
+        Person.objects.select_related("user").prefetch_related(_memberships_prefetch()), branch, pk=person_id
+    )
     as_of = timezone.localdate()
     return render(
         request,

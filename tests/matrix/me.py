@@ -1,10 +1,30 @@
-"""Pages about the signed-in user, not a branch."""
+"""Pages about the signed-in user: API tokens (not branch-scoped), and a
+member's own pages (issue 5: every role may open them, capability view_own;
+each finds the Person through the signed-in user)."""
 
+from groups.models import Person
+
+from ..meetings_helpers import make_meeting
 from . import Entry
 
 EVERYONE_SIGNED_IN = ("outsider", "member", "steward", "organiser")
 
+
+def _published(w):
+    meeting = make_meeting(w.branch, w.organiser, status="published", kind="open")
+    return {"slug": w.branch.slug, "meeting_id": meeting.pk}
+
+
+def _linked_person(w):
+    person = Person.objects.create(branch=w.branch, first_name="Lin", email="lin@example.org", user=w.organiser)
+    return {"slug": w.branch.slug, "person_id": person.pk}
+
+
 ENTRIES = {
     "api_tokens": Entry(kwargs=lambda w: {}, expect={a: 200 for a in EVERYONE_SIGNED_IN}),
     "api_token_revoke": Entry(kwargs=lambda w: {}, method="post", expect={a: 302 for a in EVERYONE_SIGNED_IN}),
+    "my_meetings": Entry(need="view_own"),
+    "my_details": Entry(need="view_own"),
+    "my_meeting_reply": Entry(kwargs=_published, need="view_own", method="post", data=lambda w: {"reply": "yes"}),
+    "person_unlink_user": Entry(kwargs=_linked_person, need="manage_people", method="post"),
 }

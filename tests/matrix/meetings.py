@@ -34,5 +34,7 @@ ENTRIES = {
     "meeting_publish": Entry(kwargs=_meeting, need="manage_meetings", method="post"),
     # Members may download the .ics of a published meeting (not of a draft).
     "meeting_ics": Entry(kwargs=_published, need="view_branch"),
+    "meeting_invitations": Entry(kwargs=_published, need="manage_meetings"),
+    "meeting_invitations_progress": Entry(kwargs=_published, need="manage_meetings"),
     "calendar_feed_settings": Entry(kwargs=lambda w: {}, expect=_signed_in),
 }

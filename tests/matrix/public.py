@@ -13,6 +13,26 @@ def _open_meeting(w):
     return {"slug": w.branch.slug, "meeting_id": meeting.pk}
 
 
+def _invitation(w):
+    from groups.models import Invitation, Person
+
+    meeting = make_meeting(w.branch, w.organiser, status="published")
+    person = Person.objects.create(branch=w.branch, first_name="Ria", email="ria@example.org", consent_email=True)
+    return Invitation.objects.create(meeting=meeting, person=person)
+
+
+def _rsvp(w):
+    from groups.services.invitations import rsvp_token
+
+    return {"token": rsvp_token(_invitation(w))}
+
+
+def _unsubscribe(w):
+    from groups.services.invitations import unsubscribe_token
+
+    return {"token": unsubscribe_token(_invitation(w).person)}
+
+
 def _feed(w):
     _, token = services.create_calendar_feed(user=w.organiser)
     return {"token": token}
@@ -22,4 +42,7 @@ ENTRIES = {
     "public_meeting": Entry(kwargs=_open_meeting, public=True, expect=EVERYONE),
     "public_feed": Entry(kwargs=lambda w: {"slug": w.branch.slug}, public=True, expect=EVERYONE),
     "private_feed": Entry(kwargs=_feed, public=True, expect=EVERYONE),
+    # Signed links from invitation emails: the token is the key, no sign-in.
+    "rsvp": Entry(kwargs=_rsvp, public=True, expect=EVERYONE),
+    "unsubscribe": Entry(kwargs=_unsubscribe, public=True, expect=EVERYONE),
 }

@@ -1,0 +1,449 @@
+"""Inviting people to a meeting and hearing back (issue 5, item 3).
+
+- send_invitations: invite everyone the attendance rule admits, or a chosen
+  few (people the rule refuses are turned away, each with the reason).
+  Invitation rows are unique per meeting and person, so sending again only
+  adds the newly admitted and retries emails that never went.
+- The emails go through a django-tasks background task (`deliver`), which
+  emails only people who agreed to email and have an address, and records
+  on each invitation what happened (send_status, sent_at, send_error).
+- send_reminders: one more email to those who have not answered, never
+  twice within REMINDER_GAP.
+- Signed links: answering yes / no / maybe without signing in, and
+  unsubscribing (honoured: consent_email goes off, with a timestamp).
+
+Unlike most services, send_invitations and send_reminders commit their
+rows first and enqueue the task after, so a database-backed worker finds
+the rows it is asked to send.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from email.mime.image import MIMEImage
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from ..door import door_token
+from ..errors import Conflict, InvalidInput
+from ..models import Invitation, Meeting, MeetingStatus, Person, Reply, SendStatus
+from . import audit
+from .meetings import branch_zone, effective_eligibility_date
+
+RSVP_SALT = "rollcall.invitation.rsvp"
+UNSUBSCRIBE_SALT = "rollcall.invitation.unsubscribe"
+RSVP_MAX_AGE = timedelta(days=60)
+REMINDER_GAP = timedelta(hours=24)
+BATCH = 200  # invitations per background task
+# An answer link keeps working until this long after the meeting ends.
+AFTER_MEETING = timedelta(hours=6)
+
+
+def _now(at: datetime | None) -> datetime:
+    return at or timezone.now()
+
+
+def site_url(base_url: str | None = None) -> str:
+    return (base_url or getattr(settings, "SITE_URL", "") or "http://localhost:8000").rstrip("/")
+
+
+# --- signed links -------------------------------------------------------------
+
+
+def rsvp_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk}, salt=RSVP_SALT, compress=False)
+
+
+def read_rsvp_token(token: str, *, now: datetime | None = None) -> Invitation | None:
+    """The invitation a link names, or None when the link was tampered with,
+    is older than RSVP_MAX_AGE, or its meeting is over."""
+    try:
+        value = signing.loads(token, salt=RSVP_SALT, max_age=RSVP_MAX_AGE)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    pk = value.get("i") if isinstance(value, dict) else None
+    if not isinstance(pk, int):
+        return None
+    invitation = (
+        Invitation.objects.select_related("meeting__branch", "meeting__attendance_rule", "person").filter(pk=pk).first()
+    )
+    if invitation is None:
+        return None
+    meeting = invitation.meeting
+    end = meeting.ends_at or meeting.starts_at
+    if _now(now) > end + AFTER_MEETING:
+        return None
+    return invitation
+
+
+def unsubscribe_token(person: Person) -> str:
+    return signing.dumps({"p": person.pk}, salt=UNSUBSCRIBE_SALT, compress=False)
+
+
+def read_unsubscribe_token(token: str) -> Person | None:
+    """The person an unsubscribe link names (these links do not expire)."""
+    try:
+        value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    pk = value.get("p") if isinstance(value, dict) else None
+    if not isinstance(pk, int):
+        return None
+    return Person.objects.select_related("branch").filter(pk=pk).first()
+
+
+# --- who may be invited -------------------------------------------------------
+
+
+def _check_sendable(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.DRAFT:
+        raise Conflict("Publish the meeting before inviting people.", code="draft")
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise Conflict("This meeting is cancelled; no one can be invited.", code="cancelled")
+    if meeting.status == MeetingStatus.HELD or meeting.starts_at < timezone.now():
+        raise Conflict("This meeting has already taken place.", code="held")
+
+
+def admitted_people(meeting: Meeting):
+    """Everyone the attendance rule admits on the eligibility date (people
+    waiting for an organiser's review are left out)."""
+    from ..queries import eligible_people
+
+    branch = meeting.branch
+    if meeting.attendance_rule is None:
+        people = Person.objects.filter(branch=branch)
+    else:
+        people = eligible_people(branch, meeting.attendance_rule, effective_eligibility_date(meeting))
+    return people.filter(pending_review=False)
+
+
+def plan(*, meeting: Meeting, person_ids=None) -> dict[str, Any]:
+    """Who an invitation would go to: {"ids": [...], "refused": [(person, reason)]}.
+    With person_ids, each chosen person is checked against the rule."""
+    from ..queries import decisions_for
+
+    if person_ids is None:
+        return {"ids": list(admitted_people(meeting).values_list("pk", flat=True)), "refused": []}
+    try:
+        wanted = sorted({int(i) for i in person_ids})
+    except (TypeError, ValueError):
+        raise InvalidInput("The selection is not a list of people.", code="bad_selection") from None
+    if not wanted:
+        raise InvalidInput("Choose at least one person to invite.", code="nothing_selected")
+    people = list(Person.objects.filter(branch=meeting.branch, pk__in=wanted))
+    ids, refused = [], []
+    definition = meeting.attendance_rule.definition if meeting.attendance_rule else {"everyone": True}
+    as_of = effective_eligibility_date(meeting)
+    for person, decision in decisions_for(people, definition, branch=meeting.branch, as_of=as_of):
+        if person.pending_review:
+            refused.append((person, "Waiting for an organiser’s review."))
+        elif decision.eligible:
+            ids.append(person.pk)
+        else:
+            refused.append((person, "; ".join(decision.reasons) or "The attendance rule does not admit them."))
+    return {"ids": ids, "refused": refused}
+
+
+# --- sending ------------------------------------------------------------------
+
+
+def send_invitations(
+    *, meeting: Meeting, actor, person_ids=None, base_url: str | None = None, at: datetime | None = None
+) -> dict[str, Any]:
+    """Invite everyone the rule admits (person_ids=None) or the chosen people.
+    Returns {"invited": new rows, "already": already invited, "queued": emails
+    queued, "refused": [(person, reason)]}."""
+    now = _now(at)
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("branch", "attendance_rule")
+            .get(pk=meeting.pk)
+        )
+        _check_sendable(meeting)
+        chosen = plan(meeting=meeting, person_ids=person_ids)
+        ids = chosen["ids"]
+        existing = set(
+            Invitation.objects.filter(meeting=meeting, person_id__in=ids).values_list("person_id", flat=True)
+        )
+        new = [pk for pk in ids if pk not in existing]
+        Invitation.objects.bulk_create(
+            [Invitation(meeting=meeting, person_id=pk) for pk in new], ignore_conflicts=True, batch_size=1000
+        )
+        # Emails that never went: new rows, failures, and people skipped
+        # earlier (they may have agreed to email since). Never a second copy.
+        to_send = Invitation.objects.filter(meeting=meeting, person_id__in=ids, sent_at__isnull=True).exclude(
+            send_status=SendStatus.QUEUED
+        )
+        queue = list(to_send.values_list("pk", flat=True))
+        Invitation.objects.filter(pk__in=queue).update(send_status=SendStatus.QUEUED, send_error="")
+        audit.record(
+            actor=actor,
+            branch=meeting.branch,
+            action="meeting.invite",
+            obj=meeting,
+            summary=(
+                f"Invited {len(new):,} {'person' if len(new) == 1 else 'people'} to “{meeting.title}”"
+                f" ({len(queue):,} to email, {len(chosen['refused']):,} refused)"
+            ),
+            changes={
+                "chosen": "everyone admitted" if person_ids is None else "selected",
+                "invited": len(new),
+                "already_invited": len(existing),
+                "queued": len(queue),
+                "refused": len(chosen["refused"]),
+            },
+            at=now,
+        )
+    _enqueue(queue, base_url=site_url(base_url), reminder=False)
+    return {"invited": len(new), "already": len(existing), "queued": len(queue), "refused": chosen["refused"]}
+
+
+def reminder_candidates(meeting: Meeting, *, now: datetime):
+    return Invitation.objects.filter(meeting=meeting, reply=Reply.NONE, sent_at__isnull=False).filter(
+        Q(reminded_at__isnull=True) | Q(reminded_at__lt=now - REMINDER_GAP)
+    )
+
+
+def send_reminders(*, meeting: Meeting, actor, base_url: str | None = None, at: datetime | None = None) -> int:
+    """Queue a reminder to each emailed invitee who has not answered and was
+    not reminded in the last REMINDER_GAP. Returns how many were queued."""
+    now = _now(at)
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
+        _check_sendable(meeting)
+        ids = list(reminder_candidates(meeting, now=now).values_list("pk", flat=True))
+        audit.record(
+            actor=actor,
+            branch=meeting.branch,
+            action="meeting.remind",
+            obj=meeting,
+            summary=f"Sent reminders about “{meeting.title}” to {len(ids):,} who have not answered",
+            changes={"queued": len(ids)},
+            at=now,
+        )
+    _enqueue(ids, base_url=site_url(base_url), reminder=True)
+    return len(ids)
+
+
+def _enqueue(ids: list[int], *, base_url: str, reminder: bool) -> None:
+    for start in range(0, len(ids), BATCH):
+        deliver.enqueue(invitation_ids=ids[start : start + BATCH], base_url=base_url, reminder=reminder)
+
+
+@task()
+def deliver(*, invitation_ids: list[int], base_url: str, reminder: bool = False) -> dict[str, int]:
+    """Email each invitation (or reminder). Runs in the background; each
+    invitation is settled in its own small transaction."""
+    counts = {"sent": 0, "failed": 0, "skipped": 0}
+    for pk in invitation_ids:
+        counts[_deliver_one(pk, base_url=base_url, reminder=reminder)] += 1
+    return counts
+
+
+def _deliver_one(pk: int, *, base_url: str, reminder: bool) -> str:
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("person", "meeting__branch")
+            .filter(pk=pk)
+            .first()
+        )
+        if invitation is None:
+            return "skipped"
+        person, now = invitation.person, timezone.now()
+        if reminder:
+            recent = invitation.reminded_at and invitation.reminded_at > now - REMINDER_GAP
+            if invitation.reply or recent or not person.consent_email or not person.email:
+                return "skipped"
+        elif invitation.sent_at is not None:
+            return "skipped"
+        elif not person.consent_email or not person.email:
+            status = SendStatus.NO_CONSENT if not person.consent_email else SendStatus.NO_EMAIL
+            Invitation.objects.filter(pk=pk).update(send_status=status, send_error="")
+            return "skipped"
+        try:
+            invitation_email(invitation, base_url=base_url, reminder=reminder).send()
+        except Exception as exc:  # any transport failure is recorded, not raised
+            if not reminder:
+                Invitation.objects.filter(pk=pk).update(
+                    send_status=SendStatus.FAILED, send_error=(str(exc) or type(exc).__name__)[:200]
+                )
+            return "failed"
+        if reminder:
+            Invitation.objects.filter(pk=pk).update(reminded_at=now)
+        else:
+            Invitation.objects.filter(pk=pk).update(sent_at=now, send_status=SendStatus.SENT, send_error="")
+        return "sent"
+
+
+def links(invitation: Invitation, *, base_url: str) -> dict[str, str]:
+    meeting = invitation.meeting
+    base = site_url(base_url)
+    slug = meeting.branch.slug
+    token = door_token(meeting.pk, invitation.person_id)
+    return {
+        "rsvp": base + reverse("rsvp", args=[rsvp_token(invitation)]),
+        "unsubscribe": base + reverse("unsubscribe", args=[unsubscribe_token(invitation.person)]),
+        "door_qr": base + reverse("door_qr_image", args=[slug, meeting.pk, token]),
+        "door_open": base + reverse("door_qr_open", args=[slug, meeting.pk, token]),
+    }
+
+
+def invitation_email(invitation: Invitation, *, base_url: str, reminder: bool = False) -> EmailMultiAlternatives:
+    """The email: plain text and simple HTML with the meeting's details (in
+    the branch's local time), the personal answer link, the door pass as an
+    attached PNG QR code, and an unsubscribe link."""
+    import segno
+
+    meeting, person = invitation.meeting, invitation.person
+    urls = links(invitation, base_url=base_url)
+    with timezone.override(branch_zone(meeting.branch)):
+        context = {
+            "meeting": meeting,
+            "person": person,
+            "branch": meeting.branch,
+            "reminder": reminder,
+            "starts": timezone.localtime(meeting.starts_at),
+            "ends": timezone.localtime(meeting.ends_at) if meeting.ends_at else None,
+            "zone": branch_zone(meeting.branch).key,
+            **{f"{k}_url": v for k, v in urls.items()},
+        }
+        when = context["starts"].strftime("%a %-d %b %Y, %H:%M")
+        text = render_to_string("groups/email/invitation.txt", context)
+        html = render_to_string("groups/email/invitation.html", context)
+    subject = f"{'Reminder: ' if reminder else ''}{meeting.title} – {when}"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[person.email],
+        headers={"List-Unsubscribe": f"<{urls['unsubscribe']}>"},
+    )
+    message.attach_alternative(html, "text/html")
+    import io
+
+    png = io.BytesIO()
+    segno.make(urls["door_open"], error="m").save(png, kind="png", scale=6, border=2)
+    image = MIMEImage(png.getvalue(), "png")
+    image.add_header("Content-ID", "<door-pass>")
+    image.add_header("Content-Disposition", "inline", filename="door-pass.png")
+    message.mixed_subtype = "related"
+    message.attach(image)
+    return message
+
+
+# --- answers and unsubscribing -----------------------------------------------
+
+
+@transaction.atomic
+def record_reply(*, invitation: Invitation, reply: str, actor=None, at: datetime | None = None) -> Invitation:
+    """Yes / no / maybe, from a signed link (actor None) or My meetings."""
+    now = _now(at)
+    if reply not in (Reply.YES, Reply.NO, Reply.MAYBE):
+        raise InvalidInput("Answer yes, no or maybe.", code="bad_reply")
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("meeting__branch").get(pk=invitation.pk)
+    )
+    meeting = invitation.meeting
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise Conflict("This meeting has been cancelled, so there is nothing to answer.", code="cancelled")
+    if reply == Reply.YES and invitation.reply != Reply.YES and meeting.capacity is not None:
+        taken = Invitation.objects.filter(meeting=meeting, reply=Reply.YES).count()
+        if taken >= meeting.capacity:
+            raise Conflict("Sorry — the meeting is full, so a yes cannot be taken.", code="full")
+    old = invitation.reply
+    if old == reply:
+        return invitation
+    invitation.reply = reply
+    invitation.replied_at = now
+    invitation.save(update_fields=["reply", "replied_at"])
+    audit.record(
+        actor=actor,
+        branch=meeting.branch,
+        action="invitation.reply",
+        obj=invitation,
+        person_id=invitation.person_id,
+        summary=f"Answered “{Reply(reply).label}” to “{meeting.title}”",
+        changes={"reply": {"old": old, "new": reply}, "meeting": meeting.pk},
+        at=now,
+    )
+    return invitation
+
+
+@transaction.atomic
+def reply_as_member(*, meeting: Meeting, person: Person, reply: str, actor, at: datetime | None = None) -> Invitation:
+    """A signed-in member answers from My meetings. They may answer only a
+    published, upcoming meeting the attendance rule admits them to; an
+    invitation is created when they had none (without an email)."""
+    from ..queries import decide
+
+    if meeting.branch_id != person.branch_id:
+        raise InvalidInput("This meeting is not one of your branch's.", code="other_branch")
+    if meeting.status != MeetingStatus.PUBLISHED or meeting.starts_at < _now(at):
+        raise Conflict("This meeting is not taking answers.", code="not_open")
+    if meeting.attendance_rule is not None:
+        decision = decide(person, meeting.attendance_rule, effective_eligibility_date(meeting))
+        if not decision.eligible:
+            raise Conflict("This meeting’s attendance rule does not admit you.", code="not_eligible")
+    invitation, _ = Invitation.objects.get_or_create(meeting=meeting, person=person)
+    return record_reply(invitation=invitation, reply=reply, actor=actor, at=at)
+
+
+@transaction.atomic
+def unsubscribe(*, person: Person, at: datetime | None = None) -> bool:
+    """Stop email to this person: consent_email off, with the time. Returns
+    False when they had already unsubscribed."""
+    now = _now(at)
+    person = Person.objects.select_for_update().select_related("branch").get(pk=person.pk)
+    if not person.consent_email:
+        return False
+    person.consent_email = False
+    person.consent_email_at = now
+    person.save(update_fields=["consent_email", "consent_email_at", "updated_at"])
+    audit.record(
+        actor=None,
+        branch=person.branch,
+        action="person.unsubscribe",
+        obj=person,
+        person_id=person.pk,
+        summary=f"Person {person.pk} unsubscribed from email through a link",
+        changes={"consent_email": {"old": True, "new": False}},
+        at=now,
+    )
+    return True
+
+
+# --- progress -------------------------------------------------------------------
+
+
+def progress(meeting: Meeting, *, failures: int = 50) -> dict[str, Any]:
+    """Counts for the organiser's page (one query) plus up to `failures`
+    failed invitations with their reasons (one more)."""
+    counts = Invitation.objects.filter(meeting=meeting).aggregate(
+        invited=Count("id"),
+        sent=Count("id", filter=Q(send_status=SendStatus.SENT)),
+        failed=Count("id", filter=Q(send_status=SendStatus.FAILED)),
+        no_consent=Count("id", filter=Q(send_status=SendStatus.NO_CONSENT)),
+        no_email=Count("id", filter=Q(send_status=SendStatus.NO_EMAIL)),
+        queued=Count("id", filter=Q(send_status=SendStatus.QUEUED)),
+        not_sent=Count("id", filter=Q(send_status=SendStatus.NOT_SENT)),
+        reminded=Count("id", filter=Q(reminded_at__isnull=False)),
+        replied=Count("id", filter=~Q(reply=Reply.NONE)),
+    )
+    counts["skipped"] = counts["no_consent"] + counts["no_email"]
+    counts["sending"] = counts["queued"] > 0
+    counts["failures"] = list(
+        Invitation.objects.filter(meeting=meeting, send_status=SendStatus.FAILED)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "id")[:failures]
+    )
+    return counts

@@ -1,0 +1,206 @@
+"""Invitations: the organiser's page per meeting (choose, send, remind, watch
+progress), and the public signed-link pages where people answer or
+unsubscribe without signing in."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from ..door import door_token
+from ..errors import RollcallError
+from ..models import Category, Meeting, MeetingStatus, Membership, Person, Reply
+from ..permissions import get_in_branch
+from ..queries import meeting_reply_counts, meeting_rule_summary
+from ..services import invitations as services
+from ..services.meetings import branch_zone, effective_eligibility_date
+from .base import branch_view
+
+REFUSALS_SHOWN = 10
+
+
+def _meeting(branch, meeting_id) -> Meeting:
+    return get_in_branch(Meeting.objects.select_related("branch", "attendance_rule"), branch, pk=meeting_id)
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _categories_with_counts(branch, meeting):
+    """The branch's categories with how many people hold each (any status),
+    and how many of those the rule admits."""
+    admitted = services.admitted_people(meeting).values("pk")
+    return Category.objects.filter(branch=branch).annotate(
+        people=Count("memberships__person", distinct=True),
+        admitted=Count("memberships__person", filter=Q(memberships__person__in=admitted), distinct=True),
+    )
+
+
+def _page_context(request, branch, meeting):
+    progress = services.progress(meeting)
+    chosen_people = []
+    ids = [i for i in request.GET.getlist("person") if i.isdigit()][:200]
+    if ids:
+        chosen_people = list(Person.objects.filter(branch=branch, pk__in=ids))
+    return {
+        "branch": branch,
+        "meeting": meeting,
+        "progress": progress,
+        "counts": meeting_reply_counts(meeting),
+        "admitted": services.admitted_people(meeting).count(),
+        "rule_summary": meeting_rule_summary(meeting.attendance_rule),
+        "eligibility_date": effective_eligibility_date(meeting),
+        "categories": _categories_with_counts(branch, meeting),
+        "chosen_people": chosen_people,
+        "reminder_candidates": services.reminder_candidates(meeting, now=timezone.now()).count(),
+        "may_send": meeting.status == MeetingStatus.PUBLISHED and meeting.starts_at >= timezone.now(),
+    }
+
+
+@branch_view("manage_meetings")
+def meeting_invitations(request, branch, meeting_id):
+    meeting = _meeting(branch, meeting_id)
+    if request.method == "POST":
+        return _post(request, branch, meeting)
+    with timezone.override(branch_zone(branch)):
+        return render(request, "groups/invitations/manage.html", _page_context(request, branch, meeting))
+
+
+def _post(request, branch, meeting):
+    back = redirect("meeting_invitations", slug=branch.slug, meeting_id=meeting.pk)
+    action = request.POST.get("action")
+    try:
+        if action == "remind":
+            n = services.send_reminders(meeting=meeting, actor=request.user, base_url=_base_url(request))
+            messages.success(
+                request,
+                f"Reminders are going to {n:,} {'person' if n == 1 else 'people'} who have not answered."
+                if n
+                else "No one needs a reminder: everyone has answered or was reminded in the last 24 hours.",
+            )
+            return back
+        if action != "send":
+            messages.error(request, "Choose what to do: send invitations or reminders.")
+            return back
+        who = request.POST.get("who", "everyone")
+        person_ids = None
+        if who == "categories":
+            slugs = request.POST.getlist("category")
+            if not slugs:
+                messages.error(request, "Tick at least one category, or choose everyone the rule admits.")
+                return back
+            person_ids = list(
+                Membership.objects.filter(branch=branch, category__slug__in=slugs)
+                .values_list("person_id", flat=True)
+                .distinct()
+            )
+            if not person_ids:
+                messages.error(request, "No one holds the categories you ticked.")
+                return back
+        elif who == "people":
+            person_ids = request.POST.getlist("person")
+        report = services.send_invitations(
+            meeting=meeting, actor=request.user, person_ids=person_ids, base_url=_base_url(request)
+        )
+    except RollcallError as exc:
+        messages.error(request, exc.message)
+        return back
+    invited, queued, refused = report["invited"], report["queued"], report["refused"]
+    messages.success(
+        request,
+        f"Invited {invited:,} {'person' if invited == 1 else 'people'}"
+        + (f" ({report['already']:,} already invited before)" if report["already"] else "")
+        + (
+            ". Emails are going to those who agreed to email: see the progress below."
+            if queued
+            else ". No emails needed sending."
+        ),
+    )
+    if refused:
+        messages.warning(
+            request,
+            f"{len(refused):,} {'person was' if len(refused) == 1 else 'people were'} not invited: "
+            "the meeting’s attendance rule does not admit them.",
+        )
+        for person, reason in refused[:REFUSALS_SHOWN]:
+            messages.warning(request, f"Not invited: {person} — {reason}")
+        if len(refused) > REFUSALS_SHOWN:
+            messages.warning(request, f"…and {len(refused) - REFUSALS_SHOWN:,} more.")
+    return back
+
+
+@branch_view("manage_meetings")
+def meeting_invitations_progress(request, branch, meeting_id):
+    """The progress panel alone, for htmx polling (every 2 s while sending)."""
+    meeting = _meeting(branch, meeting_id)
+    return render(
+        request,
+        "groups/invitations/_progress.html",
+        {"branch": branch, "meeting": meeting, "progress": services.progress(meeting)},
+    )
+
+
+# --- public signed links --------------------------------------------------------
+
+
+def _invalid(request, status=404):
+    return render(request, "groups/invitations/link_invalid.html", status=status)
+
+
+def _rsvp_context(request, invitation, token):
+    meeting = invitation.meeting
+    return {
+        "invitation": invitation,
+        "meeting": meeting,
+        "person": invitation.person,
+        "public_branch": meeting.branch,
+        "token": token,
+        "replies": [(Reply.YES, "Yes, I’ll come"), (Reply.MAYBE, "Maybe"), (Reply.NO, "No, I can’t come")],
+        "door_qr_url": reverse(
+            "door_qr_image", args=[meeting.branch.slug, meeting.pk, door_token(meeting.pk, invitation.person_id)]
+        ),
+        "cancelled": meeting.status == MeetingStatus.CANCELLED,
+    }
+
+
+@login_not_required
+def rsvp(request, token):
+    """GET shows the meeting and three buttons; only POST records an answer
+    (so link scanners in mail systems never answer for anyone)."""
+    invitation = services.read_rsvp_token(token)
+    if invitation is None:
+        return _invalid(request)
+    context = _rsvp_context(request, invitation, token)
+    if request.method == "POST":
+        reply = request.POST.get("reply", "")
+        try:
+            invitation = services.record_reply(invitation=invitation, reply=reply, actor=None)
+        except RollcallError as exc:
+            context["error"] = exc.message
+            with timezone.override(branch_zone(invitation.meeting.branch)):
+                return render(request, "groups/invitations/rsvp.html", context, status=400)
+        return redirect(f"{reverse('rsvp', args=[token])}?answered=1")
+    context["answered"] = request.GET.get("answered") == "1" and invitation.reply
+    with timezone.override(branch_zone(invitation.meeting.branch)):
+        return render(request, "groups/invitations/rsvp.html", context)
+
+
+@login_not_required
+def unsubscribe(request, token):
+    person = services.read_unsubscribe_token(token)
+    if person is None:
+        return _invalid(request)
+    done = False
+    if request.method == "POST":
+        services.unsubscribe(person=person)
+        done = True
+    return render(
+        request,
+        "groups/invitations/unsubscribe.html",
+        {"person": person, "public_branch": person.branch, "done": done or request.GET.get("done") == "1"},
+    )
