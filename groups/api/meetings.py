@@ -1,10 +1,5 @@
 """Meetings in the REST API (CONTRACT.md §4): serializer and viewset.
 
-NOT wired to URLs here: the lead wires them when the API framework (branch
-`api`) is merged, e.g.
-
-    router.register(r"branches/(?P<slug>[^/.]+)/meetings", MeetingViewSet, basename="api-meeting")
-
 Reads: anyone with view_meetings in the branch; writes: manage_meetings.
 Creating and changing go through groups.services.meetings, so the API and
 the pages validate, default (the kind's usual attendance rule) and audit
@@ -14,11 +9,13 @@ alike; domain errors become JSON through groups.api.errors.
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers
 
 from ..models import Meeting, MeetingStatus, Rule
-from ..permissions import access_branch
 from ..services import meetings as services
+from .serializers.base import ModelSerializer
+from .views.base import BranchScopedViewSet
 
 
 class BranchRuleField(serializers.PrimaryKeyRelatedField):
@@ -29,10 +26,20 @@ class BranchRuleField(serializers.PrimaryKeyRelatedField):
         return Rule.objects.filter(branch=branch) if branch is not None else Rule.objects.none()
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ModelSerializer):
     attendance_rule = BranchRuleField(allow_null=True, required=False)
     voting_rule = BranchRuleField(allow_null=True, required=False)
     status = serializers.ChoiceField(choices=MeetingStatus.choices, required=False)
+    # A number in JSON (not DRF's default string), 0–100.
+    quorum_percent = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        required=False,
+        min_value=0,
+        max_value=100,
+    )
 
     class Meta:
         model = Meeting
@@ -53,6 +60,8 @@ class MeetingSerializer(serializers.ModelSerializer):
             "capacity",
         ]
         read_only_fields = ["id"]
+        # The kind decides the usual attendance rule, so a new meeting names it.
+        extra_kwargs = {"kind": {"required": True}}
 
     def validate_status(self, value):
         # Creating: draft or published. Changing status goes through the
@@ -76,37 +85,36 @@ class MeetingSerializer(serializers.ModelSerializer):
         return services.update_meeting(meeting=instance, actor=self.context["request"].user, **changes)
 
 
+@extend_schema_view(
+    list=extend_schema(tags=["meetings"], summary="The branch's meetings (organisers and stewards)"),
+    retrieve=extend_schema(tags=["meetings"], summary="One meeting"),
+    create=extend_schema(tags=["meetings"], summary="Call a meeting (organisers)"),
+    partial_update=extend_schema(tags=["meetings"], summary="Change a meeting (organisers)"),
+)
 class MeetingViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    BranchScopedViewSet,
 ):
     """GET/POST /branches/{slug}/meetings/, GET/PATCH /branches/{slug}/meetings/{id}/."""
 
     serializer_class = MeetingSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def _need(self) -> str:
-        return "view_meetings" if self.request.method in ("GET", "HEAD", "OPTIONS") else "manage_meetings"
-
-    @property
-    def branch(self):
-        if not hasattr(self, "_branch"):
-            # 404 without a role in the branch, 403 when the role is too low.
-            self._branch = access_branch(self.request.user, self.kwargs["slug"], self._need())
-        return self._branch
+    permission = {
+        "list": "view_meetings",
+        "retrieve": "view_meetings",
+        "create": "manage_meetings",
+        "update": "manage_meetings",
+        "partial_update": "manage_meetings",
+    }
 
     def get_queryset(self) -> QuerySet[Meeting]:
+        if self.is_schema_generation():
+            return Meeting.objects.none()
         return (
-            Meeting.objects.filter(branch=self.branch)
+            Meeting.objects.filter(branch=self.get_branch())
             .select_related("attendance_rule", "voting_rule")
             .order_by("starts_at", "id")
         )
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        if "slug" in getattr(self, "kwargs", {}):
-            context["branch"] = self.branch
-        return context

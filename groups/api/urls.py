@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from .errors import not_found
+from .meetings import MeetingViewSet
 from .views import branches, categories, docs
 
 BRANCH = r"branches/(?P<branch_slug>[-a-zA-Z0-9_]+)"
@@ -13,6 +14,7 @@ BRANCH = r"branches/(?P<branch_slug>[-a-zA-Z0-9_]+)"
 router = SimpleRouter()
 router.register("branches", branches.BranchViewSet, basename="api-branch")
 router.register(rf"{BRANCH}/categories", categories.CategoryViewSet, basename="api-category")
+router.register(rf"{BRANCH}/meetings", MeetingViewSet, basename="api-meeting")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),

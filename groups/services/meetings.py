@@ -143,6 +143,11 @@ def _clean(branch: Branch, data: dict[str, Any]) -> dict[str, Any]:
             raise InvalidInput("Meeting times must include a time zone.", code="naive_datetime")
     if ends is not None and ends < starts:
         raise InvalidInput("The meeting cannot end before it starts.", code="ends_before_starts")
+    for value in (starts, ends):
+        # Before 1970 time zones carry historical offsets (London's was -00:01:15);
+        # no branch meets then, and such a date is a typing mistake.
+        if value is not None and not (1970 <= value.year <= 2200):
+            raise InvalidInput("Check the meeting's dates: the year looks wrong.", code="bad_year")
     pct = data.get("quorum_percent")
     if pct is not None:
         try:
