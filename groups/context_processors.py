@@ -9,6 +9,7 @@ BRANCH_SECTIONS = [
     ("People", "people_list", "view_people", ("people_", "person_", "import_", "category_")),
     ("Meetings", "meeting_list", "view_meetings", ("meeting_",)),
     ("Door", "door_index", "door", ("door", "attendance_", "signin_sheet")),
+    ("Reports", "reports", "view_reports", ("reports",)),
     ("Team", "role_list", "manage_roles", ("role_",)),
     ("Audit", "audit_log", "view_audit", ("audit_",)),
 ]
