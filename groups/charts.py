@@ -191,9 +191,7 @@ def bar_chart(
             f'<text x="{width - right}" y="{y + 15}" text-anchor="end" fill="{INK}" font-weight="600">'
             f"{escape(value_text)}</text>"
         )
-        out.append(
-            f'<rect x="{left}" y="{y + 22}" width="{track}" height="{bar_h}" fill="#ececf3" stroke="{GRID}"/>'
-        )
+        out.append(f'<rect x="{left}" y="{y + 22}" width="{track}" height="{bar_h}" fill="#ececf3" stroke="{GRID}"/>')
         if share > 0:
             out.append(
                 f'<rect x="{left}" y="{y + 22}" width="{_num(max(track * share, 2))}" height="{bar_h}" '

@@ -517,9 +517,9 @@ def seed_attendance(*, branch, users, rng, people) -> None:
                     person_id=pid,
                     checked_in_at=start + timedelta(minutes=rng.triangular(-25, 30, -5)),
                     checked_in_by=organiser if is_override else steward,
-                    method=rng.choices(
-                        [CheckInMethod.DOOR, CheckInMethod.QR, CheckInMethod.BULK], weights=[80, 15, 5]
-                    )[0],
+                    method=rng.choices([CheckInMethod.DOOR, CheckInMethod.QR, CheckInMethod.BULK], weights=[80, 15, 5])[
+                        0
+                    ],
                     decision=decision.as_dict(),
                     rule_version=versions.get(meeting.attendance_rule_id) if meeting.attendance_rule_id else None,
                     may_vote=voting and not is_override,
@@ -566,7 +566,13 @@ def seed_attendance(*, branch, users, rng, people) -> None:
                 reply = Reply.YES if roll < 0.72 else (Reply.MAYBE if roll < 0.8 else Reply.NONE)
             else:
                 reply = (
-                    Reply.YES if roll < 0.07 else Reply.NO if roll < 0.22 else Reply.MAYBE if roll < 0.27 else Reply.NONE
+                    Reply.YES
+                    if roll < 0.07
+                    else Reply.NO
+                    if roll < 0.22
+                    else Reply.MAYBE
+                    if roll < 0.27
+                    else Reply.NONE
                 )
             sent = start - timedelta(days=14)
             invitations.append(

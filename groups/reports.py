@@ -102,7 +102,9 @@ def default_period(today: date) -> tuple[date, date]:
 
 def _bounds(branch: Branch, date_from: date, date_to: date) -> tuple[datetime, datetime]:
     tz = ZoneInfo(branch.time_zone)
-    return datetime.combine(date_from, time.min, tzinfo=tz), datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz)
+    return datetime.combine(date_from, time.min, tzinfo=tz), datetime.combine(
+        date_to + timedelta(days=1), time.min, tzinfo=tz
+    )
 
 
 def counted_meetings(branch: Branch):
@@ -219,7 +221,9 @@ def build(
 ) -> Report:
     today = today or timezone.localdate(timezone=ZoneInfo(branch.time_zone))
     start, end = _bounds(branch, date_from, date_to)
-    in_period = list(counted_meetings(branch).filter(starts_at__gte=start, starts_at__lt=end).order_by("-starts_at", "-id"))
+    in_period = list(
+        counted_meetings(branch).filter(starts_at__gte=start, starts_at__lt=end).order_by("-starts_at", "-id")
+    )
     capped = max(len(in_period) - MAX_MEETINGS, 0)
     period = list(reversed(in_period[:MAX_MEETINGS]))
     last_n = list(counted_meetings(branch).order_by("-starts_at", "-id")[:absent_n])

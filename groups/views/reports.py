@@ -18,7 +18,7 @@ from ..charts import Series, bar_chart, line_chart
 from ..normalise import phone_display, spreadsheet_safe
 from ..permissions import can
 from ..services import audit
-from .base import paginate, branch_view
+from .base import branch_view, paginate
 
 PER_PAGE = 50
 CSV_HEADER = ["Name", "Email", "May email", "Phone", "May phone", "Categories", "Last came"]
@@ -88,9 +88,7 @@ def turnout_svg(report) -> str:
 
 
 def category_svg(report) -> str:
-    rows = [
-        (c.name, c.share, f"{round(c.share * 100)}% · {c.came:,} of {c.holders:,}") for c in report.categories
-    ]
+    rows = [(c.name, c.share, f"{round(c.share * 100)}% · {c.came:,} of {c.holders:,}") for c in report.categories]
     return bar_chart(
         title="Share of each category who came to at least one meeting",
         desc="; ".join(f"{name}: {text}" for name, _, text in rows) or "No categories.",
