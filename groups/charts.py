@@ -51,18 +51,26 @@ def nice_max(value: int, ticks: int = 4) -> tuple[int, int]:
     return step * math.ceil(value / step), step
 
 
-def _marker(kind: str, x: float, y: float, colour: str, size: float = 4.5) -> str:
+def _marker(kind: str, x: float, y: float, colour: str, size: float = 4.5, tip: str = "") -> str:
+    """A marker; with `tip`, a <title> inside it (a tooltip, and the value for assistive tech)."""
+
+    def close(tag: str) -> str:
+        return f"><title>{escape(tip)}</title></{tag}>" if tip else "/>"
+
     if kind == "square":
         s = size * 0.9
         return (
             f'<rect x="{_num(x - s)}" y="{_num(y - s)}" width="{_num(2 * s)}" height="{_num(2 * s)}" '
-            f'fill="#fff" stroke="{colour}" stroke-width="2"/>'
+            f'fill="#fff" stroke="{colour}" stroke-width="2"' + close("rect")
         )
     if kind == "triangle":
         s = size * 1.15
         pts = f"{_num(x)},{_num(y - s)} {_num(x + s)},{_num(y + s * 0.8)} {_num(x - s)},{_num(y + s * 0.8)}"
-        return f'<polygon points="{pts}" fill="{colour}" stroke="{colour}" stroke-width="1"/>'
-    return f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(size)}" fill="{colour}" stroke="#fff" stroke-width="1"/>'
+        return f'<polygon points="{pts}" fill="{colour}" stroke="{colour}" stroke-width="1"' + close("polygon")
+    return (
+        f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(size)}" fill="{colour}" stroke="#fff" stroke-width="1"'
+        + close("circle")
+    )
 
 
 def _open(width: int, height: int, title: str, desc: str, ident: str, css_class: str) -> list[str]:
@@ -81,12 +89,14 @@ def line_chart(
     labels: list[tuple[str, str]],
     series: list[Series],
     y_label: str = "People",
+    point_names: list[str] | None = None,
     ident: str = "chart",
     width: int = 480,
     height: int = 320,
 ) -> str:
     """Lines with markers, one point per x label. labels: (first line, second
-    line or "") — e.g. ("Mar", "2026"). Narrow viewBox and large type so it
+    line or "") — e.g. ("Mar", "2026"); point_names name each point in the
+    markers' tooltips ("Tue 10 Mar 2026: Attended 120"). Narrow viewBox and large type so it
     stays readable when scaled down to a phone."""
     left, right, top, bottom = 52, 14, 62, 48
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -161,7 +171,8 @@ def line_chart(
                 'stroke-linejoin="round"' + (f' stroke-dasharray="{s.dash}"' if s.dash else "") + "/>"
             )
         for i, v in enumerate(s.values):
-            out.append(_marker(s.marker, x_at(i), y_at(v), s.colour))
+            tip = f"{point_names[i]}: {s.name} {_thousands(v)}" if point_names else ""
+            out.append(_marker(s.marker, x_at(i), y_at(v), s.colour, tip=tip))
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)

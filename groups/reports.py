@@ -172,11 +172,16 @@ class _BranchData:
             else:
                 self.attended[person_id].add(meeting_id)
                 self.present[meeting_id].add(person_id)
+        meetings = list(Meeting.objects.filter(branch=branch).values_list("id", "starts_at", "status"))
         self.meeting_facts = tuple(
             MeetingFacts(id=pk, starts_on=local_date(branch, starts), cancelled=status == MeetingStatus.CANCELLED)
-            for pk, starts, status in Meeting.objects.filter(branch=branch).values_list("id", "starts_at", "status")
+            for pk, starts, status in meetings
         )
-        self.meeting_dates = {m.id: m.starts_on for m in self.meeting_facts}
+        now = timezone.now()
+        # "Last came" counts held and published meetings only, like the rest of the report.
+        self.meeting_dates = {
+            pk: local_date(branch, starts) for pk, starts, status in meetings if status in COUNTED and starts <= now
+        }
         self.facts = {
             pid: PersonFacts(
                 memberships=tuple(memberships[pid]),
@@ -227,6 +232,8 @@ def build(
     capped = max(len(in_period) - MAX_MEETINGS, 0)
     period = list(reversed(in_period[:MAX_MEETINGS]))
     last_n = list(counted_meetings(branch).order_by("-starts_at", "-id")[:absent_n])
+    for m in in_period + last_n:
+        m.branch = branch  # eligibility_date reads the branch's time zone: no query per meeting
     # Meetings share the attendance rule's object when they share the rule.
     # The branch's memberships, check-ins and meetings.
     data = _BranchData(branch, today)

@@ -78,6 +78,7 @@ def turnout_svg(report) -> str:
         title="Turnout per meeting: eligible, replied yes, attended",
         desc=desc,
         labels=labels,
+        point_names=[f"{r.on:%a %-d %b %Y}" for r in rows],
         series=[
             Series("Eligible", [r.eligible for r in rows], ELIGIBLE_COLOUR, dash="7 5", marker="square", width=2),
             Series("Replied yes", [r.replied_yes for r in rows], YES_COLOUR, dash="2 4", marker="triangle", width=2.5),
