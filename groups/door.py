@@ -51,8 +51,11 @@ def door_facts(
         )
     people = [p for p in people if p.branch_id == branch.pk]
     memberships = defaultdict(list)
+    # By person only (they are the branch's people already): with a branch
+    # filter too, SQLite's planner (no statistics) picks the branch index and
+    # reads every membership in the branch.
     for m in (
-        Membership.objects.filter(branch=branch, person_id__in=ids)
+        Membership.objects.filter(person_id__in=[p.pk for p in people])
         .select_related("category")
         .order_by("category__order", "started_on", "id")
     ):
