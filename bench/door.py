@@ -343,9 +343,9 @@ def load(seconds: int, threads: int) -> None:
     try:
         for _ in range(100):
             try:
-                if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
+                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(0.2)
         url = f"{base}/b/{SLUG}/meetings/{meeting.pk}/door/check-in/"
