@@ -8,9 +8,9 @@ BRANCH_SECTIONS = [
     # Import and categories live inside People (its page links to both).
     ("People", "people_list", "view_people", ("people_", "person_", "import_", "category_")),
     ("Meetings", "meeting_list", "view_meetings", ("meeting_",)),
-    ("Rules", "rule_list", "manage_rules", ("rule_",)),
     ("Door", "door_index", "door", ("door", "attendance_", "signin_sheet")),
     ("Rules", "rule_list", "manage_rules", ("rule_",)),
+    ("Reports", "reports", "view_reports", ("reports",)),
     ("Team", "role_list", "manage_roles", ("role_",)),
     ("Audit", "audit_log", "view_audit", ("audit_",)),
     ("My meetings", "my_meetings", "view_own", ("my_",)),

@@ -7,7 +7,9 @@ import math
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import BooleanField, Case, Count, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Collate, Lower, Upper
 from django.utils import timezone
 
 from .eligibility import Decision, MembershipFacts, PersonFacts, RuleError, evaluate, normalise_postcode, summarise
@@ -96,6 +98,8 @@ def past_meetings(branch: Branch, *, now: datetime, include_drafts: bool = True)
     if not include_drafts:
         qs = qs.exclude(status=MeetingStatus.DRAFT)
     return qs.order_by("-starts_at", "-id")
+
+
 # --------------------------------------------------------------------------
 # Door: search, eligible counts, quorum
 
@@ -158,26 +162,56 @@ def quorum(meeting: Meeting) -> dict:
     }
 
 
+def _door_order(*columns: str) -> list:
+    """Case-insensitive order by these name columns, then id. On SQLite as the
+    NOCASE indexes of migration 0003 store them, so a prefix shared by
+    thousands of people reads only the first few rows; ordering by the plain
+    (branch, last_name, first_name) index instead would tempt SQLite's planner
+    (it keeps no statistics) into walking the whole branch."""
+    if connection.vendor == "sqlite":
+        return [Collate(c, "NOCASE") for c in columns] + ["id"]
+    return [Upper(c) for c in columns] + ["id"]
+
+
 def door_search(branch: Branch, q: str, *, limit: int = DOOR_RESULTS) -> list[Person]:
     """People matching what the steward typed: name prefixes ("ana", "ana sil",
-    "silva"), an exact membership number, email or postcode. Indexed lookups
-    only, at most `limit` people, one query (groups.views.door.door_cards adds
-    the decisions in a fixed number more)."""
+    "silva"), an exact membership number, email or postcode. At most `limit`,
+    sorted by last name then first name.
+
+    One small indexed query per way of matching (2–4 queries), never an OR
+    across columns: neither SQLite nor PostgreSQL can answer such an OR from
+    indexes, and a branch of 100,000 people would be scanned on every
+    keystroke. Each way contributes its first `limit` people in its own index
+    order (a first-name match by first name), so with more matches than fit,
+    the ten shown are a sample the steward narrows by typing more."""
     q = " ".join((q or "").split())
     if not q:
         return []
-    words = q.split(" ")
-    match = Q(last_name__istartswith=q) | Q(first_name__istartswith=q)
-    if len(words) > 1:
-        match |= Q(first_name__istartswith=words[0], last_name__istartswith=" ".join(words[1:]))
+    people = Person.objects.filter(branch=branch)
+    # Exact matches are few: sort them by an order no index gives, so the
+    # planner looks them up by their own index (not by walking names in order).
+    exact = [Upper("last_name"), Upper("first_name"), "id"]
+    terms = [(people.filter(pk__in=Membership.objects.filter(branch=branch, number=q).values("person_id")), exact)]
     if "@" in q:
-        match |= Q(email__iexact=q)
-    pc = normalise_postcode(q)
-    if pc:
-        match |= Q(postcode=pc)
-    numbered = Membership.objects.filter(branch=branch, number=q).values("person_id")
-    match |= Q(pk__in=numbered)
-    return list(Person.objects.filter(branch=branch).filter(match).order_by("last_name", "first_name", "id")[:limit])
+        # Repeats the unique index's condition (email <> ''), so that partial index answers it.
+        terms.append((people.alias(email_key=Lower("email")).filter(email_key=q.lower()).exclude(email=""), exact))
+    elif any(ch.isdigit() for ch in q):
+        pc = normalise_postcode(q)
+        if pc:
+            terms.append((people.filter(postcode=pc), exact))
+    else:
+        words = q.split(" ")
+        by_name, by_first = _door_order("last_name", "first_name"), _door_order("first_name", "last_name")
+        terms.append((people.filter(last_name__istartswith=q), by_name))
+        terms.append((people.filter(first_name__istartswith=q), by_first))
+        if len(words) > 1:
+            rest = " ".join(words[1:])
+            terms.append((people.filter(first_name__istartswith=words[0], last_name__istartswith=rest), by_first))
+    found: dict[int, Person] = {}
+    for qs, order in terms:
+        for person in qs.order_by(*order)[:limit]:
+            found.setdefault(person.pk, person)
+    return sorted(found.values(), key=lambda p: (p.last_name.upper(), p.first_name.upper(), p.pk))[:limit]
 
 
 def attendance_rows(meeting: Meeting) -> QuerySet[Attendance]:

@@ -43,7 +43,8 @@ def _refuse_if_closed(meeting: Meeting) -> None:
 def _assess(meeting: Meeting, person: Person):
     """(attendance Decision, may_vote) for one person at this meeting."""
     as_of = eligibility_date(meeting)
-    facts = door_facts([person.pk], branch=meeting.branch, as_of=as_of)[person.pk]
+    # The person is loaded already: pass them in rather than read them again.
+    facts = door_facts([person.pk], branch=meeting.branch, as_of=as_of, people=[person])[person.pk]
     names = category_names(meeting.branch)
     decision = decide(meeting.attendance_rule, facts, as_of, names=names)
     may_vote = decide(meeting.voting_rule, facts, as_of, names=names).eligible if meeting.voting_rule else True

@@ -1,0 +1,435 @@
+"""Benchmark: the door at 100,000 people in one branch. Run by hand:
+
+    .venv/bin/python bench/door.py                      # SQLite: bench/door.sqlite3
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rollcall_bench_door .venv/bin/python bench/door.py
+    options: --people N (100000)  --reuse (keep the database)  --load SECONDS (30; 0 skips the load run)
+             --threads N (load generator threads, 8)  --profile (cProfile the search and the check-in)
+
+1. Latency, in this process, through the full middleware stack (django.test.Client
+   signed in as a steward; DEBUG off): the median time of the door search partial
+   (name prefix, membership number, postcode) and of a check-in POST (a different
+   person each time), each as a ratio to a bare view that runs one indexed query
+   (Person.objects.filter(branch=…, pk=…).first()) through the same middleware.
+2. Load: gunicorn with 2 sync workers serving the app on 127.0.0.1, and a thread
+   pool here POSTing check-ins of distinct people for --load seconds: check-ins per
+   second, p50/p95, errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SLUG = "bench-door"
+PORT = 8765
+SECRET = "bench-only-secret-key-bench-only-secret-key-0123456789"
+
+
+def env() -> dict:
+    e = dict(os.environ)
+    e.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'door.sqlite3'}")
+    e.update(
+        {
+            "SECRET_KEY": SECRET,
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1,testserver",
+            "SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "LOG_LEVEL": "ERROR",
+        }
+    )
+    return e
+
+
+def setup() -> None:
+    os.environ.update(env())
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def fresh_database() -> None:
+    url = env()["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        path = Path(url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    else:
+        import psycopg
+
+        base, _, name = url.rpartition("/")
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env(), check=True)
+
+
+FIRST = [
+    "Amara",
+    "Ayesha",
+    "Bernard",
+    "Bola",
+    "Callum",
+    "Chidi",
+    "Claire",
+    "Dalia",
+    "Declan",
+    "Deniz",
+    "Eleni",
+    "Emre",
+    "Fatima",
+    "Femi",
+    "Grace",
+    "Hamza",
+]
+LAST = [
+    "Adeyemi",
+    "Ahmed",
+    "Akhtar",
+    "Baker",
+    "Begum",
+    "Campbell",
+    "Chowdhury",
+    "Clarke",
+    "Costa",
+    "Demir",
+    "Doyle",
+    "Evans",
+    "Francis",
+    "Georgiou",
+    "Gordon",
+    "Hassan",
+    "Hughes",
+    "Ibrahim",
+    "Jones",
+    "Kaya",
+    "Kowalski",
+    "Lewis",
+    "Martin",
+    "Mensah",
+    "Murphy",
+    "Nowak",
+    "Obi",
+    "Okafor",
+    "Osei",
+    "Patel",
+    "Price",
+    "Quinn",
+    "Rahman",
+    "Reid",
+    "Santos",
+    "Shah",
+    "Silva",
+    "Singh",
+    "Smith",
+    "Taylor",
+    "Thomas",
+    "Turner",
+    "Walker",
+    "Watson",
+    "Williams",
+    "Yilmaz",
+]
+LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+
+def populate(n: int) -> None:
+    """A branch of n people (bulk_create): 70 % party members with a
+    membership number, 30 % supporters; names from small lists plus a
+    distinct suffix so a name prefix matches a realistic slice."""
+    from datetime import date, timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.utils import timezone
+
+    from groups.models import Category, Meeting, MeetingStatus, Membership, Person, Role, RoleName, Rule
+    from groups.services.branches import create_branch
+
+    rng = random.Random(6)
+    User = get_user_model()
+    organiser = User.objects.create_user("bench-organiser", "organiser@example.org")
+    steward = User.objects.create_user("bench-steward", "steward@example.org")
+    branch = create_branch(name="Bench door", slug=SLUG, actor=organiser)
+    Role.objects.create(user=steward, branch=branch, role=RoleName.STEWARD)
+    cats = {c.slug: c for c in Category.objects.filter(branch=branch)}
+    today = date.today()
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        for start in range(0, n, 5000):
+            people = []
+            for i in range(start, min(start + 5000, n)):
+                people.append(
+                    Person(
+                        branch=branch,
+                        first_name=rng.choice(FIRST),
+                        last_name=f"{rng.choice(LAST)}{'' if rng.random() < 0.3 else rng.choice(LAST).lower()}",
+                        email=f"p{i}@example.org" if rng.random() < 0.92 else "",
+                        postcode=f"N{rng.randint(1, 22)} {rng.randint(1, 9)}{rng.choice(LETTERS)}{rng.choice(LETTERS)}",
+                        date_of_birth=today - timedelta(days=rng.randint(18 * 365, 85 * 365)),
+                    )
+                )
+            people = Person.objects.bulk_create(people)
+            Membership.objects.bulk_create(
+                Membership(
+                    person=p,
+                    branch=branch,
+                    category=cats["party-member"] if (start + j) % 10 < 7 else cats["supporter"],
+                    number=f"L{start + j:07d}" if (start + j) % 10 < 7 else "",
+                    started_on=today - timedelta(days=rng.randint(200, 4000)),
+                )
+                for j, p in enumerate(people)
+            )
+    rules = {r.name: r for r in Rule.objects.filter(branch=branch)}
+    for title in ("Latency meeting", "Load meeting"):
+        Meeting.objects.create(
+            branch=branch,
+            title=title,
+            starts_at=timezone.now(),
+            status=MeetingStatus.PUBLISHED,
+            attendance_rule=rules["Party members only"],
+            voting_rule=rules["Party members of six months or more"],
+            quorum=50,
+        )
+    print(f"populated {n:,} people in {time.perf_counter() - t0:.1f} s")
+
+
+# --- latency ---------------------------------------------------------------------
+
+
+def bare(request, slug, person_id):
+    """The floor: one indexed query through the same middleware."""
+    from django.http import HttpResponse
+
+    from groups.models import Person
+
+    person = Person.objects.filter(branch__slug=slug, pk=person_id).first()
+    return HttpResponse(person.last_name if person else "")
+
+
+def _urls():
+    from django.urls import include, path
+
+    return [path("bench/bare/<slug:slug>/<int:person_id>/", bare), path("", include("config.urls"))]
+
+
+def latency(n: int, profile: bool) -> dict:
+    import types
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from groups.models import Attendance, Meeting, Membership, Person
+
+    sys.modules["bench_door_urls"] = types.ModuleType("bench_door_urls")
+    sys.modules["bench_door_urls"].urlpatterns = _urls()
+    meeting = Meeting.objects.get(branch__slug=SLUG, title="Latency meeting")
+    Attendance.objects.filter(meeting=meeting).delete()
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench-steward"))
+    ids = list(
+        Membership.objects.filter(branch=meeting.branch, category__slug="party-member")
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+    )
+    random.Random(1).shuffle(ids)
+    sample = Person.objects.get(pk=ids[0])
+    number = Membership.objects.filter(person=sample).values_list("number", flat=True).first()
+    prefix = sample.last_name[:4]
+    search_url = f"/b/{SLUG}/meetings/{meeting.pk}/door/search/"
+    checkin_url = f"/b/{SLUG}/meetings/{meeting.pk}/door/check-in/"
+    queue = iter(ids[1:])
+    cases = {
+        "bare view (1 indexed query)": lambda i: client.get(f"/bench/bare/{SLUG}/{ids[i % 500]}/"),
+        f"door search: name prefix “{prefix}”": lambda i: client.get(search_url, {"q": prefix}),
+        f"door search: membership number {number}": lambda i: client.get(search_url, {"q": number}),
+        f"door search: postcode {sample.postcode}": lambda i: client.get(search_url, {"q": sample.postcode}),
+        "check-in POST (a different person each time)": lambda i: client.post(checkin_url, {"person": next(queue)}),
+    }
+    out = {}
+    with override_settings(ROOT_URLCONF="bench_door_urls"):
+        for name, fn in cases.items():
+            response = fn(0)
+            assert response.status_code in (200, 302), (name, response.status_code)
+            with CaptureQueriesContext(connection) as ctx:
+                response = fn(1)
+            out[name] = [len(ctx.captured_queries)]
+        for i in range(10):  # warm-up
+            for fn in cases.values():
+                fn(-1 - i)
+        # Round robin, so drift in the machine's speed hits every case alike.
+        samples = {name: [] for name in cases}
+        for i in range(n):
+            for name, fn in cases.items():
+                t = time.perf_counter()
+                fn(i)
+                samples[name].append(time.perf_counter() - t)
+        for name in cases:
+            med = statistics.median(samples[name]) * 1000
+            p90 = sorted(samples[name])[int(n * 0.9)] * 1000
+            out[name] = (med, out[name][0])
+            print(f"  {name:55} median {med:7.2f} ms  p90 {p90:7.2f} ms  ({out[name][1]} queries)", flush=True)
+        if profile:
+            import cProfile
+            import pstats
+
+            for name in list(cases)[1:]:
+                prof = cProfile.Profile()
+                prof.enable()
+                for i in range(50):
+                    cases[name](i)
+                prof.disable()
+                print(f"\n--- profile: {name}")
+                pstats.Stats(prof).sort_stats("cumulative").print_stats(18)
+    checked = Attendance.objects.filter(meeting=meeting).count()
+    print(f"  check-ins recorded: {checked:,}")
+    base = out["bare view (1 indexed query)"][0]
+    print("\n| request | median | queries | ratio to bare view |\n|---|---|---|---|")
+    for name, (med, queries) in out.items():
+        print(f"| {name} | {med:.2f} ms | {queries} | {med / base:.2f}× |")
+    return out
+
+
+# --- load ------------------------------------------------------------------------
+
+
+def load(seconds: int, threads: int) -> None:
+    import requests
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.utils.crypto import get_random_string
+
+    from groups.models import Attendance, Meeting, Membership
+
+    meeting = Meeting.objects.get(branch__slug=SLUG, title="Load meeting")
+    Attendance.objects.filter(meeting=meeting).delete()
+    ids = list(
+        Membership.objects.filter(branch=meeting.branch, category__slug="party-member").values_list(
+            "person_id", flat=True
+        )
+    )
+    random.Random(2).shuffle(ids)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench-steward"))
+    session = client.cookies["sessionid"].value
+    csrf = get_random_string(32)
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env(),
+    )
+    base = f"http://127.0.0.1:{PORT}"
+    try:
+        for _ in range(100):
+            try:
+                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        url = f"{base}/b/{SLUG}/meetings/{meeting.pk}/door/check-in/"
+        lock = threading.Lock()
+        queue = iter(ids)
+        results: list[tuple[float, int]] = []
+        errors: list[str] = []
+
+        def worker(deadline: float) -> None:
+            s = requests.Session()
+            s.cookies.set("sessionid", session)
+            s.cookies.set("csrftoken", csrf)
+            mine = []
+            while time.perf_counter() < deadline:
+                with lock:
+                    pid = next(queue)
+                t = time.perf_counter()
+                try:
+                    r = s.post(url, data={"person": pid, "csrfmiddlewaretoken": csrf}, allow_redirects=False)
+                    ok = r.status_code == 302 and "/door/" in r.headers.get("Location", "")
+                    code = r.status_code
+                except requests.RequestException as exc:
+                    ok, code = False, 0
+                    errors.append(str(exc))
+                mine.append((time.perf_counter() - t, code if ok else -code))
+            with lock:
+                results.extend(mine)
+
+        # A short warm-up so both workers have loaded Django.
+        warm = threading.Thread(target=worker, args=(time.perf_counter() + 2,))
+        warm.start()
+        warm.join()
+        results.clear()
+        before = Attendance.objects.filter(meeting=meeting).count()
+        start = time.perf_counter()
+        pool = [threading.Thread(target=worker, args=(start + seconds,)) for _ in range(threads)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+        elapsed = time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(10)
+    good = [d for d, code in results if code > 0]
+    bad = [code for _, code in results if code <= 0]
+    after = Attendance.objects.filter(meeting=meeting).count()
+    lat = sorted(good)
+    p50 = lat[len(lat) // 2] * 1000 if lat else 0
+    p95 = lat[int(len(lat) * 0.95)] * 1000 if lat else 0
+    print(
+        f"load: {threads} threads for {elapsed:.1f} s: {len(good):,} check-ins ({len(good) / elapsed:.0f}/s), "
+        f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, errors {len(bad)} {sorted(set(bad))[:5]} {errors[:3]}; "
+        f"rows written in the run: {after - before:,}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--load", type=int, default=30)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--skip-latency", action="store_true")
+    args = parser.parse_args()
+    if args.reuse:
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env(), check=True)
+    else:
+        fresh_database()
+    setup()
+    from django.db import connection
+
+    from groups.models import Branch
+
+    if not Branch.objects.filter(slug=SLUG).exists():
+        populate(args.people)
+    print(f"database: {connection.vendor}; people in the branch: {Branch.objects.get(slug=SLUG).people.count():,}")
+    if not args.skip_latency:
+        latency(args.requests, args.profile)
+    if args.load:
+        load(args.load, args.threads)
+
+
+if __name__ == "__main__":
+    main()
