@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from .eligibility import Decision, PersonFacts, evaluate
 from .models import Branch, Meeting, Person, Rule
 
 EVERYONE = {"everyone": True}
+
+
+def local_date(branch: Branch, when) -> date:
+    """The date of `when` in the branch's time zone."""
+    return when.astimezone(ZoneInfo(branch.time_zone)).date()
 
 
 def eligibility_date(meeting: Meeting) -> date:

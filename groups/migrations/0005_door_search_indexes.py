@@ -37,5 +37,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("groups", "0002_meetings")]
+    dependencies = [("groups", "0004_invitations")]
     operations = [migrations.RunPython(create, drop)]
