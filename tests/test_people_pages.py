@@ -151,7 +151,7 @@ def test_list_runs_a_fixed_number_of_queries(branch, organiser, client_for, djan
         MembershipFactory(person=person, category=branch.categories.get(slug="supporter"))
     client = client_for(organiser)
     client.get(_url("people_list", branch))  # warm the session
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(_url("people_list", branch), {"q": "e", "sort": "joined"})
     assert response.status_code == 200
 
