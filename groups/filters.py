@@ -32,7 +32,7 @@ class PeopleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="filter_nothing",
-        help_text="Name, email, membership number or postcode",
+        help_text="Start of a name, email or postcode, or a membership number",
         widget=forms.TextInput(attrs={"type": "search", "inputmode": "search", "autocomplete": "off"}),
     )
     category = django_filters.ChoiceFilter(label="Category", method="filter_nothing", empty_label="All categories")
