@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from .permissions import branches_for, capabilities
+from .permissions import branches_for, cached_branches, capabilities
 
 # The branch's sections: (label, URL name, capability needed, URL-name prefixes
 # that count as "in this section"). Later sections add a line here.
@@ -37,6 +37,7 @@ def navigation(request):
     ]
 
     def lazy_branches():
-        return list(branches_for(user))
+        cached = cached_branches(user)
+        return cached if cached is not None else list(branches_for(user))
 
     return {"nav_branch": branch, "nav_caps": caps, "nav_items": items, "nav_branches": lazy_branches}

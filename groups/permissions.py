@@ -73,16 +73,38 @@ def branches_for(user, need: str = "view_branch") -> QuerySet[Branch]:
     return qs.distinct().order_by("name")
 
 
+def _branches_with_roles(user) -> dict[str, Branch]:
+    """Every branch the user has a role in, by slug, in one query, cached on the
+    user object for the request. It fills role_in's cache and gives the header's
+    branch switcher its list (cached_branches), so a branch page asks the
+    database once for "which branch, which role, which other branches"."""
+    if "_rollcall_branches" not in user.__dict__:
+        roles = user.__dict__.setdefault("_rollcall_roles", {})
+        branches: dict[str, Branch] = {}
+        for role in Role.objects.filter(user=user).select_related("branch").order_by("id"):
+            if role.branch.slug not in branches:
+                branches[role.branch.slug] = role.branch
+                roles[role.branch_id] = role.role
+        user.__dict__["_rollcall_branches"] = branches
+    return user.__dict__["_rollcall_branches"]
+
+
+def cached_branches(user) -> list[Branch] | None:
+    """branches_for(user) as a sorted list when access_branch already loaded
+    it in this request; None otherwise."""
+    branches = user.__dict__.get("_rollcall_branches")
+    if branches is None:
+        return None
+    return sorted(branches.values(), key=lambda b: (b.name, b.pk))
+
+
 def access_branch(user, slug: str, need: str = "view_branch") -> Branch:
     """Fetch a branch and authorise in one call: 404 without any role, 403 when
     the role is too low."""
     if not getattr(user, "is_authenticated", False):
         raise Http404
-    try:
-        branch = Branch.objects.get(slug=slug)
-    except Branch.DoesNotExist:
-        raise Http404 from None
-    if role_in(user, branch) is None:
+    branch = _branches_with_roles(user).get(slug)
+    if branch is None:  # no such branch, or no role in it: the same 404
         raise Http404
     if not can(user, branch, need):
         raise PermissionDenied

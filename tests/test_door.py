@@ -108,7 +108,7 @@ def test_search_runs_a_fixed_number_of_queries(client_for, steward, meeting, bra
             AttendanceFactory(meeting=meeting, person=p) if i % 2 else None
         client.get(url("door_search", meeting), {"q": "kim"})  # warm the session
         # A name searches by membership number, last name and first name: one indexed query each.
-        with django_assert_num_queries(13) as ctx:
+        with django_assert_num_queries(12) as ctx:
             response = client.get(url("door_search", meeting), {"q": "kim"})
         assert response.status_code == 200
         return len(ctx.captured_queries)

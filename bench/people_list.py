@@ -1,0 +1,251 @@
+"""People list benchmark (run by hand, not by pytest).
+
+    .venv/bin/python bench/people_list.py                 # SQLite, bench/people_list.sqlite3
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rollcall_bench_people .venv/bin/python bench/people_list.py
+
+Builds a fresh database with one branch of 100,000 people (1–2 memberships
+each), signs in an organiser, and measures through the Django test Client (the
+full middleware stack, sessions, templates) the median server time and query
+count of the people list: first page, page 50, a search, a filter, a sort;
+and, in the same run, a baseline: a bare view behind the same middleware that
+does one indexed query. Prints a Markdown block for bench/RESULTS.md.
+PEOPLE=10000 to try smaller; RUNS=30 by default.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+SQLITE = HERE / "people_list.sqlite3"
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE}"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{SQLITE}{suffix}").unlink(missing_ok=True)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-bench-only-secret-key-0123456789")
+os.environ["DEBUG"] = "false"  # production settings: no query log, no debug toolbar-ish overhead
+os.environ["STATIC_MANIFEST"] = "false"  # nothing collected here
+os.environ["ALLOWED_HOSTS"] = "testserver"
+
+PEOPLE = int(os.environ.get("PEOPLE", "100000"))
+RUNS = int(os.environ.get("RUNS", "30"))
+
+
+def _fresh_postgres() -> None:
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    url = urlparse(os.environ["DATABASE_URL"])
+    name = url.path.lstrip("/")
+    if "bench" not in name:
+        sys.exit(f"Refusing to recreate database {name!r}: use a name containing 'bench'.")
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+if os.environ["DATABASE_URL"].startswith("postgres"):
+    _fresh_postgres()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import path, reverse  # noqa: E402
+
+from groups.models import Category, Membership, Person, Role  # noqa: E402
+from groups.services.branches import create_branch  # noqa: E402
+
+FIRST = [
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ewa",
+    "Femi",
+    "Grace",
+    "Hamid",
+    "Isla",
+    "Jack",
+    "Kemal",
+    "Liam",
+    "Maya",
+    "Nadia",
+    "Omar",
+    "Priya",
+    "Rosa",
+    "Sam",
+    "Tariq",
+    "Una",
+]
+LAST = [
+    "Adeyemi",
+    "Brennan",
+    "Costa",
+    "Daly",
+    "Evans",
+    "Fischer",
+    "Gupta",
+    "Hughes",
+    "Ibrahim",
+    "Jones",
+    "Kaur",
+    "Lewis",
+    "Murphy",
+    "Nowak",
+    "Okafor",
+    "Patel",
+    "Quinn",
+    "Rossi",
+    "Smith",
+    "Taylor",
+    "Usman",
+    "Vega",
+    "Walsh",
+    "Xu",
+    "Yilmaz",
+    "Zhang",
+]
+WARDS = ["Tottenham Green", "Seven Sisters", "Harringay", "St Ann's", "Bruce Grove", "Noel Park", ""]
+OUTWARD = ["N15", "N17", "N22", "N4", "N8", "E17"]
+
+
+def baseline_view(request):
+    """One indexed query behind the same middleware (session, auth, CSP...)."""
+    return HttpResponse(str(Person.objects.filter(pk=request.GET.get("id")).values_list("last_name", flat=True)[:1]))
+
+
+urlpatterns = [path("bench-baseline/", baseline_view, name="bench_baseline")]
+
+
+def build():
+    call_command("migrate", verbosity=0)
+    rng = random.Random(2016)
+    branch = create_branch(name="Bench Branch", slug="bench", actor=None)
+    user = get_user_model().objects.create_user(username="org", email="org@example.org", password="x")
+    Role.objects.create(user=user, branch=branch, role="organiser")
+    cats = list(Category.objects.filter(branch=branch))
+    t = time.perf_counter()
+    for start in range(0, PEOPLE, 5000):
+        people = []
+        for i in range(start, min(start + 5000, PEOPLE)):
+            first, last = rng.choice(FIRST), f"{rng.choice(LAST)}{'' if rng.random() < 0.5 else rng.randrange(400)}"
+            people.append(
+                Person(
+                    branch=branch,
+                    first_name=first,
+                    last_name=last,
+                    email="" if rng.random() < 0.08 else f"{first.lower()}.{last.lower()}{i}@example.org",
+                    ward=rng.choice(WARDS),
+                    postcode=f"{rng.choice(OUTWARD)} {rng.randrange(10)}{rng.choice('ABDEFG')}{rng.choice('HJLNPQ')}",
+                    consent_email=rng.random() < 0.6,
+                    consent_phone=rng.random() < 0.3,
+                )
+            )
+        Person.objects.bulk_create(people, batch_size=1000)
+    ids = list(Person.objects.filter(branch=branch).values_list("id", flat=True))
+    memberships = []
+    for n, pk in enumerate(ids):
+        for k in range(1 if rng.random() < 0.8 else 2):
+            started = date(2000, 1, 1) + timedelta(days=rng.randrange(6000))
+            cat = rng.choices(cats, [45, 15, 15, 25])[0] if k == 0 else cats[3]
+            memberships.append(
+                Membership(
+                    person_id=pk,
+                    branch=branch,
+                    category=cat,
+                    number=f"L{n:06d}" if k == 0 else "",
+                    status=rng.choices(["active", "lapsed", "suspended", "resigned"], [75, 15, 5, 5])[0],
+                    started_on=started,
+                )
+            )
+    Membership.objects.bulk_create(memberships, batch_size=2000)
+    with connection.cursor() as cursor:
+        # Statistics and (PostgreSQL) the visibility map, as autovacuum would leave a live database.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    print(
+        f"Built {PEOPLE:,} people, {len(memberships):,} memberships in {time.perf_counter() - t:.1f} s", file=sys.stderr
+    )
+    return branch, user, ids
+
+
+def measure(client, url, params=None) -> tuple[float, int, int]:
+    response = client.get(url, params, secure=True)  # warm up
+    assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(RUNS):
+        t = time.perf_counter()
+        client.get(url, params, secure=True)
+        times.append((time.perf_counter() - t) * 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url, params, secure=True)
+    return statistics.median(times), len(ctx.captured_queries), len(response.content)
+
+
+def main() -> None:
+    branch, user, ids = build()
+    import sqlite3
+
+    if connection.vendor == "postgresql":
+        v = connection.cursor().connection.info.server_version
+        db = f"PostgreSQL {v // 10000}.{v % 10000}"
+    else:
+        db = f"SQLite {sqlite3.sqlite_version}"
+    client = Client()
+    client.force_login(user)
+    people = reverse("people_list", args=[branch.slug])
+    surname = Person.objects.get(pk=ids[len(ids) // 2]).last_name[:4]
+    cases = [
+        ("People list, first page", people, None),
+        ("Page 50", people, {"page": 50}),
+        (f"Search `?q={surname}` (surname prefix)", people, {"q": surname}),
+        ("Filter `?category=affiliated-supporter`", people, {"category": "affiliated-supporter"}),
+        ("Sort `?sort=joined`", people, {"sort": "joined"}),
+        ("Sort `?sort=-name`, page 50", people, {"sort": "-name", "page": 50}),
+    ]
+    api = f"/api/v1/branches/{branch.slug}/people/"
+    with override_settings(ROOT_URLCONF=__name__):
+        base_ms, base_q, _ = measure(client, "/bench-baseline/", {"id": ids[len(ids) // 2]})
+    rows = []
+    for label, url, params in cases:
+        ms, q, size = measure(client, url, params)
+        rows.append((label, ms, q, size))
+    api_status = client.get(api, secure=True).status_code
+    if api_status == 200:
+        ms, q, size = measure(client, api)
+        rows.append(("API `/api/v1/branches/bench/people/`", ms, q, size))
+    print(f"### {db}, {PEOPLE:,} people ({date.today():%d %b %Y}), median of {RUNS} runs after a warm-up")
+    print()
+    print(f"Baseline (bare view, same middleware, one indexed query): {base_ms:.1f} ms, {base_q} queries.")
+    print()
+    print("| request | median ms | × baseline | queries | target |")
+    print("|---|---:|---:|---:|---|")
+    for label, ms, q, _size in rows:
+        ok = "✓" if ms <= 50 and q <= 8 else "✕"
+        print(f"| {label} | {ms:.1f} | {ms / base_ms:.1f} | {q} | {ok} |")
+    if api_status != 200:
+        print()
+        print(f"API people list: `{api}` answered {api_status} (not on this branch yet).")
+    print()
+    print(f"DEBUG={settings.DEBUG}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
