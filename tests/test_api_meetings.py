@@ -36,7 +36,7 @@ def test_list_query_count_does_not_grow(api, branch, organiser, django_assert_nu
     for _ in range(n):
         make_meeting(branch, organiser)
     client = api(organiser)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(_list(branch)).status_code == 200
 
 
