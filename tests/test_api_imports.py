@@ -123,7 +123,9 @@ def test_the_limit_is_20_mb(settings):
     assert settings.IMPORT_MAX_BYTES == 20 * 1024 * 1024
 
 
-@pytest.mark.parametrize(("actor", "status"), [("organiser", 200), ("steward", 403), ("member", 403), ("outsider", 404)])
+@pytest.mark.parametrize(
+    ("actor", "status"), [("organiser", 200), ("steward", 403), ("member", 403), ("outsider", 404)]
+)
 def test_who_may_import(api, request, branch, actor, status):
     response = post(api(request.getfixturevalue(actor)), "good.csv")
     assert response.status_code == status

@@ -32,7 +32,10 @@ ANA = {
 def person_in(branch, slug="party-member", number="", **kwargs):
     person = PersonFactory(branch=branch, **kwargs)
     MembershipFactory(
-        person=person, category=Category.objects.get(branch=branch, slug=slug), started_on=date(2015, 1, 1), number=number
+        person=person,
+        category=Category.objects.get(branch=branch, slug=slug),
+        started_on=date(2015, 1, 1),
+        number=number,
     )
     return person
 
@@ -162,7 +165,13 @@ def test_patch_memberships_is_the_full_new_set(api, organiser, branch):
     MembershipFactory(person=person, category=Category.objects.get(branch=branch, slug="supporter"))
     body = {
         "memberships": [
-            {"id": keep.pk, "category": "party-member", "number": "PM-1", "status": "lapsed", "started_on": "2015-01-01"},
+            {
+                "id": keep.pk,
+                "category": "party-member",
+                "number": "PM-1",
+                "status": "lapsed",
+                "started_on": "2015-01-01",
+            },
             {"category": "registered-supporter", "started_on": "2024-05-01"},
         ]
     }
@@ -229,7 +238,9 @@ def test_who_may_read(api, request, branch, actor, status):
     assert client.get(detail(person)).status_code == status
 
 
-@pytest.mark.parametrize(("actor", "status"), [("organiser", 201), ("steward", 403), ("member", 403), ("outsider", 404)])
+@pytest.mark.parametrize(
+    ("actor", "status"), [("organiser", 201), ("steward", 403), ("member", 403), ("outsider", 404)]
+)
 def test_who_may_create(api, request, branch, actor, status):
     response = api(request.getfixturevalue(actor)).post(URL, {**ANA, "memberships": []}, format="json")
     assert response.status_code == status
@@ -268,3 +279,10 @@ def test_list_query_count_does_not_grow(api, organiser, branch, django_assert_nu
         body = client.get(URL, {"page_size": 100}).json()
     assert body["count"] == n
     assert all(len(p["memberships"]) == 2 for p in body["results"])
+
+
+def test_writes_take_json_only(api, organiser, branch):
+    # A form cannot tell "left out" from "empty", nor carry nested memberships.
+    response = api(organiser).post(URL, {"first_name": "Ana"}, format="multipart")
+    assert response.status_code == 415
+    assert not Person.objects.exists()

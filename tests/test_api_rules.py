@@ -155,7 +155,9 @@ def test_preview_counts_by_category(api, organiser, branch):
     assert api(organiser).get(url, {"as_of": "yesterday"}).status_code == 400
 
 
-@pytest.mark.parametrize(("actor", "status"), [("organiser", 200), ("steward", 403), ("member", 403), ("outsider", 404)])
+@pytest.mark.parametrize(
+    ("actor", "status"), [("organiser", 200), ("steward", 403), ("member", 403), ("outsider", 404)]
+)
 def test_rules_are_for_organisers(api, request, branch, actor, status):
     r = rule(branch)
     person = PersonFactory(branch=branch)

@@ -101,8 +101,13 @@ class PersonQuerySerializer(serializers.Serializer):
     )
     category = CharField(required=False, allow_blank=True, max_length=60, help_text="A category slug")
     status = serializers.ChoiceField(
-        choices=MembershipStatus.choices, required=False, help_text="With category: one membership has both"
+        choices=MembershipStatus.choices,
+        required=False,
+        allow_blank=True,
+        help_text="With category: one membership has both",
     )
     ward = CharField(required=False, allow_blank=True, max_length=100)
-    consent = serializers.ChoiceField(choices=["email", "phone", "any", "none"], required=False)
-    sort = serializers.ChoiceField(choices=["name", "-name", "joined", "-joined", "category"], required=False)
+    consent = serializers.ChoiceField(choices=["email", "phone", "any", "none"], required=False, allow_blank=True)
+    sort = serializers.ChoiceField(
+        choices=["name", "-name", "joined", "-joined", "category"], required=False, allow_blank=True
+    )

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from ... import queries
@@ -108,6 +109,7 @@ class DoorViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
 )
 class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
     serializer_class = AttendanceSerializer
+    parser_classes = [JSONParser]
     filter_backends: list = []
 
     def get_queryset(self):

@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from ...filters import PeopleFilter
@@ -78,6 +79,7 @@ class PersonViewSet(
     serializer_class = PersonSerializer
     http_method_names = ["get", "post", "patch", "delete", "options", "head"]
     lookup_value_regex = "[0-9]+"
+    parser_classes = [JSONParser]  # nested memberships need JSON; forms would blur "left out" and "empty"
     filter_backends: list = []
     permission = {
         "list": "view_people",
@@ -95,6 +97,7 @@ class PersonViewSet(
     def filter_queryset(self, queryset):
         if self.action != "list":
             return queryset
+        PersonQuerySerializer(data=self.request.query_params).is_valid(raise_exception=True)  # lengths, choices
         filterset = PeopleFilter(self.request.query_params, branch=self.get_branch())
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)

@@ -5,6 +5,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from ... import queries
@@ -47,6 +49,7 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BranchScoped
     serializer_class = RuleSerializer
     http_method_names = ["get", "post", "patch", "delete", "options", "head"]
     lookup_value_regex = "[0-9]+"
+    parser_classes = [JSONParser]  # a definition is JSON; forms would blur "left out" and "empty"
     permission = "manage_rules"
 
     def get_queryset(self):
@@ -110,6 +113,8 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BranchScoped
     @action(detail=True, methods=["get"])
     def preview(self, request, *args, **kwargs):
         rule = self.get_object()
+        if request.query_params.get("as_of", None) == "":
+            raise ValidationError({"as_of": ["Give a date as YYYY-MM-DD, or leave as_of out for today."]})
         query = PreviewQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         as_of = query.validated_data.get("as_of") or timezone.localdate()
