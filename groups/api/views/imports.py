@@ -65,6 +65,7 @@ class ImportViewSet(BranchScopedViewSet):
             401: ErrorSerializer,
             403: ErrorSerializer,
             404: ErrorSerializer,
+            415: OpenApiResponse(ErrorSerializer, description="Not a multipart form (or a malformed one)."),
         },
     )
     def create(self, request, *args, **kwargs):
