@@ -20,9 +20,8 @@ router.register(rf"{BRANCH}/people", people.PersonViewSet, basename="api-person"
 router.register(rf"{BRANCH}/imports", imports.ImportViewSet, basename="api-import")
 router.register(rf"{BRANCH}/rules", rules.RuleViewSet, basename="api-rule")
 # The door, under a meeting (the meetings endpoints themselves are another module's).
-router.register(rf"{MEETING}/door", door.DoorViewSet, basename="api-door")
 router.register(rf"{MEETING}/checkins", door.CheckInViewSet, basename="api-checkin")
-router.register(MEETING, door.QuorumViewSet, basename="api-meeting-quorum")
+router.register(MEETING, door.MeetingDoorViewSet, basename="api-meeting-door")  # door/ and quorum/
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),

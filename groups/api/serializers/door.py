@@ -49,6 +49,13 @@ class DoorResultSerializer(serializers.Serializer):
         }
 
 
+class DoorSearchSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="How many people are in results (at most 10).")
+    next = serializers.CharField(allow_null=True, help_text="Always null: the search is capped, not paged.")
+    previous = serializers.CharField(allow_null=True, help_text="Always null.")
+    results = DoorResultSerializer(many=True)
+
+
 class AttendanceSerializer(serializers.ModelSerializer):
     person = serializers.IntegerField(source="person_id", allow_null=True, read_only=True)
     checked_in_by = serializers.SerializerMethodField(help_text="The email of who checked them in; null if unknown.")

@@ -15,13 +15,13 @@ from ...models import Attendance, Meeting
 from ...models.attendance import CheckInMethod
 from ...permissions import get_in_branch
 from ...services.attendance import check_in
-from ..pagination import PageNumberPagination
 from ..schema import FIELD_ERRORS
 from ..serializers.door import (
     AttendanceSerializer,
     CheckInSerializer,
     DoorQuerySerializer,
     DoorResultSerializer,
+    DoorSearchSerializer,
     QuorumSerializer,
     RefusalSerializer,
 )
@@ -30,13 +30,6 @@ from .base import BranchScopedViewSet
 MEETING_ID = OpenApiParameter(
     "meeting_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="A meeting of this branch."
 )
-
-
-class DoorPagination(PageNumberPagination):
-    """The door search is for finding one person in a queue: 10 a page unless asked."""
-
-    page_size = 10
-    max_page_size = 50
 
 
 class MeetingScopedViewSet(BranchScopedViewSet):
@@ -50,33 +43,6 @@ class MeetingScopedViewSet(BranchScopedViewSet):
                 pk=self.kwargs["meeting_id"],
             )
         return self._meeting
-
-
-@extend_schema_view(
-    list=extend_schema(
-        tags=["door"],
-        summary="Door search: matching people with their Decision and check-in (organisers and stewards)",
-        description="Matches the start of a first or last name (or first and last), an exact membership "
-        "number, email or postcode, ordered by name; nobody for an empty q. Paginated, 10 a page by default "
-        "(page_size up to 50).",
-        parameters=[MEETING_ID, DoorQuerySerializer],
-        responses={200: DoorResultSerializer(many=True)},
-    )
-)
-class DoorViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
-    serializer_class = DoorResultSerializer
-    pagination_class = DoorPagination
-    filter_backends: list = []
-
-    def list(self, request, *args, **kwargs):
-        meeting = self.get_meeting()
-        query = DoorQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        branch = self.get_branch()
-        people = queries.door_matches(branch, query.validated_data.get("q", ""))
-        page = self.paginate_queryset(people)
-        cards = queries.door_cards(branch, meeting, list(page))
-        return self.get_paginated_response(DoorResultSerializer(cards, many=True).data)
 
 
 @extend_schema_view(
@@ -137,8 +103,32 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
         )
 
 
-class QuorumViewSet(MeetingScopedViewSet):
+class MeetingDoorViewSet(MeetingScopedViewSet):
+    """The door search and the quorum, each one object about the meeting."""
+
     serializer_class = QuorumSerializer
+
+    @extend_schema(
+        tags=["door"],
+        summary="Door search: matching people with their Decision and check-in (organisers and stewards)",
+        description=(
+            'Matches the start of a first or last name (or of both: "ana sil"), an exact membership number, '
+            f"email or postcode; nobody for an empty q. Capped, not paged: at most {queries.DOOR_RESULTS} people, "
+            "by name — the door is for finding one person, so type more to narrow. `count` is the number "
+            "returned; `next` and `previous` are always null."
+        ),
+        parameters=[MEETING_ID, DoorQuerySerializer],
+        responses={200: DoorSearchSerializer, 400: FIELD_ERRORS},
+    )
+    @action(detail=False, methods=["get"])
+    def door(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        query = DoorQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        branch = self.get_branch()
+        people = queries.door_search(branch, query.validated_data.get("q", ""))
+        results = DoorResultSerializer(queries.door_cards(branch, meeting, people), many=True).data
+        return Response({"count": len(results), "next": None, "previous": None, "results": results})
 
     @extend_schema(
         tags=["door"],
