@@ -214,6 +214,46 @@ def door_search(branch: Branch, q: str, *, limit: int = DOOR_RESULTS) -> list[Pe
     return sorted(found.values(), key=lambda p: (p.last_name.upper(), p.first_name.upper(), p.pk))[:limit]
 
 
+def _card_category(facts) -> str:
+    """The category to show on a card: the first active membership's, else the first one's."""
+    for m in facts.memberships:
+        if m.status == "active":
+            return m.category_name
+    if facts.memberships:
+        m = facts.memberships[0]
+        return f"{m.category_name} ({m.status})"
+    return "No membership recorded"
+
+
+def door_cards(branch, meeting: Meeting, people: list[Person]) -> list[dict]:
+    """One card per person: the attendance Decision, their category and any
+    check-in. A fixed number of queries whatever the number of people."""
+    from .door import category_names as names_for
+    from .door import decide as door_decide
+    from .door import door_facts, eligibility_date
+
+    if not people:
+        return []
+    as_of = eligibility_date(meeting)
+    facts = door_facts([p.pk for p in people], branch=branch, as_of=as_of, people=people)
+    names = names_for(branch)
+    here = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting, person__in=people)}
+    cards = []
+    for person in people:
+        f = facts[person.pk]
+        attendance = here.get(person.pk)
+        cards.append(
+            {
+                "person": person,
+                "category": _card_category(f),
+                "memberships": f.memberships,
+                "decision": door_decide(meeting.attendance_rule, f, as_of, names=names),
+                "attendance": attendance if attendance and attendance.undone_at is None else None,
+            }
+        )
+    return cards
+
+
 def attendance_rows(meeting: Meeting) -> QuerySet[Attendance]:
     """Everyone checked in (undone ones too), with who did what, for lists and exports."""
     return (
@@ -228,6 +268,8 @@ def apologies(meeting: Meeting) -> QuerySet[Person]:
     return Person.objects.filter(invitations__meeting=meeting, invitations__reply=Reply.NO).order_by(
         "last_name", "first_name", "id"
     )
+
+
 # --------------------------------------------------------------------------
 # Eligibility: facts, decisions, compiled filters (issue 4)
 
@@ -245,10 +287,12 @@ def _definition(definition_or_rule) -> dict:
     return definition_or_rule.definition if isinstance(definition_or_rule, Rule) else definition_or_rule
 
 
-def rule_summary(rule: Rule) -> str:
-    """The rule in plain English, naming the branch's categories."""
+def rule_summary(rule: Rule, *, branch: Branch | None = None) -> str:
+    """The rule in plain English, naming the branch's categories. Pass the
+    rule's ``branch`` when summarising many rules, so its category names are
+    fetched once."""
     try:
-        return summarise(rule.definition, category_names=category_names(rule.branch))
+        return summarise(rule.definition, category_names=category_names(branch or rule.branch))
     except RuleError as exc:
         return f"This rule cannot be read ({exc})."
 

@@ -42,15 +42,39 @@ def token(keep_test_connection, organiser, branch):
     return Token.objects.create(user=organiser).key
 
 
+@pytest.fixture
+def objects(branch):
+    """A meeting, a person and a rule of the branch, so that generated ids
+    reach real objects (door, check-ins, one person, one rule) and not only 404s."""
+    from datetime import date
+
+    from groups.models import Rule
+
+    from .factories import MeetingFactory, MembershipFactory, PersonFactory
+
+    rule = Rule.objects.get(branch=branch, name="Party members only")
+    person = PersonFactory(branch=branch, first_name="Ana", last_name="Silva")
+    MembershipFactory(person=person, category=branch.categories.get(slug="party-member"), started_on=date(2015, 1, 1))
+    meeting = MeetingFactory(branch=branch, attendance_rule=rule, voting_rule=rule, quorum=2)
+    return {"meeting_id": meeting.pk, "/people/": person.pk, "/rules/": rule.pk, "/meetings/": meeting.pk}
+
+
 @pytest.mark.django_db
 @schema.parametrize()
 # derandomize: the same generated cases on every run, so CI is repeatable.
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-def test_api_conforms_to_its_schema(case, token):
-    slug = (case.path_parameters or {}).get("branch_slug")
+def test_api_conforms_to_its_schema(case, token, objects):
+    params = case.path_parameters or {}
+    slug = params.get("branch_slug")
     if isinstance(slug, str) and SLUG.match(slug):
         # A well-formed slug: use the real branch rather than a random 404. Malformed ones stay.
         case.path_parameters["branch_slug"] = "green-lanes"
+    if isinstance(params.get("meeting_id"), int):
+        case.path_parameters["meeting_id"] = objects["meeting_id"]
+    if isinstance(params.get("id"), (int, str)) and str(params["id"]).isdigit():
+        for part in ("/people/", "/rules/", "/meetings/"):
+            if part in case.path:
+                case.path_parameters["id"] = objects[part]
     case.call_and_validate(
         headers={"Authorization": f"Token {token}"},
         excluded_checks=[schemathesis.checks.positive_data_acceptance],

@@ -309,6 +309,17 @@ def test_delete_asks_first_then_deletes(branch, organiser, client_for):
     assert not Person.objects.filter(pk=person.pk).exists()
 
 
+def test_delete_of_someone_who_came_to_a_meeting_is_refused_with_a_message(branch, organiser, client_for):
+    from .factories import AttendanceFactory, MeetingFactory
+
+    person = _member(branch, person__first_name="Ada", person__last_name="Came")
+    AttendanceFactory(meeting=MeetingFactory(branch=branch), person=person)
+    response = client_for(organiser).post(_url("person_delete", branch, person.pk), follow=True)
+    assert response.status_code == 200
+    assert "checked in at 1 meeting, and attendance records stay" in response.content.decode()
+    assert Person.objects.filter(pk=person.pk).exists()
+
+
 # --- bulk ---------------------------------------------------------------------
 
 

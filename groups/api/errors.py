@@ -3,7 +3,8 @@
 - Domain errors (groups.errors) become {"detail", "code"} — 400 for InvalidInput,
   403 NotAllowed, 409 Conflict. One raised with field errors
   (`errors={"name": ["…"]}`, the services' convention) answers those field
-  errors, shaped like DRF's own serializer errors, with the same status.
+  errors, shaped like DRF's own serializer errors, with the same status; one
+  raised with `field="name"` answers {"name": [message]}.
 - Django's Http404 / PermissionDenied raised in API views become DRF's JSON.
 - Unknown URLs under /api/ reach `not_found` (the last pattern in
   groups/api/urls.py and config/urls.py), and the project's handler404/403/400/500
@@ -32,6 +33,10 @@ def exception_handler(exc, context):
         field_errors = exc.details.get("errors")
         if field_errors:
             return Response(field_errors, status=code)
+        field = exc.details.get("field")
+        if isinstance(field, str) and field:
+            # The other convention (groups.services.rules): one message about one field.
+            return Response({field: [exc.message]}, status=code)
         extra = {k: v for k, v in exc.details.items() if k != "errors"}
         return Response({"detail": exc.message, "code": exc.code, **extra}, status=code)
     return drf_exception_handler(exc, context)

@@ -7,14 +7,21 @@ from rest_framework.routers import SimpleRouter
 
 from .errors import not_found
 from .meetings import MeetingViewSet
-from .views import branches, categories, docs
+from .views import branches, categories, docs, door, imports, people, rules
 
 BRANCH = r"branches/(?P<branch_slug>[-a-zA-Z0-9_]+)"
+MEETING = rf"{BRANCH}/meetings/(?P<meeting_id>[0-9]+)"
 
 router = SimpleRouter()
 router.register("branches", branches.BranchViewSet, basename="api-branch")
 router.register(rf"{BRANCH}/categories", categories.CategoryViewSet, basename="api-category")
 router.register(rf"{BRANCH}/meetings", MeetingViewSet, basename="api-meeting")
+router.register(rf"{BRANCH}/people", people.PersonViewSet, basename="api-person")
+router.register(rf"{BRANCH}/imports", imports.ImportViewSet, basename="api-import")
+router.register(rf"{BRANCH}/rules", rules.RuleViewSet, basename="api-rule")
+# The door, under a meeting (the meetings endpoints themselves are another module's).
+router.register(rf"{MEETING}/checkins", door.CheckInViewSet, basename="api-checkin")
+router.register(MEETING, door.MeetingDoorViewSet, basename="api-meeting-door")  # door/ and quorum/
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -12,6 +13,8 @@ from ..models import AuditEvent, Branch
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, Decimal):
+        return str(value)  # JSON has no decimals; text keeps the exact value (a quorum of 33.5%)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, (list, tuple, set)):

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import normalise
-from ..errors import InvalidInput
+from ..errors import Conflict, InvalidInput
 from ..models import Branch, Category, Membership, MembershipStatus, Person
 from . import audit
 
@@ -378,6 +378,14 @@ def delete_person(*, person: Person, actor, at: datetime | None = None) -> None:
     counts only: the point of deleting is that the values go."""
     branch = person.branch
     pk = person.pk
+    came = person.attendances.count()
+    if came:
+        meetings = "meeting" if came == 1 else "meetings"
+        raise Conflict(
+            f"This person was checked in at {came} {meetings}, and attendance records stay: they cannot be deleted.",
+            code="person_has_attendance",
+            meetings=came,
+        )
     count = person.memberships.count()
     person.delete()
     audit.record(

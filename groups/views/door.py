@@ -19,9 +19,6 @@ from django.views.decorators.http import require_POST
 
 from .. import queries
 from ..door import (
-    category_names,
-    decide,
-    door_facts,
     door_token,
     eligibility_date,
     qr_svg,
@@ -32,6 +29,7 @@ from ..models import Attendance, Invitation, Meeting, Person
 from ..models.attendance import CheckInMethod
 from ..normalise import spreadsheet_safe
 from ..permissions import can, get_in_branch
+from ..queries import door_cards
 from ..services import attendance as attendance_services
 from ..services import audit
 from .base import branch_view
@@ -51,41 +49,6 @@ def _render(request, branch, template, context, **kwargs):
     # Times at the door are the branch's local times.
     with timezone.override(ZoneInfo(branch.time_zone)):
         return render(request, template, {"branch": branch, **context}, **kwargs)
-
-
-def _category(facts) -> str:
-    """The category to show on a card: the first active membership's, else the first one's."""
-    for m in facts.memberships:
-        if m.status == "active":
-            return m.category_name
-    if facts.memberships:
-        m = facts.memberships[0]
-        return f"{m.category_name} ({m.status})"
-    return "No membership recorded"
-
-
-def door_cards(branch, meeting: Meeting, people: list[Person]) -> list[dict]:
-    """One card per person: the attendance Decision, their category and any
-    check-in. A fixed number of queries whatever the number of people."""
-    if not people:
-        return []
-    as_of = eligibility_date(meeting)
-    facts = door_facts([p.pk for p in people], branch=branch, as_of=as_of, people=people)
-    names = category_names(branch)
-    here = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting, person__in=people)}
-    cards = []
-    for person in people:
-        f = facts[person.pk]
-        attendance = here.get(person.pk)
-        cards.append(
-            {
-                "person": person,
-                "category": _category(f),
-                "decision": decide(meeting.attendance_rule, f, as_of, names=names),
-                "attendance": attendance if attendance and attendance.undone_at is None else None,
-            }
-        )
-    return cards
 
 
 @branch_view("door")

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import people_csv
-from ..errors import InvalidInput, RollcallError
+from ..errors import Conflict, InvalidInput, RollcallError
 from ..filters import PeopleFilter
 from ..models import Membership, Person
 from ..people_forms import BulkForm, MembershipFormSet, PersonForm
@@ -227,7 +227,11 @@ def person_delete(request, branch, person_id):
     person = get_in_branch(Person.objects.prefetch_related(_memberships_prefetch()), branch, pk=person_id)
     if request.method == "POST":
         name = str(person)
-        people_services.delete_person(person=person, actor=request.user)
+        try:
+            people_services.delete_person(person=person, actor=request.user)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("person_detail", slug=branch.slug, person_id=person.pk)
         messages.success(request, f"Deleted {name} and their memberships.")
         return redirect("people_list", slug=branch.slug)
     return render(request, "groups/people/delete.html", {"branch": branch, "person": person})

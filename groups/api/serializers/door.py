@@ -1,0 +1,140 @@
+"""The door: search results with Decisions, check-ins (Attendance), quorum."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ...models import Attendance, Person
+from .base import CharField
+from .rules import DecisionSerializer
+
+
+class DoorQuerySerializer(serializers.Serializer):
+    q = CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Start of a first or last name (or both), an exact membership number, email or postcode.",
+    )
+
+
+class DoorMembershipSerializer(serializers.Serializer):
+    category = serializers.CharField(help_text="The category's slug.")
+    name = serializers.CharField(help_text="The category's name.")
+    status = serializers.CharField()
+
+
+class DoorResultSerializer(serializers.Serializer):
+    """Built from groups.queries.door_cards."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    categories = DoorMembershipSerializer(many=True, help_text="Their memberships: category and status.")
+    decision = DecisionSerializer(help_text="Their Decision under the meeting's attendance rule.")
+    attendance = serializers.IntegerField(allow_null=True, help_text="Their check-in's id; null when not in.")
+    checked_in_at = serializers.DateTimeField(allow_null=True, help_text="When they were checked in; null when not.")
+
+    def to_representation(self, card):
+        person, attendance = card["person"], card["attendance"]
+        return {
+            "id": person.pk,
+            "name": str(person),
+            "categories": [
+                {"category": m.category_slug, "name": m.category_name, "status": m.status} for m in card["memberships"]
+            ],
+            "decision": card["decision"].as_dict(),
+            "attendance": attendance.pk if attendance else None,
+            "checked_in_at": serializers.DateTimeField().to_representation(attendance.checked_in_at)
+            if attendance
+            else None,
+        }
+
+
+class DoorSearchSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="How many people are in results (at most 10).")
+    next = serializers.CharField(allow_null=True, help_text="Always null: the search is capped, not paged.")
+    previous = serializers.CharField(allow_null=True, help_text="Always null.")
+    results = DoorResultSerializer(many=True)
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    person = serializers.IntegerField(source="person_id", allow_null=True, read_only=True)
+    checked_in_by = serializers.SerializerMethodField(help_text="The email of who checked them in; null if unknown.")
+    decision = serializers.SerializerMethodField(
+        help_text="The attendance rule's Decision at check-in; null for guests."
+    )
+
+    class Meta:
+        model = Attendance
+        fields = [
+            "id",
+            "person",
+            "guest_name",
+            "checked_in_at",
+            "checked_in_by",
+            "decision",
+            "override_reason",
+            "left_at",
+        ]
+        read_only_fields = fields
+
+    def get_checked_in_by(self, attendance) -> str | None:
+        user = attendance.checked_in_by
+        return user.email if user is not None else None
+
+    @extend_schema_field(DecisionSerializer(allow_null=True))
+    def get_decision(self, attendance) -> dict | None:
+        return attendance.decision or None
+
+
+class CheckInSerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="A person of this branch (id). Give this, or guest_name.",
+        error_messages={"does_not_exist": "There is no person {pk_value} in this branch."},
+    )
+    override_reason = CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Why someone the attendance rule does not admit is let in anyway "
+        "(organisers; stewards where the branch allows).",
+    )
+    guest_name = CharField(
+        required=False, allow_blank=True, max_length=200, help_text="A walk-in guest: counts as an observer."
+    )
+    guest_email = CharField(required=False, allow_blank=True, max_length=254)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        branch = self.context.get("branch")
+        if branch is not None:
+            self.fields["person"].queryset = Person.objects.filter(branch=branch)
+
+    def validate(self, data):
+        person, guest = data.get("person"), (data.get("guest_name") or "").strip()
+        if person is None and not guest:
+            raise serializers.ValidationError({"person": ["Give a person's id, or a guest_name for a guest."]})
+        if person is not None and guest:
+            raise serializers.ValidationError({"guest_name": ["Give a person or a guest, not both."]})
+        if person is None and data.get("override_reason"):
+            raise serializers.ValidationError({"override_reason": ["Guests need no override."]})
+        if person is not None and data.get("guest_email"):
+            raise serializers.ValidationError({"guest_email": ["Only guests have a guest_email."]})
+        return data
+
+
+class QuorumSerializer(serializers.Serializer):
+    eligible = serializers.IntegerField(help_text="People the voting rule admits.")
+    present = serializers.IntegerField(help_text="Everyone checked in and not gone, guests included.")
+    present_eligible = serializers.IntegerField(help_text="Present and admitted by the voting rule.")
+    quorum = serializers.IntegerField(help_text="The number needed (0 when no quorum is set).")
+    quorate = serializers.BooleanField()
+    guests = serializers.IntegerField(help_text="Guests present (never counted towards quorum).")
+
+
+class RefusalSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False, help_text="not_eligible, override_not_allowed, meeting_cancelled, …")
+    decision = DecisionSerializer(required=False, help_text="The Decision that refused them.")

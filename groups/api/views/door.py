@@ -1,0 +1,144 @@
+"""The door through the API (CONTRACT.md §4): search with Decisions, check-ins
+and quorum, under /branches/{slug}/meetings/{meeting_id}/. Organisers and
+stewards ("door"). Check-ins go through groups.services.attendance.check_in,
+the only way in; a meeting of another branch answers 404."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from ... import queries
+from ...models import Attendance, Meeting
+from ...models.attendance import CheckInMethod
+from ...permissions import get_in_branch
+from ...services.attendance import check_in
+from ..schema import FIELD_ERRORS
+from ..serializers.door import (
+    AttendanceSerializer,
+    CheckInSerializer,
+    DoorQuerySerializer,
+    DoorResultSerializer,
+    DoorSearchSerializer,
+    QuorumSerializer,
+    RefusalSerializer,
+)
+from .base import BranchScopedViewSet
+
+MEETING_ID = OpenApiParameter(
+    "meeting_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="A meeting of this branch."
+)
+
+
+class MeetingScopedViewSet(BranchScopedViewSet):
+    permission = "door"
+
+    def get_meeting(self) -> Meeting:
+        if not hasattr(self, "_meeting"):
+            self._meeting = get_in_branch(
+                Meeting.objects.select_related("branch", "attendance_rule", "voting_rule"),
+                self.get_branch(),
+                pk=self.kwargs["meeting_id"],
+            )
+        return self._meeting
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["door"],
+        summary="Who is checked in, in order of arrival (organisers and stewards)",
+        description="Check-ins that were undone are left out.",
+        parameters=[MEETING_ID],
+    ),
+    create=extend_schema(
+        tags=["door"],
+        summary="Check a person or a guest in (organisers and stewards)",
+        description=(
+            'A person: {"person": id, "override_reason": "…"?}. A guest: {"guest_name": "…", "guest_email": "…"?}. '
+            "201 with the new check-in; 200 with the existing one when the person is already in (never a "
+            'duplicate). 403 with the Decision ({"detail", "code": "not_eligible", "decision"}) when the '
+            "attendance rule does not admit them and no override_reason was given, or (code "
+            "override_not_allowed) when you may not override: organisers may, stewards only where the "
+            "branch allows it."
+        ),
+        parameters=[MEETING_ID],
+        request=CheckInSerializer,
+        responses={
+            201: AttendanceSerializer,
+            200: OpenApiResponse(AttendanceSerializer, description="Already checked in: their first check-in."),
+            400: FIELD_ERRORS,
+            403: OpenApiResponse(RefusalSerializer, description="Refused: not eligible, or not allowed to override."),
+        },
+    ),
+)
+class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
+    serializer_class = AttendanceSerializer
+    parser_classes = [JSONParser]
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if self.is_schema_generation():
+            return Attendance.objects.none()
+        return queries.attendance_rows(self.get_meeting()).filter(undone_at__isnull=True)
+
+    def create(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        serializer = CheckInSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        attendance, created = check_in(
+            meeting=meeting,
+            person=data.get("person"),
+            guest_name=data.get("guest_name", ""),
+            guest_email=data.get("guest_email", ""),
+            actor=request.user,
+            method=CheckInMethod.API,
+            override_reason=data.get("override_reason") or None,
+        )
+        attendance = queries.attendance_rows(meeting).get(pk=attendance.pk)
+        return Response(
+            AttendanceSerializer(attendance).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class MeetingDoorViewSet(MeetingScopedViewSet):
+    """The door search and the quorum, each one object about the meeting."""
+
+    serializer_class = QuorumSerializer
+
+    @extend_schema(
+        tags=["door"],
+        summary="Door search: matching people with their Decision and check-in (organisers and stewards)",
+        description=(
+            'Matches the start of a first or last name (or of both: "ana sil"), an exact membership number, '
+            f"email or postcode; nobody for an empty q. Capped, not paged: at most {queries.DOOR_RESULTS} people, "
+            "by name — the door is for finding one person, so type more to narrow. `count` is the number "
+            "returned; `next` and `previous` are always null."
+        ),
+        parameters=[MEETING_ID, DoorQuerySerializer],
+        responses={200: DoorSearchSerializer, 400: FIELD_ERRORS},
+    )
+    @action(detail=False, methods=["get"])
+    def door(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        query = DoorQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        branch = self.get_branch()
+        people = queries.door_search(branch, query.validated_data.get("q", ""))
+        results = DoorResultSerializer(queries.door_cards(branch, meeting, people), many=True).data
+        return Response({"count": len(results), "next": None, "previous": None, "results": results})
+
+    @extend_schema(
+        tags=["door"],
+        summary="Quorum now (organisers and stewards)",
+        description="eligible: people the voting rule admits; present: everyone checked in and not gone, guests "
+        "included; present_eligible: present and admitted by the voting rule (never guests, never people let "
+        "in by override whom the voting rule refuses); quorum: the number needed; guests: guests present.",
+        parameters=[MEETING_ID],
+        responses={200: QuorumSerializer},
+    )
+    @action(detail=False, methods=["get"])
+    def quorum(self, request, *args, **kwargs):
+        return Response(queries.quorum(self.get_meeting()))

@@ -1,0 +1,140 @@
+"""/api/v1/branches/{slug}/people/: organisers and stewards read, organisers
+write — through groups.services.people, like the pages."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from ...filters import PeopleFilter
+from ...models import Membership, Person
+from ...services import people as people_services
+from ..serializers.people import PersonQuerySerializer, PersonSerializer
+from .base import BranchScopedViewSet
+
+ERRORS_NOTE = (
+    "Field errors use the form's field names; a membership's are named \"memberships.<index>.<field>\" "
+    '(index into the list sent), e.g. {"email": ["…"], "memberships.0.category": ["…"]}.'
+)
+
+
+def flat_errors(errors) -> dict:
+    """DRF's nested errors for memberships, named as the service names them:
+    {"memberships": [{}, {"started_on": [...]}]} → {"memberships.1.started_on": [...]}."""
+    out = {}
+    for field, value in errors.items():
+        if field == "memberships" and isinstance(value, list) and value and isinstance(value[0], dict):
+            for index, item in enumerate(value):
+                for key, messages in item.items():
+                    out[f"memberships.{index}.{key}"] = messages
+        elif field == "memberships" and isinstance(value, dict):
+            # {"non_field_errors": [...]} for a membership that is not an object
+            for key, messages in value.items():
+                if isinstance(messages, dict):
+                    for sub, m in messages.items():
+                        out[f"memberships.{key}.{sub}"] = m
+                else:
+                    out[f"memberships.{key}"] = messages
+        else:
+            out[field] = value
+    return out
+
+
+def memberships_prefetch() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.select_related("category").order_by("category__order", "started_on", "id"),
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["people"],
+        summary="The branch's people (organisers and stewards)",
+        description="The same search and filters as the people page. An unknown category, ward or sort is a 400.",
+        parameters=[PersonQuerySerializer],
+    ),
+    retrieve=extend_schema(tags=["people"], summary="One person with their memberships (organisers and stewards)"),
+    create=extend_schema(
+        tags=["people"], summary="Add a person, with their memberships (organisers)", description=ERRORS_NOTE
+    ),
+    partial_update=extend_schema(
+        tags=["people"],
+        summary="Change a person (organisers): only the fields sent change",
+        description=ERRORS_NOTE,
+    ),
+    destroy=extend_schema(
+        tags=["people"],
+        summary="Delete a person and their memberships (organisers)",
+        description="Refused (409, code person_has_attendance) for someone checked in at a meeting.",
+    ),
+)
+class PersonViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    BranchScopedViewSet,
+):
+    serializer_class = PersonSerializer
+    http_method_names = ["get", "post", "patch", "delete", "options", "head"]
+    lookup_value_regex = "[0-9]+"
+    parser_classes = [JSONParser]  # nested memberships need JSON; forms would blur "left out" and "empty"
+    filter_backends: list = []
+    permission = {
+        "list": "view_people",
+        "retrieve": "view_people",
+        "create": "manage_people",
+        "partial_update": "manage_people",
+        "destroy": "manage_people",
+    }
+
+    def get_queryset(self):
+        if self.is_schema_generation():
+            return Person.objects.none()
+        return Person.objects.filter(branch=self.get_branch()).prefetch_related(memberships_prefetch())
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        PersonQuerySerializer(data=self.request.query_params).is_valid(raise_exception=True)  # lengths, choices
+        filterset = PeopleFilter(self.request.query_params, branch=self.get_branch())
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset.qs.prefetch_related(memberships_prefetch())
+
+    def _valid(self, serializer) -> dict:
+        if not serializer.is_valid():
+            raise ValidationError(flat_errors(serializer.errors))
+        return dict(serializer.validated_data)
+
+    def _fresh(self, person) -> dict:
+        return self.get_serializer(self.get_queryset().get(pk=person.pk)).data
+
+    def create(self, request, *args, **kwargs):
+        data = self._valid(self.get_serializer(data=request.data))
+        memberships = [_membership(m) for m in data.pop("memberships", [])]
+        person = people_services.create_person(
+            branch=self.get_branch(), actor=request.user, data=data, memberships=memberships
+        )
+        return Response(self._fresh(person), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        person = self.get_object()
+        data = self._valid(self.get_serializer(person, data=request.data, partial=True))
+        memberships = data.pop("memberships", None)
+        if memberships is not None:
+            memberships = [_membership(m) for m in memberships]
+        person = people_services.update_person(person=person, actor=request.user, data=data, memberships=memberships)
+        return Response(self._fresh(person))
+
+    def destroy(self, request, *args, **kwargs):
+        people_services.delete_person(person=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _membership(values: dict) -> dict:
+    values = dict(values)
+    if values.get("id") is None:
+        values.pop("id", None)
+    return values

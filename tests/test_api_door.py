@@ -1,0 +1,298 @@
+"""/api/v1/branches/{slug}/meetings/{id}/door/, /checkins/ and /quorum/:
+the door through the API — decisions, idempotent check-ins, refusals with
+the Decision, overrides, guests and quorum."""
+
+from datetime import date
+
+import pytest
+
+from groups.models import Attendance, AuditEvent, Category, MeetingStatus, Rule
+
+from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def person_in(branch, slug="party-member", number="", **kwargs):
+    person = PersonFactory(branch=branch, **kwargs)
+    MembershipFactory(
+        person=person,
+        category=Category.objects.get(branch=branch, slug=slug),
+        started_on=date(2015, 1, 1),
+        number=number,
+    )
+    return person
+
+
+@pytest.fixture
+def meeting(branch):
+    rule = Rule.objects.get(branch=branch, name="Party members only")
+    return MeetingFactory(branch=branch, title="Branch meeting", attendance_rule=rule, voting_rule=rule, quorum=2)
+
+
+def url(meeting, what):
+    return f"/api/v1/branches/{meeting.branch.slug}/meetings/{meeting.pk}/{what}/"
+
+
+# --- door search ---
+
+
+def test_door_search_gives_decisions_and_who_is_in(api, steward, branch, meeting):
+    ana = person_in(branch, first_name="Ana", last_name="Silva", number="PM-0042")
+    sam = person_in(branch, "registered-supporter", first_name="Sam", last_name="Silver")
+    person_in(branch, first_name="Bob", last_name="Jones")
+    attendance = AttendanceFactory(meeting=meeting, person=ana)
+    response = api(steward).get(url(meeting, "door"), {"q": "sil"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2 and body["next"] is None
+    first, second = body["results"]
+    assert set(first) == {"id", "name", "categories", "decision", "attendance", "checked_in_at"}
+    assert (first["id"], first["name"], first["attendance"]) == (ana.pk, "Ana Silva", attendance.pk)
+    assert first["checked_in_at"] is not None
+    assert first["categories"] == [{"category": "party-member", "name": "Party member", "status": "active"}]
+    assert first["decision"]["eligible"] is True
+    assert (second["id"], second["attendance"], second["checked_in_at"]) == (sam.pk, None, None)
+    assert second["decision"] == {
+        "eligible": False,
+        "reasons": ["No active Party member membership (holds: Registered supporter)"],
+    }
+    by_number = api(steward).get(url(meeting, "door"), {"q": "PM-0042"}).json()["results"]
+    assert [p["id"] for p in by_number] == [ana.pk]
+
+
+def test_door_search_with_nothing_typed_finds_nobody(api, steward, branch, meeting):
+    person_in(branch)
+    assert api(steward).get(url(meeting, "door")).json()["count"] == 0
+
+
+def test_door_search_is_capped_at_ten(api, steward, branch, meeting):
+    for i in range(12):
+        person_in(branch, first_name=f"Al{'abcdefghijkl'[i]}", last_name="Smith")
+    body = api(steward).get(url(meeting, "door"), {"q": "smith"}).json()
+    assert (body["count"], len(body["results"]), body["next"], body["previous"]) == (10, 10, None, None)
+    narrower = api(steward).get(url(meeting, "door"), {"q": "all smi"}).json()
+    assert [p["name"] for p in narrower["results"]] == ["All Smith"]
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_door_search_query_count_does_not_grow(api, steward, branch, meeting, django_assert_num_queries, n):
+    for i in range(n):
+        person = person_in(branch, first_name=f"Al{i:02}", last_name="Smith")
+        if i % 2:
+            AttendanceFactory(meeting=meeting, person=person)
+    client = api(steward)
+    with django_assert_num_queries(QUERIES) as captured:
+        body = client.get(url(meeting, "door"), {"q": "smith"}).json()
+    assert body["count"] == min(n, 10), [q["sql"] for q in captured.captured_queries]
+
+
+# token, branch with role, meeting; the search (by number, last name, first name);
+# the door's facts and decisions; check-ins here
+QUERIES = 3 + 3 + 4 + 1
+
+
+# --- check-ins ---
+
+
+def test_check_in_is_201_then_200_with_the_same_row(api, steward, branch, meeting):
+    ana = person_in(branch)
+    client = api(steward)
+    first = client.post(url(meeting, "checkins"), {"person": ana.pk}, format="json")
+    assert first.status_code == 201
+    body = first.json()
+    assert set(body) == {
+        "id",
+        "person",
+        "guest_name",
+        "checked_in_at",
+        "checked_in_by",
+        "decision",
+        "override_reason",
+        "left_at",
+    }
+    assert (body["person"], body["checked_in_by"], body["override_reason"], body["left_at"]) == (
+        ana.pk,
+        "steward@example.org",
+        "",
+        None,
+    )
+    assert body["decision"]["eligible"] is True
+    again = client.post(url(meeting, "checkins"), {"person": ana.pk}, format="json")
+    assert again.status_code == 200
+    assert again.json() == body
+    assert Attendance.objects.filter(meeting=meeting, person=ana).count() == 1
+    assert Attendance.objects.get().method == "api"
+
+
+def test_a_registered_supporter_is_refused_with_the_decision(api, steward, branch, meeting):
+    sam = person_in(branch, "registered-supporter")
+    response = api(steward).post(url(meeting, "checkins"), {"person": sam.pk}, format="json")
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "not_eligible"
+    assert body["decision"] == {
+        "eligible": False,
+        "reasons": ["No active Party member membership (holds: Registered supporter)"],
+    }
+    assert body["detail"].startswith("Not eligible: No active Party member membership")
+    assert not Attendance.objects.exists()
+
+
+def test_an_organiser_overrides_with_a_reason(api, organiser, branch, meeting):
+    sam = person_in(branch, "registered-supporter")
+    response = api(organiser).post(
+        url(meeting, "checkins"), {"person": sam.pk, "override_reason": "Invited speaker"}, format="json"
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["override_reason"] == "Invited speaker"
+    assert body["decision"]["eligible"] is False
+    attendance = Attendance.objects.get(person=sam)
+    assert (attendance.override_reason, attendance.may_vote) == ("Invited speaker", False)
+    event = AuditEvent.objects.get(action="attendance.check_in")
+    assert event.changes["override"] is True
+
+
+def test_a_steward_may_override_only_where_the_branch_allows(api, steward, branch, meeting):
+    sam = person_in(branch, "registered-supporter")
+    client = api(steward)
+    refused = client.post(url(meeting, "checkins"), {"person": sam.pk, "override_reason": "Speaker"}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "override_not_allowed"
+    assert refused.json()["decision"]["eligible"] is False
+    assert not Attendance.objects.exists()
+    branch.stewards_may_override = True
+    branch.save()
+    allowed = client.post(url(meeting, "checkins"), {"person": sam.pk, "override_reason": "Speaker"}, format="json")
+    assert allowed.status_code == 201
+    assert allowed.json()["override_reason"] == "Speaker"
+
+
+def test_guest_check_in(api, steward, branch, meeting):
+    response = api(steward).post(
+        url(meeting, "checkins"), {"guest_name": "  Pat   Visitor ", "guest_email": "pat@example.org"}, format="json"
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["person"], body["guest_name"], body["decision"]) == (None, "Pat Visitor", None)
+    guest = Attendance.objects.get()
+    assert (guest.guest_email, guest.may_vote) == ("pat@example.org", False)
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({}, {"person": ["Give a person's id, or a guest_name for a guest."]}),
+        ({"guest_name": "   "}, {"person": ["Give a person's id, or a guest_name for a guest."]}),
+        ({"person": 999999}, {"person": ["There is no person 999999 in this branch."]}),
+        ({"person": "x"}, {"person": ["Incorrect type. Expected pk value, received str."]}),
+        ({"guest_name": "Pat", "override_reason": "x"}, {"override_reason": ["Guests need no override."]}),
+    ],
+)
+def test_bad_check_ins_are_400_and_write_nothing(api, steward, branch, meeting, body, errors):
+    response = api(steward).post(url(meeting, "checkins"), body, format="json")
+    assert response.status_code == 400
+    assert response.json() == errors
+    assert not Attendance.objects.exists()
+
+
+def test_a_guest_with_a_bad_email(api, steward, branch, meeting):
+    response = api(steward).post(url(meeting, "checkins"), {"guest_name": "Pat", "guest_email": "nope"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "guest_email_invalid"
+    assert not Attendance.objects.exists()
+
+
+def test_another_branchs_person_cannot_be_checked_in(api, organiser, branch, other_branch, meeting):
+    theirs = PersonFactory(branch=other_branch)
+    response = api(organiser).post(url(meeting, "checkins"), {"person": theirs.pk}, format="json")
+    assert response.status_code == 400
+    assert not Attendance.objects.exists()
+
+
+def test_a_cancelled_meeting_refuses_check_ins(api, organiser, branch, meeting):
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.save()
+    response = api(organiser).post(url(meeting, "checkins"), {"person": person_in(branch).pk}, format="json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "meeting_cancelled"
+
+
+def test_checkins_list_leaves_out_undone_ones(api, steward, branch, meeting):
+    came = AttendanceFactory(meeting=meeting, person=person_in(branch))
+    AttendanceFactory(meeting=meeting, person=person_in(branch), undone_at=came.checked_in_at)
+    body = api(steward).get(url(meeting, "checkins")).json()
+    assert [a["id"] for a in body["results"]] == [came.pk]
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_checkins_list_query_count_does_not_grow(api, steward, branch, meeting, django_assert_num_queries, n):
+    for _ in range(n):
+        AttendanceFactory(meeting=meeting, person=person_in(branch), checked_in_by=steward)
+    client = api(steward)
+    # token, branch with role, meeting, count, page (with people and who checked them in)
+    with django_assert_num_queries(5):
+        body = client.get(url(meeting, "checkins"), {"page_size": 100}).json()
+    assert body["count"] == n
+    assert {a["checked_in_by"] for a in body["results"]} == {"steward@example.org"}
+
+
+# --- quorum ---
+
+
+def test_quorum_changes_with_check_ins(api, organiser, branch, meeting):
+    members = [person_in(branch) for _ in range(3)]
+    supporter = person_in(branch, "registered-supporter")
+    client = api(organiser)
+
+    def quorum():
+        response = client.get(url(meeting, "quorum"))
+        assert response.status_code == 200
+        return response.json()
+
+    assert quorum() == {
+        "eligible": 3,
+        "present": 0,
+        "present_eligible": 0,
+        "quorum": 2,
+        "quorate": False,
+        "guests": 0,
+    }
+    client.post(url(meeting, "checkins"), {"person": members[0].pk}, format="json")
+    client.post(url(meeting, "checkins"), {"guest_name": "Pat"}, format="json")
+    client.post(url(meeting, "checkins"), {"person": supporter.pk, "override_reason": "Speaker"}, format="json")
+    now = quorum()
+    assert (now["present"], now["present_eligible"], now["guests"], now["quorate"]) == (3, 1, 1, False)
+    client.post(url(meeting, "checkins"), {"person": members[1].pk}, format="json")
+    now = quorum()
+    assert (now["present"], now["present_eligible"], now["quorate"]) == (4, 2, True)
+
+
+# --- who may ---
+
+
+@pytest.mark.parametrize(
+    ("actor", "status"), [("organiser", 200), ("steward", 200), ("member", 403), ("outsider", 404)]
+)
+def test_who_may_use_the_door(api, request, branch, meeting, actor, status):
+    person = person_in(branch)
+    client = api(request.getfixturevalue(actor))
+    assert client.get(url(meeting, "door"), {"q": "a"}).status_code == status
+    assert client.get(url(meeting, "checkins")).status_code == status
+    assert client.get(url(meeting, "quorum")).status_code == status
+    posted = client.post(url(meeting, "checkins"), {"person": person.pk}, format="json")
+    assert posted.status_code == (201 if status == 200 else status)
+    assert Attendance.objects.exists() == (status == 200)
+
+
+def test_another_branchs_meeting_is_404(api, organiser, branch, other_branch):
+    theirs = MeetingFactory(branch=other_branch)
+    client = api(organiser)
+    base = f"/api/v1/branches/green-lanes/meetings/{theirs.pk}/"
+    assert client.get(base + "door/", {"q": "a"}).status_code == 404
+    assert client.get(base + "checkins/").status_code == 404
+    assert client.get(base + "quorum/").status_code == 404
+    person = person_in(branch)
+    assert client.post(base + "checkins/", {"person": person.pk}, format="json").status_code == 404
+    assert not Attendance.objects.exists()
