@@ -230,13 +230,19 @@ def door_cards(branch, meeting: Meeting, people: list[Person]) -> list[dict]:
     check-in. A fixed number of queries whatever the number of people."""
     from .door import category_names as names_for
     from .door import decide as door_decide
-    from .door import door_facts, eligibility_date
+    from .door import door_facts, eligibility_date, needs_attended
 
     if not people:
         return []
     as_of = eligibility_date(meeting)
-    facts = door_facts([p.pk for p in people], branch=branch, as_of=as_of, people=people)
-    names = names_for(branch)
+    # No attendance history unless the rule asks about it; the category names
+    # only if a Decision must name a category someone does not hold.
+    attended = needs_attended(meeting.attendance_rule)
+    facts = door_facts([p.pk for p in people], branch=branch, as_of=as_of, people=people, attended=attended)
+
+    def names():
+        return names_for(branch)
+
     here = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting, person__in=people)}
     cards = []
     for person in people:
@@ -303,9 +309,14 @@ def eligible_people(branch: Branch, definition_or_rule, as_of: date) -> QuerySet
     return Person.objects.filter(branch=branch).filter(q)
 
 
-def load_facts(people, *, branch: Branch, as_of: date | None = None) -> dict[int, PersonFacts]:
+def load_facts(
+    people, *, branch: Branch, as_of: date | None = None, attended: bool = True
+) -> dict[int, PersonFacts]:
     """PersonFacts for many people in four queries whatever their number:
     people, memberships (with categories), attendance, the branch's meetings.
+    With ``attended=False`` the last two are skipped (the facts then hold no
+    attendance history: only for rules without an ``attended`` condition —
+    see eligibility.uses_attended).
 
     ``people`` is a queryset of Person, a list of Person objects (then the
     people query is skipped) or ids. ``as_of`` limits the meetings fetched to
@@ -325,37 +336,56 @@ def load_facts(people, *, branch: Branch, as_of: date | None = None) -> dict[int
             )
     ids = [r[0] for r in rows]
     memberships: dict[int, list[MembershipFacts]] = {pk: [] for pk in ids}
-    attended: dict[int, set[int]] = {pk: set() for pk in ids}
+    went: dict[int, set[int]] = {pk: set() for pk in ids}
     # A queryset is passed on as a subquery, not as a list of 100,000 ids.
     wanted = people.values("pk") if isinstance(people, QuerySet) else ids
     if ids:
-        rows_m = Membership.objects.filter(person_id__in=wanted).select_related("category").order_by()
-        for m in sorted(rows_m, key=lambda m: (m.category.order, m.started_on, m.id)):
-            memberships[m.person_id].append(
+        # Plain tuples, not model instances: this runs on every door keystroke.
+        rows_m = (
+            Membership.objects.filter(person_id__in=wanted)
+            .order_by()
+            .values_list(
+                "category__order",
+                "started_on",
+                "id",
+                "person_id",
+                "category__slug",
+                "category__name",
+                "status",
+                "continuous_since",
+                "ended_on",
+                "dues_paid_until",
+            )
+        )
+        for _, started_on, _, person_id, slug, name, status, since, ended_on, paid in sorted(
+            rows_m, key=lambda r: (r[0], r[1] is None, r[1] or date.min, r[2])
+        ):
+            memberships[person_id].append(
                 MembershipFacts(
-                    category_slug=m.category.slug,
-                    category_name=m.category.name,
-                    status=m.status,
-                    started_on=m.started_on,
-                    continuous_since=m.continuous_since,
-                    ended_on=m.ended_on,
-                    dues_paid_until=m.dues_paid_until,
+                    category_slug=slug,
+                    category_name=name,
+                    status=status,
+                    started_on=started_on,
+                    continuous_since=since,
+                    ended_on=ended_on,
+                    dues_paid_until=paid,
                 )
             )
+    if ids and attended:
         for person_id, meeting_id in (
             Attendance.objects.filter(person_id__in=wanted, undone_at__isnull=True, meeting__branch=branch)
             .order_by()
             .values_list("person_id", "meeting_id")
         ):
-            attended[person_id].add(meeting_id)
-    meetings = tuple(branch_meeting_facts(branch, before=as_of))
+            went[person_id].add(meeting_id)
+    meetings = tuple(branch_meeting_facts(branch, before=as_of)) if attended else ()
     return {
         pk: PersonFacts(
             memberships=tuple(memberships[pk]),
             date_of_birth=dob,
             ward=ward,
             postcode=postcode,
-            attended=frozenset(attended[pk]),
+            attended=frozenset(went[pk]),
             branch_meetings=meetings,
         )
         for pk, dob, ward, postcode in rows
