@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F
 from django.utils import timezone
 
 from .. import normalise
@@ -30,6 +30,12 @@ def _fresh_meeting(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_related("branch", "attendance_rule", "voting_rule").get(pk=meeting.pk)
 
 
+def _rule_version_id(rule) -> int | None:
+    if rule is None:
+        return None
+    return RuleVersion.objects.filter(rule=rule, version=rule.version).values_list("id", flat=True).first()
+
+
 def _current(meeting: Meeting) -> tuple[Meeting, int | None]:
     """The meeting as it stands now, inside the check-in's transaction, and the
     id of the attendance rule version that decides — in one light query.
@@ -38,38 +44,26 @@ def _current(meeting: Meeting) -> tuple[Meeting, int | None]:
     its rules) is kept when its rules and their versions are still the ones in
     the database; only its status is refreshed. Otherwise it is read again in
     full, so a check-in always decides with the rules as they are now."""
-    version_id = RuleVersion.objects.filter(
-        rule_id=OuterRef("attendance_rule_id"), version=OuterRef("attendance_rule__version")
-    ).values("id")[:1]
-    row = (
-        Meeting.objects.filter(pk=meeting.pk)
-        .values_list(
-            "status",
-            "attendance_rule_id",
-            "attendance_rule__version",
-            "voting_rule_id",
-            "voting_rule__version",
-            Subquery(version_id),
-        )
-        .first()
-    )
-    if row is None:
-        raise Meeting.DoesNotExist("Meeting matching query does not exist.")
-    status, attendance_rule_id, attendance_version, voting_rule_id, voting_version, rule_version_id = row
+    fields = ["status", "attendance_rule_id", "attendance_rule__version", "voting_rule_id", "voting_rule__version"]
+    rows = Meeting.objects.filter(pk=meeting.pk)
+    if meeting.attendance_rule_id is not None:
+        # A join, not a subquery: the version row of the rule's current version.
+        rows = rows.filter(attendance_rule__versions__version=F("attendance_rule__version"))
+        fields.append("attendance_rule__versions__id")
+    row = rows.values_list(*fields).first()
 
-    def version(rule_id, rule):
-        return rule.version if rule_id is not None and rule is not None else None
+    def held(rule_id, rule):
+        return (rule_id, rule.version if rule_id is not None and rule is not None else None)
 
-    held = (
-        meeting.attendance_rule_id,
-        version(meeting.attendance_rule_id, meeting.attendance_rule),
-        meeting.voting_rule_id,
-        version(meeting.voting_rule_id, meeting.voting_rule),
-    )
-    if held != (attendance_rule_id, attendance_version, voting_rule_id, voting_version):
-        return _fresh_meeting(meeting), rule_version_id
-    meeting.status = status
-    return meeting, rule_version_id
+    if row is None or row[1:5] != (
+        *held(meeting.attendance_rule_id, meeting.attendance_rule),
+        *held(meeting.voting_rule_id, meeting.voting_rule),
+    ):
+        # Rules changed (or the meeting is gone: DoesNotExist, as before).
+        fresh = _fresh_meeting(meeting)
+        return fresh, _rule_version_id(fresh.attendance_rule)
+    meeting.status = row[0]
+    return meeting, row[5] if len(row) > 5 else None
 
 
 def _refuse_if_closed(meeting: Meeting) -> None:
