@@ -35,19 +35,22 @@ def door_facts(
     as_of: date | None = None,
     people: Iterable[Person] | None = None,
     attended: bool = True,
+    names: bool = False,
 ) -> dict[int, PersonFacts]:
     """PersonFacts per person id in a fixed number of queries (one fewer when
     `people` are passed in already loaded; two fewer with ``attended=False``,
     which leaves out attendance history and the branch's meetings — pass
-    ``needs_attended(rule, …)``). Ids outside the branch are ignored."""
+    ``needs_attended(rule, …)``; ``names=True`` caches the branch's category
+    names on ``branch`` from the same query as the memberships, for
+    ``category_names``). Ids outside the branch are ignored."""
     from .queries import load_facts
 
     if people is not None:
         return load_facts(
-            [p for p in people if p.branch_id == branch.pk], branch=branch, as_of=as_of, attended=attended
+            [p for p in people if p.branch_id == branch.pk], branch=branch, as_of=as_of, attended=attended, names=names
         )
     ids = list(people_ids)
-    return load_facts(ids, branch=branch, as_of=as_of, attended=attended) if ids else {}
+    return load_facts(ids, branch=branch, as_of=as_of, attended=attended, names=names) if ids else {}
 
 
 def needs_attended(*rules: Rule | None) -> bool:

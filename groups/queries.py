@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, FilteredRelation, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Collate, Lower, Upper
 from django.utils import timezone
 
@@ -236,9 +236,11 @@ def door_cards(branch, meeting: Meeting, people: list[Person]) -> list[dict]:
         return []
     as_of = eligibility_date(meeting)
     # No attendance history unless the rule asks about it; the category names
-    # only if a Decision must name a category someone does not hold.
+    # (to name a category someone does not hold) come with the memberships.
     attended = needs_attended(meeting.attendance_rule)
-    facts = door_facts([p.pk for p in people], branch=branch, as_of=as_of, people=people, attended=attended)
+    facts = door_facts(
+        [p.pk for p in people], branch=branch, as_of=as_of, people=people, attended=attended, names=True
+    )
 
     def names():
         return names_for(branch)
@@ -310,13 +312,16 @@ def eligible_people(branch: Branch, definition_or_rule, as_of: date) -> QuerySet
 
 
 def load_facts(
-    people, *, branch: Branch, as_of: date | None = None, attended: bool = True
+    people, *, branch: Branch, as_of: date | None = None, attended: bool = True, names: bool = False
 ) -> dict[int, PersonFacts]:
     """PersonFacts for many people in four queries whatever their number:
     people, memberships (with categories), attendance, the branch's meetings.
     With ``attended=False`` the last two are skipped (the facts then hold no
     attendance history: only for rules without an ``attended`` condition —
-    see eligibility.uses_attended).
+    see eligibility.uses_attended). With ``names=True`` the memberships come
+    in the same query as the branch's category names (the branch's categories
+    outer-joined to these people's memberships), which are then cached on
+    ``branch`` for ``category_names``: one query instead of two.
 
     ``people`` is a queryset of Person, a list of Person objects (then the
     people query is skipped) or ids. ``as_of`` limits the meetings fetched to
@@ -341,22 +346,45 @@ def load_facts(
     wanted = people.values("pk") if isinstance(people, QuerySet) else ids
     if ids:
         # Plain tuples, not model instances: this runs on every door keystroke.
-        rows_m = (
-            Membership.objects.filter(person_id__in=wanted)
-            .order_by()
-            .values_list(
-                "category__order",
-                "started_on",
-                "id",
-                "person_id",
-                "category__slug",
-                "category__name",
-                "status",
-                "continuous_since",
-                "ended_on",
-                "dues_paid_until",
+        if names:
+            # Every category of the branch, each with these people's memberships of it (if any;
+            # a membership's category is always one of its own branch's).
+            rows_m = list(
+                Category.objects.filter(branch=branch)
+                .annotate(held=FilteredRelation("memberships", condition=Q(memberships__person_id__in=wanted)))
+                .order_by()
+                .values_list(
+                    "order",
+                    "held__started_on",
+                    "held__id",
+                    "held__person_id",
+                    "slug",
+                    "name",
+                    "held__status",
+                    "held__continuous_since",
+                    "held__ended_on",
+                    "held__dues_paid_until",
+                )
             )
-        )
+            branch._category_names = {r[4]: r[5] for r in sorted(rows_m, key=lambda r: (r[0], r[5]))}
+            rows_m = [r for r in rows_m if r[2] is not None]
+        else:
+            rows_m = (
+                Membership.objects.filter(person_id__in=wanted)
+                .order_by()
+                .values_list(
+                    "category__order",
+                    "started_on",
+                    "id",
+                    "person_id",
+                    "category__slug",
+                    "category__name",
+                    "status",
+                    "continuous_since",
+                    "ended_on",
+                    "dues_paid_until",
+                )
+            )
         for _, started_on, _, person_id, slug, name, status, since, ended_on, paid in sorted(
             rows_m, key=lambda r: (r[0], r[1] is None, r[1] or date.min, r[2])
         ):
