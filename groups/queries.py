@@ -163,14 +163,30 @@ def quorum(meeting: Meeting) -> dict:
 
 
 def _door_order(*columns: str) -> list:
-    """Case-insensitive order by these name columns, then id. On SQLite as the
-    NOCASE indexes of migration 0003 store them, so a prefix shared by
-    thousands of people reads only the first few rows; ordering by the plain
-    (branch, last_name, first_name) index instead would tempt SQLite's planner
-    (it keeps no statistics) into walking the whole branch."""
+    """Case-insensitive order by these name columns, then id, as the door-search
+    indexes store them, so a prefix shared by thousands of people reads only
+    the first few rows: NOCASE on SQLite (migration 0005); UPPER(name)
+    COLLATE "C" on PostgreSQL (migration 0006). Ordering by the plain (branch,
+    last_name, first_name) index instead would tempt SQLite's planner (it keeps
+    no statistics) into walking the whole branch."""
     if connection.vendor == "sqlite":
         return [Collate(c, "NOCASE") for c in columns] + ["id"]
+    if connection.vendor == "postgresql":
+        return [Collate(Upper(c), "C") for c in columns] + ["id"]
     return [Upper(c) for c in columns] + ["id"]
+
+
+def _name_starts(people: QuerySet, column: str, prefix: str) -> QuerySet:
+    """People whose `column` starts with `prefix`, ignoring case, in a form the
+    door-search index of that column answers."""
+    if connection.vendor == "postgresql":
+        # UPPER(name) COLLATE "C" LIKE UPPER('ana') || '%' (wildcards in `prefix` escaped):
+        # the planner folds the constant and reads a range of the COLLATE "C" index.
+        key = f"{column}_c"
+        return people.alias(**{key: Collate(Upper(column), "C")}).filter(
+            **{f"{key}__startswith": Upper(Value(prefix))}
+        )
+    return people.filter(**{f"{column}__istartswith": prefix})
 
 
 def door_search(branch: Branch, q: str, *, limit: int = DOOR_RESULTS) -> list[Person]:
@@ -202,11 +218,12 @@ def door_search(branch: Branch, q: str, *, limit: int = DOOR_RESULTS) -> list[Pe
     else:
         words = q.split(" ")
         by_name, by_first = _door_order("last_name", "first_name"), _door_order("first_name", "last_name")
-        terms.append((people.filter(last_name__istartswith=q), by_name))
-        terms.append((people.filter(first_name__istartswith=q), by_first))
+        terms.append((_name_starts(people, "last_name", q), by_name))
+        terms.append((_name_starts(people, "first_name", q), by_first))
         if len(words) > 1:
             rest = " ".join(words[1:])
-            terms.append((people.filter(first_name__istartswith=words[0], last_name__istartswith=rest), by_first))
+            both = _name_starts(_name_starts(people, "first_name", words[0]), "last_name", rest)
+            terms.append((both, by_first))
     found: dict[int, Person] = {}
     for qs, order in terms:
         for person in qs.order_by(*order)[:limit]:
