@@ -8,7 +8,19 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, FilteredRelation, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Collate, Lower, Upper
 from django.utils import timezone
 
@@ -328,6 +340,41 @@ def eligible_people(branch: Branch, definition_or_rule, as_of: date) -> QuerySet
     return Person.objects.filter(branch=branch).filter(q)
 
 
+_MEMBERSHIP_FACTS = (
+    "category__order",
+    "started_on",
+    "id",
+    "person_id",
+    "category__slug",
+    "category__name",
+    "status",
+    "continuous_since",
+    "ended_on",
+    "dues_paid_until",
+)
+
+
+def _category_rows(branch: Branch) -> QuerySet:
+    """The branch's categories shaped like _MEMBERSHIP_FACTS rows, membership fields empty."""
+    date_null, int_null, text_null = (Value(None, output_field=f) for f in (DateField(), IntegerField(), CharField()))
+    return (
+        Category.objects.filter(branch=branch)
+        .order_by()
+        .values_list(
+            "order",
+            date_null,
+            int_null,
+            int_null,
+            "slug",
+            "name",
+            text_null,
+            date_null,
+            date_null,
+            date_null,
+        )
+    )
+
+
 def load_facts(
     people, *, branch: Branch, as_of: date | None = None, attended: bool = True, names: bool = False
 ) -> dict[int, PersonFacts]:
@@ -336,9 +383,8 @@ def load_facts(
     With ``attended=False`` the last two are skipped (the facts then hold no
     attendance history: only for rules without an ``attended`` condition —
     see eligibility.uses_attended). With ``names=True`` the memberships come
-    in the same query as the branch's category names (the branch's categories
-    outer-joined to these people's memberships), which are then cached on
-    ``branch`` for ``category_names``: one query instead of two.
+    in the same query as the branch's category names (UNION ALL), which are
+    then cached on ``branch`` for ``category_names``: one query, not two.
 
     ``people`` is a queryset of Person, a list of Person objects (then the
     people query is skipped) or ids. ``as_of`` limits the meetings fetched to
@@ -363,45 +409,14 @@ def load_facts(
     wanted = people.values("pk") if isinstance(people, QuerySet) else ids
     if ids:
         # Plain tuples, not model instances: this runs on every door keystroke.
+        rows_m = Membership.objects.filter(person_id__in=wanted).order_by().values_list(*_MEMBERSHIP_FACTS)
         if names:
-            # Every category of the branch, each with these people's memberships of it (if any;
-            # a membership's category is always one of its own branch's).
-            rows_m = list(
-                Category.objects.filter(branch=branch)
-                .annotate(held=FilteredRelation("memberships", condition=Q(memberships__person_id__in=wanted)))
-                .order_by()
-                .values_list(
-                    "order",
-                    "held__started_on",
-                    "held__id",
-                    "held__person_id",
-                    "slug",
-                    "name",
-                    "held__status",
-                    "held__continuous_since",
-                    "held__ended_on",
-                    "held__dues_paid_until",
-                )
-            )
-            branch._category_names = {r[4]: r[5] for r in sorted(rows_m, key=lambda r: (r[0], r[5]))}
+            # UNION ALL the branch's category names (rows without a membership id): each
+            # half answered by its own index, in one round trip.
+            rows_m = list(rows_m.union(_category_rows(branch), all=True))
+            categories = sorted((r for r in rows_m if r[2] is None), key=lambda r: (r[0], r[5]))
+            branch._category_names = {r[4]: r[5] for r in categories}
             rows_m = [r for r in rows_m if r[2] is not None]
-        else:
-            rows_m = (
-                Membership.objects.filter(person_id__in=wanted)
-                .order_by()
-                .values_list(
-                    "category__order",
-                    "started_on",
-                    "id",
-                    "person_id",
-                    "category__slug",
-                    "category__name",
-                    "status",
-                    "continuous_since",
-                    "ended_on",
-                    "dues_paid_until",
-                )
-            )
         for _, started_on, _, person_id, slug, name, status, since, ended_on, paid in sorted(
             rows_m, key=lambda r: (r[0], r[1] is None, r[1] or date.min, r[2])
         ):
