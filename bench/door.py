@@ -3,16 +3,18 @@
     .venv/bin/python bench/door.py                      # SQLite: bench/door.sqlite3
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rollcall_bench_door .venv/bin/python bench/door.py
     options: --people N (100000)  --reuse (keep the database)  --load SECONDS (30; 0 skips the load run)
-             --threads N (load generator threads, 8)  --profile (cProfile the search and the check-in)
+             --threads N (load generator threads or wrk connections, 8)  --profile (cProfile the requests)
+             --workers N (gunicorn workers, 2)  --worker-threads N (gunicorn --threads, 1)
+             --generator python|wrk (wrk: Debian's `wrk`, a C load generator with a Lua script)
 
 1. Latency, in this process, through the full middleware stack (django.test.Client
    signed in as a steward; DEBUG off): the median time of the door search partial
    (name prefix, membership number, postcode) and of a check-in POST (a different
    person each time), each as a ratio to a bare view that runs one indexed query
    (Person.objects.filter(branch=…, pk=…).first()) through the same middleware.
-2. Load: gunicorn with 2 sync workers serving the app on 127.0.0.1, and a thread
-   pool here POSTing check-ins of distinct people for --load seconds: check-ins per
-   second, p50/p95, errors.
+2. Load: gunicorn (2 sync workers unless told) serving the app on 127.0.0.1, and a
+   thread pool here (or wrk) POSTing check-ins of distinct people for --load
+   seconds: check-ins per second, p50/p95, errors, rows written.
 """
 
 from __future__ import annotations
@@ -201,6 +203,13 @@ def populate(n: int) -> None:
             quorum=50,
         )
     print(f"populated {n:,} people in {time.perf_counter() - t0:.1f} s")
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # Statistics now, as autovacuum would soon: without them the planner
+        # guesses two people per branch and picks poor plans.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 # --- latency ---------------------------------------------------------------------
@@ -305,7 +314,36 @@ def latency(n: int, profile: bool) -> dict:
 # --- load ------------------------------------------------------------------------
 
 
-def load(seconds: int, threads: int) -> None:
+WRK_SCRIPT = """
+-- Each wrk thread POSTs its own stride of the person ids (distinct people). wrk counts
+-- answers other than 2xx/3xx as errors; the rows written are counted afterwards.
+local counter, threads = 0, {}
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+function init(args)
+  ids = {}
+  for line in io.lines(args[1]) do ids[#ids + 1] = line end
+  step = tonumber(args[2])
+  idx = tid + 1
+end
+function request()
+  local pid = ids[idx]
+  idx = idx + step
+  return wrk.format("POST", nil, nil, "person=" .. pid .. "&csrfmiddlewaretoken=" .. wrk.headers["X-Csrf"])
+end
+function done(summary, latency, requests)
+  io.write(string.format("WRK %d %d %.1f %.1f %.1f %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def load(seconds: int, threads: int, workers: int, worker_threads: int, generator: str) -> None:
     import requests
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -325,21 +363,47 @@ def load(seconds: int, threads: int) -> None:
     client.force_login(get_user_model().objects.get(username="bench-steward"))
     session = client.cookies["sessionid"].value
     csrf = get_random_string(32)
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "config.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env(),
-    )
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "config.wsgi",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{PORT}",
+        "--log-level",
+        "warning",
+    ]
+    if worker_threads > 1:
+        command += ["--threads", str(worker_threads)]
+    server = subprocess.Popen(command, cwd=ROOT, env=env())
     base = f"http://127.0.0.1:{PORT}"
+    url = f"{base}/b/{SLUG}/meetings/{meeting.pk}/door/check-in/"
+    results: list[tuple[float, int]] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    queue = iter(ids)
+
+    def worker(deadline: float) -> None:
+        s = requests.Session()
+        s.cookies.set("sessionid", session)
+        s.cookies.set("csrftoken", csrf)
+        mine = []
+        while time.perf_counter() < deadline:
+            with lock:
+                pid = next(queue)
+            t = time.perf_counter()
+            try:
+                r = s.post(url, data={"person": pid, "csrfmiddlewaretoken": csrf}, allow_redirects=False)
+                ok = r.status_code == 302 and "/door/" in r.headers.get("Location", "")
+                code = r.status_code
+            except requests.RequestException as exc:
+                ok, code = False, 0
+                errors.append(str(exc))
+            mine.append((time.perf_counter() - t, code if ok else -code))
+        with lock:
+            results.extend(mine)
+
+    wrk_line = ""
     try:
         for _ in range(100):
             try:
@@ -348,58 +412,81 @@ def load(seconds: int, threads: int) -> None:
             except requests.RequestException:
                 pass
             time.sleep(0.2)
-        url = f"{base}/b/{SLUG}/meetings/{meeting.pk}/door/check-in/"
-        lock = threading.Lock()
-        queue = iter(ids)
-        results: list[tuple[float, int]] = []
-        errors: list[str] = []
-
-        def worker(deadline: float) -> None:
-            s = requests.Session()
-            s.cookies.set("sessionid", session)
-            s.cookies.set("csrftoken", csrf)
-            mine = []
-            while time.perf_counter() < deadline:
-                with lock:
-                    pid = next(queue)
-                t = time.perf_counter()
-                try:
-                    r = s.post(url, data={"person": pid, "csrfmiddlewaretoken": csrf}, allow_redirects=False)
-                    ok = r.status_code == 302 and "/door/" in r.headers.get("Location", "")
-                    code = r.status_code
-                except requests.RequestException as exc:
-                    ok, code = False, 0
-                    errors.append(str(exc))
-                mine.append((time.perf_counter() - t, code if ok else -code))
-            with lock:
-                results.extend(mine)
-
-        # A short warm-up so both workers have loaded Django.
-        warm = threading.Thread(target=worker, args=(time.perf_counter() + 2,))
-        warm.start()
-        warm.join()
+        # A short warm-up so every worker has loaded Django.
+        warm = [threading.Thread(target=worker, args=(time.perf_counter() + 2,)) for _ in range(workers)]
+        for t in warm:
+            t.start()
+        for t in warm:
+            t.join()
         results.clear()
         before = Attendance.objects.filter(meeting=meeting).count()
         start = time.perf_counter()
-        pool = [threading.Thread(target=worker, args=(start + seconds,)) for _ in range(threads)]
-        for t in pool:
-            t.start()
-        for t in pool:
-            t.join()
+        if generator == "wrk":
+            rest = list(queue)
+            id_file = ROOT / "bench" / "door-load-ids.txt"
+            script = ROOT / "bench" / "door-load.lua"
+            id_file.write_text("\n".join(map(str, rest)) + "\n")
+            script.write_text(WRK_SCRIPT)
+            out = subprocess.run(
+                [
+                    "wrk",
+                    f"--threads={min(threads, 4)}",
+                    f"--connections={threads}",
+                    f"--duration={seconds}s",
+                    "--timeout=10s",
+                    "--script",
+                    str(script),
+                    "-H",
+                    f"Cookie: sessionid={session}; csrftoken={csrf}",
+                    "-H",
+                    f"X-Csrf: {csrf}",
+                    "-H",
+                    "Content-Type: application/x-www-form-urlencoded",
+                    url,
+                    "--",
+                    str(id_file),
+                    str(min(threads, 4)),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=seconds + 60,
+            )
+            id_file.unlink(missing_ok=True)
+            script.unlink(missing_ok=True)
+            wrk_line = next((line for line in out.stdout.splitlines() if line.startswith("WRK ")), "")
+            if not wrk_line:
+                print(out.stdout, out.stderr)
+        else:
+            pool = [threading.Thread(target=worker, args=(start + seconds,)) for _ in range(threads)]
+            for t in pool:
+                t.start()
+            for t in pool:
+                t.join()
         elapsed = time.perf_counter() - start
     finally:
         server.terminate()
         server.wait(10)
+    after = Attendance.objects.filter(meeting=meeting).count()
+    setup_text = f"gunicorn {workers} worker(s)" + (f" × {worker_threads} threads" if worker_threads > 1 else "")
+    if generator == "wrk":
+        n, duration_us, p50, p95, p99, bad_status, socket_errors = (float(x) for x in wrk_line.split()[1:])
+        secs = duration_us / 1e6
+        print(
+            f"load ({setup_text}; wrk, {threads} connections, {secs:.1f} s): {n:,.0f} check-ins "
+            f"({n / secs:.0f}/s), p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms, "
+            f"bad responses {bad_status:.0f}, socket errors {socket_errors:.0f}; rows written in the run: "
+            f"{after - before:,}"
+        )
+        return
     good = [d for d, code in results if code > 0]
     bad = [code for _, code in results if code <= 0]
-    after = Attendance.objects.filter(meeting=meeting).count()
     lat = sorted(good)
     p50 = lat[len(lat) // 2] * 1000 if lat else 0
     p95 = lat[int(len(lat) * 0.95)] * 1000 if lat else 0
     print(
-        f"load: {threads} threads for {elapsed:.1f} s: {len(good):,} check-ins ({len(good) / elapsed:.0f}/s), "
-        f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, errors {len(bad)} {sorted(set(bad))[:5]} {errors[:3]}; "
-        f"rows written in the run: {after - before:,}"
+        f"load ({setup_text}; {threads} Python threads, {elapsed:.1f} s): {len(good):,} check-ins "
+        f"({len(good) / elapsed:.0f}/s), p50 {p50:.1f} ms, p95 {p95:.1f} ms, errors {len(bad)} "
+        f"{sorted(set(bad))[:5]} {errors[:3]}; rows written in the run: {after - before:,}"
     )
 
 
@@ -409,7 +496,10 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--load", type=int, default=30)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=8, help="load generator threads (wrk: connections)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn --threads per worker")
+    parser.add_argument("--generator", choices=["python", "wrk"], default="python")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
     args = parser.parse_args()
@@ -428,7 +518,7 @@ def main() -> None:
     if not args.skip_latency:
         latency(args.requests, args.profile)
     if args.load:
-        load(args.load, args.threads)
+        load(args.load, args.threads, args.workers, args.worker_threads, args.generator)
 
 
 if __name__ == "__main__":

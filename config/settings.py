@@ -259,4 +259,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Flash messages ("Ana Silva is in.") use Django's default storage: a signed
+# cookie (HttpOnly, Secure and SameSite like the session cookie), falling back
+# to the session only when too large. The session storage it replaces rewrote
+# the session row on every POST (three more queries per check-in). A message
+# names at most the person just handled, and goes back to the same signed-in
+# steward's own browser, which was shown that name a moment before.

@@ -6,11 +6,11 @@ rule preview and the invitations decide with exactly the same data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from .eligibility import Decision, PersonFacts, evaluate
+from .eligibility import Decision, PersonFacts, category_slugs, evaluate, uses_attended
 from .models import Branch, Meeting, Person, Rule
 
 EVERYONE = {"everyone": True}
@@ -29,16 +29,33 @@ def eligibility_date(meeting: Meeting) -> date:
 
 
 def door_facts(
-    people_ids: Iterable[int], *, branch: Branch, as_of: date | None = None, people: Iterable[Person] | None = None
+    people_ids: Iterable[int],
+    *,
+    branch: Branch,
+    as_of: date | None = None,
+    people: Iterable[Person] | None = None,
+    attended: bool = True,
+    names: bool = False,
 ) -> dict[int, PersonFacts]:
     """PersonFacts per person id in a fixed number of queries (one fewer when
-    `people` are passed in already loaded). Ids outside the branch are ignored."""
+    `people` are passed in already loaded; two fewer with ``attended=False``,
+    which leaves out attendance history and the branch's meetings — pass
+    ``needs_attended(rule, …)``; ``names=True`` caches the branch's category
+    names on ``branch`` from the same query as the memberships, for
+    ``category_names``). Ids outside the branch are ignored."""
     from .queries import load_facts
 
     if people is not None:
-        return load_facts([p for p in people if p.branch_id == branch.pk], branch=branch, as_of=as_of)
+        return load_facts(
+            [p for p in people if p.branch_id == branch.pk], branch=branch, as_of=as_of, attended=attended, names=names
+        )
     ids = list(people_ids)
-    return load_facts(ids, branch=branch, as_of=as_of) if ids else {}
+    return load_facts(ids, branch=branch, as_of=as_of, attended=attended, names=names) if ids else {}
+
+
+def needs_attended(*rules: Rule | None) -> bool:
+    """Whether deciding with any of these rules looks at attendance history."""
+    return any(rule is not None and uses_attended(rule.definition) for rule in rules)
 
 
 def category_names(branch: Branch) -> dict[str, str]:
@@ -47,9 +64,23 @@ def category_names(branch: Branch) -> dict[str, str]:
     return names(branch)
 
 
-def decide(rule: Rule | None, facts: PersonFacts, as_of: date, *, names: dict[str, str] | None = None) -> Decision:
-    """The rule's Decision for these facts; a missing rule admits everyone."""
+def decide(
+    rule: Rule | None,
+    facts: PersonFacts,
+    as_of: date,
+    *,
+    names: dict[str, str] | Callable[[], dict[str, str]] | None = None,
+) -> Decision:
+    """The rule's Decision for these facts; a missing rule admits everyone.
+
+    ``names`` (the branch's category slug → name) may be a function returning
+    them: it is called only when the rule names a category the person does not
+    hold (held ones are named from their memberships), so a door that lets in
+    members it knows never asks the database for the names."""
     definition = rule.definition if rule is not None else EVERYONE
+    if callable(names):
+        held = {m.category_slug for m in facts.memberships}
+        names = names() if category_slugs(definition) - held else None
     return evaluate(definition, facts, as_of, category_names=names)
 
 

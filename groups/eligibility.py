@@ -47,6 +47,7 @@ from typing import Any
 
 __all__ = [
     "CONDITIONS",
+    "category_slugs",
     "MAX_AGE",
     "MAX_DEPTH",
     "STATUSES",
@@ -66,6 +67,7 @@ __all__ = [
     "normalise_postcode_prefix",
     "postcode_matches",
     "summarise",
+    "uses_attended",
     "validate",
     "ward_key",
 ]
@@ -817,6 +819,42 @@ def _attended(block: dict, ctx: _Context) -> tuple[bool, str]:
     else:
         stated = f"Attended {went} of the last {len(counted)} meetings"
     return ok, f"{stated} (needs {needed})" if ok else f"{stated}; needs {needed}"
+
+
+def category_slugs(definition: Any) -> set[str]:
+    """The category slugs a rule names in its ``membership`` conditions, at
+    any depth (so a caller knows whether it needs the branch's category names
+    to explain a Decision)."""
+    found: set[str] = set()
+    if not isinstance(definition, dict):
+        return found
+    for key, value in definition.items():
+        if key in ("all", "any") and isinstance(value, list):
+            for child in value:
+                found |= category_slugs(child)
+        elif key == "not":
+            found |= category_slugs(value)
+        elif key == "membership" and isinstance(value, dict) and isinstance(value.get("categories"), list):
+            found |= {c.strip() for c in value["categories"] if isinstance(c, str)}
+    return found
+
+
+def uses_attended(definition: Any) -> bool:
+    """Whether any condition in the rule, at any depth, is ``attended`` — so a
+    caller can skip loading attendance history and the branch's meetings when
+    the rule cannot look at them. Anything that is not a rule node counts as
+    no (``evaluate`` rejects it anyway)."""
+    if not isinstance(definition, dict):
+        return False
+    for key, value in definition.items():
+        if key == "attended":
+            return True
+        if key in ("all", "any") and isinstance(value, list):
+            if any(uses_attended(child) for child in value):
+                return True
+        elif key == "not" and uses_attended(value):
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------

@@ -8,7 +8,19 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Collate, Lower, Upper
 from django.utils import timezone
 
@@ -163,14 +175,30 @@ def quorum(meeting: Meeting) -> dict:
 
 
 def _door_order(*columns: str) -> list:
-    """Case-insensitive order by these name columns, then id. On SQLite as the
-    NOCASE indexes of migration 0003 store them, so a prefix shared by
-    thousands of people reads only the first few rows; ordering by the plain
-    (branch, last_name, first_name) index instead would tempt SQLite's planner
-    (it keeps no statistics) into walking the whole branch."""
+    """Case-insensitive order by these name columns, then id, as the door-search
+    indexes store them, so a prefix shared by thousands of people reads only
+    the first few rows: NOCASE on SQLite (migration 0005); UPPER(name)
+    COLLATE "C" on PostgreSQL (migration 0006). Ordering by the plain (branch,
+    last_name, first_name) index instead would tempt SQLite's planner (it keeps
+    no statistics) into walking the whole branch."""
     if connection.vendor == "sqlite":
         return [Collate(c, "NOCASE") for c in columns] + ["id"]
+    if connection.vendor == "postgresql":
+        return [Collate(Upper(c), "C") for c in columns] + ["id"]
     return [Upper(c) for c in columns] + ["id"]
+
+
+def _name_starts(people: QuerySet, column: str, prefix: str) -> QuerySet:
+    """People whose `column` starts with `prefix`, ignoring case, in a form the
+    door-search index of that column answers."""
+    if connection.vendor == "postgresql":
+        # UPPER(name) COLLATE "C" LIKE UPPER('ana') || '%' (wildcards in `prefix` escaped):
+        # the planner folds the constant and reads a range of the COLLATE "C" index.
+        key = f"{column}_c"
+        return people.alias(**{key: Collate(Upper(column), "C")}).filter(
+            **{f"{key}__startswith": Upper(Value(prefix))}
+        )
+    return people.filter(**{f"{column}__istartswith": prefix})
 
 
 def door_search(branch: Branch, q: str, *, limit: int = DOOR_RESULTS) -> list[Person]:
@@ -202,11 +230,12 @@ def door_search(branch: Branch, q: str, *, limit: int = DOOR_RESULTS) -> list[Pe
     else:
         words = q.split(" ")
         by_name, by_first = _door_order("last_name", "first_name"), _door_order("first_name", "last_name")
-        terms.append((people.filter(last_name__istartswith=q), by_name))
-        terms.append((people.filter(first_name__istartswith=q), by_first))
+        terms.append((_name_starts(people, "last_name", q), by_name))
+        terms.append((_name_starts(people, "first_name", q), by_first))
         if len(words) > 1:
             rest = " ".join(words[1:])
-            terms.append((people.filter(first_name__istartswith=words[0], last_name__istartswith=rest), by_first))
+            both = _name_starts(_name_starts(people, "first_name", words[0]), "last_name", rest)
+            terms.append((both, by_first))
     found: dict[int, Person] = {}
     for qs, order in terms:
         for person in qs.order_by(*order)[:limit]:
@@ -230,13 +259,21 @@ def door_cards(branch, meeting: Meeting, people: list[Person]) -> list[dict]:
     check-in. A fixed number of queries whatever the number of people."""
     from .door import category_names as names_for
     from .door import decide as door_decide
-    from .door import door_facts, eligibility_date
+    from .door import door_facts, eligibility_date, needs_attended
 
     if not people:
         return []
     as_of = eligibility_date(meeting)
-    facts = door_facts([p.pk for p in people], branch=branch, as_of=as_of, people=people)
-    names = names_for(branch)
+    # No attendance history unless the rule asks about it; the category names
+    # (to name a category someone does not hold) come with the memberships.
+    attended = needs_attended(meeting.attendance_rule)
+    facts = door_facts(
+        [p.pk for p in people], branch=branch, as_of=as_of, people=people, attended=attended, names=True
+    )
+
+    def names():
+        return names_for(branch)
+
     here = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting, person__in=people)}
     cards = []
     for person in people:
@@ -303,9 +340,51 @@ def eligible_people(branch: Branch, definition_or_rule, as_of: date) -> QuerySet
     return Person.objects.filter(branch=branch).filter(q)
 
 
-def load_facts(people, *, branch: Branch, as_of: date | None = None) -> dict[int, PersonFacts]:
+_MEMBERSHIP_FACTS = (
+    "category__order",
+    "started_on",
+    "id",
+    "person_id",
+    "category__slug",
+    "category__name",
+    "status",
+    "continuous_since",
+    "ended_on",
+    "dues_paid_until",
+)
+
+
+def _category_rows(branch: Branch) -> QuerySet:
+    """The branch's categories shaped like _MEMBERSHIP_FACTS rows, membership fields empty."""
+    date_null, int_null, text_null = (Value(None, output_field=f) for f in (DateField(), IntegerField(), CharField()))
+    return (
+        Category.objects.filter(branch=branch)
+        .order_by()
+        .values_list(
+            "order",
+            date_null,
+            int_null,
+            int_null,
+            "slug",
+            "name",
+            text_null,
+            date_null,
+            date_null,
+            date_null,
+        )
+    )
+
+
+def load_facts(
+    people, *, branch: Branch, as_of: date | None = None, attended: bool = True, names: bool = False
+) -> dict[int, PersonFacts]:
     """PersonFacts for many people in four queries whatever their number:
     people, memberships (with categories), attendance, the branch's meetings.
+    With ``attended=False`` the last two are skipped (the facts then hold no
+    attendance history: only for rules without an ``attended`` condition —
+    see eligibility.uses_attended). With ``names=True`` the memberships come
+    in the same query as the branch's category names (UNION ALL), which are
+    then cached on ``branch`` for ``category_names``: one query, not two.
 
     ``people`` is a queryset of Person, a list of Person objects (then the
     people query is skipped) or ids. ``as_of`` limits the meetings fetched to
@@ -325,37 +404,48 @@ def load_facts(people, *, branch: Branch, as_of: date | None = None) -> dict[int
             )
     ids = [r[0] for r in rows]
     memberships: dict[int, list[MembershipFacts]] = {pk: [] for pk in ids}
-    attended: dict[int, set[int]] = {pk: set() for pk in ids}
+    went: dict[int, set[int]] = {pk: set() for pk in ids}
     # A queryset is passed on as a subquery, not as a list of 100,000 ids.
     wanted = people.values("pk") if isinstance(people, QuerySet) else ids
     if ids:
-        rows_m = Membership.objects.filter(person_id__in=wanted).select_related("category").order_by()
-        for m in sorted(rows_m, key=lambda m: (m.category.order, m.started_on, m.id)):
-            memberships[m.person_id].append(
+        # Plain tuples, not model instances: this runs on every door keystroke.
+        rows_m = Membership.objects.filter(person_id__in=wanted).order_by().values_list(*_MEMBERSHIP_FACTS)
+        if names:
+            # UNION ALL the branch's category names (rows without a membership id): each
+            # half answered by its own index, in one round trip.
+            rows_m = list(rows_m.union(_category_rows(branch), all=True))
+            categories = sorted((r for r in rows_m if r[2] is None), key=lambda r: (r[0], r[5]))
+            branch._category_names = {r[4]: r[5] for r in categories}
+            rows_m = [r for r in rows_m if r[2] is not None]
+        for _, started_on, _, person_id, slug, name, status, since, ended_on, paid in sorted(
+            rows_m, key=lambda r: (r[0], r[1] is None, r[1] or date.min, r[2])
+        ):
+            memberships[person_id].append(
                 MembershipFacts(
-                    category_slug=m.category.slug,
-                    category_name=m.category.name,
-                    status=m.status,
-                    started_on=m.started_on,
-                    continuous_since=m.continuous_since,
-                    ended_on=m.ended_on,
-                    dues_paid_until=m.dues_paid_until,
+                    category_slug=slug,
+                    category_name=name,
+                    status=status,
+                    started_on=started_on,
+                    continuous_since=since,
+                    ended_on=ended_on,
+                    dues_paid_until=paid,
                 )
             )
+    if ids and attended:
         for person_id, meeting_id in (
             Attendance.objects.filter(person_id__in=wanted, undone_at__isnull=True, meeting__branch=branch)
             .order_by()
             .values_list("person_id", "meeting_id")
         ):
-            attended[person_id].add(meeting_id)
-    meetings = tuple(branch_meeting_facts(branch, before=as_of))
+            went[person_id].add(meeting_id)
+    meetings = tuple(branch_meeting_facts(branch, before=as_of)) if attended else ()
     return {
         pk: PersonFacts(
             memberships=tuple(memberships[pk]),
             date_of_birth=dob,
             ward=ward,
             postcode=postcode,
-            attended=frozenset(attended[pk]),
+            attended=frozenset(went[pk]),
             branch_meetings=meetings,
         )
         for pk, dob, ward, postcode in rows

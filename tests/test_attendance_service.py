@@ -206,3 +206,27 @@ def test_bulk_check_in_is_all_or_nothing(meeting, branch, organiser):
 def test_bulk_check_in_refuses_people_of_another_branch(meeting, other_branch, organiser):
     with pytest.raises(InvalidInput):
         svc.bulk_check_in(meeting=meeting, person_ids=[PersonFactory(branch=other_branch).pk], actor=organiser)
+
+
+def test_a_rule_changed_after_the_meeting_was_read_decides_with_the_new_version(meeting, branch, steward, organiser):
+    from groups.models import Meeting
+    from groups.services.rules import update_rule
+
+    held = Meeting.objects.select_related("branch", "attendance_rule", "voting_rule").get(pk=meeting.pk)
+    sam = person_in(branch, "registered-supporter")
+    rule_now = update_rule(
+        rule=meeting.attendance_rule,
+        actor=organiser,
+        definition={"membership": {"categories": ["party-member", "registered-supporter"]}},
+    )
+    attendance, created = svc.check_in(meeting=held, person=sam, actor=steward)
+    assert created and attendance.decision["eligible"] is True
+    assert attendance.rule_version.version == rule_now.version == 2
+
+
+def test_someone_let_in_by_override_is_not_refused_on_a_second_tap(meeting, branch, organiser, steward):
+    sam = person_in(branch, "registered-supporter")
+    first, _ = svc.check_in(meeting=meeting, person=sam, actor=organiser, override_reason="Speaker")
+    again, created = svc.check_in(meeting=meeting, person=sam, actor=steward)
+    assert again.pk == first.pk and not created
+    assert AuditEvent.objects.filter(action="attendance.check_in").count() == 1

@@ -13,6 +13,7 @@ from groups.eligibility import (
     PersonFacts,
     RuleError,
     age_on,
+    category_slugs,
     dob_range,
     duration_text,
     evaluate,
@@ -23,6 +24,7 @@ from groups.eligibility import (
     normalise_postcode_prefix,
     postcode_matches,
     summarise,
+    uses_attended,
     validate,
 )
 
@@ -1213,3 +1215,40 @@ def test_huge_day_counts_do_not_overflow():
     facts = person(membership(dues_paid_until=date(2000, 1, 1)))
     assert not decide(party_rule(min_days=10**9), facts).eligible
     assert decide(party_rule(dues_paid=True, dues_grace_days=10**9), facts).eligible
+
+
+# --------------------------------------------------------------------------
+# What a rule looks at (the door skips loading what it does not)
+
+ATTENDED = {"attended": {"min": 1, "of_last": 3}}
+
+
+@pytest.mark.parametrize(
+    "definition, expected",
+    [
+        ({"everyone": True}, False),
+        ({"all": []}, False),
+        ({"membership": {"categories": [PARTY]}}, False),
+        ({"all": [{"membership": {}}, {"age": {"min": 16}}, {"area": {"wards": ["Ward"]}}]}, False),
+        (ATTENDED, True),
+        ({"all": [{"membership": {}}, ATTENDED]}, True),
+        ({"any": [{"age": {"min": 16}}, {"all": [{"membership": {}}, {"not": ATTENDED}]}]}, True),
+        ({"not": {"not": {"any": [{"everyone": True}, ATTENDED]}}}, True),
+        ({"any": [{"not": {"membership": {}}}, {"all": [{"age": {"max": 30}}]}]}, False),
+        ({}, False),
+        (None, False),
+    ],
+)
+def test_uses_attended_finds_the_condition_at_any_depth(definition, expected):
+    assert uses_attended(definition) is expected
+
+
+def test_category_slugs_collects_every_named_category_at_any_depth():
+    rule = {
+        "any": [
+            {"membership": {"categories": [PARTY]}},
+            {"all": [{"not": {"membership": {"categories": [" " + SUPPORTER + " "]}}}, {"membership": {}}]},
+        ]
+    }
+    assert category_slugs(rule) == {PARTY, SUPPORTER}
+    assert category_slugs({"age": {"min": 16}}) == set()

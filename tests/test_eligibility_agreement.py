@@ -335,6 +335,25 @@ def test_decide_uses_few_queries_and_gives_reasons(branch, add, django_assert_ma
     assert decision.reasons == ("Party member since 1 March 2015, over 6 months by 14 April 2016",)
 
 
+def test_load_facts_with_names_reads_memberships_and_category_names_in_one_query(
+    branch, add, django_assert_num_queries
+):
+    people = [
+        add(memberships=[{"started_on": date(2015, 3, 1)}, {"slug": SUPPORTER, "started_on": date(2014, 1, 1)}]),
+        add(memberships=[{"slug": REGISTERED, "started_on": date(2016, 1, 1), "status": "lapsed"}]),
+        add(),
+    ]
+    people = list(Person.objects.filter(pk__in=[p.pk for p in people]))
+    expected = load_facts(people, branch=branch, as_of=AS, attended=False)
+    names = category_names(branch)
+    fresh = type(branch).objects.get(pk=branch.pk)
+    with django_assert_num_queries(1):
+        facts = load_facts(people, branch=fresh, as_of=AS, attended=False, names=True)
+        assert category_names(fresh) == names  # cached by the same query
+    assert facts == expected
+    assert [m.category_slug for m in facts[people[0].pk].memberships] == [PARTY, SUPPORTER]
+
+
 def test_load_facts_runs_a_fixed_number_of_queries(branch, add, django_assert_num_queries):
     for _ in range(3):
         add(memberships=[{"started_on": date(2015, 3, 1)}, {"slug": SUPPORTER, "started_on": date(2014, 1, 1)}])

@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .. import normalise
-from ..door import category_names, decide, door_facts, eligibility_date
+from ..door import category_names, decide, door_facts, eligibility_date, needs_attended
 from ..errors import Conflict, InvalidInput, NotAllowed
 from ..models import Attendance, Meeting, MeetingStatus, Person, RuleVersion
 from ..models.attendance import CheckInMethod
@@ -24,15 +25,45 @@ from . import audit
 MAX_REASON = 500
 
 
-def _rule_version(rule) -> RuleVersion | None:
-    if rule is None:
-        return None
-    return RuleVersion.objects.filter(rule=rule, version=rule.version).first()
-
-
 def _fresh_meeting(meeting: Meeting) -> Meeting:
     # Re-read: the status may have changed since the page was drawn.
     return Meeting.objects.select_related("branch", "attendance_rule", "voting_rule").get(pk=meeting.pk)
+
+
+def _rule_version_id(rule) -> int | None:
+    if rule is None:
+        return None
+    return RuleVersion.objects.filter(rule=rule, version=rule.version).values_list("id", flat=True).first()
+
+
+def _current(meeting: Meeting) -> tuple[Meeting, int | None]:
+    """The meeting as it stands now, inside the check-in's transaction, and the
+    id of the attendance rule version that decides — in one light query.
+
+    The caller's meeting (usually read a moment ago in the same request, with
+    its rules) is kept when its rules and their versions are still the ones in
+    the database; only its status is refreshed. Otherwise it is read again in
+    full, so a check-in always decides with the rules as they are now."""
+    fields = ["status", "attendance_rule_id", "attendance_rule__version", "voting_rule_id", "voting_rule__version"]
+    rows = Meeting.objects.filter(pk=meeting.pk)
+    if meeting.attendance_rule_id is not None:
+        # A join, not a subquery: the version row of the rule's current version.
+        rows = rows.filter(attendance_rule__versions__version=F("attendance_rule__version"))
+        fields.append("attendance_rule__versions__id")
+    row = rows.values_list(*fields).first()
+
+    def held(rule_id, rule):
+        return (rule_id, rule.version if rule_id is not None and rule is not None else None)
+
+    if row is None or row[1:5] != (
+        *held(meeting.attendance_rule_id, meeting.attendance_rule),
+        *held(meeting.voting_rule_id, meeting.voting_rule),
+    ):
+        # Rules changed (or the meeting is gone: DoesNotExist, as before).
+        fresh = _fresh_meeting(meeting)
+        return fresh, _rule_version_id(fresh.attendance_rule)
+    meeting.status = row[0]
+    return meeting, row[5] if len(row) > 5 else None
 
 
 def _refuse_if_closed(meeting: Meeting) -> None:
@@ -44,8 +75,14 @@ def _assess(meeting: Meeting, person: Person):
     """(attendance Decision, may_vote) for one person at this meeting."""
     as_of = eligibility_date(meeting)
     # The person is loaded already: pass them in rather than read them again.
-    facts = door_facts([person.pk], branch=meeting.branch, as_of=as_of, people=[person])[person.pk]
-    names = category_names(meeting.branch)
+    # Attendance history only when a rule asks about it; category names only
+    # when a Decision must name a category the person does not hold.
+    attended = needs_attended(meeting.attendance_rule, meeting.voting_rule)
+    facts = door_facts([person.pk], branch=meeting.branch, as_of=as_of, people=[person], attended=attended)[person.pk]
+
+    def names():
+        return category_names(meeting.branch)
+
     decision = decide(meeting.attendance_rule, facts, as_of, names=names)
     may_vote = decide(meeting.voting_rule, facts, as_of, names=names).eligible if meeting.voting_rule else True
     return decision, may_vote
@@ -91,7 +128,7 @@ def check_in(
     created=False. Someone whose check-in was undone gets that row re-opened.
     """
     at = at or timezone.now()
-    meeting = _fresh_meeting(meeting)
+    meeting, rule_version_id = _current(meeting)
     _refuse_if_closed(meeting)
     if method not in CheckInMethod.values:
         raise InvalidInput("Unknown check-in method.", code="bad_method")
@@ -100,26 +137,41 @@ def check_in(
     if person.branch_id != meeting.branch_id:
         raise NotAllowed("This person is not in this branch.", code="wrong_branch")
 
-    existing = Attendance.objects.select_for_update().filter(meeting=meeting, person=person).first()
-    if existing is not None and existing.undone_at is None:
-        return existing, False
-
     decision, may_vote = _assess(meeting, person)
-    reason = _admit(meeting, decision, override_reason, actor)
+    try:
+        reason = _admit(meeting, decision, override_reason, actor)
+    except (NotAllowed, InvalidInput):
+        # Already in (perhaps let in by override a moment ago): that stands.
+        existing = Attendance.objects.filter(meeting=meeting, person=person, undone_at__isnull=True).first()
+        if existing is not None:
+            return existing, False
+        raise
     values = {
         "checked_in_at": at,
         "checked_in_by": actor if getattr(actor, "is_authenticated", False) else None,
         "method": method,
         "decision": decision.as_dict(),
-        "rule_version": _rule_version(meeting.attendance_rule),
+        "rule_version_id": rule_version_id,
         "may_vote": may_vote,
         "override_reason": reason,
         "left_at": None,
     }
     changes = {"person": person.pk, "eligible": decision.eligible, "method": method, "override": bool(reason)}
 
-    if existing is not None:  # undone before: re-open the same row
-        for field, value in values.items():
+    # Insert first: the unique (meeting, person) constraint is the lock when
+    # there is no row yet (the usual case, so no SELECT before it). A clash
+    # means a row exists: lock it, and return it or re-open it.
+    try:
+        with transaction.atomic():
+            attendance = Attendance.objects.create(meeting=meeting, person=person, **values)
+    except IntegrityError:
+        existing = Attendance.objects.select_for_update().filter(meeting=meeting, person=person).first()
+        if existing is None:
+            raise
+        if existing.undone_at is None:
+            # Already in, or someone else checked them in a moment ago: theirs is the check-in.
+            return existing, False
+        for field, value in values.items():  # undone before: re-open the same row
             setattr(existing, field, value)
         existing.undone_at = None
         existing.undone_by = None
@@ -136,13 +188,6 @@ def check_in(
             at=at,
         )
         return existing, True
-
-    try:
-        with transaction.atomic():
-            attendance = Attendance.objects.create(meeting=meeting, person=person, **values)
-    except IntegrityError:
-        # Someone else checked them in a moment ago: theirs is the check-in.
-        return Attendance.objects.get(meeting=meeting, person=person), False
     audit.record(
         actor=actor,
         branch=meeting.branch,

@@ -40,9 +40,9 @@ BULK_PER_PAGE = 100
 
 
 def _meeting(branch, meeting_id) -> Meeting:
-    return get_in_branch(
-        Meeting.objects.select_related("branch", "attendance_rule", "voting_rule"), branch, pk=meeting_id
-    )
+    meeting = get_in_branch(Meeting.objects.select_related("attendance_rule", "voting_rule"), branch, pk=meeting_id)
+    meeting.branch = branch  # the same row (get_in_branch filtered by it); one object to cache on
+    return meeting
 
 
 def _render(request, branch, template, context, **kwargs):
