@@ -452,22 +452,26 @@ def load_facts(
     }
 
 
+def membership_facts(m: Membership) -> MembershipFacts:
+    """The engine's view of one membership (its category loaded with it)."""
+    return MembershipFacts(
+        category_slug=m.category.slug,
+        category_name=m.category.name,
+        status=m.status,
+        started_on=m.started_on,
+        continuous_since=m.continuous_since,
+        ended_on=m.ended_on,
+        dues_paid_until=m.dues_paid_until,
+    )
+
+
 def person_facts(person: Person, *, as_of: date) -> PersonFacts:
     """One person's facts in two queries: memberships with categories, and the
     branch's meetings before ``as_of`` each marked with whether they attended."""
     branch = person.branch
     rows = Membership.objects.filter(person=person).select_related("category").order_by()
     memberships = tuple(
-        MembershipFacts(
-            category_slug=m.category.slug,
-            category_name=m.category.name,
-            status=m.status,
-            started_on=m.started_on,
-            continuous_since=m.continuous_since,
-            ended_on=m.ended_on,
-            dues_paid_until=m.dues_paid_until,
-        )
-        for m in sorted(rows, key=lambda m: (m.category.order, m.started_on, m.id))
+        membership_facts(m) for m in sorted(rows, key=lambda m: (m.category.order, m.started_on, m.id))
     )
     went = Attendance.objects.filter(person=person, meeting=OuterRef("pk"), undone_at__isnull=True)
     meetings = branch_meeting_facts(branch, before=as_of, attended_by=went)

@@ -26,8 +26,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from .door import EVERYONE, eligibility_date, local_date
-from .eligibility import MeetingFacts, MembershipFacts, PersonFacts, evaluate
+from .eligibility import MeetingFacts, PersonFacts, evaluate
 from .models import Attendance, Branch, Category, Invitation, Meeting, MeetingStatus, Membership, Person, Reply
+from .queries import membership_facts
 
 MAX_MEETINGS = 24
 DEFAULT_ABSENT = 3
@@ -145,17 +146,7 @@ class _BranchData:
             .select_related("category")
             .order_by("category__order", "started_on", "id")
         ):
-            memberships[m.person_id].append(
-                MembershipFacts(
-                    category_slug=m.category.slug,
-                    category_name=m.category.name,
-                    status=m.status,
-                    started_on=m.started_on,
-                    continuous_since=m.continuous_since,
-                    ended_on=m.ended_on,
-                    dues_paid_until=m.dues_paid_until,
-                )
-            )
+            memberships[m.person_id].append(membership_facts(m))
             if m.status == "active" and (m.ended_on is None or m.ended_on >= today) and m.person_id in self.people:
                 self.holders[m.category.slug].add(m.person_id)
                 who = self.people[m.person_id]
