@@ -26,7 +26,7 @@ run: $(VENV)/.installed-run
 	else \
 		DEBUG=true $(PY) manage.py demo; \
 	fi
-	@echo "Demo logins (password rollcall-demo): organiser@example.org, steward@example.org, member@example.org"
+	@echo "Demo logins (password rollcall-demo): organiser@example.org, steward@example.org, member@example.org, supporter@example.org"
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev
