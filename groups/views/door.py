@@ -417,7 +417,7 @@ def attendance_bulk(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
     ticked, reasons = set(), {}
     if request.method == "POST":
-        ticked = {int(i) for i in request.POST.getlist("person") if i.isdigit()}
+        ticked = {int(i) for i in request.POST.getlist("person") if i.isdecimal() and len(i) < 25}
         reasons = {i: request.POST.get(f"reason-{i}", "") for i in ticked}
         try:
             results = attendance_services.bulk_check_in(

@@ -102,7 +102,7 @@ def _handle_editor(request, branch, rule: Rule | None):
         draft.add(request.POST.get("add_kind", ""))
     elif action.startswith("remove-"):
         index = action.removeprefix("remove-")
-        draft.remove(int(index) if index.isdigit() else -1)
+        draft.remove(int(index) if index.isdecimal() and len(index) < 10 else -1)
     else:
         definition = draft.definition(slugs)
         if definition is not None and action == "preview":
