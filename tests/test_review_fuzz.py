@@ -42,6 +42,12 @@ BAD_GET = [
     {"other": "\u00b2"},
 ]
 BAD_POST = [
+    {"guest_name": "Jo\x00", "guest_email": "jo\x00@example.org", "q": "\x00", "reason": "\x00"},
+    {"guest_name": "Jo\x00"},
+    {"guest_name": "Jo", "guest_email": "jo\x00@example.org"},
+    {"person": "1", "override_reason": "\x00"},
+    {"override_reason": "\x00", "name": "R\x00", "description": "\x00", "reply": "\x00", "email": "a\x00@b.org"},
+    {"first_name": "A\x00", "last_name": "\x00", "title": "\x00", "location": "\x00", "catval-0": "\x00"},
     {},
     {"person": "abc"},
     {"person": "99999999999999999999"},

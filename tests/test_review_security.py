@@ -108,3 +108,37 @@ def test_rule_editor_remove_with_a_nonsense_index(browser, branch, bad):
     response = browser.post(url, data)
     assert response.status_code == 200
     assert 'name="c0-min_age" value="18"' in response.content.decode()
+
+
+# --- NUL characters: PostgreSQL refuses them in text (DataError → 500) ---
+
+
+def test_door_search_ignores_a_nul_character(browser, branch, organiser):
+    meeting = members_meeting(branch, organiser, starts_at=at(2030, 5, 14))
+    person(branch, "Annabel")
+    for name in ("door", "door_search"):
+        response = browser.get(reverse(name, args=[branch.slug, meeting.pk]), {"q": "Annabel\x00"})
+        assert response.status_code == 200
+        assert "Annabel" in response.content.decode()
+
+
+def test_rule_page_search_ignores_a_nul_character(browser, branch):
+    from groups.models import Rule
+
+    person(branch, "Annabel")
+    rule = Rule.objects.get(branch=branch, name="Party members only")
+    response = browser.get(reverse("rule_detail", args=[branch.slug, rule.pk]), {"show": "eligible", "q": "Anna\x00"})
+    assert response.status_code == 200
+    assert "Annabel" in response.content.decode()
+
+
+def test_door_guest_and_undo_drop_nul_characters(browser, branch, organiser):
+    meeting = members_meeting(branch, organiser, starts_at=at(2030, 5, 14))
+    url = reverse("door_guest", args=[branch.slug, meeting.pk])
+    assert browser.post(url, {"guest_name": "Jo\x00 Guest", "guest_email": "jo@example.org\x00"}).status_code == 302
+    guest = Attendance.objects.get(meeting=meeting)
+    assert (guest.guest_name, guest.guest_email) == ("Jo Guest", "jo@example.org")
+    url = reverse("door_undo", args=[branch.slug, meeting.pk, guest.pk])
+    assert browser.post(url, {"reason": "Mistake\x00"}).status_code == 302
+    guest.refresh_from_db()
+    assert guest.undone_at is not None and guest.undo_reason == "Mistake"
