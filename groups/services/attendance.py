@@ -361,6 +361,8 @@ def bulk_check_in(
     ids = list(dict.fromkeys(int(i) for i in person_ids))
     if not ids:
         raise InvalidInput("Tick at least one person.", code="nobody_ticked")
+    if any(not 0 < i < 2**63 for i in ids):  # beyond any row id; the database would refuse the query
+        raise InvalidInput("Some of the ticked people are not in this branch.", code="unknown_people")
     people = {p.pk: p for p in Person.objects.filter(branch=meeting.branch, pk__in=ids)}
     missing = [i for i in ids if i not in people]
     if missing:

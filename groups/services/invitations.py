@@ -139,6 +139,7 @@ def plan(*, meeting: Meeting, person_ids=None) -> dict[str, Any]:
         raise InvalidInput("The selection is not a list of people.", code="bad_selection") from None
     if not wanted:
         raise InvalidInput("Choose at least one person to invite.", code="nothing_selected")
+    wanted = [i for i in wanted if 0 < i < 2**63]  # beyond any row id: no such person, never a database error
     people = list(Person.objects.filter(branch=meeting.branch, pk__in=wanted))
     ids, refused = [], []
     definition = meeting.attendance_rule.definition if meeting.attendance_rule else {"everyone": True}

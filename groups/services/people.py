@@ -411,6 +411,7 @@ def _bulk_plan(*, branch: Branch, person_ids: Iterable[int], action: str, value:
         ids = sorted({int(i) for i in person_ids})
     except (TypeError, ValueError):
         raise InvalidInput("The selection is not a list of people.", code="bad_selection") from None
+    ids = [i for i in ids if 0 < i < 2**63]  # beyond any row id: no such person, never a database error
     if not ids:
         raise InvalidInput("Select at least one person first.", code="nothing_selected", errors={})
     people = Person.objects.filter(branch=branch, pk__in=ids)
@@ -524,7 +525,7 @@ def bulk_update_people(
 
 def _ids_or_empty(person_ids) -> list[int]:
     try:
-        return [int(i) for i in person_ids]
+        return [i for i in map(int, person_ids) if 0 < i < 2**63]
     except (TypeError, ValueError):
         return []
 

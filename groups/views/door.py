@@ -88,7 +88,7 @@ def _door_context(request, branch, meeting, *, q="", cards=None, scanned=None):
 @branch_view("door")
 def door(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in text
     return _render(request, branch, "groups/door/door.html", _door_context(request, branch, meeting, q=q))
 
 
@@ -96,7 +96,7 @@ def door(request, branch, meeting_id):
 def door_search(request, branch, meeting_id):
     """The results region alone, for search-as-you-type."""
     meeting = _meeting(branch, meeting_id)
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in text
     cards = door_cards(branch, meeting, queries.door_search(branch, q))
     return _render(
         request,
@@ -130,7 +130,7 @@ def door_check_in(request, branch, meeting_id):
             person=person,
             actor=request.user,
             method=method,
-            override_reason=request.POST.get("override_reason") or None,
+            override_reason=request.POST.get("override_reason", "").replace("\x00", "") or None,
         )
     except RollcallError as exc:
         messages.error(request, f"{person}: {exc.message}")
@@ -147,10 +147,13 @@ def door_check_in(request, branch, meeting_id):
 @branch_view("door")
 def door_guest(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
-    name = request.POST.get("guest_name", "")
+    name = request.POST.get("guest_name", "").replace("\x00", "")  # PostgreSQL refuses NUL in text
     try:
         attendance_services.check_in(
-            meeting=meeting, guest_name=name, guest_email=request.POST.get("guest_email", ""), actor=request.user
+            meeting=meeting,
+            guest_name=name,
+            guest_email=request.POST.get("guest_email", "").replace("\x00", ""),
+            actor=request.user,
         )
     except RollcallError as exc:
         messages.error(request, f"Guest not added: {exc.message}")
@@ -209,7 +212,7 @@ def door_undo(request, branch, meeting_id, attendance_id):
     who = attendance.person or attendance.guest_name
     try:
         attendance_services.undo_check_in(
-            attendance=attendance, actor=request.user, reason=request.POST.get("reason", "")
+            attendance=attendance, actor=request.user, reason=request.POST.get("reason", "").replace("\x00", "")
         )
     except RollcallError as exc:
         messages.error(request, f"Not undone: {exc.message}")
@@ -417,7 +420,7 @@ def attendance_bulk(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
     ticked, reasons = set(), {}
     if request.method == "POST":
-        ticked = {int(i) for i in request.POST.getlist("person") if i.isdigit()}
+        ticked = {int(i) for i in request.POST.getlist("person") if i.isdecimal() and len(i) < 25}
         reasons = {i: request.POST.get(f"reason-{i}", "") for i in ticked}
         try:
             results = attendance_services.bulk_check_in(

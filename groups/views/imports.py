@@ -56,7 +56,7 @@ def import_preview(request, branch, token):
         slugs = set(Category.objects.filter(branch=branch).values_list("slug", flat=True))
         category_map = dict(meta.get("category_map") or {})
         count = request.POST.get("category-count", "0")
-        for j in range(min(int(count), 1000) if count.isdigit() else 0):
+        for j in range(min(int(count), 1000) if count.isdecimal() and len(count) < 10 else 0):
             value = request.POST.get(f"catval-{j}", "")
             chosen = request.POST.get(f"cat-{j}", "")
             if value:

@@ -44,7 +44,7 @@ def _categories_with_counts(branch, meeting):
 def _page_context(request, branch, meeting):
     progress = services.progress(meeting)
     chosen_people = []
-    ids = [i for i in request.GET.getlist("person") if i.isdigit()][:200]
+    ids = [i for i in request.GET.getlist("person") if i.isdecimal() and len(i) < 25 and int(i) < 2**63][:200]
     if ids:
         chosen_people = list(Person.objects.filter(branch=branch, pk__in=ids))
     return {

@@ -102,7 +102,7 @@ def _handle_editor(request, branch, rule: Rule | None):
         draft.add(request.POST.get("add_kind", ""))
     elif action.startswith("remove-"):
         index = action.removeprefix("remove-")
-        draft.remove(int(index) if index.isdigit() else -1)
+        draft.remove(int(index) if index.isdecimal() and len(index) < 10 else -1)
     else:
         definition = draft.definition(slugs)
         if definition is not None and action == "preview":
@@ -173,7 +173,7 @@ def rule_detail(request, branch, rule_id):
     names = queries.category_names(branch)
     as_of, date_error = _as_of(request, branch)
     show = request.GET.get("show", "")
-    search = request.GET.get("q", "").strip()
+    search = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
     counts = queries.eligibility_counts(branch, rule.definition, as_of)
     people = Person.objects.filter(branch=branch)
     if show in ("eligible", "not"):
