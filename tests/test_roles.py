@@ -117,9 +117,13 @@ def test_changing_and_removing_a_role_are_audited(branch, organiser, steward, cl
     assert not Role.objects.filter(pk=role.pk).exists()
 
 
-def test_the_invite_page_emails_a_working_link(branch, organiser, client, mailoutbox):
+def test_the_invite_page_emails_a_working_link(
+    branch, organiser, client, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(organiser)
-    response = client.post(f"/b/{branch.slug}/roles/", {"email": "New@Example.org", "role": "steward"})
+    # The email goes once the invitation is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/b/{branch.slug}/roles/", {"email": "New@Example.org", "role": "steward"})
     assert response.status_code == 200
     assert "Invitation sent to new@example.org" in response.content.decode()
     assert len(mailoutbox) == 1

@@ -3,8 +3,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from urllib.parse import urljoin
 
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from ..errors import Conflict, InvalidInput, NotAllowed
@@ -20,9 +23,11 @@ def _hash(token: str) -> str:
 
 @transaction.atomic
 def invite_to_role(
-    *, branch: Branch, email: str, role: str, actor, at: datetime | None = None
+    *, branch: Branch, email: str, role: str, actor, at: datetime | None = None, base_url: str | None = None
 ) -> tuple[RoleInvitation, str]:
-    """Returns the invitation and the raw token for the link (stored only hashed)."""
+    """Returns the invitation and the raw token for the link (stored only hashed).
+    With `base_url` (the site's address), the invitation is emailed once the
+    transaction commits."""
     email = email.strip().lower()
     if role not in RoleName.values:
         raise InvalidInput("Choose organiser, steward or member.", code="bad_role")
@@ -50,7 +55,25 @@ def invite_to_role(
         changes={"role": {"old": None, "new": role}},
         at=now,
     )
+    if base_url:
+        link = urljoin(base_url, reverse("role_invitation_accept", args=[token]))
+        transaction.on_commit(lambda: _send_invitation_email(invitation, link))
     return invitation, token
+
+
+def _send_invitation_email(invitation: RoleInvitation, link: str) -> None:
+    send_mail(
+        subject=f"[Rollcall] You are invited to help run {invitation.branch.name}",
+        message=(
+            f"You have been invited to be {invitation.get_role_display().lower()} of {invitation.branch.name} "
+            f"on Rollcall.\n\nOpen this link and sign in or sign up with {invitation.email}:\n{link}\n\n"
+            "The link works once and expires in 7 days."
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+        # The organiser's page shows the link to pass on by hand if the email never arrives.
+        fail_silently=True,
+    )
 
 
 def find_invitation(token: str) -> RoleInvitation | None:

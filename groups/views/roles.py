@@ -19,13 +19,16 @@ def role_list(request, branch):
     if request.method == "POST" and form.is_valid():
         try:
             invitation, token = role_services.invite_to_role(
-                branch=branch, email=form.cleaned_data["email"], role=form.cleaned_data["role"], actor=request.user
+                branch=branch,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                actor=request.user,
+                base_url=request.build_absolute_uri("/"),
             )
         except RollcallError as exc:
             form.add_error("email", exc.message)
         else:
             invite_link = request.build_absolute_uri(reverse("role_invitation_accept", args=[token]))
-            send_role_invitation_email(request, invitation, invite_link)
             messages.success(request, f"Invitation sent to {invitation.email}. The link works once, for 7 days.")
             form = RoleInviteForm()
     roles = Role.objects.filter(branch=branch).select_related("user").order_by("role", "user__email")
@@ -42,21 +45,6 @@ def role_list(request, branch):
             "role_choices": RoleName.choices,
             "now_": timezone.now(),
         },
-    )
-
-
-def send_role_invitation_email(request, invitation, link: str) -> None:
-    from django.core.mail import send_mail
-
-    send_mail(
-        subject=f"[Rollcall] You are invited to help run {invitation.branch.name}",
-        message=(
-            f"You have been invited to be {invitation.get_role_display().lower()} of {invitation.branch.name} "
-            f"on Rollcall.\n\nOpen this link and sign in or sign up with {invitation.email}:\n{link}\n\n"
-            "The link works once and expires in 7 days."
-        ),
-        from_email=None,
-        recipient_list=[invitation.email],
     )
 
 
