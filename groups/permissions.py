@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from . import sql
 from .models import Branch, Role, RoleName
 
 ORGANISER, STEWARD, MEMBER = RoleName.ORGANISER, RoleName.STEWARD, RoleName.MEMBER
@@ -81,10 +82,17 @@ def _branches_with_roles(user) -> dict[str, Branch]:
     if "_rollcall_branches" not in user.__dict__:
         roles = user.__dict__.setdefault("_rollcall_roles", {})
         branches: dict[str, Branch] = {}
-        for role in Role.objects.filter(user=user).select_related("branch").order_by("id"):
-            if role.branch.slug not in branches:
-                branches[role.branch.slug] = role.branch
-                roles[role.branch_id] = role.role
+        # Hand-written (groups/sql.py): every branch page runs this first.
+        rows = sql.fetch(
+            f"SELECT r.role, {sql.columns(Branch, 'b')} FROM groups_role r"  # noqa: S608 (column lists and placeholders only)
+            " INNER JOIN groups_branch b ON b.id = r.branch_id WHERE r.user_id = %s ORDER BY r.id",
+            [user.pk],
+        )
+        for role, *values in rows:
+            branch = sql.read(Branch, values)
+            if branch.slug not in branches:
+                branches[branch.slug] = branch
+                roles[branch.pk] = role
         user.__dict__["_rollcall_branches"] = branches
     return user.__dict__["_rollcall_branches"]
 

@@ -7,7 +7,7 @@ import math
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -21,9 +21,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Collate, Lower, Upper
 from django.utils import timezone
 
+from . import sql
 from .eligibility import Decision, MembershipFacts, PersonFacts, RuleError, evaluate, normalise_postcode, summarise
 from .eligibility_sql import branch_meeting_facts, compile_rule
 from .models import Attendance, AuditEvent, Branch, Category, Meeting, Membership, Person, Reply, Rule
@@ -174,31 +174,68 @@ def quorum(meeting: Meeting) -> dict:
     }
 
 
-def _door_order(*columns: str) -> list:
-    """Case-insensitive order by these name columns, then id, as the door-search
-    indexes store them, so a prefix shared by thousands of people reads only
-    the first few rows: NOCASE on SQLite (migration 0005); UPPER(name)
-    COLLATE "C" on PostgreSQL (migration 0006). Ordering by the plain (branch,
-    last_name, first_name) index instead would tempt SQLite's planner (it keeps
-    no statistics) into walking the whole branch."""
-    if connection.vendor == "sqlite":
-        return [Collate(c, "NOCASE") for c in columns] + ["id"]
-    if connection.vendor == "postgresql":
-        return [Collate(Upper(c), "C") for c in columns] + ["id"]
-    return [Upper(c) for c in columns] + ["id"]
+# --------------------------------------------------------------------------
+# The door's hot path, in hand-written SQL (see groups/sql.py for why): the
+# meeting with its rules, the search, and the facts behind each card.
 
 
-def _name_starts(people: QuerySet, column: str, prefix: str) -> QuerySet:
-    """People whose `column` starts with `prefix`, ignoring case, in a form the
-    door-search index of that column answers."""
+def door_meeting(branch: Branch, meeting_id) -> Meeting | None:
+    """The branch's meeting with both its rules, in one query; None when the id
+    is not a meeting of this branch."""
+    pk = sql.as_id(meeting_id)
+    if pk is None:
+        return None
+    rows = sql.fetch(
+        f"SELECT {sql.columns(Meeting, 'm')}, {sql.columns(Rule, 'ar')}, {sql.columns(Rule, 'vr')}"  # noqa: S608 (column lists and placeholders only)
+        " FROM groups_meeting m"
+        " LEFT OUTER JOIN groups_rule ar ON ar.id = m.attendance_rule_id"
+        " LEFT OUTER JOIN groups_rule vr ON vr.id = m.voting_rule_id"
+        " WHERE m.id = %s AND m.branch_id = %s",
+        [pk, branch.pk],
+    )
+    if not rows:
+        return None
+    row, width, rule_width = rows[0], sql.width(Meeting), sql.width(Rule)
+    meeting = sql.read(Meeting, row[:width])
+    for name, start in (("attendance_rule", width), ("voting_rule", width + rule_width)):
+        values = row[start : start + rule_width]
+        # As select_related would: the related object (or None) cached on the meeting.
+        Meeting._meta.get_field(name).set_cached_value(meeting, sql.read(Rule, values) if values[0] else None)
+    meeting.branch = branch  # the same row (filtered by it above)
+    return meeting
+
+
+def door_person(branch: Branch, person_id) -> Person | None:
+    """One person of the branch by id (from a form), or None."""
+    pk = sql.as_id(person_id)
+    if pk is None:
+        return None
+    rows = sql.fetch(
+        f"SELECT {sql.columns(Person, 'p')} FROM groups_person p WHERE p.id = %s AND p.branch_id = %s",  # noqa: S608
+        [pk, branch.pk],
+    )
+    return sql.read(Person, rows[0]) if rows else None
+
+
+def _like_prefix(text: str) -> str:
+    """A LIKE pattern for "starts with `text`", its wildcards escaped (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _name_term(*conditions: str, order: tuple[str, str]) -> tuple[str, str]:
+    """People of the branch whose name columns start with the given prefixes,
+    ignoring case, in the order of the door-search index that answers it:
+    NOCASE columns on SQLite (migration 0005), UPPER(name) COLLATE "C" on
+    PostgreSQL (migration 0007). Both read only the first rows of a prefix
+    shared by thousands. The index columns are written exactly as the
+    indexes store them, or the planner would not use them."""
     if connection.vendor == "postgresql":
-        # UPPER(name) COLLATE "C" LIKE UPPER('ana') || '%' (wildcards in `prefix` escaped):
-        # the planner folds the constant and reads a range of the COLLATE "C" index.
-        key = f"{column}_c"
-        return people.alias(**{key: Collate(Upper(column), "C")}).filter(
-            **{f"{key}__startswith": Upper(Value(prefix))}
-        )
-    return people.filter(**{f"{column}__istartswith": prefix})
+        where = [f'(UPPER(p.{column}) COLLATE "C") LIKE UPPER(%s)' for column in conditions]
+        by = [f'(UPPER(p.{column}) COLLATE "C")' for column in order]
+    else:
+        where = [f"p.{column} LIKE %s ESCAPE '\\'" for column in conditions]
+        by = [f"p.{column} COLLATE NOCASE" for column in order]
+    return " AND ".join(where), ", ".join([*by, "p.id"])
 
 
 def door_search(branch: Branch, q: str, *, limit: int = DOOR_RESULTS) -> list[Person]:
@@ -206,41 +243,50 @@ def door_search(branch: Branch, q: str, *, limit: int = DOOR_RESULTS) -> list[Pe
     "silva"), an exact membership number, email or postcode. At most `limit`,
     sorted by last name then first name.
 
-    One small indexed query per way of matching (2–4 queries), never an OR
-    across columns: neither SQLite nor PostgreSQL can answer such an OR from
-    indexes, and a branch of 100,000 people would be scanned on every
-    keystroke. Each way contributes its first `limit` people in its own index
-    order (a first-name match by first name), so with more matches than fit,
-    the ten shown are a sample the steward narrows by typing more."""
+    One statement: a UNION ALL of one small indexed search per way of
+    matching, never an OR across columns (neither SQLite nor PostgreSQL can
+    answer such an OR from indexes, and a branch of 100,000 people would be
+    scanned on every keystroke). Each way contributes its first `limit`
+    people in its own index order (a first-name match by first name), so with
+    more matches than fit, the ten shown are a sample the steward narrows by
+    typing more."""
     q = " ".join((q or "").split())
     if not q:
         return []
-    people = Person.objects.filter(branch=branch)
-    # Exact matches are few: sort them by an order no index gives, so the
-    # planner looks them up by their own index (not by walking names in order).
-    exact = [Upper("last_name"), Upper("first_name"), "id"]
-    terms = [(people.filter(pk__in=Membership.objects.filter(branch=branch, number=q).values("person_id")), exact)]
+    person = f"SELECT {sql.columns(Person, 'p')} FROM groups_person p WHERE p.branch_id = %s AND "  # noqa: S608 (column lists and placeholders only)
+    terms: list[tuple[str, list]] = [
+        (
+            person + "p.id IN (SELECT m.person_id FROM groups_membership m WHERE m.branch_id = %s AND m.number = %s)",  # noqa: S608 (column lists and placeholders only)
+            [branch.pk, branch.pk, q],
+        )
+    ]
     if "@" in q:
         # Repeats the unique index's condition (email <> ''), so that partial index answers it.
-        terms.append((people.alias(email_key=Lower("email")).filter(email_key=q.lower()).exclude(email=""), exact))
+        terms.append((person + "LOWER(p.email) = %s AND p.email <> ''", [branch.pk, q.lower()]))
     elif any(ch.isdigit() for ch in q):
         pc = normalise_postcode(q)
         if pc:
-            terms.append((people.filter(postcode=pc), exact))
+            terms.append((person + "p.postcode = %s", [branch.pk, pc]))
     else:
         words = q.split(" ")
-        by_name, by_first = _door_order("last_name", "first_name"), _door_order("first_name", "last_name")
-        terms.append((_name_starts(people, "last_name", q), by_name))
-        terms.append((_name_starts(people, "first_name", q), by_first))
-        if len(words) > 1:
-            rest = " ".join(words[1:])
-            both = _name_starts(_name_starts(people, "first_name", words[0]), "last_name", rest)
-            terms.append((both, by_first))
+        for columns, prefixes, order in (
+            (("last_name",), [q], ("last_name", "first_name")),
+            (("first_name",), [q], ("first_name", "last_name")),
+            (("first_name", "last_name"), [words[0], " ".join(words[1:])], ("first_name", "last_name")),
+        ):
+            if len(prefixes) > 1 and len(words) < 2:
+                continue
+            where, by = _name_term(*columns, order=order)
+            terms.append((f"{person}{where} ORDER BY {by}", [branch.pk, *map(_like_prefix, prefixes)]))
+    statement = " UNION ALL ".join(
+        f"SELECT * FROM ({text} LIMIT {int(limit)}) t{i}"  # noqa: S608 (only column lists and placeholders)
+        for i, (text, _) in enumerate(terms)
+    )
     found: dict[int, Person] = {}
-    for qs, order in terms:
-        for person in qs.order_by(*order)[:limit]:
-            found.setdefault(person.pk, person)
-    return sorted(found.values(), key=lambda p: (p.last_name.upper(), p.first_name.upper(), p.pk))[:limit]
+    for row in sql.fetch(statement, [value for _, params in terms for value in params]):
+        found.setdefault(row[0], row)
+    people = [sql.read(Person, row) for row in found.values()]
+    return sorted(people, key=lambda p: (p.last_name.upper(), p.first_name.upper(), p.pk))[:limit]
 
 
 def _card_category(facts) -> str:
@@ -254,38 +300,118 @@ def _card_category(facts) -> str:
     return "No membership recorded"
 
 
+def door_facts(branch: Branch, people: list[Person], *, meeting: Meeting | None = None):
+    """For people already loaded: their PersonFacts without attendance history
+    (only for rules with no ``attended`` condition — see
+    eligibility.uses_attended), the branch's category names (cached on
+    ``branch`` for category_names), and, with ``meeting``, their live
+    check-ins at it (id and time only; other fields load on first use). One
+    statement whatever the number of people.
+
+    Returns (facts by person id, attendance by person id)."""
+    ids = [p.pk for p in people]
+    marks = sql.placeholders(len(ids))
+    # PostgreSQL types a UNION's columns pair by pair, so the check-in time's
+    # column (NULL until the last part) is typed from the first part on.
+    no_time = "CAST(NULL AS TIMESTAMP WITH TIME ZONE)" if connection.vendor == "postgresql" else "NULL"
+    parts = [
+        # kind 0: memberships, with their categories
+        'SELECT 0, m.person_id, c."order", m.started_on, m.id, c.slug, c.name, m.status,'  # noqa: S608 (column lists and placeholders only)
+        f" m.continuous_since, m.ended_on, m.dues_paid_until, {no_time}"
+        " FROM groups_membership m INNER JOIN groups_category c ON c.id = m.category_id"
+        # By person only: these people are the branch's, and a branch_id test here tempts
+        # SQLite (no statistics) to walk every membership of the branch.
+        f" WHERE m.person_id IN ({marks})",
+        # kind 1: the branch's categories, to name one a person does not hold
+        f'SELECT 1, NULL, c."order", NULL, c.id, c.slug, c.name, NULL, NULL, NULL, NULL, {no_time}'  # noqa: S608
+        " FROM groups_category c WHERE c.branch_id = %s",
+    ]
+    params: list = [*ids, branch.pk]
+    if meeting is not None:
+        # kind 2: live check-ins at this meeting
+        parts.append(
+            "SELECT 2, a.person_id, NULL, NULL, a.id, NULL, NULL, NULL, NULL, NULL, NULL, a.checked_in_at"  # noqa: S608 (column lists and placeholders only)
+            f" FROM groups_attendance a WHERE a.meeting_id = %s AND a.undone_at IS NULL AND a.person_id IN ({marks})"
+        )
+        params += [meeting.pk, *ids]
+    rows = sql.fetch(" UNION ALL ".join(parts), params) if ids else []
+    memberships: dict[int, list] = {pk: [] for pk in ids}
+    categories, here = [], {}
+    for kind, person_id, order, started_on, pk, slug, name, status, since, ended_on, paid, at in rows:
+        if kind == 0:
+            memberships[person_id].append((order, started_on, pk, slug, name, status, since, ended_on, paid))
+        elif kind == 1:
+            categories.append((order, name, slug))
+        else:
+            here[person_id] = Attendance.from_db(
+                DEFAULT_DB_ALIAS,
+                ["id", "meeting_id", "person_id", "checked_in_at"],
+                [pk, meeting.pk, person_id, sql.convert(Attendance, "checked_in_at", at)],
+            )
+    branch._category_names = {slug: name for _, name, slug in sorted(categories)}
+
+    day = sql.converter(Membership, "started_on")
+
+    facts = {}
+    for p in people:
+        held = []
+        for _, started_on, _, slug, name, status, since, ended_on, paid in sorted(
+            ((o, day(s), pk, *rest) for o, s, pk, *rest in memberships[p.pk]),
+            key=lambda r: (r[0], r[1] is None, r[1] or date.min, r[2]),
+        ):
+            held.append(
+                MembershipFacts(
+                    category_slug=slug,
+                    category_name=name,
+                    status=status,
+                    started_on=started_on,
+                    continuous_since=day(since),
+                    ended_on=day(ended_on),
+                    dues_paid_until=day(paid),
+                )
+            )
+        facts[p.pk] = PersonFacts(
+            memberships=tuple(held),
+            date_of_birth=p.date_of_birth,
+            ward=p.ward,
+            postcode=p.postcode,
+            attended=frozenset(),
+            branch_meetings=(),
+        )
+    return facts, here
+
+
 def door_cards(branch, meeting: Meeting, people: list[Person]) -> list[dict]:
     """One card per person: the attendance Decision, their category and any
-    check-in. A fixed number of queries whatever the number of people."""
-    from .door import category_names as names_for
+    check-in. A fixed number of queries whatever the number of people: one,
+    unless the rule asks about attendance history."""
     from .door import decide as door_decide
-    from .door import door_facts, eligibility_date, needs_attended
+    from .door import eligibility_date, needs_attended
 
     if not people:
         return []
     as_of = eligibility_date(meeting)
-    # No attendance history unless the rule asks about it; the category names
-    # (to name a category someone does not hold) come with the memberships.
-    attended = needs_attended(meeting.attendance_rule)
-    facts = door_facts(
-        [p.pk for p in people], branch=branch, as_of=as_of, people=people, attended=attended, names=True
-    )
+    if needs_attended(meeting.attendance_rule):
+        from .door import door_facts as facts_with_history
 
-    def names():
-        return names_for(branch)
-
-    here = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting, person__in=people)}
+        facts = facts_with_history([p.pk for p in people], branch=branch, as_of=as_of, people=people, names=True)
+        here = {
+            a.person_id: a
+            for a in Attendance.objects.filter(meeting=meeting, person__in=people, undone_at__isnull=True)
+        }
+    else:
+        facts, here = door_facts(branch, people, meeting=meeting)
+    names = getattr(branch, "_category_names", None)
     cards = []
     for person in people:
         f = facts[person.pk]
-        attendance = here.get(person.pk)
         cards.append(
             {
                 "person": person,
                 "category": _card_category(f),
                 "memberships": f.memberships,
                 "decision": door_decide(meeting.attendance_rule, f, as_of, names=names),
-                "attendance": attendance if attendance and attendance.undone_at is None else None,
+                "attendance": here.get(person.pk),
             }
         )
     return cards
@@ -470,9 +596,7 @@ def person_facts(person: Person, *, as_of: date) -> PersonFacts:
     branch's meetings before ``as_of`` each marked with whether they attended."""
     branch = person.branch
     rows = Membership.objects.filter(person=person).select_related("category").order_by()
-    memberships = tuple(
-        membership_facts(m) for m in sorted(rows, key=lambda m: (m.category.order, m.started_on, m.id))
-    )
+    memberships = tuple(membership_facts(m) for m in sorted(rows, key=lambda m: (m.category.order, m.started_on, m.id)))
     went = Attendance.objects.filter(person=person, meeting=OuterRef("pk"), undone_at__isnull=True)
     meetings = branch_meeting_facts(branch, before=as_of, attended_by=went)
     return PersonFacts(

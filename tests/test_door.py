@@ -107,10 +107,10 @@ def test_search_runs_a_fixed_number_of_queries(client_for, steward, meeting, bra
             p = person_in(branch, "party-member", first_name="Kim", last_name=f"Lee{n}{i}")
             AttendanceFactory(meeting=meeting, person=p) if i % 2 else None
         client.get(url("door_search", meeting), {"q": "kim"})  # warm the session
-        # session, user, the user's branches with roles, meeting; a name searches by membership number,
-        # last name and first name (one indexed query each); memberships; who is in already.
-        # No attendance history (the rule does not ask), no category names (all hold theirs).
-        with django_assert_num_queries(9) as ctx:
+        # session, user, the user's branches with roles, meeting with its rules; the search (by
+        # membership number, last name and first name: one statement); memberships with the branch's
+        # categories and who is in already (one statement). No attendance history (the rule does not ask).
+        with django_assert_num_queries(6) as ctx:
             response = client.get(url("door_search", meeting), {"q": "kim"})
         assert response.status_code == 200
         return len(ctx.captured_queries)

@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
-from .. import normalise
+from .. import normalise, queries, sql
 from ..door import category_names, decide, door_facts, eligibility_date, needs_attended
 from ..errors import Conflict, InvalidInput, NotAllowed
 from ..models import Attendance, Meeting, MeetingStatus, Person, RuleVersion
@@ -44,13 +43,17 @@ def _current(meeting: Meeting) -> tuple[Meeting, int | None]:
     its rules) is kept when its rules and their versions are still the ones in
     the database; only its status is refreshed. Otherwise it is read again in
     full, so a check-in always decides with the rules as they are now."""
-    fields = ["status", "attendance_rule_id", "attendance_rule__version", "voting_rule_id", "voting_rule__version"]
-    rows = Meeting.objects.filter(pk=meeting.pk)
-    if meeting.attendance_rule_id is not None:
-        # A join, not a subquery: the version row of the rule's current version.
-        rows = rows.filter(attendance_rule__versions__version=F("attendance_rule__version"))
-        fields.append("attendance_rule__versions__id")
-    row = rows.values_list(*fields).first()
+    # Hand-written (groups/sql.py): this runs inside every check-in's transaction.
+    rows = sql.fetch(
+        "SELECT m.status, m.attendance_rule_id, ar.version, m.voting_rule_id, vr.version, rv.id"
+        " FROM groups_meeting m"
+        " LEFT OUTER JOIN groups_rule ar ON ar.id = m.attendance_rule_id"
+        " LEFT OUTER JOIN groups_rule vr ON vr.id = m.voting_rule_id"
+        " LEFT OUTER JOIN groups_ruleversion rv ON rv.rule_id = ar.id AND rv.version = ar.version"
+        " WHERE m.id = %s",
+        [meeting.pk],
+    )
+    row = rows[0] if rows else None
 
     def held(rule_id, rule):
         return (rule_id, rule.version if rule_id is not None and rule is not None else None)
@@ -63,7 +66,7 @@ def _current(meeting: Meeting) -> tuple[Meeting, int | None]:
         fresh = _fresh_meeting(meeting)
         return fresh, _rule_version_id(fresh.attendance_rule)
     meeting.status = row[0]
-    return meeting, row[5] if len(row) > 5 else None
+    return meeting, row[5]
 
 
 def _refuse_if_closed(meeting: Meeting) -> None:
@@ -77,12 +80,16 @@ def _assess(meeting: Meeting, person: Person):
     # The person is loaded already: pass them in rather than read them again.
     # Attendance history only when a rule asks about it; category names only
     # when a Decision must name a category the person does not hold.
-    attended = needs_attended(meeting.attendance_rule, meeting.voting_rule)
-    facts = door_facts([person.pk], branch=meeting.branch, as_of=as_of, people=[person], attended=attended)[person.pk]
+    if needs_attended(meeting.attendance_rule, meeting.voting_rule):
+        facts = door_facts([person.pk], branch=meeting.branch, as_of=as_of, people=[person])[person.pk]
 
-    def names():
-        return category_names(meeting.branch)
+        def names():
+            return category_names(meeting.branch)
 
+    else:
+        # One statement: their memberships and the branch's category names.
+        facts = queries.door_facts(meeting.branch, [person])[0][person.pk]
+        names = meeting.branch._category_names
     decision = decide(meeting.attendance_rule, facts, as_of, names=names)
     may_vote = decide(meeting.voting_rule, facts, as_of, names=names).eligible if meeting.voting_rule else True
     return decision, may_vote

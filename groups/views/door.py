@@ -40,8 +40,10 @@ BULK_PER_PAGE = 100
 
 
 def _meeting(branch, meeting_id) -> Meeting:
-    meeting = get_in_branch(Meeting.objects.select_related("attendance_rule", "voting_rule"), branch, pk=meeting_id)
-    meeting.branch = branch  # the same row (get_in_branch filtered by it); one object to cache on
+    """The branch's meeting with its rules (one hand-written query: every door request needs it), or 404."""
+    meeting = queries.door_meeting(branch, meeting_id)
+    if meeting is None:
+        raise Http404
     return meeting
 
 
@@ -122,7 +124,9 @@ def _back_to_door(branch, meeting, q: str = ""):
 def door_check_in(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
     q = request.POST.get("q", "")[:100]
-    person = get_in_branch(Person.objects.all(), branch, pk=request.POST.get("person"))
+    person = queries.door_person(branch, request.POST.get("person"))
+    if person is None:
+        raise Http404
     method = CheckInMethod.QR if request.POST.get("method") == CheckInMethod.QR else CheckInMethod.DOOR
     try:
         attendance, created = attendance_services.check_in(

@@ -1,0 +1,148 @@
+"""The door's hand-written SQL (groups/sql.py, groups.queries.door_*) gives
+exactly what the ORM would: the same objects and values, only this branch's
+rows, and search text taken literally."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from groups import queries, sql
+from groups.models import Attendance, Branch, Category, Meeting, Person, Rule
+from groups.permissions import access_branch
+from groups.services.branches import create_branch
+
+from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def member(branch, first_name, last_name, **kwargs):
+    person = PersonFactory(branch=branch, first_name=first_name, last_name=last_name, **kwargs)
+    MembershipFactory(
+        person=person,
+        category=Category.objects.get(branch=branch, slug="party-member"),
+        started_on=date(2016, 2, 29),
+        dues_paid_until=date(2027, 1, 31),
+    )
+    return person
+
+
+def same_fields(a, b):
+    return {f.attname: getattr(a, f.attname) for f in type(a)._meta.concrete_fields} == {
+        f.attname: getattr(b, f.attname) for f in type(b)._meta.concrete_fields
+    }
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("42", 42),
+        (" 7 ", 7),
+        (42, 42),
+        ("0", None),
+        ("-3", None),
+        ("4.0", None),
+        ("", None),
+        (None, None),
+        ("٣", None),  # an Arabic-Indic digit: isdigit() but not an id
+        (str(2**63), None),  # beyond 64 bits: SQLite would raise OverflowError
+        (str(2**63 - 1), 2**63 - 1),
+    ],
+)
+def test_as_id_accepts_only_database_ids(value, expected):
+    assert sql.as_id(value) == expected
+
+
+def test_door_meeting_reads_what_the_orm_reads_with_both_rules_cached(branch, django_assert_num_queries):
+    attend = Rule.objects.get(branch=branch, name="Party members only")
+    vote = Rule.objects.get(branch=branch, name="Party members of six months or more")
+    made = MeetingFactory(branch=branch, attendance_rule=attend, voting_rule=vote, quorum=3)
+    with django_assert_num_queries(1):
+        meeting = queries.door_meeting(branch, str(made.pk))
+        # The rules came with it, JSON definitions decoded, as select_related would give them.
+        assert meeting.attendance_rule.definition == attend.definition
+        assert meeting.voting_rule.name == vote.name
+        assert meeting.branch is branch
+    orm = Meeting.objects.get(pk=made.pk)
+    assert same_fields(meeting, orm)
+    assert meeting.starts_at.tzinfo is not None and meeting.starts_at == orm.starts_at
+    assert same_fields(meeting.attendance_rule, attend) and same_fields(meeting.voting_rule, vote)
+
+
+def test_door_meeting_without_rules_caches_none(branch, django_assert_num_queries):
+    made = MeetingFactory(branch=branch, attendance_rule=None, voting_rule=None)
+    with django_assert_num_queries(1):
+        meeting = queries.door_meeting(branch, made.pk)
+        assert meeting.attendance_rule is None and meeting.voting_rule is None
+
+
+def test_door_meeting_and_person_never_answer_for_another_branch(branch, other_branch):
+    theirs = MeetingFactory(branch=other_branch)
+    their_person = PersonFactory(branch=other_branch)
+    assert queries.door_meeting(branch, theirs.pk) is None
+    assert queries.door_person(branch, their_person.pk) is None
+    assert queries.door_meeting(other_branch, theirs.pk).pk == theirs.pk
+    assert queries.door_person(other_branch, str(their_person.pk)).pk == their_person.pk
+    for junk in ("", "abc", "0", str(2**64), "1; DROP TABLE groups_person"):
+        assert queries.door_person(branch, junk) is None
+        assert queries.door_meeting(branch, junk) is None
+
+
+def test_door_person_is_the_orm_person(branch):
+    made = PersonFactory(branch=branch, date_of_birth=date(2000, 2, 29), postcode="N1 1AA", notes="Uses a wheelchair")
+    person = queries.door_person(branch, made.pk)
+    assert same_fields(person, Person.objects.get(pk=made.pk))
+    assert person.date_of_birth == date(2000, 2, 29) and isinstance(person.date_of_birth, date)
+
+
+def test_branch_list_from_access_branch_is_the_orm_branch(branch, steward):
+    got = access_branch(steward, branch.slug, "door")
+    assert same_fields(got, Branch.objects.get(pk=branch.pk))
+    assert got.created_at.tzinfo is not None
+
+
+@pytest.mark.parametrize("typed", ["%", "_", "a%", "A_n", "\\", "Ann\\"])
+def test_search_takes_wildcards_literally(branch, typed):
+    member(branch, "Ann", "Lee")
+    member(branch, "Bob", "Anders")
+    assert queries.door_search(branch, typed) == []
+
+
+def test_search_finds_names_with_wildcard_characters_in_them(branch):
+    odd = member(branch, "Zoë", "Per%_Cent\\Name")
+    member(branch, "Zoe", "PerxxCent")
+    assert [p.pk for p in queries.door_search(branch, "per%_cent\\")] == [odd.pk]
+    assert [p.pk for p in queries.door_search(branch, "zoë per%")] == [odd.pk]
+
+
+def test_search_matches_each_way_and_only_in_this_branch(branch, organiser):
+    other_branch = create_branch(name="Elsewhere", slug="elsewhere", actor=organiser)
+    ana = member(branch, "Ana", "Silva", email="Ana.Silva@Example.org", postcode="N1 7GU")
+    silvana = member(branch, "Silvana", "Okafor")
+    member(other_branch, "Ana", "Silva", email="ana.silva@example.org", postcode="N1 7GU")
+    MembershipFactory(
+        person=silvana, category=Category.objects.get(branch=branch, slug="supporter"), number="L0001234"
+    )
+    assert [p.pk for p in queries.door_search(branch, "silv")] == [silvana.pk, ana.pk]  # Okafor, Silva
+    assert [p.pk for p in queries.door_search(branch, "ana sil")] == [ana.pk]
+    assert [p.pk for p in queries.door_search(branch, "ana.silva@example.ORG")] == [ana.pk]
+    assert [p.pk for p in queries.door_search(branch, "n17gu")] == [ana.pk]
+    assert [p.pk for p in queries.door_search(branch, "L0001234")] == [silvana.pk]
+    found = {p.pk: p for p in queries.door_search(branch, "silva")}
+    assert same_fields(found[ana.pk], Person.objects.get(pk=ana.pk))
+
+
+def test_door_facts_give_dates_and_aware_times(branch):
+    meeting = MeetingFactory(branch=branch)
+    ann = member(branch, "Ann", "Lee")
+    at = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # the night the clocks change
+    AttendanceFactory(meeting=meeting, person=ann, checked_in_at=at)
+    gone = member(branch, "Bo", "Lee")
+    AttendanceFactory(meeting=meeting, person=gone, undone_at=at + timedelta(minutes=5))
+    facts, here = queries.door_facts(branch, [ann, gone], meeting=meeting)
+    m = facts[ann.pk].memberships[0]
+    assert (m.started_on, m.dues_paid_until, m.category_slug) == (date(2016, 2, 29), date(2027, 1, 31), "party-member")
+    assert here[ann.pk].checked_in_at == at
+    assert here[ann.pk].pk == Attendance.objects.get(person=ann).pk
+    assert gone.pk not in here  # an undone check-in is not "in"
+    assert branch._category_names["party-member"] == "Party member"
