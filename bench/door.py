@@ -260,12 +260,20 @@ def latency(n: int, profile: bool) -> dict:
     search_url = f"/b/{SLUG}/meetings/{meeting.pk}/door/search/"
     checkin_url = f"/b/{SLUG}/meetings/{meeting.pk}/door/check-in/"
     queue = iter(ids[1:])
+
+    def check_in(person_id):
+        # A browser reads (and so clears) the "… is in." message on the page the
+        # check-in redirects to; this client does not follow redirects, so the
+        # cookie is cleared here, or every check-in would re-sign all the
+        # messages before it (up to the cookie's 2 KB limit).
+        client.cookies.pop("messages", None)
+        return client.post(checkin_url, {"person": person_id})
     cases = {
         "bare view (1 indexed query)": lambda i: client.get(f"/bench/bare/{SLUG}/{ids[i % 500]}/"),
         f"door search: name prefix “{prefix}”": lambda i: client.get(search_url, {"q": prefix}),
         f"door search: membership number {number}": lambda i: client.get(search_url, {"q": number}),
         f"door search: postcode {sample.postcode}": lambda i: client.get(search_url, {"q": sample.postcode}),
-        "check-in POST (a different person each time)": lambda i: client.post(checkin_url, {"person": next(queue)}),
+        "check-in POST (a different person each time)": lambda i: check_in(next(queue)),
     }
     out = {}
     with override_settings(ROOT_URLCONF="bench_door_urls"):
@@ -314,8 +322,12 @@ def latency(n: int, profile: bool) -> dict:
 # --- load ------------------------------------------------------------------------
 
 
+WRK_CHECK_IN = (
+    'return wrk.format("POST", nil, nil, "person=" .. pid .. "&csrfmiddlewaretoken=" .. wrk.headers["X-Csrf"])'
+)
+WRK_BARE = f'return wrk.format("GET", "/bench/bare/{SLUG}/" .. pid .. "/")'
 WRK_SCRIPT = """
--- Each wrk thread POSTs its own stride of the person ids (distinct people). wrk counts
+-- Each wrk thread sends its own stride of the person ids (distinct people). wrk counts
 -- answers other than 2xx/3xx as errors; the rows written are counted afterwards.
 local counter, threads = 0, {}
 function setup(thread)
@@ -332,7 +344,7 @@ end
 function request()
   local pid = ids[idx]
   idx = idx + step
-  return wrk.format("POST", nil, nil, "person=" .. pid .. "&csrfmiddlewaretoken=" .. wrk.headers["X-Csrf"])
+  REQUEST
 end
 function done(summary, latency, requests)
   io.write(string.format("WRK %d %d %.1f %.1f %.1f %d %d\\n", summary.requests, summary.duration,
@@ -343,7 +355,7 @@ end
 """
 
 
-def load(seconds: int, threads: int, workers: int, worker_threads: int, generator: str) -> None:
+def load(seconds: int, threads: int, workers: int, worker_threads: int, generator: str, bare: bool) -> None:
     import requests
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -365,7 +377,9 @@ def load(seconds: int, threads: int, workers: int, worker_threads: int, generato
     csrf = get_random_string(32)
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "config.wsgi",
+        "door_wsgi:application",  # the app, plus the bare view for the floor
+        "--pythonpath",
+        str(ROOT / "bench"),
         "--workers",
         str(workers),
         "--bind",
@@ -403,30 +417,12 @@ def load(seconds: int, threads: int, workers: int, worker_threads: int, generato
         with lock:
             results.extend(mine)
 
-    wrk_line = ""
-    try:
-        for _ in range(100):
-            try:
-                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        # A short warm-up so every worker has loaded Django.
-        warm = [threading.Thread(target=worker, args=(time.perf_counter() + 2,)) for _ in range(workers)]
-        for t in warm:
-            t.start()
-        for t in warm:
-            t.join()
-        results.clear()
-        before = Attendance.objects.filter(meeting=meeting).count()
-        start = time.perf_counter()
-        if generator == "wrk":
-            rest = list(queue)
-            id_file = ROOT / "bench" / "door-load-ids.txt"
-            script = ROOT / "bench" / "door-load.lua"
-            id_file.write_text("\n".join(map(str, rest)) + "\n")
-            script.write_text(WRK_SCRIPT)
+    def run_wrk(request_lua: str, people: list[int]) -> str:
+        id_file = ROOT / "bench" / "door-load-ids.txt"
+        script = ROOT / "bench" / "door-load.lua"
+        id_file.write_text("\n".join(map(str, people)) + "\n")
+        script.write_text(WRK_SCRIPT.replace("REQUEST", request_lua))
+        try:
             out = subprocess.run(
                 [
                     "wrk",
@@ -451,11 +447,47 @@ def load(seconds: int, threads: int, workers: int, worker_threads: int, generato
                 text=True,
                 timeout=seconds + 60,
             )
+        finally:
             id_file.unlink(missing_ok=True)
             script.unlink(missing_ok=True)
-            wrk_line = next((line for line in out.stdout.splitlines() if line.startswith("WRK ")), "")
-            if not wrk_line:
-                print(out.stdout, out.stderr)
+        line = next((line for line in out.stdout.splitlines() if line.startswith("WRK ")), "")
+        if not line:
+            raise SystemExit(f"wrk gave no figures:\n{out.stdout}\n{out.stderr}")
+        return line
+
+    wrk_line = ""
+    try:
+        for _ in range(100):
+            try:
+                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        # A short warm-up so every worker has loaded Django.
+        warm = [threading.Thread(target=worker, args=(time.perf_counter() + 2,)) for _ in range(workers)]
+        for t in warm:
+            t.start()
+        for t in warm:
+            t.join()
+        results.clear()
+        before = Attendance.objects.filter(meeting=meeting).count()
+        start = time.perf_counter()
+        if generator == "wrk":
+            rest = list(queue)
+            if bare:
+                # The floor under the same server, workers and database, just before.
+                line = run_wrk(WRK_BARE, rest[::-1])
+                n, duration_us, p50, p95, p99, bad_status, socket_errors = (float(x) for x in line.split()[1:])
+                bare_rate = n / (duration_us / 1e6)
+                print(
+                    f"load, bare view (GET, one indexed query; wrk, {threads} connections): {bare_rate:.0f}/s, "
+                    f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, bad responses {bad_status:.0f}, "
+                    f"socket errors {socket_errors:.0f}",
+                    flush=True,
+                )
+                before = Attendance.objects.filter(meeting=meeting).count()
+            wrk_line = run_wrk(WRK_CHECK_IN, rest)
         else:
             pool = [threading.Thread(target=worker, args=(start + seconds,)) for _ in range(threads)]
             for t in pool:
@@ -501,6 +533,9 @@ def main() -> None:
     parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn --threads per worker")
     parser.add_argument("--generator", choices=["python", "wrk"], default="python")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--load-bare", action="store_true", help="wrk only: load the bare view first, same server, same run"
+    )
     parser.add_argument("--skip-latency", action="store_true")
     args = parser.parse_args()
     if args.reuse:
@@ -518,7 +553,7 @@ def main() -> None:
     if not args.skip_latency:
         latency(args.requests, args.profile)
     if args.load:
-        load(args.load, args.threads, args.workers, args.worker_threads, args.generator)
+        load(args.load, args.threads, args.workers, args.worker_threads, args.generator, args.load_bare)
 
 
 if __name__ == "__main__":

@@ -349,36 +349,63 @@ def door_facts(branch: Branch, people: list[Person], *, meeting: Meeting | None 
                 [pk, meeting.pk, person_id, sql.convert(Attendance, "checked_in_at", at)],
             )
     branch._category_names = {slug: name for _, name, slug in sorted(categories)}
+    return {p.pk: facts_from_memberships(p, memberships[p.pk]) for p in people}, here
 
+
+def facts_from_memberships(person: Person, rows) -> PersonFacts:
+    """PersonFacts with no attendance history from raw membership rows
+    (category order, started_on, id, slug, name, status, continuous_since,
+    ended_on, dues_paid_until), in the order the engine expects."""
     day = sql.converter(Membership, "started_on")
-
-    facts = {}
-    for p in people:
-        held = []
-        for _, started_on, _, slug, name, status, since, ended_on, paid in sorted(
-            ((o, day(s), pk, *rest) for o, s, pk, *rest in memberships[p.pk]),
-            key=lambda r: (r[0], r[1] is None, r[1] or date.min, r[2]),
-        ):
-            held.append(
-                MembershipFacts(
-                    category_slug=slug,
-                    category_name=name,
-                    status=status,
-                    started_on=started_on,
-                    continuous_since=day(since),
-                    ended_on=day(ended_on),
-                    dues_paid_until=day(paid),
-                )
+    held = []
+    for _, started_on, _, slug, name, status, since, ended_on, paid in sorted(
+        ((o, day(s), pk, *rest) for o, s, pk, *rest in rows),
+        key=lambda r: (r[0], r[1] is None, r[1] or date.min, r[2]),
+    ):
+        held.append(
+            MembershipFacts(
+                category_slug=slug,
+                category_name=name,
+                status=status,
+                started_on=started_on,
+                continuous_since=day(since),
+                ended_on=day(ended_on),
+                dues_paid_until=day(paid),
             )
-        facts[p.pk] = PersonFacts(
-            memberships=tuple(held),
-            date_of_birth=p.date_of_birth,
-            ward=p.ward,
-            postcode=p.postcode,
-            attended=frozenset(),
-            branch_meetings=(),
         )
-    return facts, here
+    return PersonFacts(
+        memberships=tuple(held),
+        date_of_birth=person.date_of_birth,
+        ward=person.ward,
+        postcode=person.postcode,
+        attended=frozenset(),
+        branch_meetings=(),
+    )
+
+
+def check_in_reads(meeting_id: int, person_id: int | None) -> tuple[tuple | None, list[tuple]]:
+    """What a check-in reads inside its transaction, in one statement: the
+    meeting's status, its rules' ids and versions and the id of the
+    attendance rule's current version; and the person's memberships as
+    facts_from_memberships takes them. (None, []) when the meeting is gone."""
+    rows = sql.fetch(
+        "SELECT cur.status, cur.attendance_rule_id, cur.attendance_version, cur.voting_rule_id,"
+        " cur.voting_version, cur.version_id, c.\"order\", ms.started_on, ms.id, c.slug, c.name, ms.status,"
+        " ms.continuous_since, ms.ended_on, ms.dues_paid_until"
+        " FROM (SELECT m.status, m.attendance_rule_id, ar.version AS attendance_version, m.voting_rule_id,"
+        " vr.version AS voting_version, rv.id AS version_id"
+        " FROM groups_meeting m"
+        " LEFT OUTER JOIN groups_rule ar ON ar.id = m.attendance_rule_id"
+        " LEFT OUTER JOIN groups_rule vr ON vr.id = m.voting_rule_id"
+        " LEFT OUTER JOIN groups_ruleversion rv ON rv.rule_id = ar.id AND rv.version = ar.version"
+        " WHERE m.id = %s) cur"
+        " LEFT OUTER JOIN groups_membership ms ON ms.person_id = %s"
+        " LEFT OUTER JOIN groups_category c ON c.id = ms.category_id",
+        [meeting_id, person_id],
+    )
+    if not rows:
+        return None, []
+    return rows[0][:6], [row[6:] for row in rows if row[8] is not None]
 
 
 def door_cards(branch, meeting: Meeting, people: list[Person]) -> list[dict]:

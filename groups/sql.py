@@ -120,5 +120,34 @@ def fetch(sql: str, params: Sequence = ()) -> list[tuple]:
         return cursor.fetchall()
 
 
+@cache
+def _insert_statement(model: type[Model], on_conflict: str) -> tuple[str, tuple]:
+    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+    names = ", ".join(f'"{f.column}"' for f in fields)
+    text = f'INSERT INTO "{model._meta.db_table}" ({names}) VALUES ({placeholders(len(fields))})'  # noqa: S608 (names from the model)
+    if on_conflict:
+        text += f" ON CONFLICT {on_conflict} DO NOTHING"
+    return text + f' RETURNING "{model._meta.pk.column}"', fields
+
+
+def insert(obj: Model, *, on_conflict: str = "") -> bool:
+    """INSERT a new model instance as Model.save() would (each field's
+    pre_save and database preparation), in one statement with no savepoint.
+    With ``on_conflict`` (a conflict target such as ``(a, b) WHERE b IS NOT
+    NULL``) a row that clashes with a unique index is not inserted and False
+    is returned; the instance then stays unsaved. Needs INSERT … RETURNING
+    (SQLite 3.35 or later, any supported PostgreSQL)."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    text, fields = _insert_statement(type(obj), on_conflict)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields]
+    rows = fetch(text, params)
+    if not rows:
+        return False
+    obj.pk = rows[0][0]
+    obj._state.adding = False
+    obj._state.db = DEFAULT_DB_ALIAS
+    return True
+
+
 def placeholders(n: int) -> str:
     return ", ".join(["%s"] * n)

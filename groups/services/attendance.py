@@ -35,25 +35,16 @@ def _rule_version_id(rule) -> int | None:
     return RuleVersion.objects.filter(rule=rule, version=rule.version).values_list("id", flat=True).first()
 
 
-def _current(meeting: Meeting) -> tuple[Meeting, int | None]:
-    """The meeting as it stands now, inside the check-in's transaction, and the
-    id of the attendance rule version that decides — in one light query.
+def _current(meeting: Meeting, person: Person | None) -> tuple[Meeting, int | None, list | None]:
+    """The meeting as it stands now, inside the check-in's transaction, the id
+    of the attendance rule version that decides, and the person's membership
+    rows — in one light query (groups.queries.check_in_reads).
 
     The caller's meeting (usually read a moment ago in the same request, with
     its rules) is kept when its rules and their versions are still the ones in
     the database; only its status is refreshed. Otherwise it is read again in
     full, so a check-in always decides with the rules as they are now."""
-    # Hand-written (groups/sql.py): this runs inside every check-in's transaction.
-    rows = sql.fetch(
-        "SELECT m.status, m.attendance_rule_id, ar.version, m.voting_rule_id, vr.version, rv.id"
-        " FROM groups_meeting m"
-        " LEFT OUTER JOIN groups_rule ar ON ar.id = m.attendance_rule_id"
-        " LEFT OUTER JOIN groups_rule vr ON vr.id = m.voting_rule_id"
-        " LEFT OUTER JOIN groups_ruleversion rv ON rv.rule_id = ar.id AND rv.version = ar.version"
-        " WHERE m.id = %s",
-        [meeting.pk],
-    )
-    row = rows[0] if rows else None
+    row, memberships = queries.check_in_reads(meeting.pk, person.pk if person is not None else None)
 
     def held(rule_id, rule):
         return (rule_id, rule.version if rule_id is not None and rule is not None else None)
@@ -64,9 +55,9 @@ def _current(meeting: Meeting) -> tuple[Meeting, int | None]:
     ):
         # Rules changed (or the meeting is gone: DoesNotExist, as before).
         fresh = _fresh_meeting(meeting)
-        return fresh, _rule_version_id(fresh.attendance_rule)
+        return fresh, _rule_version_id(fresh.attendance_rule), memberships
     meeting.status = row[0]
-    return meeting, row[5]
+    return meeting, row[5], memberships
 
 
 def _refuse_if_closed(meeting: Meeting) -> None:
@@ -74,22 +65,20 @@ def _refuse_if_closed(meeting: Meeting) -> None:
         raise NotAllowed("This meeting was cancelled, so nobody can be checked in.", code="meeting_cancelled")
 
 
-def _assess(meeting: Meeting, person: Person):
-    """(attendance Decision, may_vote) for one person at this meeting."""
+def _assess(meeting: Meeting, person: Person, memberships: list):
+    """(attendance Decision, may_vote) for one person at this meeting, from
+    their membership rows as groups.queries.check_in_reads gives them."""
     as_of = eligibility_date(meeting)
-    # The person is loaded already: pass them in rather than read them again.
-    # Attendance history only when a rule asks about it; category names only
-    # when a Decision must name a category the person does not hold.
+
+    # Category names only when a Decision must name a category the person does not hold.
+    def names():
+        return category_names(meeting.branch)
+
     if needs_attended(meeting.attendance_rule, meeting.voting_rule):
+        # Attendance history: the full loader (the person is passed in, not read again).
         facts = door_facts([person.pk], branch=meeting.branch, as_of=as_of, people=[person])[person.pk]
-
-        def names():
-            return category_names(meeting.branch)
-
     else:
-        # One statement: their memberships and the branch's category names.
-        facts = queries.door_facts(meeting.branch, [person])[0][person.pk]
-        names = meeting.branch._category_names
+        facts = queries.facts_from_memberships(person, memberships)
     decision = decide(meeting.attendance_rule, facts, as_of, names=names)
     may_vote = decide(meeting.voting_rule, facts, as_of, names=names).eligible if meeting.voting_rule else True
     return decision, may_vote
@@ -135,7 +124,7 @@ def check_in(
     created=False. Someone whose check-in was undone gets that row re-opened.
     """
     at = at or timezone.now()
-    meeting, rule_version_id = _current(meeting)
+    meeting, rule_version_id, memberships = _current(meeting, person)
     _refuse_if_closed(meeting)
     if method not in CheckInMethod.values:
         raise InvalidInput("Unknown check-in method.", code="bad_method")
@@ -144,7 +133,7 @@ def check_in(
     if person.branch_id != meeting.branch_id:
         raise NotAllowed("This person is not in this branch.", code="wrong_branch")
 
-    decision, may_vote = _assess(meeting, person)
+    decision, may_vote = _assess(meeting, person, memberships)
     try:
         reason = _admit(meeting, decision, override_reason, actor)
     except (NotAllowed, InvalidInput):
@@ -168,13 +157,14 @@ def check_in(
     # Insert first: the unique (meeting, person) constraint is the lock when
     # there is no row yet (the usual case, so no SELECT before it). A clash
     # means a row exists: lock it, and return it or re-open it.
-    try:
-        with transaction.atomic():
-            attendance = Attendance.objects.create(meeting=meeting, person=person, **values)
-    except IntegrityError:
+    # ON CONFLICT DO NOTHING rather than catching IntegrityError: no savepoint
+    # round trips (groups/sql.py); on PostgreSQL it waits for a concurrent
+    # insert of the same person to commit, then finds that row below.
+    attendance = Attendance(meeting=meeting, person=person, **values)
+    if not sql.insert(attendance, on_conflict="(meeting_id, person_id) WHERE person_id IS NOT NULL"):
         existing = Attendance.objects.select_for_update().filter(meeting=meeting, person=person).first()
         if existing is None:
-            raise
+            raise IntegrityError("The attendance row that blocked this check-in has gone.")
         if existing.undone_at is None:
             # Already in, or someone else checked them in a moment ago: theirs is the check-in.
             return existing, False

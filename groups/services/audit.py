@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from .. import sql
 from ..models import AuditEvent, Branch
 
 
@@ -39,7 +40,7 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or obj.pk
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         at=at or timezone.now(),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         branch=branch,
@@ -50,6 +51,9 @@ def record(
         summary=summary[:300],
         changes={k: _plain(v) for k, v in (changes or {}).items()},
     )
+    # One plain INSERT (groups/sql.py): every check-in at the door writes one of these.
+    sql.insert(event)
+    return event
 
 
 def diff(instance: models.Model, new_values: dict[str, Any]) -> dict[str, dict[str, Any]]:
