@@ -17,10 +17,13 @@ def settings_with(**env) -> dict:
         "import json, config.settings as s; "
         "print(json.dumps({'session': s.SESSION_ENGINE if hasattr(s, 'SESSION_ENGINE') else None, "
         "'cache': s.CACHES['default']['BACKEND'], 'age': s.DATABASES['default']['CONN_MAX_AGE'], "
-        "'health': s.DATABASES['default']['CONN_HEALTH_CHECKS'], 'engine': s.DATABASES['default']['ENGINE']}))"
+        "'health': s.DATABASES['default']['CONN_HEALTH_CHECKS'], 'engine': s.DATABASES['default']['ENGINE'], "
+        "'options': {k: v for k, v in s.DATABASES['default'].get('OPTIONS', {}).items() if 'prepare' in k "
+        "or 'binding' in k}}))"
     )
-    base = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "CONN_MAX_AGE")}
-    out = subprocess.run(
+    unset = ("REDIS_URL", "DATABASE_URL", "CONN_MAX_AGE", "DATABASE_PREPARED_STATEMENTS")
+    base = {k: v for k, v in os.environ.items() if k not in unset}
+    out = subprocess.run(  # noqa: S603 (this interpreter, fixed code)
         [sys.executable, "-c", code], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, check=True
     )
     return json.loads(out.stdout)
@@ -45,3 +48,11 @@ def test_with_redis_sessions_are_read_from_redis_and_written_through_to_the_data
 @pytest.mark.parametrize("age", ["0", "300"])
 def test_connection_age_can_be_set(age):
     assert settings_with(CONN_MAX_AGE=age)["age"] == int(age)
+
+
+def test_postgresql_prepares_repeated_statements_unless_told_not_to():
+    url = "postgres://rollcall@db.internal:5432/rollcall"  # settings only: nothing connects
+    got = settings_with(DATABASE_URL=url)
+    assert got["options"] == {"server_side_binding": True, "prepare_threshold": 5}
+    assert settings_with(DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="false")["options"] == {}
+    assert settings_with()["options"] == {}  # SQLite: nothing to prepare
