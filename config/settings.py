@@ -119,6 +119,8 @@ if env("REDIS_URL", default=""):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "rollcall_cache"}}
+    # Database sessions, read with a hand-written statement (groups/auth.py).
+    SESSION_ENGINE = "groups.auth"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -128,8 +130,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, reading the signed-in user by hand (groups/auth.py).
+    "groups.auth.ModelBackend",
+    "groups.auth.AuthenticationBackend",
 ]
 
 # --- accounts (django-allauth) ---

@@ -32,7 +32,7 @@ def settings_with(**env) -> dict:
 def test_with_no_configuration_sessions_and_cache_live_in_sqlite_with_kept_connections():
     got = settings_with()
     assert got["engine"] == "django.db.backends.sqlite3"
-    assert got["session"] is None  # Django's default: database sessions
+    assert got["session"] == "groups.auth"  # database sessions, read by hand
     assert got["cache"] == "django.core.cache.backends.db.DatabaseCache"
     # A connection is kept between requests (opening one and its PRAGMAs cost more than a door search).
     assert (got["age"], got["health"]) == (60, True)
