@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rollcall_bench_door .venv/bin/python bench/door.py
     options: --people N (100000)  --reuse (keep the database)  --load SECONDS (30; 0 skips the load run)
              --threads N (load generator threads or wrk connections, 8)  --profile (cProfile the requests)
-             --workers N (gunicorn workers, 2)  --worker-threads N (gunicorn --threads, 1)
+             --workers N (gunicorn workers, 2)  --worker-threads N (gthread workers, N threads; 0 = sync, the default)
              --generator python|wrk (wrk: Debian's `wrk`, a C load generator with a Lua script)
 
 1. Latency, in this process, through the full middleware stack (django.test.Client
@@ -387,8 +387,8 @@ def load(seconds: int, threads: int, workers: int, worker_threads: int, generato
         "--log-level",
         "warning",
     ]
-    if worker_threads > 1:
-        command += ["--threads", str(worker_threads)]
+    if worker_threads:  # gthread workers (keep-alive); 0 = sync workers, a connection per request
+        command += ["--worker-class", "gthread", "--threads", str(worker_threads)]
     server = subprocess.Popen(command, cwd=ROOT, env=env())
     base = f"http://127.0.0.1:{PORT}"
     url = f"{base}/b/{SLUG}/meetings/{meeting.pk}/door/check-in/"
@@ -499,7 +499,7 @@ def load(seconds: int, threads: int, workers: int, worker_threads: int, generato
         server.terminate()
         server.wait(10)
     after = Attendance.objects.filter(meeting=meeting).count()
-    setup_text = f"gunicorn {workers} worker(s)" + (f" × {worker_threads} threads" if worker_threads > 1 else "")
+    setup_text = f"gunicorn {workers} worker(s)" + (f", gthread × {worker_threads}" if worker_threads else ", sync")
     if generator == "wrk":
         n, duration_us, p50, p95, p99, bad_status, socket_errors = (float(x) for x in wrk_line.split()[1:])
         secs = duration_us / 1e6
@@ -530,7 +530,9 @@ def main() -> None:
     parser.add_argument("--load", type=int, default=30)
     parser.add_argument("--threads", type=int, default=8, help="load generator threads (wrk: connections)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn --threads per worker")
+    parser.add_argument(
+        "--worker-threads", type=int, default=0, help="gunicorn gthread workers with this many threads; 0: sync workers"
+    )
     parser.add_argument("--generator", choices=["python", "wrk"], default="python")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument(
