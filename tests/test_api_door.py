@@ -297,3 +297,85 @@ def test_another_branchs_meeting_is_404(api, organiser, branch, other_branch):
     person = person_in(branch)
     assert client.post(base + "checkins/", {"person": person.pk}, format="json").status_code == 404
     assert not Attendance.objects.exists()
+
+
+# --- undo and left (an extension of CONTRACT §4: what the door screen does, for a door app) ---
+
+
+def checked_in(api, actor, meeting, person):
+    response = api(actor).post(url(meeting, "checkins"), {"person": person.pk}, format="json")
+    assert response.status_code == 201
+    return response.json()["id"]
+
+
+def test_undo_keeps_the_row_records_why_and_stops_counting_them(api, steward, organiser, branch, meeting):
+    ana = person_in(branch)
+    pk = checked_in(api, steward, meeting, ana)
+    client = api(organiser)
+    response = client.post(url(meeting, f"checkins/{pk}/undo"), {"reason": "Tapped the wrong Ana"}, format="json")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["id"], body["undo_reason"], body["undone_by"]) == (pk, "Tapped the wrong Ana", "organiser@example.org")
+    assert body["undone_at"] is not None
+    assert client.get(url(meeting, "checkins")).json()["count"] == 0
+    assert client.get(url(meeting, "quorum")).json()["present"] == 0
+    assert Attendance.objects.filter(pk=pk).exists()  # nothing deleted
+    event = AuditEvent.objects.get(action="attendance.undo")
+    assert (event.person_id, event.actor.email) == (ana.pk, "organiser@example.org")
+    # Undone twice: a conflict, with a sentence.
+    again = client.post(url(meeting, f"checkins/{pk}/undo"), {"reason": "Again"}, format="json")
+    assert again.status_code == 409 and "already undone" in again.json()["detail"]
+    # Checked in again: the same row re-opens.
+    reopened = client.post(url(meeting, "checkins"), {"person": ana.pk}, format="json")
+    assert (reopened.status_code, reopened.json()["id"]) == (201, pk)
+
+
+@pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}, {"reason": "x" * 501}])
+def test_undo_needs_a_reason_and_changes_nothing_without_one(api, steward, branch, meeting, body):
+    pk = checked_in(api, steward, meeting, person_in(branch))
+    response = api(steward).post(url(meeting, f"checkins/{pk}/undo"), body, format="json")
+    assert response.status_code == 400 and "reason" in response.json()
+    assert Attendance.objects.get(pk=pk).undone_at is None
+    assert not AuditEvent.objects.filter(action="attendance.undo").exists()
+
+
+def test_left_stops_counting_them_once(api, steward, branch, meeting):
+    pk = checked_in(api, steward, meeting, person_in(branch))
+    client = api(steward)
+    first = client.post(url(meeting, f"checkins/{pk}/left"), format="json")
+    assert first.status_code == 200 and first.json()["left_at"] is not None
+    assert client.get(url(meeting, "quorum")).json()["present"] == 0
+    again = client.post(url(meeting, f"checkins/{pk}/left"), format="json")
+    assert again.json()["left_at"] == first.json()["left_at"]  # the first time stands
+    assert AuditEvent.objects.filter(action="attendance.left").count() == 1
+
+
+def test_an_undone_check_in_cannot_leave(api, steward, branch, meeting):
+    pk = checked_in(api, steward, meeting, person_in(branch))
+    client = api(steward)
+    client.post(url(meeting, f"checkins/{pk}/undo"), {"reason": "Mistake"}, format="json")
+    response = client.post(url(meeting, f"checkins/{pk}/left"), format="json")
+    assert response.status_code == 409
+    assert Attendance.objects.get(pk=pk).left_at is None
+
+
+@pytest.mark.parametrize(("actor", "status"), [("member", 403), ("outsider", 404)])
+def test_who_may_undo_and_mark_left(api, request, steward, branch, meeting, actor, status):
+    pk = checked_in(api, steward, meeting, person_in(branch))
+    client = api(request.getfixturevalue(actor))
+    assert client.post(url(meeting, f"checkins/{pk}/undo"), {"reason": "No"}, format="json").status_code == status
+    assert client.post(url(meeting, f"checkins/{pk}/left"), format="json").status_code == status
+    row = Attendance.objects.get(pk=pk)
+    assert (row.undone_at, row.left_at) == (None, None)
+
+
+def test_a_check_in_of_another_meeting_or_no_check_in_is_404(api, steward, branch, meeting):
+    pk = checked_in(api, steward, meeting, person_in(branch))
+    other = MeetingFactory(branch=branch)
+    client = api(steward)
+    assert client.post(url(other, f"checkins/{pk}/undo"), {"reason": "No"}, format="json").status_code == 404
+    assert client.post(url(other, f"checkins/{pk}/left"), format="json").status_code == 404
+    for bad in ("999999", "abc", str(2**64)):
+        response = client.post(url(meeting, f"checkins/{bad}/left"), format="json")
+        assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert Attendance.objects.get(pk=pk).left_at is None

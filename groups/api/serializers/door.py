@@ -86,6 +86,24 @@ class AttendanceSerializer(serializers.ModelSerializer):
         return attendance.decision or None
 
 
+class UndoneAttendanceSerializer(AttendanceSerializer):
+    """A check-in after it was undone: the row stays, with who undid it, when and why."""
+
+    undone_by = serializers.SerializerMethodField(help_text="The email of who undid it; null if unknown.")
+
+    class Meta(AttendanceSerializer.Meta):
+        fields = [*AttendanceSerializer.Meta.fields, "undone_at", "undone_by", "undo_reason"]
+        read_only_fields = fields
+
+    def get_undone_by(self, attendance) -> str | None:
+        user = attendance.undone_by
+        return user.email if user is not None else None
+
+
+class UndoSerializer(serializers.Serializer):
+    reason = CharField(max_length=500, help_text="Why the check-in is undone (recorded with your name).")
+
+
 class CheckInSerializer(serializers.Serializer):
     person = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.none(),

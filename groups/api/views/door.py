@@ -14,7 +14,7 @@ from ... import queries
 from ...models import Attendance, Meeting
 from ...models.attendance import CheckInMethod
 from ...permissions import get_in_branch
-from ...services.attendance import check_in
+from ...services.attendance import check_in, mark_left, undo_check_in
 from ..schema import FIELD_ERRORS
 from ..serializers.door import (
     AttendanceSerializer,
@@ -24,6 +24,8 @@ from ..serializers.door import (
     DoorSearchSerializer,
     QuorumSerializer,
     RefusalSerializer,
+    UndoneAttendanceSerializer,
+    UndoSerializer,
 )
 from .base import BranchScopedViewSet
 
@@ -77,6 +79,7 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
     serializer_class = AttendanceSerializer
     parser_classes = [JSONParser]
     filter_backends: list = []
+    lookup_value_regex = "[0-9]{1,18}"  # a check-in id; anything else is the API's JSON 404
 
     def get_queryset(self):
         if self.is_schema_generation():
@@ -101,6 +104,48 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
         return Response(
             AttendanceSerializer(attendance).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
+
+    def _attendance(self) -> Attendance:
+        """One check-in at this meeting (undone ones too), or 404."""
+        return get_in_branch(
+            queries.attendance_rows(self.get_meeting()), self.get_branch(), "meeting__branch", pk=self.kwargs["pk"]
+        )
+
+    @extend_schema(
+        tags=["door"],
+        summary="Undo a check-in (organisers and stewards)",
+        description=(
+            "Nothing is deleted: the check-in stays, with who undid it, when and why, and stops counting as "
+            "present. Checking the person in again re-opens the same row. 409 when it was undone already."
+        ),
+        parameters=[MEETING_ID],
+        request=UndoSerializer,
+        responses={200: UndoneAttendanceSerializer, 400: FIELD_ERRORS, 409: RefusalSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def undo(self, request, *args, **kwargs):
+        attendance = self._attendance()
+        body = UndoSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        undo_check_in(attendance=attendance, actor=request.user, reason=body.validated_data["reason"])
+        return Response(UndoneAttendanceSerializer(self._attendance()).data)
+
+    @extend_schema(
+        tags=["door"],
+        summary="Mark someone as having left (organisers and stewards)",
+        description=(
+            "They stop counting as present, and for quorum; their check-in stays. Marking again changes "
+            "nothing (the first time stands). 409 for a check-in that was undone."
+        ),
+        parameters=[MEETING_ID],
+        request=None,
+        responses={200: AttendanceSerializer, 409: RefusalSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def left(self, request, *args, **kwargs):
+        attendance = self._attendance()
+        mark_left(attendance=attendance, actor=request.user)
+        return Response(AttendanceSerializer(self._attendance()).data)
 
 
 class MeetingDoorViewSet(MeetingScopedViewSet):
