@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from groups.errors import Conflict
+from groups.errors import Conflict, InvalidInput
 from groups.models import AuditEvent, Invitation, Person, SendStatus
 from groups.services import invitations as services
 
@@ -56,12 +56,17 @@ def test_an_ineligible_person_chosen_explicitly_is_refused_with_the_reason(branc
     assert len(mailoutbox) == 1
 
 
-def test_people_of_another_branch_cannot_be_invited(branch, organiser, other_branch):
+def test_people_of_another_branch_cannot_be_invited_and_the_organiser_is_told(branch, organiser, other_branch):
+    ana = person(branch, "Ana")
     stranger = person(other_branch, "Stranger", category=None)
     meeting = make_meeting(branch, organiser, status="published", attendance_rule=None)
-    report = services.send_invitations(meeting=meeting, actor=organiser, person_ids=[stranger.pk])
-    assert report["invited"] == 0
+    for chosen in ([stranger.pk], [ana.pk, stranger.pk], [ana.pk, 2**63]):
+        with pytest.raises(InvalidInput, match="not in this branch") as refused:
+            services.send_invitations(meeting=meeting, actor=organiser, person_ids=chosen)
+        assert refused.value.code == "unknown_people"
+    # All or nothing: Ana was not invited either, and nothing was recorded.
     assert not Invitation.objects.exists()
+    assert not AuditEvent.objects.filter(action="meeting.invite").exists()
 
 
 def test_only_people_who_consented_and_have_an_address_are_emailed(branch, organiser, mailoutbox):

@@ -139,8 +139,14 @@ def plan(*, meeting: Meeting, person_ids=None) -> dict[str, Any]:
         raise InvalidInput("The selection is not a list of people.", code="bad_selection") from None
     if not wanted:
         raise InvalidInput("Choose at least one person to invite.", code="nothing_selected")
-    wanted = [i for i in wanted if 0 < i < 2**63]  # beyond any row id: no such person, never a database error
-    people = list(Person.objects.filter(branch=meeting.branch, pk__in=wanted))
+    in_range = [i for i in wanted if 0 < i < 2**63]  # beyond any row id: no such person, never a database error
+    people = list(Person.objects.filter(branch=meeting.branch, pk__in=in_range))
+    if len(people) != len(wanted):
+        # A stale page (someone deleted since) or another branch's id: say so, invite nobody.
+        raise InvalidInput(
+            "Some of the chosen people are not in this branch (any more). Reload the list and choose again.",
+            code="unknown_people",
+        )
     ids, refused = [], []
     definition = meeting.attendance_rule.definition if meeting.attendance_rule else {"everyone": True}
     as_of = effective_eligibility_date(meeting)
