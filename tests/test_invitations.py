@@ -121,6 +121,29 @@ def test_a_failed_email_is_recorded_and_retried_by_the_next_send(branch, organis
     assert len(mailoutbox) == 1
 
 
+def test_an_invitation_lost_in_the_queue_is_sent_by_the_next_send_once_it_is_stale(branch, organiser, mailoutbox):
+    """A worker that dies mid-send leaves invitations "queued". Sending again
+    leaves recent ones to the worker (no second copy), and queues stale ones again."""
+    person(branch, "Ana")
+    meeting = members_meeting(branch, organiser)
+    now = timezone.now()
+    five_minutes_ago = now - timedelta(minutes=5)
+    lost = Invitation.objects.create(
+        meeting=meeting, person=Person.objects.get(), send_status=SendStatus.QUEUED, queued_at=five_minutes_ago
+    )
+    assert services.progress(meeting, now=now)["stuck"] == 0
+    assert services.send_invitations(meeting=meeting, actor=organiser, at=now)["queued"] == 0  # still on its way
+    assert mailoutbox == []
+
+    later = now + services.STALE_QUEUE
+    counts = services.progress(meeting, now=later)
+    assert counts["stuck"] == 1 and counts["sending"] is False  # no endless polling of a dead queue
+    assert services.send_invitations(meeting=meeting, actor=organiser, at=later)["queued"] == 1
+    lost.refresh_from_db()
+    assert (lost.send_status, lost.queued_at) == (SendStatus.SENT, later)
+    assert [m.to for m in mailoutbox] == [["ana@example.org"]]
+
+
 def test_a_person_who_agrees_to_email_later_is_emailed_on_the_next_send(branch, organiser, mailoutbox):
     bo = person(branch, "Bo", consent=False)
     meeting = members_meeting(branch, organiser)

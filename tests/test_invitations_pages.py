@@ -96,6 +96,21 @@ def test_the_progress_panel_polls_only_while_sending(branch, organiser, client_f
     assert "every 2s" not in partial and "Emailed</dt><dd>1</dd>" in partial
 
 
+def test_the_progress_panel_says_when_emails_are_stuck(branch, organiser, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ana = person(branch, "Ana")
+    meeting = members_meeting(branch, organiser)
+    Invitation.objects.create(
+        meeting=meeting, person=ana, send_status=SendStatus.QUEUED, queued_at=timezone.now() - timedelta(hours=2)
+    )
+    html = client_for(organiser).get(_url(meeting)).content.decode()
+    assert "1 email has been waiting to go for over half an hour" in html
+    assert 'hx-trigger="every 2s"' not in html
+
+
 def test_reminders_from_the_page(branch, organiser, client_for, mailoutbox):
     person(branch, "Ana")
     meeting = members_meeting(branch, organiser)

@@ -95,6 +95,8 @@ class Invitation(models.Model):
     send_error = models.CharField(max_length=200, blank=True)
     # What happened to the email (groups.services.invitations).
     send_status = models.CharField(max_length=12, choices=SendStatus.choices, blank=True, default="")
+    # When it was last queued: one queued for long (a worker that died mid-send) may be queued again.
+    queued_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     reply = models.CharField(max_length=8, choices=Reply.choices, blank=True, default="")
     replied_at = models.DateTimeField(null=True, blank=True)

@@ -43,6 +43,10 @@ RSVP_SALT = "rollcall.invitation.rsvp"
 UNSUBSCRIBE_SALT = "rollcall.invitation.unsubscribe"
 RSVP_MAX_AGE = timedelta(days=60)
 REMINDER_GAP = timedelta(hours=24)
+# An invitation queued this long ago and still not sent is taken to be lost (its
+# worker died mid-send): sending again queues it again. Delivery re-checks
+# sent_at under a row lock, so a slow worker never sends it twice.
+STALE_QUEUE = timedelta(minutes=30)
 BATCH = 200  # invitations per background task
 # An answer link keeps working until this long after the meeting ends.
 AFTER_MEETING = timedelta(hours=6)
@@ -189,10 +193,10 @@ def send_invitations(
         # Emails that never went: new rows, failures, and people skipped
         # earlier (they may have agreed to email since). Never a second copy.
         to_send = Invitation.objects.filter(meeting=meeting, person_id__in=ids, sent_at__isnull=True).exclude(
-            send_status=SendStatus.QUEUED
+            _queued_recently(now)
         )
         queue = list(to_send.values_list("pk", flat=True))
-        Invitation.objects.filter(pk__in=queue).update(send_status=SendStatus.QUEUED, send_error="")
+        Invitation.objects.filter(pk__in=queue).update(send_status=SendStatus.QUEUED, send_error="", queued_at=now)
         audit.record(
             actor=actor,
             branch=meeting.branch,
@@ -213,6 +217,12 @@ def send_invitations(
         )
     _enqueue(queue, base_url=site_url(base_url), reminder=False)
     return {"invited": len(new), "already": len(existing), "queued": len(queue), "refused": chosen["refused"]}
+
+
+def _queued_recently(now: datetime) -> Q:
+    """Queued and not yet given up on (see STALE_QUEUE); rows queued before
+    queued_at existed count as recent."""
+    return Q(send_status=SendStatus.QUEUED) & (Q(queued_at__isnull=True) | Q(queued_at__gte=now - STALE_QUEUE))
 
 
 def reminder_candidates(meeting: Meeting, *, now: datetime):
@@ -432,10 +442,13 @@ def unsubscribe(*, person: Person, at: datetime | None = None) -> bool:
 # --- progress -------------------------------------------------------------------
 
 
-def progress(meeting: Meeting, *, failures: int = 50) -> dict[str, Any]:
+def progress(meeting: Meeting, *, failures: int = 50, now: datetime | None = None) -> dict[str, Any]:
     """Counts for the organiser's page (one query) plus up to `failures`
-    failed invitations with their reasons (one more)."""
+    failed invitations with their reasons (one more). ``stuck``: queued
+    longer than STALE_QUEUE ago and still not sent."""
+    now = _now(now)
     counts = Invitation.objects.filter(meeting=meeting).aggregate(
+        stuck=Count("id", filter=Q(send_status=SendStatus.QUEUED, queued_at__lt=now - STALE_QUEUE)),
         invited=Count("id"),
         sent=Count("id", filter=Q(send_status=SendStatus.SENT)),
         failed=Count("id", filter=Q(send_status=SendStatus.FAILED)),
@@ -447,7 +460,8 @@ def progress(meeting: Meeting, *, failures: int = 50) -> dict[str, Any]:
         replied=Count("id", filter=~Q(reply=Reply.NONE)),
     )
     counts["skipped"] = counts["no_consent"] + counts["no_email"]
-    counts["sending"] = counts["queued"] > 0
+    # Poll for progress only while something is really on its way.
+    counts["sending"] = counts["queued"] > counts["stuck"]
     counts["failures"] = list(
         Invitation.objects.filter(meeting=meeting, send_status=SendStatus.FAILED)
         .select_related("person")
