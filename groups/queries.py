@@ -24,7 +24,16 @@ from django.db.models import (
 from django.utils import timezone
 
 from . import sql
-from .eligibility import Decision, MembershipFacts, PersonFacts, RuleError, evaluate, normalise_postcode, summarise
+from .eligibility import (
+    Decision,
+    MembershipFacts,
+    PersonFacts,
+    RuleError,
+    evaluate,
+    normalise_postcode,
+    summarise,
+    uses_attended,
+)
 from .eligibility_sql import branch_meeting_facts, compile_rule
 from .models import Attendance, AuditEvent, Branch, Category, Meeting, Membership, Person, Reply, Rule
 from .models.meetings import QuorumCombine
@@ -637,11 +646,17 @@ def person_facts(person: Person, *, as_of: date) -> PersonFacts:
 
 
 def decide(person: Person, rule_or_definition, as_of: date) -> Decision:
-    """One person's Decision: two queries for the facts, and one for the
-    branch's category names unless already cached on ``person.branch``."""
+    """One person's Decision. A rule that never asks about attendance needs
+    one statement (door_facts: memberships and the branch's category names);
+    one that does, two queries for the facts (with attendance history) and
+    one for the names unless already cached on ``person.branch``."""
     branch = person.branch
+    definition = _definition(rule_or_definition)
+    if not uses_attended(definition):
+        facts = door_facts(branch, [person])[0][person.pk]
+        return evaluate(definition, facts, as_of, category_names=branch._category_names)
     facts = person_facts(person, as_of=as_of)
-    return evaluate(_definition(rule_or_definition), facts, as_of, category_names=category_names(branch))
+    return evaluate(definition, facts, as_of, category_names=category_names(branch))
 
 
 def person_decisions(person: Person, as_of: date) -> list[tuple[Rule, Decision]]:
