@@ -16,6 +16,7 @@ from allauth.account import auth_backends
 from django.contrib.auth import backends, get_user_model
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.utils import timezone
 
 from . import sql
@@ -28,7 +29,7 @@ class SessionStore(db.SessionStore):
         rows = sql.fetch(
             "SELECT s.session_key, s.session_data, s.expire_date FROM django_session s"
             " WHERE s.session_key = %s AND s.expire_date > %s",
-            [self.session_key, timezone.now()],
+            [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
         )
         if not rows:
             self._session_key = None

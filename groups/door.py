@@ -1,7 +1,9 @@
 """Decisions and personal QR codes for the door.
 
-Facts come from the shared loader (groups.queries.load_facts) so the door, the
-rule preview and the invitations decide with exactly the same data.
+Facts come from the shared loaders in groups.queries: the one-statement
+facts_without_history on the door's hot path, load_facts (through door_facts
+here) when a rule asks about attendance history — so the door, the rule
+preview and the invitations decide with the same data.
 """
 
 from __future__ import annotations

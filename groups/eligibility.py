@@ -403,7 +403,7 @@ def _string_list(value: Any, path: str, what: str) -> list[str]:
         raise RuleError(path, f"must be a list of {what}s, got {_show(value)}")
     out = []
     for i, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip():
+        if not isinstance(item, str) or not item.strip() or "\x00" in item:
             raise RuleError(f"{path}[{i}]", f"must be a {what}, got {_show(item)}")
         out.append(item.strip())
     return out

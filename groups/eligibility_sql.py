@@ -48,10 +48,10 @@ def branch_meeting_facts(branch: Branch, *, before: date | None = None, attended
     attended) pairs instead."""
     tz = ZoneInfo(branch.time_zone or "UTC")
     qs = Meeting.objects.filter(branch=branch).order_by()
-    if before is not None:
-        # A generous bound in UTC; the exact local-date test happens in Python.
-        bound = datetime.combine(before, time.min, tzinfo=tz) + timedelta(days=1)
-        qs = qs.filter(starts_at__lt=bound)
+    # A generous bound in UTC; the exact local-date test happens in Python. The
+    # calendar's last days have no day after them (nor a UTC twin): no bound then.
+    if before is not None and before < date.max - timedelta(days=2):
+        qs = qs.filter(starts_at__lt=datetime.combine(before + timedelta(days=1), time.min, tzinfo=tz))
     if attended_by is not None:
         qs = qs.annotate(went=Exists(attended_by))
         return [

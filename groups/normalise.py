@@ -59,6 +59,28 @@ def email(value: str) -> str:
     return (value or "").strip()
 
 
+# What the email columns hold (and RFC 5321 allows); Django's validator lets
+# through up to 320 characters, which PostgreSQL then refuses with an error.
+EMAIL_MAX = 254
+
+
+def email_address(value: str) -> str:
+    """An email address, tidied; "" when none was given. NormaliseError when
+    it is not an address or is longer than an address can be."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    text = email(value)
+    if text:
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise NormaliseError("not an email address") from None
+        if len(text) > EMAIL_MAX:
+            raise NormaliseError(f"an email address has at most {EMAIL_MAX} characters")
+    return text
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

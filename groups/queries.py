@@ -309,7 +309,7 @@ def _card_category(facts) -> str:
     return "No membership recorded"
 
 
-def door_facts(branch: Branch, people: list[Person], *, meeting: Meeting | None = None):
+def facts_without_history(branch: Branch, people: list[Person], *, meeting: Meeting | None = None):
     """For people already loaded: their PersonFacts without attendance history
     (only for rules with no ``attended`` condition — see
     eligibility.uses_attended), the branch's category names (cached on
@@ -428,15 +428,15 @@ def door_cards(branch, meeting: Meeting, people: list[Person]) -> list[dict]:
         return []
     as_of = eligibility_date(meeting)
     if needs_attended(meeting.attendance_rule):
-        from .door import door_facts as facts_with_history
+        from .door import door_facts
 
-        facts = facts_with_history([p.pk for p in people], branch=branch, as_of=as_of, people=people, names=True)
+        facts = door_facts([p.pk for p in people], branch=branch, as_of=as_of, people=people, names=True)
         here = {
             a.person_id: a
             for a in Attendance.objects.filter(meeting=meeting, person__in=people, undone_at__isnull=True)
         }
     else:
-        facts, here = door_facts(branch, people, meeting=meeting)
+        facts, here = facts_without_history(branch, people, meeting=meeting)
     names = getattr(branch, "_category_names", None)
     cards = []
     for person in people:
@@ -647,13 +647,13 @@ def person_facts(person: Person, *, as_of: date) -> PersonFacts:
 
 def decide(person: Person, rule_or_definition, as_of: date) -> Decision:
     """One person's Decision. A rule that never asks about attendance needs
-    one statement (door_facts: memberships and the branch's category names);
+    one statement (facts_without_history: memberships and the branch's category names);
     one that does, two queries for the facts (with attendance history) and
     one for the names unless already cached on ``person.branch``."""
     branch = person.branch
     definition = _definition(rule_or_definition)
     if not uses_attended(definition):
-        facts = door_facts(branch, [person])[0][person.pk]
+        facts = facts_without_history(branch, [person])[0][person.pk]
         return evaluate(definition, facts, as_of, category_names=branch._category_names)
     facts = person_facts(person, as_of=as_of)
     return evaluate(definition, facts, as_of, category_names=category_names(branch))

@@ -103,9 +103,11 @@ def default_period(today: date) -> tuple[date, date]:
 
 def _bounds(branch: Branch, date_from: date, date_to: date) -> tuple[datetime, datetime]:
     tz = ZoneInfo(branch.time_zone)
-    return datetime.combine(date_from, time.min, tzinfo=tz), datetime.combine(
-        date_to + timedelta(days=1), time.min, tzinfo=tz
-    )
+    # Keep a day inside the calendar's ends (year 1, year 9999), so that the
+    # next day and the shift to UTC exist; no meeting is that early or late.
+    start = max(date_from, date.min + timedelta(days=1))
+    end = min(date_to, date.max - timedelta(days=2)) + timedelta(days=1)
+    return datetime.combine(start, time.min, tzinfo=tz), datetime.combine(end, time.min, tzinfo=tz)
 
 
 def counted_meetings(branch: Branch):

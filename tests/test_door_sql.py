@@ -132,14 +132,14 @@ def test_search_matches_each_way_and_only_in_this_branch(branch, organiser):
     assert same_fields(found[ana.pk], Person.objects.get(pk=ana.pk))
 
 
-def test_door_facts_give_dates_and_aware_times(branch):
+def test_facts_without_history_give_dates_and_aware_times(branch):
     meeting = MeetingFactory(branch=branch)
     ann = member(branch, "Ann", "Lee")
     at = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # the night the clocks change
     AttendanceFactory(meeting=meeting, person=ann, checked_in_at=at)
     gone = member(branch, "Bo", "Lee")
     AttendanceFactory(meeting=meeting, person=gone, undone_at=at + timedelta(minutes=5))
-    facts, here = queries.door_facts(branch, [ann, gone], meeting=meeting)
+    facts, here = queries.facts_without_history(branch, [ann, gone], meeting=meeting)
     m = facts[ann.pk].memberships[0]
     assert (m.started_on, m.dues_paid_until, m.category_slug) == (date(2016, 2, 29), date(2027, 1, 31), "party-member")
     assert here[ann.pk].checked_in_at == at

@@ -204,17 +204,12 @@ def _check_in_guest(meeting, guest_name, guest_email, actor, method, at) -> Atte
         raise InvalidInput("Give the guest's name.", code="guest_name_required")
     if len(name) > 200:
         raise InvalidInput("Keep the guest's name under 200 characters.", code="guest_name_too_long")
-    email = normalise.email(guest_email)
-    if email:
-        from django.core.exceptions import ValidationError
-        from django.core.validators import validate_email
-
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise InvalidInput(
-                "Enter the guest's email like name@example.org, or leave it empty.", code="guest_email_invalid"
-            ) from None
+    try:
+        email = normalise.email_address(guest_email)
+    except normalise.NormaliseError:
+        raise InvalidInput(
+            "Enter the guest's email like name@example.org, or leave it empty.", code="guest_email_invalid"
+        ) from None
     attendance = Attendance.objects.create(
         meeting=meeting,
         guest_name=name,
@@ -308,22 +303,16 @@ def create_person_at_door(
     first_name, last_name = " ".join(first_name.split()), " ".join((last_name or "").split())
     if not first_name and not last_name:
         raise InvalidInput("Give the person's name.", code="name_required")
-    email = normalise.email(email)
-    if email:
-        from django.core.exceptions import ValidationError
-        from django.core.validators import validate_email
-
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise InvalidInput(
-                "Enter an email like name@example.org, or leave it empty.", code="email_invalid"
-            ) from None
-        if Person.objects.filter(branch=meeting.branch, email__iexact=email).exists():
-            raise Conflict(
-                "Someone in this branch already has that email: search for them instead.", code="email_taken"
-            )
-    pc = normalise.postcode(postcode) if postcode else ""
+    try:
+        email = normalise.email_address(email)
+    except normalise.NormaliseError:
+        raise InvalidInput("Enter an email like name@example.org, or leave it empty.", code="email_invalid") from None
+    if email and Person.objects.filter(branch=meeting.branch, email__iexact=email).exists():
+        raise Conflict("Someone in this branch already has that email: search for them instead.", code="email_taken")
+    try:
+        pc = normalise.postcode(postcode) if postcode else ""
+    except normalise.NormaliseError as exc:
+        raise InvalidInput(f"Check the postcode: {exc}.", code="postcode_invalid") from None
     person = Person.objects.create(
         branch=meeting.branch, first_name=first_name[:100], last_name=last_name[:100], email=email, postcode=pc
     )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
+from ..eligibility import category_slugs
 from ..errors import Conflict, InvalidInput
 from ..models import Branch, Category, Membership
 from . import audit
@@ -44,12 +43,19 @@ def _free_slug(branch: Branch, name: str, *, exclude: Category | None = None) ->
     return slug
 
 
+def rules_naming(category: Category) -> list[str]:
+    """The names of the branch's rules whose membership conditions name this
+    category (a rule key or another text that happens to equal the slug does not count)."""
+    return [
+        name
+        for name, definition in category.branch.rules.values_list("name", "definition")
+        if category.slug in category_slugs(definition)
+    ]
+
+
 def slug_in_use(category: Category) -> bool:
     """Memberships or rules refer to the slug: it must not change under them."""
-    if Membership.objects.filter(category=category).exists():
-        return True
-    needle = json.dumps(category.slug)
-    return any(needle in json.dumps(r) for r in category.branch.rules.values_list("definition", flat=True))
+    return Membership.objects.filter(category=category).exists() or bool(rules_naming(category))
 
 
 @transaction.atomic
@@ -137,8 +143,7 @@ def delete_category(*, category: Category, actor) -> None:
             code="category_in_use",
             memberships=used,
         )
-    needle = json.dumps(category.slug)
-    rules = [r.name for r in category.branch.rules.all() if needle in json.dumps(r.definition)]
+    rules = rules_naming(category)
     if rules:
         raise Conflict(
             f"The rule{'s' if len(rules) != 1 else ''} {', '.join(rules)} name{'s' if len(rules) == 1 else ''} "

@@ -402,7 +402,11 @@ def _clean(plan: _Plan, cells: list[str], line: int, report: ImportReport) -> di
                 values[name] = status
             elif name == "name":
                 first, _, last = raw.rpartition(" ")
-                values["first_name"], values["last_name"] = (first, last) if first else (last, "")
+                first, last = (first, last) if first else (last, "")
+                values["first_name"], values["last_name"] = first, last
+                # The parts go to columns of their own: each must fit, or the write (not the check) would fail.
+                if max(len(first), len(last)) > _LIMITS["first_name"]:
+                    raise ValueError(f"a first or last name longer than {_LIMITS['first_name']} characters")
             else:
                 values[name] = raw
         except ValidationError:

@@ -15,6 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from .. import normalise
 from ..errors import Conflict, InvalidInput
 from ..models import (
     Branch,
@@ -66,6 +67,11 @@ _USE_KIND_DEFAULT = object()
 
 def branch_zone(branch: Branch) -> ZoneInfo:
     return ZoneInfo(branch.time_zone or "Europe/London")
+
+
+def branch_today(branch: Branch) -> date:
+    """Today where the branch meets: the default "as of" date of its rules."""
+    return timezone.localdate(timezone=branch_zone(branch))
 
 
 def effective_eligibility_date(meeting: Meeting) -> date:
@@ -127,6 +133,11 @@ def _check_rule(branch: Branch, rule: Rule | None, what: str) -> None:
         raise InvalidInput(f"The {what} must be one of this branch's rules.", code="rule_other_branch")
 
 
+# Quorum and capacity: people, so far below what the integer columns hold
+# (PostgreSQL's integer stops at 2,147,483,647; a larger number was a 500).
+MAX_COUNT = 1_000_000
+
+
 def _clean(branch: Branch, data: dict[str, Any]) -> dict[str, Any]:
     """Check a complete set of meeting fields; returns them tidied."""
     data = dict(data)
@@ -148,6 +159,9 @@ def _clean(branch: Branch, data: dict[str, Any]) -> dict[str, Any]:
         # no branch meets then, and such a date is a typing mistake.
         if value is not None and not (1970 <= value.year <= 2200):
             raise InvalidInput("Check the meeting's dates: the year looks wrong.", code="bad_year")
+    frozen = data.get("eligibility_date")
+    if frozen is not None and not (1900 <= frozen.year <= 2200):
+        raise InvalidInput("Check the eligibility date: the year looks wrong.", code="bad_year")
     pct = data.get("quorum_percent")
     if pct is not None:
         try:
@@ -161,8 +175,10 @@ def _clean(branch: Branch, data: dict[str, Any]) -> dict[str, Any]:
         data["quorum_percent"] = pct
     for field, label in (("quorum", "quorum"), ("capacity", "capacity")):
         value = data.get(field)
-        if value is not None and (not isinstance(value, int) or value < 0):
-            raise InvalidInput(f"The {label} must be a whole number, 0 or more.", code=f"bad_{field}")
+        if value is not None and (not isinstance(value, int) or not 0 <= value <= MAX_COUNT):
+            raise InvalidInput(
+                f"The {label} must be a whole number, 0 or more (at most {MAX_COUNT:,}).", code=f"bad_{field}"
+            )
     if data.get("quorum_combine", QuorumCombine.GREATER) not in QuorumCombine.values:
         raise InvalidInput("Choose “the greater” or “the lesser” of the two quorums.", code="bad_quorum_combine")
     _check_rule(branch, data.get("attendance_rule"), "attendance rule")
@@ -371,10 +387,13 @@ def register_interest(
     if meeting.kind != MeetingKind.OPEN or meeting.status != MeetingStatus.PUBLISHED:
         raise InvalidInput("This meeting is not open for registration.", code="not_open")
     name = " ".join((name or "").split())
-    email = (email or "").strip()
     if not name:
         raise InvalidInput("Enter your name.", code="name_required")
-    if not email or "@" not in email:
+    try:
+        email = normalise.email_address(email)
+    except normalise.NormaliseError:
+        email = ""
+    if not email:
         raise InvalidInput("Enter your email address.", code="email_required")
     known = Person.objects.filter(branch=branch, email__iexact=email).first()
     if known is not None:
@@ -438,6 +457,12 @@ def reject_supporter(*, person: Person, actor) -> None:
     person = Person.objects.select_for_update().select_related("branch").get(pk=person.pk)
     if not person.pending_review:
         raise Conflict("Only people waiting for review can be rejected here.", code="not_pending")
+    if person.attendances.exists():
+        # Attendance records stay (as people.delete_person says): someone who came is approved instead.
+        raise Conflict(
+            "This person was checked in at a meeting, and attendance records stay: approve them instead.",
+            code="person_has_attendance",
+        )
     audit.record(
         actor=actor,
         branch=person.branch,

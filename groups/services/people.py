@@ -17,8 +17,6 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -114,12 +112,11 @@ def _clean_person(branch: Branch, data: dict, *, person: Person | None, errors: 
             out[key] = text
         elif key == "email":
             text = normalise.email("" if value is None else str(value))
-            if text:
-                try:
-                    validate_email(text)
-                except ValidationError:
-                    errors.add(key, f"“{text}” is not an email address (for example name@example.org).")
-            out[key] = text
+            try:
+                out[key] = normalise.email_address(text)
+            except normalise.NormaliseError:
+                errors.add(key, f"“{text}” is not an email address (for example name@example.org).")
+                out[key] = text
         elif key == "phone":
             try:
                 out[key] = normalise.phone("" if value is None else str(value))

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from .. import normalise
 from ..errors import Conflict, InvalidInput, NotAllowed
 from ..models import Branch, Role, RoleInvitation, RoleName
 from . import audit
@@ -28,10 +29,13 @@ def invite_to_role(
     """Returns the invitation and the raw token for the link (stored only hashed).
     With `base_url` (the site's address), the invitation is emailed once the
     transaction commits."""
-    email = email.strip().lower()
+    try:
+        email = normalise.email_address(email).lower()
+    except normalise.NormaliseError:
+        email = ""
     if role not in RoleName.values:
         raise InvalidInput("Choose organiser, steward or member.", code="bad_role")
-    if not email or "@" not in email:
+    if not email:
         raise InvalidInput("Enter the email address of the person to invite.", code="email_required")
     if Role.objects.filter(branch=branch, user__email__iexact=email).exists():
         raise Conflict(f"{email} already has a role in this branch; change it in the list below.", code="has_role")

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect
 
-from ..errors import RollcallError
 from ..permissions import access_branch
 
 
@@ -34,17 +31,3 @@ def paginate(request, queryset, per_page: int = 50):
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
-
-
-def run_service(request, func, *, success: str | None = None, redirect_to=None, **kwargs):
-    """Call a service; on a domain error show its sentence. Returns (result, error)."""
-    try:
-        result = func(**kwargs)
-    except RollcallError as exc:
-        messages.error(request, exc.message)
-        if redirect_to:
-            return None, redirect(redirect_to)
-        return None, exc
-    if success:
-        messages.success(request, success)
-    return result, None

@@ -90,7 +90,7 @@ def _door_context(request, branch, meeting, *, q="", cards=None, scanned=None):
 @branch_view("door")
 def door(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
-    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in text
+    q = request.GET.get("q", "").strip()[:100]
     return _render(request, branch, "groups/door/door.html", _door_context(request, branch, meeting, q=q))
 
 
@@ -98,7 +98,7 @@ def door(request, branch, meeting_id):
 def door_search(request, branch, meeting_id):
     """The results region alone, for search-as-you-type."""
     meeting = _meeting(branch, meeting_id)
-    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in text
+    q = request.GET.get("q", "").strip()[:100]
     cards = door_cards(branch, meeting, queries.door_search(branch, q))
     return _render(
         request,
@@ -134,7 +134,7 @@ def door_check_in(request, branch, meeting_id):
             person=person,
             actor=request.user,
             method=method,
-            override_reason=request.POST.get("override_reason", "").replace("\x00", "") or None,
+            override_reason=request.POST.get("override_reason", "") or None,
         )
     except RollcallError as exc:
         messages.error(request, f"{person}: {exc.message}")
@@ -151,12 +151,12 @@ def door_check_in(request, branch, meeting_id):
 @branch_view("door")
 def door_guest(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
-    name = request.POST.get("guest_name", "").replace("\x00", "")  # PostgreSQL refuses NUL in text
+    name = request.POST.get("guest_name", "")
     try:
         attendance_services.check_in(
             meeting=meeting,
             guest_name=name,
-            guest_email=request.POST.get("guest_email", "").replace("\x00", ""),
+            guest_email=request.POST.get("guest_email", ""),
             actor=request.user,
         )
     except RollcallError as exc:
@@ -190,7 +190,12 @@ def door_new_person(request, branch, meeting_id):
                 meeting=meeting, actor=request.user, **form.cleaned_data
             )
         except RollcallError as exc:
-            field = {"email_taken": "email", "email_invalid": "email", "not_eligible": "override_reason"}.get(exc.code)
+            field = {
+                "email_taken": "email",
+                "email_invalid": "email",
+                "postcode_invalid": "postcode",
+                "not_eligible": "override_reason",
+            }.get(exc.code)
             form.add_error(field, exc.message)
         else:
             messages.success(request, f"{person} was added and is in.")
@@ -216,7 +221,7 @@ def door_undo(request, branch, meeting_id, attendance_id):
     who = attendance.person or attendance.guest_name
     try:
         attendance_services.undo_check_in(
-            attendance=attendance, actor=request.user, reason=request.POST.get("reason", "").replace("\x00", "")
+            attendance=attendance, actor=request.user, reason=request.POST.get("reason", "")
         )
     except RollcallError as exc:
         messages.error(request, f"Not undone: {exc.message}")

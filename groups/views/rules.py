@@ -7,7 +7,6 @@ from datetime import date
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import queries
@@ -17,15 +16,10 @@ from ..models import Category, Meeting, Person, Rule, RuleVersion
 from ..permissions import get_in_branch
 from ..rule_editor import KINDS, STATUS_CHOICES, UNITS, Draft
 from ..services import rules as rule_services
+from ..services.meetings import branch_today
 from .base import branch_view, paginate
 
 PREVIEW_PAGE_SIZE = 25
-
-
-def _today(branch) -> date:
-    from zoneinfo import ZoneInfo
-
-    return timezone.now().astimezone(ZoneInfo(branch.time_zone or "UTC")).date()
 
 
 def _as_of(request, branch) -> tuple[date, str]:
@@ -35,8 +29,8 @@ def _as_of(request, branch) -> tuple[date, str]:
         try:
             return date.fromisoformat(raw), ""
         except ValueError:
-            return _today(branch), "Enter the date as a real date, for example 2016-04-14. Showing today instead."
-    return _today(branch), ""
+            return branch_today(branch), "Enter the date as a real date, for example 2016-04-14. Showing today instead."
+    return branch_today(branch), ""
 
 
 def _summary(definition, names) -> str:
@@ -173,7 +167,7 @@ def rule_detail(request, branch, rule_id):
     names = queries.category_names(branch)
     as_of, date_error = _as_of(request, branch)
     show = request.GET.get("show", "")
-    search = request.GET.get("q", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in text
+    search = request.GET.get("q", "").strip()
     counts = queries.eligibility_counts(branch, rule.definition, as_of)
     people = Person.objects.filter(branch=branch)
     if show in ("eligible", "not"):

@@ -21,6 +21,7 @@ class BranchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     permission_classes = [IsAuthenticated, StaffMayCreate]
     lookup_field = "slug"
     lookup_url_kwarg = "branch_slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"  # a slug, as in every other branch route; anything else is a JSON 404
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -3,6 +3,7 @@ and quorum, under /branches/{slug}/meetings/{meeting_id}/. Organisers and
 stewards ("door"). Check-ins go through groups.services.attendance.check_in,
 the only way in; a meeting of another branch answers 404."""
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -38,12 +39,11 @@ class MeetingScopedViewSet(BranchScopedViewSet):
     permission = "door"
 
     def get_meeting(self) -> Meeting:
+        """The branch's meeting with its rules, read as the door screen reads it."""
         if not hasattr(self, "_meeting"):
-            self._meeting = get_in_branch(
-                Meeting.objects.select_related("branch", "attendance_rule", "voting_rule"),
-                self.get_branch(),
-                pk=self.kwargs["meeting_id"],
-            )
+            self._meeting = queries.door_meeting(self.get_branch(), self.kwargs["meeting_id"])
+            if self._meeting is None:
+                raise Http404
         return self._meeting
 
 
