@@ -205,3 +205,30 @@ def test_local_time_on_clock_change_days_is_kept(branch, organiser, day):
     assert meeting.starts_at.astimezone(services.branch_zone(branch)).utcoffset() == timedelta(
         hours=19 - expected_utc_hour
     )
+
+
+def test_a_failed_cancellation_email_does_not_stop_the_others(
+    branch, organiser, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The cancellation is committed before the emails go: one mail server
+    refusal must neither turn the page into an error nor leave the rest untold."""
+    from django.core.mail import EmailMultiAlternatives
+
+    meeting = make_meeting(branch, organiser, status="published")
+    for who in ("bounce", "ana", "bo"):
+        Invitation.objects.create(
+            meeting=meeting, person=PersonFactory(branch=branch, email=f"{who}@example.org", consent_email=True)
+        )
+    real_send = EmailMultiAlternatives.send
+
+    def send(self, *args, **kwargs):
+        if self.to == ["bounce@example.org"]:
+            raise ConnectionRefusedError("mail server refused")
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_meeting(meeting=meeting, actor=organiser, reason="Snow")
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "bo@example.org"]
+    meeting.refresh_from_db()
+    assert meeting.status == "cancelled"

@@ -168,3 +168,21 @@ def test_a_category_whose_slug_is_also_a_rule_word_can_be_removed(branch, organi
     party = Category.objects.get(branch=branch, slug="party-member")
     assert "Party members only" in category_services.rules_naming(party)
 
+
+
+# --- ids that are not whole numbers -------------------------------------------------
+
+
+def test_the_api_refuses_an_id_that_is_not_a_whole_number(api, steward, organiser, branch):
+    meeting = make_meeting(branch, organiser, status="published", attendance_rule=None)
+    first = PersonFactory(branch=branch)
+    url = f"/api/v1/branches/{branch.slug}/meetings/{meeting.pk}/checkins/"
+    response = api(steward).post(url, {"person": first.pk + 0.9}, format="json")
+    assert response.status_code == 400 and "person" in response.json()
+    assert api(steward).post(url, {"person": True}, format="json").status_code == 400  # not person 1
+    assert not Attendance.objects.exists()  # not person {first.pk}, silently
+    rule = Rule.objects.get(branch=branch, name="Party members only")
+    evaluate = f"/api/v1/branches/{branch.slug}/rules/{rule.pk}/evaluate/"
+    assert api(organiser).post(evaluate, {"person": first.pk + 0.9}, format="json").status_code == 400
+    meetings = f"/api/v1/branches/{branch.slug}/meetings/{meeting.pk}/"
+    assert api(organiser).patch(meetings, {"attendance_rule": rule.pk + 0.5}, format="json").status_code == 400

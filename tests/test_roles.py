@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from groups.errors import Conflict
@@ -139,3 +140,26 @@ def test_inviting_someone_who_already_has_a_role_says_so(branch, organiser, stew
     response = client_for(organiser).post(f"/b/{branch.slug}/roles/", {"email": steward.email, "role": "member"})
     assert "already has a role in this branch" in response.content.decode()
     assert mailoutbox == []
+
+
+def test_a_withdrawn_invitation_no_longer_works(branch, organiser, client_for, client):
+    invitation, url = invite(branch, organiser)
+    page = client_for(organiser).post(reverse("role_invitation_revoke", args=[branch.slug, invitation.pk]), follow=True)
+    assert "The invitation to new@example.org no longer works." in page.content.decode()
+    assert AuditEvent.objects.filter(action="role.invite_revoke", actor=organiser).count() == 1
+    client.force_login(UserFactory(email="new@example.org"))
+    response = client.post(url)
+    assert response.status_code == 400 and "not valid" in response.content.decode()
+    assert not Role.objects.filter(branch=branch, user__email="new@example.org").exists()
+
+
+def test_withdrawing_an_invitation_already_accepted_says_so_and_keeps_the_role(branch, organiser, client_for, client):
+    invitation, url = invite(branch, organiser)
+    user = UserFactory(email="new@example.org")
+    client.force_login(user)
+    client.post(url)
+    organiser_client = client_for(organiser)
+    page = organiser_client.post(reverse("role_invitation_revoke", args=[branch.slug, invitation.pk]), follow=True)
+    assert "had already accepted" in page.content.decode()
+    assert Role.objects.filter(branch=branch, user=user).exists()
+    assert not AuditEvent.objects.filter(action="role.invite_revoke").exists()

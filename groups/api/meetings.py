@@ -15,11 +15,11 @@ from rest_framework.parsers import JSONParser
 
 from ..models import Meeting, MeetingStatus, Rule
 from ..services import meetings as services
-from .serializers.base import ModelSerializer
+from .serializers.base import ModelSerializer, PrimaryKeyRelatedField
 from .views.base import BranchScopedViewSet
 
 
-class BranchRuleField(serializers.PrimaryKeyRelatedField):
+class BranchRuleField(PrimaryKeyRelatedField):
     """A rule id of the request's branch; null means everyone."""
 
     def get_queryset(self):

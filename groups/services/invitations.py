@@ -374,6 +374,9 @@ def record_reply(*, invitation: Invitation, reply: str, actor=None, at: datetime
     if meeting.status == MeetingStatus.CANCELLED:
         raise Conflict("This meeting has been cancelled, so there is nothing to answer.", code="cancelled")
     if reply == Reply.YES and invitation.reply != Reply.YES and meeting.capacity is not None:
+        # Lock the meeting first: two people answering yes at once must not both
+        # take the last place (each locks only their own invitation above).
+        list(Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk", flat=True))
         taken = Invitation.objects.filter(meeting=meeting, reply=Reply.YES).count()
         if taken >= meeting.capacity:
             raise Conflict("Sorry — the meeting is full, so a yes cannot be taken.", code="full")

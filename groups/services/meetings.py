@@ -5,13 +5,14 @@ private calendar feeds."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,6 +33,8 @@ from ..models import (
     Rule,
 )
 from . import audit
+
+logger = logging.getLogger(__name__)
 
 # Which preset rule each kind of meeting starts with (by the preset's name;
 # see groups/services/rules.py). Kinds not listed start with no rule (anyone).
@@ -353,22 +356,34 @@ def notify_cancellation(meeting: Meeting) -> int:
     )
     when = timezone.localtime(meeting.starts_at, branch_zone(meeting.branch)).strftime("%a %-d %b %Y, %H:%M")
     sent = 0
+    # One connection for them all; a failure for one invitee does not stop the
+    # rest (this runs after the cancellation committed: there is no undoing it).
+    connection = get_connection()
     for invitation in invitees:
         person = invitation.person
-        send_mail(
-            subject=f"Cancelled: {meeting.title} ({when})",
-            message=(
-                f"Dear {person.first_name or person.full_name or 'member'},\n\n"
-                f"{meeting.branch.name} has cancelled “{meeting.title}”, which was to be held on {when}"
-                f"{' at ' + meeting.location if meeting.location else ''}.\n\n"
-                f"Reason: {meeting.cancel_reason}\n\n"
-                "You are receiving this because you were invited and agreed to be contacted by email."
-            ),
-            from_email=None,
-            recipient_list=[person.email],
-        )
-        sent += 1
+        try:
+            _send_cancellation(meeting, person, when, connection)
+        except Exception as exc:  # any transport failure: counted and logged (never the address)
+            logger.warning("A cancellation email for meeting %s failed: %s", meeting.pk, type(exc).__name__)
+        else:
+            sent += 1
     return sent
+
+
+def _send_cancellation(meeting: Meeting, person, when: str, connection) -> None:
+    send_mail(
+        subject=f"Cancelled: {meeting.title} ({when})",
+        message=(
+            f"Dear {person.first_name or person.full_name or 'member'},\n\n"
+            f"{meeting.branch.name} has cancelled “{meeting.title}”, which was to be held on {when}"
+            f"{' at ' + meeting.location if meeting.location else ''}.\n\n"
+            f"Reason: {meeting.cancel_reason}\n\n"
+            "You are receiving this because you were invited and agreed to be contacted by email."
+        ),
+        from_email=None,
+        recipient_list=[person.email],
+        connection=connection,
+    )
 
 
 # --- interest registered from a public page ---

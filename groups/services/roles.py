@@ -173,9 +173,12 @@ def remove_role(*, role: Role, actor) -> None:
 
 
 @transaction.atomic
-def revoke_role_invitation(*, invitation: RoleInvitation, actor) -> None:
+def revoke_role_invitation(*, invitation: RoleInvitation, actor) -> bool:
+    """Withdraw an invitation not yet used. False when there was nothing to
+    withdraw (accepted meanwhile, or withdrawn already)."""
     if invitation.accepted_at or invitation.revoked_at:
-        return
+        return False
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit.record(actor=actor, branch=invitation.branch, action="role.invite_revoke", obj=invitation)
+    return True

@@ -78,8 +78,12 @@ def role_remove(request, branch, role_id):
 @branch_view("manage_roles")
 def role_invitation_revoke(request, branch, invitation_id):
     invitation = get_in_branch(RoleInvitation.objects.select_related("branch"), branch, pk=invitation_id)
-    role_services.revoke_role_invitation(invitation=invitation, actor=request.user)
-    messages.success(request, f"The invitation to {invitation.email} no longer works.")
+    if role_services.revoke_role_invitation(invitation=invitation, actor=request.user):
+        messages.success(request, f"The invitation to {invitation.email} no longer works.")
+    elif invitation.accepted_at:
+        messages.info(request, f"{invitation.email} had already accepted; change or remove their role in the list.")
+    else:
+        messages.info(request, f"The invitation to {invitation.email} was already withdrawn.")
     return redirect("role_list", slug=branch.slug)
 
 

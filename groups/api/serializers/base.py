@@ -30,6 +30,16 @@ class EmailField(StrictTextMixin, serializers.EmailField):
     pass
 
 
+class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id: 12 or "12", never 12.9 or true, which the database lookup would
+    quietly read as 12 or 1 — someone else's id."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, float) and not data.is_integer()):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
 class ModelSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ...models import Attendance, Person
-from .base import CharField
+from .base import CharField, PrimaryKeyRelatedField
 from .rules import DecisionSerializer
 
 
@@ -105,7 +105,7 @@ class UndoSerializer(serializers.Serializer):
 
 
 class CheckInSerializer(serializers.Serializer):
-    person = serializers.PrimaryKeyRelatedField(
+    person = PrimaryKeyRelatedField(
         queryset=Person.objects.none(),
         required=False,
         allow_null=True,

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from ...models import Person, Rule
 from ...queries import rule_summary
-from .base import CharField, ModelSerializer
+from .base import CharField, ModelSerializer, PrimaryKeyRelatedField
 
 
 class RuleSerializer(ModelSerializer):
@@ -28,7 +28,7 @@ class RuleSerializer(ModelSerializer):
 
 
 class EvaluateSerializer(serializers.Serializer):
-    person = serializers.PrimaryKeyRelatedField(
+    person = PrimaryKeyRelatedField(
         queryset=Person.objects.none(),
         help_text="A person of this branch (id).",
         error_messages={"does_not_exist": "There is no person {pk_value} in this branch."},
