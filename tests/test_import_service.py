@@ -280,3 +280,27 @@ def test_report_is_json_friendly(branch, organiser):
     again = json.loads(json.dumps(data))
     assert again["ok"] and again["dry_run"] and again["created"] == 3
     assert again["mapping"]["Membership number"] == "membership_number"
+
+
+def test_creating_a_category_the_branch_already_has_uses_that_one(branch, organiser, tmp_path):
+    """Mapping a value to "create it" when the branch has (or the file repeats) that
+    name: the one category of that name, not a failed import."""
+    source = tmp_path / "members.csv"
+    source.write_text(
+        "First name,Last name,Email,Category\n"
+        "Ann,Lee,ann@example.org,PARTY MEMBER\n"
+        "Bo,Lee,bo@example.org,Young Labour\n"
+        "Cy,Lee,cy@example.org,young  labour\n",
+        encoding="utf-8",
+    )
+    report = import_members(
+        branch=branch,
+        source=source,
+        actor=organiser,
+        category_map={"party member": "new", "young labour": "new"},
+    )
+    assert report.applied, reasons(report)
+    assert report.categories_created == ["Young Labour"]
+    assert Category.objects.filter(branch=branch, name__iexact="party member").count() == 1
+    assert Membership.objects.get(person__first_name="Ann").category.slug == "party-member"
+    assert Membership.objects.filter(category__name="Young Labour").count() == 2

@@ -43,7 +43,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .. import normalise
-from ..errors import InvalidInput
 from ..models import Branch, Category, Membership, MembershipStatus, Person
 from . import audit
 
@@ -846,8 +845,15 @@ def _create_categories(branch, plan: _Plan, report: ImportReport, actor) -> None
     if not wanted:
         return
     order = max((c.order for c in plan.categories.values()), default=-1) + 1
+    # A "new" value whose name the branch already has (or that an earlier value
+    # just created) is that category: a second one of the same name cannot exist.
+    by_name = {c.name.casefold(): c for c in plan.categories.values()}
     for value in wanted:
         name = " ".join(value.split())[:100]
+        same = by_name.get(name.casefold())
+        if same is not None:
+            plan.category_choice[category_key(value)] = same.slug
+            continue
         base = slugify(name)[:60] or "category"
         slug, n = base, 2
         while slug in plan.categories:
@@ -855,6 +861,7 @@ def _create_categories(branch, plan: _Plan, report: ImportReport, actor) -> None
         category = Category.objects.create(branch=branch, name=name, slug=slug, order=order)
         order += 1
         plan.categories[slug] = category
+        by_name[name.casefold()] = category
         plan.category_choice[category_key(value)] = slug
         report.categories_created.append(name)
         audit.record(
@@ -864,9 +871,3 @@ def _create_categories(branch, plan: _Plan, report: ImportReport, actor) -> None
             obj=category,
             summary=f"Created category {name} during an import",
         )
-
-
-def check_source(source) -> None:
-    """Raise InvalidInput when a path does not exist (for the command)."""
-    if isinstance(source, (str, os.PathLike)) and not os.path.isfile(source):
-        raise InvalidInput(f"There is no file at {source}.", code="no_file")
