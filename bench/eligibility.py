@@ -22,7 +22,6 @@ import sys
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -131,7 +130,7 @@ def build() -> Branch:
                 )
             )
     Membership.objects.bulk_create(memberships, batch_size=2000)
-    tz = ZoneInfo(branch.time_zone)
+    tz = branch.zone
     meetings = [
         Meeting(
             branch=branch,

@@ -74,14 +74,12 @@ def seed_meetings(*, branch, users, rng, people) -> None:
     plus an upcoming organisational meeting and an upcoming open one."""
     from datetime import datetime, time, timedelta
 
-    from django.utils import timezone
-
     from .models import MeetingKind, MeetingStatus
-    from .services.meetings import branch_zone, create_meeting
+    from .services.meetings import create_meeting
 
-    tz = branch_zone(branch)
+    tz = branch.zone
     organiser = users[RoleName.ORGANISER]
-    today = timezone.localdate(timezone=tz)
+    today = branch.today()
     rules = {r.name: r for r in branch.rules.all()}
     places = ["Green Lanes Community Centre, Room 2", "The Salisbury, upstairs room", "St Ann's Library"]
 
@@ -560,7 +558,7 @@ def seed_attendance(*, branch, users, rng, people) -> None:
     meeting or so; and invitations whose replies fall with them."""
     from datetime import timedelta
 
-    from .door import category_names, decide, door_facts, eligibility_date
+    from .door import category_names, decide, door_facts
     from .models import Attendance, Invitation, Meeting, MeetingKind, MeetingStatus, Person, Reply, RuleVersion
     from .models.attendance import CheckInMethod
     from .services import audit
@@ -582,7 +580,7 @@ def seed_attendance(*, branch, users, rng, people) -> None:
     facts = door_facts(ids, branch=branch)
     attendances, invitations = [], []
     for index, meeting in enumerate(held):
-        as_of = eligibility_date(meeting)
+        as_of = meeting.effective_eligibility_date
         decisions = {pid: decide(meeting.attendance_rule, facts[pid], as_of, names=names) for pid in ids}
         eligible = [pid for pid in by_keenness if decisions[pid].eligible]
         refused = [pid for pid in by_keenness if not decisions[pid].eligible]

@@ -10,24 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from .eligibility import Decision, PersonFacts, category_slugs, evaluate, uses_attended
-from .models import Branch, Meeting, Person, Rule
+from .models import Branch, Person, Rule
 
 EVERYONE = {"everyone": True}
-
-
-def local_date(branch: Branch, when) -> date:
-    """The date of `when` in the branch's time zone."""
-    return when.astimezone(ZoneInfo(branch.time_zone)).date()
-
-
-def eligibility_date(meeting: Meeting) -> date:
-    """The meeting's freeze date, or its local date in the branch's time zone."""
-    from .services.meetings import effective_eligibility_date
-
-    return effective_eligibility_date(meeting)
 
 
 def door_facts(

@@ -25,7 +25,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from functools import reduce
 from operator import and_, or_
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, Q
 from django.db.models.functions import Coalesce, Lower, Trim
@@ -46,7 +45,7 @@ def branch_meeting_facts(branch: Branch, *, before: date | None = None, attended
     started (local date) before that date are fetched. With ``attended_by`` (an
     Attendance queryset correlated on OuterRef("pk")), returns (MeetingFacts,
     attended) pairs instead."""
-    tz = ZoneInfo(branch.time_zone or "UTC")
+    tz = branch.zone
     qs = Meeting.objects.filter(branch=branch).order_by()
     # A generous bound in UTC; the exact local-date test happens in Python. The
     # calendar's last days have no day after them (nor a UTC twin): no bound then.

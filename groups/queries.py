@@ -163,15 +163,13 @@ def quorum(meeting: Meeting) -> dict:
     (never guests, never override entrants the voting rule refuses);
     eligible: the branch's people the voting rule admits at the eligibility date.
     With no quorum set, quorum is 0 and the meeting is quorate."""
-    from .door import eligibility_date
-
     here = Attendance.objects.filter(meeting=meeting, undone_at__isnull=True, left_at__isnull=True)
     counts = here.aggregate(
         present=Count("id"),
         guests=Count("id", filter=Q(person__isnull=True)),
         present_eligible=Count("id", filter=Q(person__isnull=False, may_vote=True)),
     )
-    eligible = count_eligible(meeting.branch, meeting.voting_rule, eligibility_date(meeting))
+    eligible = count_eligible(meeting.branch, meeting.voting_rule, meeting.effective_eligibility_date)
     needed = quorum_needed(meeting, eligible)
     return {
         "eligible": eligible,
@@ -422,11 +420,11 @@ def door_cards(branch, meeting: Meeting, people: list[Person]) -> list[dict]:
     check-in. A fixed number of queries whatever the number of people: one,
     unless the rule asks about attendance history."""
     from .door import decide as door_decide
-    from .door import eligibility_date, needs_attended
+    from .door import needs_attended
 
     if not people:
         return []
-    as_of = eligibility_date(meeting)
+    as_of = meeting.effective_eligibility_date
     if needs_attended(meeting.attendance_rule):
         from .door import door_facts
 
@@ -785,8 +783,6 @@ def my_meetings(branch: Branch, person: Person, *, now: datetime, limit: int | N
     and a plain-English reason when they may not come. A fixed number of
     queries whatever the number of meetings."""
     from .models import Invitation, MeetingStatus
-    from .services.meetings import effective_eligibility_date
-
     meetings = list(
         Meeting.objects.filter(branch=branch, status=MeetingStatus.PUBLISHED, starts_at__gte=now)
         .select_related("attendance_rule")
@@ -807,7 +803,7 @@ def my_meetings(branch: Branch, person: Person, *, now: datetime, limit: int | N
             decision = Decision(True, ("Open to everyone",))
         else:
             try:
-                decision = evaluate(rule.definition, facts, effective_eligibility_date(meeting), category_names=names)
+                decision = evaluate(rule.definition, facts, meeting.effective_eligibility_date, category_names=names)
             except RuleError as exc:
                 decision = Decision(False, (f"This meeting's rule cannot be read ({exc}).",))
         rows.append(

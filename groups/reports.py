@@ -20,12 +20,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count
 from django.utils import timezone
 
-from .door import EVERYONE, eligibility_date, local_date
+from .door import EVERYONE
 from .eligibility import MeetingFacts, PersonFacts, evaluate
 from .models import Attendance, Branch, Category, Invitation, Meeting, MeetingStatus, Membership, Person, Reply
 from .queries import membership_facts
@@ -102,7 +101,7 @@ def default_period(today: date) -> tuple[date, date]:
 
 
 def _bounds(branch: Branch, date_from: date, date_to: date) -> tuple[datetime, datetime]:
-    tz = ZoneInfo(branch.time_zone)
+    tz = branch.zone
     # Keep a day inside the calendar's ends (year 1, year 9999), so that the
     # next day and the shift to UTC exist; no meeting is that early or late.
     start = max(date_from, date.min + timedelta(days=1))
@@ -167,13 +166,13 @@ class _BranchData:
                 self.present[meeting_id].add(person_id)
         meetings = list(Meeting.objects.filter(branch=branch).values_list("id", "starts_at", "status"))
         self.meeting_facts = tuple(
-            MeetingFacts(id=pk, starts_on=local_date(branch, starts), cancelled=status == MeetingStatus.CANCELLED)
+            MeetingFacts(id=pk, starts_on=branch.local_date(starts), cancelled=status == MeetingStatus.CANCELLED)
             for pk, starts, status in meetings
         )
         now = timezone.now()
         # "Last came" counts held and published meetings only, like the rest of the report.
         self.meeting_dates = {
-            pk: local_date(branch, starts) for pk, starts, status in meetings if status in COUNTED and starts <= now
+            pk: branch.local_date(starts) for pk, starts, status in meetings if status in COUNTED and starts <= now
         }
         self.facts = {
             pid: PersonFacts(
@@ -204,7 +203,7 @@ def eligible_sets(data: _BranchData, meetings: list[Meeting], names: dict[str, s
         if definition == EVERYONE:
             out[meeting.pk] = everyone
             continue
-        as_of = eligibility_date(meeting)
+        as_of = meeting.effective_eligibility_date
         key = (rule.pk, rule.version, as_of)
         if key not in done:
             done[key] = {
@@ -217,7 +216,7 @@ def eligible_sets(data: _BranchData, meetings: list[Meeting], names: dict[str, s
 def build(
     branch: Branch, *, date_from: date, date_to: date, absent_n: int = DEFAULT_ABSENT, today: date | None = None
 ) -> Report:
-    today = today or timezone.localdate(timezone=ZoneInfo(branch.time_zone))
+    today = today or branch.today()
     start, end = _bounds(branch, date_from, date_to)
     in_period = list(
         counted_meetings(branch).filter(starts_at__gte=start, starts_at__lt=end).order_by("-starts_at", "-id")
@@ -226,7 +225,7 @@ def build(
     period = list(reversed(in_period[:MAX_MEETINGS]))
     last_n = list(counted_meetings(branch).order_by("-starts_at", "-id")[:absent_n])
     for m in in_period + last_n:
-        m.branch = branch  # eligibility_date reads the branch's time zone: no query per meeting
+        m.branch = branch  # effective_eligibility_date reads the branch's time zone: no query per meeting
     # Meetings share the attendance rule's object when they share the rule.
     # The branch's memberships, check-ins and meetings.
     data = _BranchData(branch, today)
@@ -242,7 +241,7 @@ def build(
     turnout = [
         TurnoutRow(
             meeting=m,
-            on=local_date(branch, m.starts_at),
+            on=branch.local_date(m.starts_at),
             eligible=len(eligible[m.pk]),
             replied_yes=yes.get(m.pk, 0),
             attended=len(data.present[m.pk]),

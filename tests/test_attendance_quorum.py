@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from groups.door import eligibility_date
 from groups.models import Category, Rule
 from groups.queries import count_eligible, quorum, quorum_needed
 from groups.services import attendance as svc
@@ -117,9 +116,9 @@ def test_eligibility_date_is_the_local_date_or_the_freeze_date():
     branch = BranchFactory.build(time_zone="Europe/London")
     late = datetime(2026, 6, 1, 23, 30, tzinfo=ZoneInfo("UTC"))  # 00:30 on 2 June in London
     meeting = MeetingFactory.build(branch=branch, starts_at=late, eligibility_date=None)
-    assert eligibility_date(meeting) == date(2026, 6, 2)
+    assert meeting.effective_eligibility_date == date(2026, 6, 2)
     meeting.eligibility_date = date(2026, 1, 1)
-    assert eligibility_date(meeting) == date(2026, 1, 1)
+    assert meeting.effective_eligibility_date == date(2026, 1, 1)
 
 
 def test_quorum_partial_and_panel(client_for, steward, setup):

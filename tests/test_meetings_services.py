@@ -99,9 +99,9 @@ def test_eligibility_date_defaults_to_the_local_date_of_the_meeting(branch, orga
     # 00:30 on 1 Jul in London is still 30 Jun in UTC.
     meeting = make_meeting(branch, organiser, starts_at=at(2030, 7, 1, 0, 30))
     assert meeting.eligibility_date is None
-    assert services.effective_eligibility_date(meeting) == date(2030, 7, 1)
+    assert meeting.effective_eligibility_date == date(2030, 7, 1)
     meeting = make_meeting(branch, organiser, eligibility_date=date(2030, 6, 1))
-    assert services.effective_eligibility_date(meeting) == date(2030, 6, 1)
+    assert meeting.effective_eligibility_date == date(2030, 6, 1)
 
 
 def test_duplicate_keeps_details_on_a_new_date(branch, organiser):
@@ -199,10 +199,10 @@ def test_local_time_on_clock_change_days_is_kept(branch, organiser, day):
     """The last Sundays of October and March 2030: 19:30 local stays 19:30."""
     meeting = make_meeting(branch, organiser, starts_at=at(day.year, day.month, day.day))
     meeting.refresh_from_db()
-    local = meeting.starts_at.astimezone(services.branch_zone(branch))
+    local = meeting.starts_at.astimezone(branch.zone)
     assert (local.date(), local.hour, local.minute) == (day, 19, 30)
     expected_utc_hour = 19 if day.month == 10 else 18  # GMT after the October change, BST after March's
-    assert meeting.starts_at.astimezone(services.branch_zone(branch)).utcoffset() == timedelta(
+    assert meeting.starts_at.astimezone(branch.zone).utcoffset() == timedelta(
         hours=19 - expected_utc_hour
     )
 

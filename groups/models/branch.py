@@ -1,5 +1,14 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+# The one fallback: a branch with no (or an unreadable) time zone meets in London.
+DEFAULT_TIME_ZONE = "Europe/London"
 
 
 class Branch(models.Model):
@@ -8,7 +17,7 @@ class Branch(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True)
-    time_zone = models.CharField(max_length=64, default="Europe/London")
+    time_zone = models.CharField(max_length=64, default=DEFAULT_TIME_ZONE)
     stewards_may_override = models.BooleanField(
         default=False, help_text="Let stewards admit someone the attendance rule refuses, with a reason."
     )
@@ -20,6 +29,24 @@ class Branch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Where the branch meets: its dates (today, a meeting's day, the
+        eligibility date) and the times its pages show are in this zone."""
+        try:
+            return ZoneInfo(self.time_zone or DEFAULT_TIME_ZONE)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo(DEFAULT_TIME_ZONE)
+
+    def local_date(self, when: datetime) -> date:
+        """The date of an aware datetime where the branch meets."""
+        return when.astimezone(self.zone).date()
+
+    def today(self, now: datetime | None = None) -> date:
+        """Today where the branch meets (``now`` defaults to the clock): the
+        default "as of" date of its rules."""
+        return self.local_date(now or timezone.now())
 
 
 class RoleName(models.TextChoices):

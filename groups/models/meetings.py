@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -27,6 +31,13 @@ class QuorumCombine(models.TextChoices):
     LESSER = "lesser", "The lesser of the two"
 
 
+class MeetingQuerySet(models.QuerySet):
+    def open_and_published(self) -> MeetingQuerySet:
+        """Published open meetings: the ones with a public page, in the public
+        calendar feed, and open to registering interest."""
+        return self.filter(kind=MeetingKind.OPEN, status=MeetingStatus.PUBLISHED)
+
+
 class Meeting(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="meetings")
     title = models.CharField(max_length=200)
@@ -52,6 +63,8 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         ordering = ["-starts_at"]
         indexes = [models.Index(fields=["branch", "starts_at"], name="meeting_branch_starts")]
@@ -69,6 +82,17 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def effective_eligibility_date(self) -> date:
+        """The date its rules are applied on: the freeze date when one is set,
+        else the meeting's own date where the branch meets."""
+        return self.eligibility_date or self.branch.local_date(self.starts_at)
+
+    @property
+    def is_open_and_published(self) -> bool:
+        """See MeetingQuerySet.open_and_published."""
+        return self.kind == MeetingKind.OPEN and self.status == MeetingStatus.PUBLISHED
 
 
 class Reply(models.TextChoices):

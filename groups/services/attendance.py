@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import normalise, queries, sql
-from ..door import category_names, decide, door_facts, eligibility_date, needs_attended
+from ..door import category_names, decide, door_facts, needs_attended
 from ..errors import Conflict, InvalidInput, NotAllowed
 from ..models import Attendance, Meeting, MeetingStatus, Person, RuleVersion
 from ..models.attendance import CheckInMethod
@@ -68,7 +68,7 @@ def _refuse_if_closed(meeting: Meeting) -> None:
 def _assess(meeting: Meeting, person: Person, memberships: list):
     """(attendance Decision, may_vote) for one person at this meeting, from
     their membership rows as groups.queries.check_in_reads gives them."""
-    as_of = eligibility_date(meeting)
+    as_of = meeting.effective_eligibility_date
 
     # Category names only when a Decision must name a category the person does not hold.
     def names():

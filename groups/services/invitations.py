@@ -37,7 +37,6 @@ from ..door import door_token
 from ..errors import Conflict, InvalidInput
 from ..models import Invitation, Meeting, MeetingStatus, Person, Reply, SendStatus
 from . import audit
-from .meetings import branch_zone, effective_eligibility_date
 
 RSVP_SALT = "rollcall.invitation.rsvp"
 UNSUBSCRIBE_SALT = "rollcall.invitation.unsubscribe"
@@ -126,7 +125,7 @@ def admitted_people(meeting: Meeting):
     if meeting.attendance_rule is None:
         people = Person.objects.filter(branch=branch)
     else:
-        people = eligible_people(branch, meeting.attendance_rule, effective_eligibility_date(meeting))
+        people = eligible_people(branch, meeting.attendance_rule, meeting.effective_eligibility_date)
     return people.filter(pending_review=False)
 
 
@@ -153,7 +152,7 @@ def plan(*, meeting: Meeting, person_ids=None) -> dict[str, Any]:
         )
     ids, refused = [], []
     definition = meeting.attendance_rule.definition if meeting.attendance_rule else {"everyone": True}
-    as_of = effective_eligibility_date(meeting)
+    as_of = meeting.effective_eligibility_date
     for person, decision in decisions_for(people, definition, branch=meeting.branch, as_of=as_of):
         if person.pending_review:
             refused.append((person, "Waiting for an organiser’s review."))
@@ -324,7 +323,7 @@ def invitation_email(invitation: Invitation, *, base_url: str, reminder: bool = 
 
     meeting, person = invitation.meeting, invitation.person
     urls = links(invitation, base_url=base_url)
-    with timezone.override(branch_zone(meeting.branch)):
+    with timezone.override(meeting.branch.zone):
         context = {
             "meeting": meeting,
             "person": person,
@@ -332,7 +331,7 @@ def invitation_email(invitation: Invitation, *, base_url: str, reminder: bool = 
             "reminder": reminder,
             "starts": timezone.localtime(meeting.starts_at),
             "ends": timezone.localtime(meeting.ends_at) if meeting.ends_at else None,
-            "zone": branch_zone(meeting.branch).key,
+            "zone": meeting.branch.zone.key,
             **{f"{k}_url": v for k, v in urls.items()},
         }
         when = context["starts"].strftime("%a %-d %b %Y, %H:%M")
@@ -411,7 +410,7 @@ def reply_as_member(*, meeting: Meeting, person: Person, reply: str, actor, at: 
     if meeting.status != MeetingStatus.PUBLISHED or meeting.starts_at < _now(at):
         raise Conflict("This meeting is not taking answers.", code="not_open")
     if meeting.attendance_rule is not None:
-        decision = decide(person, meeting.attendance_rule, effective_eligibility_date(meeting))
+        decision = decide(person, meeting.attendance_rule, meeting.effective_eligibility_date)
         if not decision.eligible:
             raise Conflict("This meeting’s attendance rule does not admit you.", code="not_eligible")
     invitation, _ = Invitation.objects.get_or_create(meeting=meeting, person=person)

@@ -10,7 +10,6 @@ import secrets
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.mail import get_connection, send_mail
 from django.db import transaction
@@ -66,23 +65,6 @@ EDITABLE = [
     "capacity",
 ]
 _USE_KIND_DEFAULT = object()
-
-
-def branch_zone(branch: Branch) -> ZoneInfo:
-    return ZoneInfo(branch.time_zone or "Europe/London")
-
-
-def branch_today(branch: Branch) -> date:
-    """Today where the branch meets: the default "as of" date of its rules."""
-    return timezone.localdate(timezone=branch_zone(branch))
-
-
-def effective_eligibility_date(meeting: Meeting) -> date:
-    """The freeze date: the one set on the meeting, else the meeting's date in
-    the branch's time zone."""
-    if meeting.eligibility_date:
-        return meeting.eligibility_date
-    return meeting.starts_at.astimezone(branch_zone(meeting.branch)).date()
 
 
 # --- kinds' default attendance rules ---
@@ -220,7 +202,7 @@ def create_meeting(
 ) -> Meeting:
     """A new meeting (a draft unless `status` says otherwise). Without an
     attendance rule it takes the branch's usual rule for its kind; an empty
-    eligibility date means the meeting's own date (effective_eligibility_date)."""
+    eligibility date means the meeting's own date (Meeting.effective_eligibility_date)."""
     if attendance_rule is _USE_KIND_DEFAULT:
         attendance_rule = kind_defaults(branch).get(kind)
     if status not in MeetingStatus.values:
@@ -279,8 +261,8 @@ def duplicate_meeting(*, meeting: Meeting, actor, starts_at: datetime) -> Meetin
     if meeting.ends_at:
         values["ends_at"] = meeting.ends_at + shift
     if meeting.eligibility_date:
-        old_local = meeting.starts_at.astimezone(branch_zone(meeting.branch)).date()
-        new_local = starts_at.astimezone(branch_zone(meeting.branch)).date()
+        old_local = meeting.branch.local_date(meeting.starts_at)
+        new_local = meeting.branch.local_date(starts_at)
         values["eligibility_date"] = meeting.eligibility_date + (new_local - old_local)
     copy = create_meeting(branch=meeting.branch, actor=actor, **values)
     audit.record(
@@ -354,7 +336,7 @@ def notify_cancellation(meeting: Meeting) -> int:
         .exclude(person__email="")
         .select_related("person")
     )
-    when = timezone.localtime(meeting.starts_at, branch_zone(meeting.branch)).strftime("%a %-d %b %Y, %H:%M")
+    when = timezone.localtime(meeting.starts_at, meeting.branch.zone).strftime("%a %-d %b %Y, %H:%M")
     sent = 0
     # One connection for them all; a failure for one invitee does not stop the
     # rest (this runs after the cancellation committed: there is no undoing it).
@@ -399,7 +381,7 @@ def register_interest(
     the same either way). Returns the new person, or None."""
     now = at or timezone.now()
     branch = meeting.branch
-    if meeting.kind != MeetingKind.OPEN or meeting.status != MeetingStatus.PUBLISHED:
+    if not meeting.is_open_and_published:
         raise InvalidInput("This meeting is not open for registration.", code="not_open")
     name = " ".join((name or "").split())
     if not name:

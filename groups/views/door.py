@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -20,7 +19,6 @@ from django.views.decorators.http import require_POST
 from .. import queries
 from ..door import (
     door_token,
-    eligibility_date,
     qr_svg,
     read_door_token,
 )
@@ -49,7 +47,7 @@ def _meeting(branch, meeting_id) -> Meeting:
 
 def _render(request, branch, template, context, **kwargs):
     # Times at the door are the branch's local times.
-    with timezone.override(ZoneInfo(branch.time_zone)):
+    with timezone.override(branch.zone):
         return render(request, template, {"branch": branch, **context}, **kwargs)
 
 
@@ -142,7 +140,7 @@ def door_check_in(request, branch, meeting_id):
     if created:
         messages.success(request, f"{person} is in" + (" (let in by override)." if attendance.override_reason else "."))
     else:
-        local = timezone.localtime(attendance.checked_in_at, ZoneInfo(branch.time_zone))
+        local = timezone.localtime(attendance.checked_in_at, branch.zone)
         messages.info(request, f"{person} was already in, since {local:%H:%M}.")
     return _back_to_door(branch, meeting)
 
@@ -297,7 +295,7 @@ def _expected_people(branch, meeting) -> tuple[list[int], str]:
     )
     if invited:
         return invited, "invited"
-    return queries.eligible_person_ids(branch, meeting.attendance_rule, eligibility_date(meeting)), "eligible"
+    return queries.eligible_person_ids(branch, meeting.attendance_rule, meeting.effective_eligibility_date), "eligible"
 
 
 def _people_page(request, ids, per_page):
@@ -356,7 +354,7 @@ CSV_HEADER = [
 def attendance_csv(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
     rows = list(queries.attendance_rows(meeting))
-    tz = ZoneInfo(branch.time_zone)
+    tz = branch.zone
 
     def when(value):
         return timezone.localtime(value, tz).strftime("%Y-%m-%d %H:%M") if value else ""
@@ -415,7 +413,7 @@ def signin_sheet(request, branch, meeting_id):
             (str(a.person) if a.person else f"{a.guest_name} (guest)", a.person.postcode if a.person else "")
             for a in here
         ]
-    with timezone.override(ZoneInfo(branch.time_zone)):
+    with timezone.override(branch.zone):
         pdf = signin_sheet_pdf(branch=branch, meeting=meeting, lines=lines, after=which == "attended")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="sign-in-sheet-{meeting.pk}.pdf"'

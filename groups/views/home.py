@@ -5,7 +5,6 @@ from django.utils import timezone
 from ..models import Meeting, MeetingStatus
 from ..permissions import branches_for, capabilities
 from ..queries import linked_person, my_meetings
-from ..services.meetings import branch_zone
 from .base import branch_view
 
 
@@ -38,7 +37,7 @@ def dashboard(request, branch):
         stats["rules"] = branch.rules.count()
     person = linked_person(request.user, branch)
     mine = my_meetings(branch, person, now=now, limit=3) if person else []
-    with timezone.override(branch_zone(branch)):
+    with timezone.override(branch.zone):
         return render(
             request,
             "groups/dashboard.html",

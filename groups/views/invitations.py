@@ -17,7 +17,6 @@ from ..models import Category, Meeting, MeetingStatus, Membership, Person, Reply
 from ..permissions import get_in_branch
 from ..queries import meeting_reply_counts, meeting_rule_summary
 from ..services import invitations as services
-from ..services.meetings import branch_zone, effective_eligibility_date
 from .base import branch_view
 
 REFUSALS_SHOWN = 10
@@ -54,7 +53,7 @@ def _page_context(request, branch, meeting):
         "counts": meeting_reply_counts(meeting),
         "admitted": services.admitted_people(meeting).count(),
         "rule_summary": meeting_rule_summary(meeting.attendance_rule),
-        "eligibility_date": effective_eligibility_date(meeting),
+        "eligibility_date": meeting.effective_eligibility_date,
         "categories": _categories_with_counts(branch, meeting),
         "chosen_people": chosen_people,
         "reminder_candidates": services.reminder_candidates(meeting, now=timezone.now()).count(),
@@ -67,7 +66,7 @@ def meeting_invitations(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
     if request.method == "POST":
         return _post(request, branch, meeting)
-    with timezone.override(branch_zone(branch)):
+    with timezone.override(branch.zone):
         return render(request, "groups/invitations/manage.html", _page_context(request, branch, meeting))
 
 
@@ -182,11 +181,11 @@ def rsvp(request, token):
             invitation = services.record_reply(invitation=invitation, reply=reply, actor=None)
         except RollcallError as exc:
             context["error"] = exc.message
-            with timezone.override(branch_zone(invitation.meeting.branch)):
+            with timezone.override(invitation.meeting.branch.zone):
                 return render(request, "groups/invitations/rsvp.html", context, status=400)
         return redirect(f"{reverse('rsvp', args=[token])}?answered=1")
     context["answered"] = request.GET.get("answered") == "1" and invitation.reply
-    with timezone.override(branch_zone(invitation.meeting.branch)):
+    with timezone.override(invitation.meeting.branch.zone):
         return render(request, "groups/invitations/rsvp.html", context)
 
 

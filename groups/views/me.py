@@ -19,7 +19,6 @@ from ..queries import linked_person, my_meetings
 from ..services import invitations as invitation_services
 from ..services import linking
 from ..services import people as people_services
-from ..services.meetings import branch_zone
 from .base import branch_view
 
 
@@ -28,7 +27,7 @@ def my_meetings_page(request, branch):
     person = linked_person(request.user, branch)
     rows = my_meetings(branch, person, now=timezone.now()) if person else []
     open_to_me = [r for r in rows if r["decision"].eligible]
-    with timezone.override(branch_zone(branch)):
+    with timezone.override(branch.zone):
         return render(
             request,
             "groups/me/meetings.html",
@@ -99,7 +98,7 @@ def my_details(request, branch):
         else:
             messages.success(request, "Your details are saved.")
             return redirect("my_details", slug=branch.slug)
-    with timezone.override(branch_zone(branch)):
+    with timezone.override(branch.zone):
         return render(request, "groups/me/details.html", {"branch": branch, "person": person, "form": form})
 
 

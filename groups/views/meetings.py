@@ -1,6 +1,6 @@
 """Meeting pages for organisers and stewards, the public page of an open
 meeting, and calendars (.ics). Times are shown and typed in the branch's
-time zone: each view runs inside `timezone.override(branch_zone(branch))`."""
+time zone: each view runs inside `timezone.override(branch.zone)`."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def local_time(view):
 
     @wraps(view)
     def wrapper(request, branch, *args, **kwargs):
-        with timezone.override(services.branch_zone(branch)):
+        with timezone.override(branch.zone):
             return view(request, branch, *args, **kwargs)
 
     return wrapper
@@ -89,8 +89,8 @@ def _month_from(value: str, today: date) -> date:
 @branch_view("view_meetings")
 @local_time
 def meeting_calendar(request, branch):
-    tz = services.branch_zone(branch)
-    today = timezone.localdate(timezone=tz)
+    tz = branch.zone
+    today = branch.today()
     first = _month_from(request.GET.get("month", ""), today)
     if not 1900 <= first.year <= 9998:
         first = today.replace(day=1)
@@ -132,7 +132,7 @@ def meeting_calendar(request, branch):
 @local_time
 def meeting_detail(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
-    as_of = services.effective_eligibility_date(meeting)
+    as_of = meeting.effective_eligibility_date
     live_quorum = quorum(meeting)
     return render(
         request,
@@ -149,10 +149,10 @@ def meeting_detail(request, branch, meeting_id):
             if meeting.voting_rule
             else "Everyone who may attend.",
             "quorum": quorum_description(meeting),
-            "eligibility_date": services.effective_eligibility_date(meeting),
+            "eligibility_date": meeting.effective_eligibility_date,
             "may_manage": can(request.user, branch, "manage_meetings"),
             "public_url": request.build_absolute_uri(reverse("public_meeting", args=[branch.slug, meeting.pk]))
-            if meeting.kind == MeetingKind.OPEN and meeting.status == MeetingStatus.PUBLISHED
+            if meeting.is_open_and_published
             else None,
         },
     )
@@ -307,13 +307,8 @@ def meeting_pending_reject(request, branch, person_id):
 
 def _public_meeting(slug: str, meeting_id: int) -> Meeting:
     """Only published open meetings have a public page; anything else is 404."""
-    return get_object_or_404(
-        Meeting.objects.select_related("branch"),
-        branch__slug=slug,
-        pk=meeting_id,
-        kind=MeetingKind.OPEN,
-        status=MeetingStatus.PUBLISHED,
-    )
+    meetings = Meeting.objects.open_and_published().select_related("branch")
+    return get_object_or_404(meetings, branch__slug=slug, pk=meeting_id)
 
 
 def _client_ip(request) -> str:
@@ -356,7 +351,7 @@ def public_meeting(request, slug, meeting_id):
                         consent_email=form.cleaned_data["consent_email"],
                     )
             thanks = True
-    with timezone.override(services.branch_zone(branch)):
+    with timezone.override(branch.zone):
         return render(
             request,
             "groups/meetings/public.html",
@@ -402,9 +397,7 @@ def public_feed(request, slug):
     branch = get_object_or_404(Branch, slug=slug)
     from ..ical import calendar_for
 
-    meetings = Meeting.objects.filter(
-        branch=branch, kind=MeetingKind.OPEN, status=MeetingStatus.PUBLISHED
-    ).select_related("branch")
+    meetings = Meeting.objects.open_and_published().filter(branch=branch).select_related("branch")
     body = calendar_for(meetings, name=f"{branch.name}: open meetings", url_for=lambda m: _public_url(request, m))
     return _ics_response(body, f"{branch.slug}-open-meetings.ics")
 

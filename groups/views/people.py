@@ -66,14 +66,12 @@ def people_list(request, branch):
 
 @branch_view("view_people")
 def person_detail(request, branch, person_id):
-    from django.utils import timezone
-
     from ..queries import person_attendance, person_decisions
 
     person = get_in_branch(
         Person.objects.select_related("user").prefetch_related(_memberships_prefetch()), branch, pk=person_id
     )
-    as_of = timezone.localdate()
+    as_of = branch.today()
     return render(
         request,
         "groups/people/detail.html",

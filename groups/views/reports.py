@@ -5,7 +5,6 @@ the server by groups.charts."""
 from __future__ import annotations
 
 import csv
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.http import HttpResponse
@@ -47,7 +46,7 @@ class ReportForm(forms.Form):
 def _choices(request, branch):
     """(form, date_from, date_to, absent_n): what was asked, or the defaults
     for anything missing or wrong (the form shows why)."""
-    today = timezone.localdate(timezone=ZoneInfo(branch.time_zone))
+    today = branch.today()
     default_from, default_to = report_data.default_period(today)
     form = ReportForm(
         request.GET or None,
@@ -108,7 +107,7 @@ def reports(request, branch):
         "attended": sum(r.attended for r in report.turnout),
         "replied_yes": sum(r.replied_yes for r in report.turnout),
     }
-    with timezone.override(ZoneInfo(branch.time_zone)):
+    with timezone.override(branch.zone):
         return render(
             request,
             "groups/reports/reports.html",

@@ -16,7 +16,6 @@ from ..models import Category, Meeting, Person, Rule, RuleVersion
 from ..permissions import get_in_branch
 from ..rule_editor import KINDS, STATUS_CHOICES, UNITS, Draft
 from ..services import rules as rule_services
-from ..services.meetings import branch_today
 from .base import branch_view, paginate
 
 PREVIEW_PAGE_SIZE = 25
@@ -29,8 +28,8 @@ def _as_of(request, branch) -> tuple[date, str]:
         try:
             return date.fromisoformat(raw), ""
         except ValueError:
-            return branch_today(branch), "Enter the date as a real date, for example 2016-04-14. Showing today instead."
-    return branch_today(branch), ""
+            return branch.today(), "Enter the date as a real date, for example 2016-04-14. Showing today instead."
+    return branch.today(), ""
 
 
 def _summary(definition, names) -> str:

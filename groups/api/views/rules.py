@@ -13,7 +13,6 @@ from ...eligibility import RuleError
 from ...errors import Conflict
 from ...models import Rule
 from ...services import rules as rule_services
-from ...services.meetings import branch_today
 from ..schema import FIELD_ERRORS
 from ..serializers.rules import (
     EvaluateSerializer,
@@ -100,7 +99,7 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BranchScoped
         serializer = EvaluateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         person = serializer.validated_data["person"]
-        as_of = serializer.validated_data.get("as_of") or branch_today(self.get_branch())
+        as_of = serializer.validated_data.get("as_of") or self.get_branch().today()
         decision = _or_conflict(lambda: queries.decide(person, rule, as_of))
         return Response({**decision.as_dict(), "as_of": as_of.isoformat()})
 
@@ -117,7 +116,7 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BranchScoped
             raise ValidationError({"as_of": ["Give a date as YYYY-MM-DD, or leave as_of out for today."]})
         query = PreviewQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        as_of = query.validated_data.get("as_of") or branch_today(self.get_branch())
+        as_of = query.validated_data.get("as_of") or self.get_branch().today()
         counts = _or_conflict(lambda: queries.eligibility_counts(self.get_branch(), rule.definition, as_of))
         return Response({"as_of": as_of.isoformat(), **counts})
 
