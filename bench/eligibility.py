@@ -64,7 +64,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from groups import queries  # noqa: E402
-from groups.eligibility import evaluate  # noqa: E402
+from groups.eligibility.engine import evaluate  # noqa: E402
 from groups.models import Attendance, Branch, Category, Meeting, Membership, Person, Rule  # noqa: E402
 from groups.services.branches import create_branch  # noqa: E402
 

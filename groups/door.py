@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from .eligibility import Decision, PersonFacts, category_slugs, evaluate, uses_attended
+from .eligibility.engine import Decision, PersonFacts, category_slugs, evaluate, uses_attended
 from .models import Branch, Person, Rule
 
 EVERYONE = {"everyone": True}

@@ -24,7 +24,8 @@ from django.db.models import (
 from django.utils import timezone
 
 from . import sql
-from .eligibility import (
+from .eligibility.compile import compile_rule
+from .eligibility.engine import (
     Decision,
     MembershipFacts,
     PersonFacts,
@@ -34,7 +35,7 @@ from .eligibility import (
     summarise,
     uses_attended,
 )
-from .eligibility_sql import branch_meeting_facts, compile_rule
+from .eligibility.loading import branch_meeting_facts
 from .models import Attendance, AuditEvent, Branch, Category, Meeting, Membership, Person, Reply, Rule
 from .models.meetings import QuorumCombine
 

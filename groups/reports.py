@@ -25,7 +25,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from .door import EVERYONE
-from .eligibility import MeetingFacts, PersonFacts, evaluate
+from .eligibility.engine import MeetingFacts, PersonFacts, evaluate
 from .models import Attendance, Branch, Category, Invitation, Meeting, MeetingStatus, Membership, Person, Reply
 from .queries import membership_facts
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import eligibility
-from .eligibility import RuleError
+from .eligibility import engine
+from .eligibility.engine import RuleError
 
 KINDS = [
     ("membership", "Membership"),
@@ -28,7 +28,7 @@ KINDS = [
     ("everyone", "Everyone"),
 ]
 KIND_LABELS = dict(KINDS)
-STATUS_CHOICES = [(s, s.capitalize()) for s in eligibility.STATUSES]
+STATUS_CHOICES = [(s, s.capitalize()) for s in engine.STATUSES]
 UNITS = [("months", "months"), ("years", "years"), ("days", "days")]
 MAX_CONDITIONS = 20
 FIELD_LABELS = {
@@ -203,7 +203,7 @@ class Draft:
             if node is None:
                 continue
             try:
-                node = eligibility.validate(node, category_slugs=category_slugs)
+                node = engine.validate(node, category_slugs=category_slugs)
             except RuleError as exc:
                 key = exc.path.rsplit(".", 1)[-1].split("[")[0]
                 target = {

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from groups.eligibility import (
+from groups.eligibility.engine import (
     Decision,
     MeetingFacts,
     MembershipFacts,

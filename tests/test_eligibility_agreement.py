@@ -19,7 +19,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from groups.eligibility import MeetingFacts, MembershipFacts, PersonFacts, evaluate, normalise_postcode
+from groups.eligibility.engine import MeetingFacts, MembershipFacts, PersonFacts, evaluate, normalise_postcode
 from groups.models import Attendance, Branch, Category, Meeting, Membership, Person, Rule, RuleVersion
 from groups.queries import (
     category_names,

@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.test import RequestFactory
 from django.urls import reverse
 
-from groups.eligibility import RuleError, validate
+from groups.eligibility.engine import RuleError, validate
 from groups.errors import Conflict, InvalidInput
 from groups.middleware import StripNulMiddleware
 from groups.models import Attendance, AuditEvent, Category, Person, RoleInvitation, Rule

@@ -118,7 +118,7 @@ class Membership(models.Model):
         ]
         indexes = [
             models.Index(fields=["branch", "number"], name="membership_branch_number"),
-            # Covers the eligibility compiler's membership subquery (groups/eligibility_sql.py).
+            # Covers the eligibility compiler's membership subquery (groups/eligibility/compile.py).
             models.Index(
                 fields=[
                     "branch",

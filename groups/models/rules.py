@@ -6,7 +6,7 @@ from .branch import Branch
 
 class Rule(models.Model):
     """A named eligibility rule: data (CONTRACT.md §2) that organisers edit,
-    evaluated by groups.eligibility. Each save keeps the old version."""
+    evaluated by groups.eligibility.engine. Each save keeps the old version."""
 
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="rules")
     name = models.CharField(max_length=120)

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from ..eligibility import category_slugs
+from ..eligibility.engine import category_slugs
 from ..errors import Conflict, InvalidInput
 from ..models import Branch, Category, Membership
 from . import audit

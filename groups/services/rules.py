@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..eligibility import RuleError, validate
+from ..eligibility.engine import RuleError, validate
 from ..errors import Conflict, InvalidInput
 from ..models import Branch, Category, Meeting, Rule, RuleVersion
 from . import audit

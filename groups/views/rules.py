@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import queries
-from ..eligibility import RuleError, summarise
+from ..eligibility.engine import RuleError, summarise
 from ..errors import RollcallError
 from ..models import Category, Meeting, Person, Rule, RuleVersion
 from ..permissions import get_in_branch

@@ -9,7 +9,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from ... import queries
-from ...eligibility import RuleError
+from ...eligibility.engine import RuleError
 from ...errors import Conflict
 from ...models import Rule
 from ...services import rules as rule_services

@@ -1,8 +1,8 @@
 """Compile an eligibility rule into a database filter on Person.
 
 ``compile_rule(definition, as_of, branch=...)`` returns a ``Q`` selecting
-exactly the people for whom ``groups.eligibility.evaluate`` says eligible, with
-the same semantics (see that module's docstring). tests/test_eligibility_agreement.py
+exactly the people for whom ``groups.eligibility.engine.evaluate`` says eligible, with
+the same semantics (see the engine's docstring). tests/test_eligibility_agreement.py
 checks the two against each other on generated data.
 
 Notes on the translation:
@@ -22,50 +22,22 @@ Notes on the translation:
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from functools import reduce
 from operator import and_, or_
 
-from django.db.models import Count, Exists, Q
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Lower, Trim
 from django.db.models.lookups import In
 
-from . import eligibility
-from .models import Attendance, Branch, Category, Meeting, MeetingStatus, Membership
+from ..models import Attendance, Branch, Category, Membership
+from . import engine
+from .loading import branch_meeting_facts
 
-__all__ = ["compile_rule", "branch_meeting_facts", "NOBODY", "EVERYONE"]
+__all__ = ["compile_rule", "NOBODY", "EVERYONE"]
 
 EVERYONE = Q(pk__isnull=False)
 NOBODY = Q(pk__in=[])
-
-
-def branch_meeting_facts(branch: Branch, *, before: date | None = None, attended_by=None):
-    """The branch's meetings as MeetingFacts (local start date in the branch's
-    time zone), in one query. With ``before``, only meetings that might have
-    started (local date) before that date are fetched. With ``attended_by`` (an
-    Attendance queryset correlated on OuterRef("pk")), returns (MeetingFacts,
-    attended) pairs instead."""
-    tz = branch.zone
-    qs = Meeting.objects.filter(branch=branch).order_by()
-    # A generous bound in UTC; the exact local-date test happens in Python. The
-    # calendar's last days have no day after them (nor a UTC twin): no bound then.
-    if before is not None and before < date.max - timedelta(days=2):
-        qs = qs.filter(starts_at__lt=datetime.combine(before + timedelta(days=1), time.min, tzinfo=tz))
-    if attended_by is not None:
-        qs = qs.annotate(went=Exists(attended_by))
-        return [
-            (
-                eligibility.MeetingFacts(
-                    id=pk, starts_on=at.astimezone(tz).date(), cancelled=st == MeetingStatus.CANCELLED
-                ),
-                went,
-            )
-            for pk, at, st, went in qs.values_list("id", "starts_at", "status", "went")
-        ]
-    return [
-        eligibility.MeetingFacts(id=pk, starts_on=at.astimezone(tz).date(), cancelled=st == MeetingStatus.CANCELLED)
-        for pk, at, st in qs.values_list("id", "starts_at", "status")
-    ]
 
 
 class _Compiler:
@@ -73,14 +45,14 @@ class _Compiler:
         self.as_of = as_of
         self.branch = branch
         self._category_ids: dict[str, int] | None = None
-        self._meetings: list[eligibility.MeetingFacts] | None = None
+        self._meetings: list[engine.MeetingFacts] | None = None
 
     def category_ids(self, slugs: list[str]) -> list[int]:
         if self._category_ids is None:
             self._category_ids = dict(Category.objects.filter(branch=self.branch).values_list("slug", "id"))
         return [self._category_ids[s] for s in slugs if s in self._category_ids]
 
-    def meetings(self) -> list[eligibility.MeetingFacts]:
+    def meetings(self) -> list[engine.MeetingFacts]:
         if self._meetings is None:
             self._meetings = branch_meeting_facts(self.branch, before=self.as_of)
         return self._meetings
@@ -136,7 +108,7 @@ class _Compiler:
         return Q(pk__in=qs.values("person_id"))
 
     def age(self, block: dict) -> Q:
-        earliest, latest = eligibility.dob_range(self.as_of, block.get("min"), block.get("max"))
+        earliest, latest = engine.dob_range(self.as_of, block.get("min"), block.get("max"))
         if earliest is not None and earliest > latest:
             return NOBODY
         q = Q(date_of_birth__lte=latest)
@@ -160,7 +132,7 @@ class _Compiler:
         needed = block["min"]
         if needed <= 0:
             return EVERYONE
-        ids = [m.id for m in eligibility.last_meetings(self.meetings(), self.as_of, block["of_last"])]
+        ids = [m.id for m in engine.last_meetings(self.meetings(), self.as_of, block["of_last"])]
         if len(ids) < needed:
             return NOBODY
         # Not correlated: the people who went often enough, worked out once.
@@ -178,5 +150,5 @@ def compile_rule(definition: dict, as_of: date, *, branch: Branch) -> Q:
     Raises ``RuleError`` for an invalid definition. Runs at most one query for
     the branch's categories and one for its meetings while compiling.
     """
-    rule = eligibility.validate(definition)
+    rule = engine.validate(definition)
     return _Compiler(as_of, branch).node(rule)
