@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from . import sql
 from .models import Branch, Role, RoleName
+from .sql.roles import roles_with_branches
 
 ORGANISER, STEWARD, MEMBER = RoleName.ORGANISER, RoleName.STEWARD, RoleName.MEMBER
 
@@ -82,14 +82,8 @@ def _branches_with_roles(user) -> dict[str, Branch]:
     if "_rollcall_branches" not in user.__dict__:
         roles = user.__dict__.setdefault("_rollcall_roles", {})
         branches: dict[str, Branch] = {}
-        # Hand-written (groups/sql.py): every branch page runs this first.
-        rows = sql.fetch(
-            f"SELECT r.role, {sql.columns(Branch, 'b')} FROM groups_role r"  # noqa: S608 (column lists and placeholders only)
-            " INNER JOIN groups_branch b ON b.id = r.branch_id WHERE r.user_id = %s ORDER BY r.id",
-            [user.pk],
-        )
-        for role, *values in rows:
-            branch = sql.read(Branch, values)
+        # Hand-written (groups/sql/roles.py): every branch page runs this first.
+        for role, branch in roles_with_branches(user.pk):
             if branch.slug not in branches:
                 branches[branch.slug] = branch
                 roles[branch.pk] = role

@@ -7,7 +7,6 @@ import math
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -31,13 +30,13 @@ from .eligibility.engine import (
     PersonFacts,
     RuleError,
     evaluate,
-    normalise_postcode,
     summarise,
     uses_attended,
 )
 from .eligibility.loading import branch_meeting_facts
 from .models import Attendance, AuditEvent, Branch, Category, Meeting, Membership, Person, Reply, Rule
 from .models.meetings import QuorumCombine
+from .sql import door as sql_door
 
 
 def audit_events(
@@ -183,117 +182,35 @@ def quorum(meeting: Meeting) -> dict:
 
 
 # --------------------------------------------------------------------------
-# The door's hot path, in hand-written SQL (see groups/sql.py for why): the
-# meeting with its rules, the search, and the facts behind each card.
+# The door's hot path, in hand-written SQL (groups/sql/door.py): the meeting
+# with its rules, the search, and the facts behind each card.
 
 
 def door_meeting(branch: Branch, meeting_id) -> Meeting | None:
     """The branch's meeting with both its rules, in one query; None when the id
     is not a meeting of this branch."""
     pk = sql.as_id(meeting_id)
-    if pk is None:
-        return None
-    rows = sql.fetch(
-        f"SELECT {sql.columns(Meeting, 'm')}, {sql.columns(Rule, 'ar')}, {sql.columns(Rule, 'vr')}"  # noqa: S608 (column lists and placeholders only)
-        " FROM groups_meeting m"
-        " LEFT OUTER JOIN groups_rule ar ON ar.id = m.attendance_rule_id"
-        " LEFT OUTER JOIN groups_rule vr ON vr.id = m.voting_rule_id"
-        " WHERE m.id = %s AND m.branch_id = %s",
-        [pk, branch.pk],
-    )
-    if not rows:
-        return None
-    row, width, rule_width = rows[0], sql.width(Meeting), sql.width(Rule)
-    meeting = sql.read(Meeting, row[:width])
-    for name, start in (("attendance_rule", width), ("voting_rule", width + rule_width)):
-        values = row[start : start + rule_width]
-        # As select_related would: the related object (or None) cached on the meeting.
-        Meeting._meta.get_field(name).set_cached_value(meeting, sql.read(Rule, values) if values[0] else None)
-    meeting.branch = branch  # the same row (filtered by it above)
+    meeting = sql_door.meeting_with_rules(branch.pk, pk) if pk is not None else None
+    if meeting is not None:
+        meeting.branch = branch  # the same row (filtered by it)
     return meeting
 
 
 def door_person(branch: Branch, person_id) -> Person | None:
     """One person of the branch by id (from a form), or None."""
     pk = sql.as_id(person_id)
-    if pk is None:
-        return None
-    rows = sql.fetch(
-        f"SELECT {sql.columns(Person, 'p')} FROM groups_person p WHERE p.id = %s AND p.branch_id = %s",  # noqa: S608
-        [pk, branch.pk],
-    )
-    return sql.read(Person, rows[0]) if rows else None
-
-
-def _like_prefix(text: str) -> str:
-    """A LIKE pattern for "starts with `text`", its wildcards escaped (escape character: backslash)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _name_term(*conditions: str, order: tuple[str, str]) -> tuple[str, str]:
-    """People of the branch whose name columns start with the given prefixes,
-    ignoring case, in the order of the door-search index that answers it:
-    NOCASE columns on SQLite (migration 0005), UPPER(name) COLLATE "C" on
-    PostgreSQL (migration 0007). Both read only the first rows of a prefix
-    shared by thousands. The index columns are written exactly as the
-    indexes store them, or the planner would not use them."""
-    if connection.vendor == "postgresql":
-        where = [f'(UPPER(p.{column}) COLLATE "C") LIKE UPPER(%s)' for column in conditions]
-        by = [f'(UPPER(p.{column}) COLLATE "C")' for column in order]
-    else:
-        where = [f"p.{column} LIKE %s ESCAPE '\\'" for column in conditions]
-        by = [f"p.{column} COLLATE NOCASE" for column in order]
-    return " AND ".join(where), ", ".join([*by, "p.id"])
+    return sql_door.person(branch.pk, pk) if pk is not None else None
 
 
 def door_search(branch: Branch, q: str, *, limit: int = DOOR_RESULTS) -> list[Person]:
     """People matching what the steward typed: name prefixes ("ana", "ana sil",
     "silva"), an exact membership number, email or postcode. At most `limit`,
-    sorted by last name then first name.
-
-    One statement: a UNION ALL of one small indexed search per way of
-    matching, never an OR across columns (neither SQLite nor PostgreSQL can
-    answer such an OR from indexes, and a branch of 100,000 people would be
-    scanned on every keystroke). Each way contributes its first `limit`
-    people in its own index order (a first-name match by first name), so with
-    more matches than fit, the ten shown are a sample the steward narrows by
-    typing more."""
+    sorted by last name then first name. With more matches than fit, the ten
+    shown are a sample the steward narrows by typing more (groups.sql.door.search)."""
     q = " ".join((q or "").split())
     if not q:
         return []
-    person = f"SELECT {sql.columns(Person, 'p')} FROM groups_person p WHERE p.branch_id = %s AND "  # noqa: S608 (column lists and placeholders only)
-    terms: list[tuple[str, list]] = [
-        (
-            person + "p.id IN (SELECT m.person_id FROM groups_membership m WHERE m.branch_id = %s AND m.number = %s)",  # noqa: S608 (column lists and placeholders only)
-            [branch.pk, branch.pk, q],
-        )
-    ]
-    if "@" in q:
-        # Repeats the unique index's condition (email <> ''), so that partial index answers it.
-        terms.append((person + "LOWER(p.email) = %s AND p.email <> ''", [branch.pk, q.lower()]))
-    elif any(ch.isdigit() for ch in q):
-        pc = normalise_postcode(q)
-        if pc:
-            terms.append((person + "p.postcode = %s", [branch.pk, pc]))
-    else:
-        words = q.split(" ")
-        for columns, prefixes, order in (
-            (("last_name",), [q], ("last_name", "first_name")),
-            (("first_name",), [q], ("first_name", "last_name")),
-            (("first_name", "last_name"), [words[0], " ".join(words[1:])], ("first_name", "last_name")),
-        ):
-            if len(prefixes) > 1 and len(words) < 2:
-                continue
-            where, by = _name_term(*columns, order=order)
-            terms.append((f"{person}{where} ORDER BY {by}", [branch.pk, *map(_like_prefix, prefixes)]))
-    statement = " UNION ALL ".join(
-        f"SELECT * FROM ({text} LIMIT {int(limit)}) t{i}"  # noqa: S608 (only column lists and placeholders)
-        for i, (text, _) in enumerate(terms)
-    )
-    found: dict[int, Person] = {}
-    for row in sql.fetch(statement, [value for _, params in terms for value in params]):
-        found.setdefault(row[0], row)
-    people = [sql.read(Person, row) for row in found.values()]
+    people = sql_door.search(branch.pk, q, limit=limit)
     return sorted(people, key=lambda p: (p.last_name.upper(), p.first_name.upper(), p.pk))[:limit]
 
 
@@ -313,62 +230,23 @@ def facts_without_history(branch: Branch, people: list[Person], *, meeting: Meet
     (only for rules with no ``attended`` condition — see
     eligibility.uses_attended), the branch's category names (cached on
     ``branch`` for category_names), and, with ``meeting``, their live
-    check-ins at it (id and time only; other fields load on first use). One
-    statement whatever the number of people.
+    check-ins at it. One statement whatever the number of people.
 
     Returns (facts by person id, attendance by person id)."""
-    ids = [p.pk for p in people]
-    marks = sql.placeholders(len(ids))
-    # PostgreSQL types a UNION's columns pair by pair, so the check-in time's
-    # column (NULL until the last part) is typed from the first part on.
-    no_time = "CAST(NULL AS TIMESTAMP WITH TIME ZONE)" if connection.vendor == "postgresql" else "NULL"
-    parts = [
-        # kind 0: memberships, with their categories
-        'SELECT 0, m.person_id, c."order", m.started_on, m.id, c.slug, c.name, m.status,'  # noqa: S608 (column lists and placeholders only)
-        f" m.continuous_since, m.ended_on, m.dues_paid_until, {no_time}"
-        " FROM groups_membership m INNER JOIN groups_category c ON c.id = m.category_id"
-        # By person only: these people are the branch's, and a branch_id test here tempts
-        # SQLite (no statistics) to walk every membership of the branch.
-        f" WHERE m.person_id IN ({marks})",
-        # kind 1: the branch's categories, to name one a person does not hold
-        f'SELECT 1, NULL, c."order", NULL, c.id, c.slug, c.name, NULL, NULL, NULL, NULL, {no_time}'  # noqa: S608
-        " FROM groups_category c WHERE c.branch_id = %s",
-    ]
-    params: list = [*ids, branch.pk]
-    if meeting is not None:
-        # kind 2: live check-ins at this meeting
-        parts.append(
-            "SELECT 2, a.person_id, NULL, NULL, a.id, NULL, NULL, NULL, NULL, NULL, NULL, a.checked_in_at"  # noqa: S608 (column lists and placeholders only)
-            f" FROM groups_attendance a WHERE a.meeting_id = %s AND a.undone_at IS NULL AND a.person_id IN ({marks})"
-        )
-        params += [meeting.pk, *ids]
-    rows = sql.fetch(" UNION ALL ".join(parts), params) if ids else []
-    memberships: dict[int, list] = {pk: [] for pk in ids}
-    categories, here = [], {}
-    for kind, person_id, order, started_on, pk, slug, name, status, since, ended_on, paid, at in rows:
-        if kind == 0:
-            memberships[person_id].append((order, started_on, pk, slug, name, status, since, ended_on, paid))
-        elif kind == 1:
-            categories.append((order, name, slug))
-        else:
-            here[person_id] = Attendance.from_db(
-                DEFAULT_DB_ALIAS,
-                ["id", "meeting_id", "person_id", "checked_in_at"],
-                [pk, meeting.pk, person_id, sql.convert(Attendance, "checked_in_at", at)],
-            )
+    memberships, categories, here = sql_door.memberships_with_names(
+        [p.pk for p in people], branch_id=branch.pk, meeting_id=meeting.pk if meeting is not None else None
+    )
     branch._category_names = {slug: name for _, name, slug in sorted(categories)}
     return {p.pk: facts_from_memberships(p, memberships[p.pk]) for p in people}, here
 
 
 def facts_from_memberships(person: Person, rows) -> PersonFacts:
-    """PersonFacts with no attendance history from raw membership rows
+    """PersonFacts with no attendance history from membership rows
     (category order, started_on, id, slug, name, status, continuous_since,
     ended_on, dues_paid_until), in the order the engine expects."""
-    day = sql.converter(Membership, "started_on")
     held = []
     for _, started_on, _, slug, name, status, since, ended_on, paid in sorted(
-        ((o, day(s), pk, *rest) for o, s, pk, *rest in rows),
-        key=lambda r: (r[0], r[1] is None, r[1] or date.min, r[2]),
+        rows, key=lambda r: (r[0], r[1] is None, r[1] or date.min, r[2])
     ):
         held.append(
             MembershipFacts(
@@ -376,9 +254,9 @@ def facts_from_memberships(person: Person, rows) -> PersonFacts:
                 category_name=name,
                 status=status,
                 started_on=started_on,
-                continuous_since=day(since),
-                ended_on=day(ended_on),
-                dues_paid_until=day(paid),
+                continuous_since=since,
+                ended_on=ended_on,
+                dues_paid_until=paid,
             )
         )
     return PersonFacts(
@@ -389,31 +267,6 @@ def facts_from_memberships(person: Person, rows) -> PersonFacts:
         attended=frozenset(),
         branch_meetings=(),
     )
-
-
-def check_in_reads(meeting_id: int, person_id: int | None) -> tuple[tuple | None, list[tuple]]:
-    """What a check-in reads inside its transaction, in one statement: the
-    meeting's status, its rules' ids and versions and the id of the
-    attendance rule's current version; and the person's memberships as
-    facts_from_memberships takes them. (None, []) when the meeting is gone."""
-    rows = sql.fetch(
-        "SELECT cur.status, cur.attendance_rule_id, cur.attendance_version, cur.voting_rule_id,"
-        " cur.voting_version, cur.version_id, c.\"order\", ms.started_on, ms.id, c.slug, c.name, ms.status,"
-        " ms.continuous_since, ms.ended_on, ms.dues_paid_until"
-        " FROM (SELECT m.status, m.attendance_rule_id, ar.version AS attendance_version, m.voting_rule_id,"
-        " vr.version AS voting_version, rv.id AS version_id"
-        " FROM groups_meeting m"
-        " LEFT OUTER JOIN groups_rule ar ON ar.id = m.attendance_rule_id"
-        " LEFT OUTER JOIN groups_rule vr ON vr.id = m.voting_rule_id"
-        " LEFT OUTER JOIN groups_ruleversion rv ON rv.rule_id = ar.id AND rv.version = ar.version"
-        " WHERE m.id = %s) cur"
-        " LEFT OUTER JOIN groups_membership ms ON ms.person_id = %s"
-        " LEFT OUTER JOIN groups_category c ON c.id = ms.category_id",
-        [meeting_id, person_id],
-    )
-    if not rows:
-        return None, []
-    return rows[0][:6], [row[6:] for row in rows if row[8] is not None]
 
 
 def door_cards(branch, meeting: Meeting, people: list[Person]) -> list[dict]:

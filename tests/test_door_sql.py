@@ -1,15 +1,17 @@
-"""The door's hand-written SQL (groups/sql.py, groups.queries.door_*) gives
-exactly what the ORM would: the same objects and values, only this branch's
-rows, and search text taken literally."""
+"""The hand-written SQL (groups/sql/) gives exactly what the ORM would: the
+same objects and values, only this branch's rows, and search text taken
+literally."""
 
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from groups import queries, sql
-from groups.models import Attendance, Branch, Category, Meeting, Person, Rule
+from groups.models import Attendance, Branch, Category, Meeting, Membership, Person, Rule, RuleVersion
 from groups.permissions import access_branch
+from groups.services import rules as rule_services
 from groups.services.branches import create_branch
+from groups.sql.checkin import check_in_reads
 
 from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PersonFactory
 
@@ -120,9 +122,7 @@ def test_search_matches_each_way_and_only_in_this_branch(branch, organiser):
     ana = member(branch, "Ana", "Silva", email="Ana.Silva@Example.org", postcode="N1 7GU")
     silvana = member(branch, "Silvana", "Okafor")
     member(other_branch, "Ana", "Silva", email="ana.silva@example.org", postcode="N1 7GU")
-    MembershipFactory(
-        person=silvana, category=Category.objects.get(branch=branch, slug="supporter"), number="L0001234"
-    )
+    MembershipFactory(person=silvana, category=Category.objects.get(branch=branch, slug="supporter"), number="L0001234")
     assert [p.pk for p in queries.door_search(branch, "silv")] == [silvana.pk, ana.pk]  # Okafor, Silva
     assert [p.pk for p in queries.door_search(branch, "ana sil")] == [ana.pk]
     assert [p.pk for p in queries.door_search(branch, "ana.silva@example.ORG")] == [ana.pk]
@@ -146,3 +146,104 @@ def test_facts_without_history_give_dates_and_aware_times(branch):
     assert here[ann.pk].pk == Attendance.objects.get(person=ann).pk
     assert gone.pk not in here  # an undone check-in is not "in"
     assert branch._category_names["party-member"] == "Party member"
+
+
+# --- what a check-in reads inside its transaction -------------------------------
+
+
+def orm_check_in_reads(meeting_id, person_id):
+    """check_in_reads's answer, read through the ORM."""
+    meeting = Meeting.objects.select_related("attendance_rule", "voting_rule").filter(pk=meeting_id).first()
+    if meeting is None:
+        return None, []
+    attend, vote = meeting.attendance_rule, meeting.voting_rule
+    version_id = (
+        RuleVersion.objects.filter(rule=attend, version=attend.version).values_list("id", flat=True).first()
+        if attend
+        else None
+    )
+    state = (
+        meeting.status,
+        meeting.attendance_rule_id,
+        attend.version if attend else None,
+        meeting.voting_rule_id,
+        vote.version if vote else None,
+        version_id,
+    )
+    rows = [
+        (
+            m.category.order,
+            m.started_on,
+            m.pk,
+            m.category.slug,
+            m.category.name,
+            m.status,
+            m.continuous_since,
+            m.ended_on,
+            m.dues_paid_until,
+        )
+        for m in Membership.objects.filter(person_id=person_id).select_related("category").order_by("pk")
+    ]
+    return state, rows
+
+
+def read_sorted(meeting_id, person_id):
+    state, rows = check_in_reads(meeting_id, person_id)
+    return (None if state is None else tuple(state)), sorted(rows, key=lambda r: r[2])
+
+
+def test_check_in_reads_what_the_orm_reads_field_by_field(branch, django_assert_num_queries):
+    attend = Rule.objects.get(branch=branch, name="Party members only")
+    vote = Rule.objects.get(branch=branch, name="Party members of six months or more")
+    meeting = MeetingFactory(branch=branch, attendance_rule=attend, voting_rule=vote)
+    ann = member(branch, "Ann", "Lee")
+    MembershipFactory(
+        person=ann,
+        category=Category.objects.get(branch=branch, slug="supporter"),
+        status="lapsed",
+        started_on=date(2012, 2, 29),
+        continuous_since=date(2010, 1, 1),
+        ended_on=date(2020, 12, 31),
+        dues_paid_until=None,
+    )
+    with django_assert_num_queries(1):
+        state, rows = read_sorted(meeting.pk, ann.pk)
+    assert (state, rows) == orm_check_in_reads(meeting.pk, ann.pk)
+    assert len(rows) == 2
+    # Dates are dates on SQLite too (stored there as text), as the ORM gives them.
+    for row in rows:
+        assert all(isinstance(v, date) for v in (row[1], row[6], row[7], row[8]) if v is not None)
+    assert rows[1][1:] == (
+        date(2012, 2, 29),
+        rows[1][2],
+        "supporter",
+        "Supporter",
+        "lapsed",
+        date(2010, 1, 1),
+        date(2020, 12, 31),
+        None,
+    )
+
+
+def test_check_in_reads_a_meeting_whose_rules_changed(branch, organiser):
+    attend = Rule.objects.get(branch=branch, name="Party members only")
+    meeting = MeetingFactory(branch=branch, attendance_rule=attend, voting_rule=None)
+    ann = member(branch, "Ann", "Lee")
+    before, _ = read_sorted(meeting.pk, ann.pk)
+    rule_services.update_rule(rule=attend, actor=organiser, definition={"membership": {"categories": ["supporter"]}})
+    after, rows = read_sorted(meeting.pk, ann.pk)
+    assert (after, rows) == orm_check_in_reads(meeting.pk, ann.pk)
+    assert before[2] == 1 and after[2] == 2  # the attendance rule's version
+    assert after[5] == RuleVersion.objects.get(rule=attend, version=2).pk != before[5]
+    assert after[3] is None and after[4] is None  # no voting rule
+
+
+def test_check_in_reads_someone_with_no_membership_a_guest_and_a_meeting_gone(branch):
+    meeting = MeetingFactory(branch=branch, attendance_rule=None, voting_rule=None)
+    nobody = PersonFactory(branch=branch)
+    assert read_sorted(meeting.pk, nobody.pk) == orm_check_in_reads(meeting.pk, nobody.pk)
+    assert read_sorted(meeting.pk, nobody.pk)[1] == []
+    assert read_sorted(meeting.pk, None) == ((meeting.status, None, None, None, None, None), [])
+    gone = meeting.pk
+    meeting.delete()
+    assert check_in_reads(gone, nobody.pk) == (None, [])

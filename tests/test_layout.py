@@ -5,6 +5,7 @@ bad example, so a check that could never fail fails here."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,66 @@ def test_importing_the_engine_loads_no_django():
         [sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --------------------------------------------------------------------------
+# Hand-written SQL lives in groups/sql/ only
+
+SQL_WORDS = re.compile(
+    r"\b(SELECT|INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|WITH\s+RECURSIVE|UNION(\s+ALL)?"
+    r"|ON\s+CONFLICT|(LEFT\s+OUTER|INNER)\s+JOIN|COLLATE|ESCAPE\s+'|IS\s+NOT\s+NULL)\b"
+)
+RAW_CALLS = {"cursor", "raw", "extra", "RawSQL", "execute", "executemany"}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """ids of the docstring nodes (prose about SQL is allowed)."""
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                out.add(id(first.value))
+    return out
+
+
+def raw_sql(source: str) -> list[str]:
+    """Calls that run SQL by hand (.cursor(), .raw(), .extra(), RawSQL(),
+    .execute()) and string literals (f-string parts too) that read as SQL."""
+    tree = ast.parse(source)
+    docs = _docstrings(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):  # an f-string read whole, its holes as "x"
+            text = "".join(v.value if isinstance(v, ast.Constant) else "x" for v in node.values)
+            found += [f"line {node.lineno}: {text.strip()[:60]!r}"] if SQL_WORDS.search(text) else []
+            docs |= {id(v) for v in node.values}
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in RAW_CALLS:
+                found.append(f"line {node.lineno}: {name}()")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+            found += [f"line {node.lineno}: {node.value.strip()[:60]!r}"] if SQL_WORDS.search(node.value) else []
+    return found
+
+
+def test_the_sql_check_catches_statements_and_raw_calls():
+    assert raw_sql('rows = fetch("SELECT id FROM groups_person WHERE branch_id = %s", [1])')
+    assert raw_sql('q = f"UPDATE {table} SET x = 1"')
+    assert raw_sql("with connection.cursor() as c:\n    pass")
+    assert raw_sql("Person.objects.raw('x')")
+    assert raw_sql("qs.annotate(n=RawSQL('1', []))")
+    assert raw_sql('x = "(meeting_id, person_id) ON CONFLICT DO NOTHING"')
+    assert raw_sql('def f():\n    """Reads in one UNION ALL."""\n    return "Select a person"') == []
+
+
+def test_no_sql_is_written_outside_groups_sql():
+    found = {}
+    for path in sorted(GROUPS.rglob("*.py")):
+        relative = path.relative_to(GROUPS)
+        if relative.parts[0] in ("sql", "migrations"):
+            continue
+        if bad := raw_sql(path.read_text()):
+            found[str(relative)] = bad
+    assert found == {}

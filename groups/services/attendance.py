@@ -13,12 +13,13 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import normalise, queries, sql
+from .. import normalise, queries
 from ..door import category_names, decide, door_facts, needs_attended
 from ..errors import Conflict, InvalidInput, NotAllowed
 from ..models import Attendance, Meeting, MeetingStatus, Person, RuleVersion
 from ..models.attendance import CheckInMethod
 from ..permissions import can
+from ..sql.checkin import check_in_reads, insert_attendance
 from . import audit
 
 MAX_REASON = 500
@@ -38,26 +39,31 @@ def _rule_version_id(rule) -> int | None:
 def _current(meeting: Meeting, person: Person | None) -> tuple[Meeting, int | None, list | None]:
     """The meeting as it stands now, inside the check-in's transaction, the id
     of the attendance rule version that decides, and the person's membership
-    rows — in one light query (groups.queries.check_in_reads).
+    rows — in one light query (groups.sql.checkin.check_in_reads).
 
     The caller's meeting (usually read a moment ago in the same request, with
     its rules) is kept when its rules and their versions are still the ones in
     the database; only its status is refreshed. Otherwise it is read again in
     full, so a check-in always decides with the rules as they are now."""
-    row, memberships = queries.check_in_reads(meeting.pk, person.pk if person is not None else None)
+    state, memberships = check_in_reads(meeting.pk, person.pk if person is not None else None)
 
     def held(rule_id, rule):
         return (rule_id, rule.version if rule_id is not None and rule is not None else None)
 
-    if row is None or row[1:5] != (
+    if state is None or (
+        state.attendance_rule_id,
+        state.attendance_version,
+        state.voting_rule_id,
+        state.voting_version,
+    ) != (
         *held(meeting.attendance_rule_id, meeting.attendance_rule),
         *held(meeting.voting_rule_id, meeting.voting_rule),
     ):
         # Rules changed (or the meeting is gone: DoesNotExist, as before).
         fresh = _fresh_meeting(meeting)
         return fresh, _rule_version_id(fresh.attendance_rule), memberships
-    meeting.status = row[0]
-    return meeting, row[5], memberships
+    meeting.status = state.status
+    return meeting, state.attendance_version_id, memberships
 
 
 def _refuse_if_closed(meeting: Meeting) -> None:
@@ -67,7 +73,7 @@ def _refuse_if_closed(meeting: Meeting) -> None:
 
 def _assess(meeting: Meeting, person: Person, memberships: list):
     """(attendance Decision, may_vote) for one person at this meeting, from
-    their membership rows as groups.queries.check_in_reads gives them."""
+    their membership rows as groups.sql.checkin.check_in_reads gives them."""
     as_of = meeting.effective_eligibility_date
 
     # Category names only when a Decision must name a category the person does not hold.
@@ -158,10 +164,10 @@ def check_in(
     # there is no row yet (the usual case, so no SELECT before it). A clash
     # means a row exists: lock it, and return it or re-open it.
     # ON CONFLICT DO NOTHING rather than catching IntegrityError: no savepoint
-    # round trips (groups/sql.py); on PostgreSQL it waits for a concurrent
+    # round trips (groups/sql/checkin.py); on PostgreSQL it waits for a concurrent
     # insert of the same person to commit, then finds that row below.
     attendance = Attendance(meeting=meeting, person=person, **values)
-    if not sql.insert(attendance, on_conflict="(meeting_id, person_id) WHERE person_id IS NOT NULL"):
+    if not insert_attendance(attendance):
         existing = Attendance.objects.select_for_update().filter(meeting=meeting, person=person).first()
         if existing is None:
             raise IntegrityError("The attendance row that blocked this check-in has gone.")

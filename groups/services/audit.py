@@ -7,8 +7,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from .. import sql
 from ..models import AuditEvent, Branch
+from ..sql import insert
 
 
 def _plain(value: Any) -> Any:
@@ -51,8 +51,8 @@ def record(
         summary=summary[:300],
         changes={k: _plain(v) for k, v in (changes or {}).items()},
     )
-    # One plain INSERT (groups/sql.py): every check-in at the door writes one of these.
-    sql.insert(event)
+    # One plain INSERT (groups/sql/): every check-in at the door writes one of these.
+    insert(event)
     return event
 
 

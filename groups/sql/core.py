@@ -1,16 +1,10 @@
-"""Hand-written SQL for the hot paths, read back the way the ORM reads it.
+"""The tools every hand-written statement uses: table and column names from
+the models' _meta, rows read back as the ORM reads them, one INSERT.
 
-Why this exists: at the door each request runs a handful of tiny indexed
-queries, and Django spends 0.2–0.5 ms of Python building each statement
-(joins, expressions, ORDER BY) against 0.02–0.1 ms running it (bench/door.py,
-bench/RESULTS.md "Door"). The statements that run on every keystroke and every
-check-in are therefore written once, here and in their callers, as plain SQL
-that SQLite and PostgreSQL both accept. Rows still become model instances
-through each field's own database converters (dates stored as text on SQLite,
-aware datetimes, JSON), so callers cannot tell them from ORM results.
-
-Only ids, names and search text are ever passed as parameters, never spliced
-into the SQL.
+Rows become model instances (or typed values) through each field's own
+database converters (dates stored as text on SQLite, aware datetimes, JSON),
+so callers cannot tell them from ORM results. Only ids, names and search
+text are ever passed as parameters, never spliced into the SQL.
 """
 
 from __future__ import annotations
@@ -38,6 +32,39 @@ def as_id(value) -> int | None:
             return None
         number = int(text)
     return number if 0 < number <= MAX_ID else None
+
+
+@cache
+def _column(model: type[Model], alias: str, name: str) -> str:
+    field = model._meta.get_field(name)
+    return f'{alias}."{field.column}"'
+
+
+class Table:
+    """A model's table under an alias, with its column names from _meta, for
+    writing a statement: ``m = Table(Meeting, "m")`` gives ``str(m)`` =
+    ``"groups_meeting" m`` (for FROM and JOIN), ``m.branch`` = ``m."branch_id"``
+    and ``m.all`` = every column, in the order ``read`` expects."""
+
+    def __init__(self, model: type[Model], alias: str) -> None:
+        self.model, self.alias = model, alias
+
+    def __str__(self) -> str:
+        return f'"{self.model._meta.db_table}" {self.alias}'
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return _column(self.model, self.alias, name)
+
+    @property
+    def all(self) -> str:
+        return columns(self.model, self.alias)
+
+
+def column_list(model: type[Model], *names: str) -> str:
+    """Unqualified, quoted columns of the named fields (an ON CONFLICT target)."""
+    return ", ".join(f'"{model._meta.get_field(n).column}"' for n in names)
 
 
 @cache
@@ -124,7 +151,7 @@ def fetch(sql: str, params: Sequence = ()) -> list[tuple]:
 def _insert_statement(model: type[Model], on_conflict: str) -> tuple[str, tuple]:
     fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
     names = ", ".join(f'"{f.column}"' for f in fields)
-    text = f'INSERT INTO "{model._meta.db_table}" ({names}) VALUES ({placeholders(len(fields))})'  # noqa: S608 (names from the model)
+    text = f'INSERT INTO "{model._meta.db_table}" ({names}) VALUES ({placeholders(len(fields))})'
     if on_conflict:
         text += f" ON CONFLICT {on_conflict} DO NOTHING"
     return text + f' RETURNING "{model._meta.pk.column}"', fields

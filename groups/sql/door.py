@@ -1,0 +1,185 @@
+"""The door's reads: the meeting with its rules, one person, the search, and
+the memberships behind the cards (see the package docstring for why by hand)."""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+
+from django.db import DEFAULT_DB_ALIAS, connection
+
+from ..eligibility.engine import normalise_postcode
+from ..models import Attendance, Category, Meeting, Membership, Person, Rule
+from .core import Table, convert, converter, fetch, placeholders, read, width
+
+
+@cache
+def _meeting_statement() -> str:
+    m, ar, vr = Table(Meeting, "m"), Table(Rule, "ar"), Table(Rule, "vr")
+    return (
+        f"SELECT {m.all}, {ar.all}, {vr.all} FROM {m}"
+        f" LEFT OUTER JOIN {ar} ON {ar.id} = {m.attendance_rule}"
+        f" LEFT OUTER JOIN {vr} ON {vr.id} = {m.voting_rule}"
+        f" WHERE {m.id} = %s AND {m.branch} = %s"
+    )
+
+
+def meeting_with_rules(branch_id: int, pk: int) -> Meeting | None:
+    """The branch's meeting with both its rules cached on it, as
+    select_related would leave them; None when it is not this branch's."""
+    rows = fetch(_meeting_statement(), [pk, branch_id])
+    if not rows:
+        return None
+    row, size, rule_size = rows[0], width(Meeting), width(Rule)
+    meeting = read(Meeting, row[:size])
+    for name, start in (("attendance_rule", size), ("voting_rule", size + rule_size)):
+        values = row[start : start + rule_size]
+        Meeting._meta.get_field(name).set_cached_value(meeting, read(Rule, values) if values[0] else None)
+    return meeting
+
+
+@cache
+def _person_statement() -> str:
+    p = Table(Person, "p")
+    return f"SELECT {p.all} FROM {p} WHERE {p.id} = %s AND {p.branch} = %s"
+
+
+def person(branch_id: int, pk: int) -> Person | None:
+    rows = fetch(_person_statement(), [pk, branch_id])
+    return read(Person, rows[0]) if rows else None
+
+
+# --------------------------------------------------------------------------
+# The search
+
+
+def _like_prefix(text: str) -> str:
+    """A LIKE pattern for "starts with `text`", its wildcards escaped (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _name_term(p: Table, *fields: str, order: tuple[str, str]) -> tuple[str, str]:
+    """People whose name columns start with the given prefixes, ignoring case,
+    in the order of the door-search index that answers it: NOCASE columns on
+    SQLite (migration 0005), UPPER(name) COLLATE "C" on PostgreSQL (migration
+    0007). Both read only the first rows of a prefix shared by thousands. The
+    index columns are written exactly as the indexes store them, or the
+    planner would not use them."""
+    if connection.vendor == "postgresql":
+        where = [f'(UPPER({getattr(p, f)}) COLLATE "C") LIKE UPPER(%s)' for f in fields]
+        by = [f'(UPPER({getattr(p, f)}) COLLATE "C")' for f in order]
+    else:
+        where = [f"{getattr(p, f)} LIKE %s ESCAPE '\\'" for f in fields]
+        by = [f"{getattr(p, f)} COLLATE NOCASE" for f in order]
+    return " AND ".join(where), ", ".join([*by, p.id])
+
+
+def search(branch_id: int, q: str, *, limit: int) -> list[Person]:
+    """The branch's people matching `q` (whitespace already collapsed): an
+    exact membership number, email or postcode, or name prefixes ("ana",
+    "ana sil", "silva"); at most `limit` from each way of matching, each
+    person once, in no particular order.
+
+    One statement: a UNION ALL of one small indexed search per way of
+    matching, never an OR across columns (neither SQLite nor PostgreSQL can
+    answer such an OR from indexes, and a branch of 100,000 people would be
+    scanned on every keystroke). Each way contributes its first `limit`
+    people in its own index order (a first-name match by first name)."""
+    p, ms = Table(Person, "p"), Table(Membership, "m")
+    person = f"SELECT {p.all} FROM {p} WHERE {p.branch} = %s AND "
+    terms: list[tuple[str, list]] = [
+        (
+            person + f"{p.id} IN (SELECT {ms.person} FROM {ms} WHERE {ms.branch} = %s AND {ms.number} = %s)",
+            [branch_id, branch_id, q],
+        )
+    ]
+    if "@" in q:
+        # Repeats the unique index's condition (email <> ''), so that partial index answers it.
+        terms.append((person + f"LOWER({p.email}) = %s AND {p.email} <> ''", [branch_id, q.lower()]))
+    elif any(ch.isdigit() for ch in q):
+        pc = normalise_postcode(q)
+        if pc:
+            terms.append((person + f"{p.postcode} = %s", [branch_id, pc]))
+    else:
+        words = q.split(" ")
+        for fields, prefixes, order in (
+            (("last_name",), [q], ("last_name", "first_name")),
+            (("first_name",), [q], ("first_name", "last_name")),
+            (("first_name", "last_name"), [words[0], " ".join(words[1:])], ("first_name", "last_name")),
+        ):
+            if len(prefixes) > 1 and len(words) < 2:
+                continue
+            where, by = _name_term(p, *fields, order=order)
+            terms.append((f"{person}{where} ORDER BY {by}", [branch_id, *map(_like_prefix, prefixes)]))
+    statement = " UNION ALL ".join(
+        f"SELECT * FROM ({text} LIMIT {int(limit)}) t{i}"
+        for i, (text, _) in enumerate(terms)
+    )
+    found: dict[int, tuple] = {}
+    for row in fetch(statement, [value for _, params in terms for value in params]):
+        found.setdefault(row[0], row)
+    return [read(Person, row) for row in found.values()]
+
+
+# --------------------------------------------------------------------------
+# The memberships behind the cards
+
+
+@lru_cache(maxsize=256)
+def _memberships_statement(n: int, vendor: str, here: bool) -> str:
+    m, c, a = Table(Membership, "m"), Table(Category, "c"), Table(Attendance, "a")
+    marks = placeholders(n)
+    # PostgreSQL types a UNION's columns pair by pair, so the check-in time's
+    # column (NULL until the last part) is typed from the first part on.
+    no_time = "CAST(NULL AS TIMESTAMP WITH TIME ZONE)" if vendor == "postgresql" else "NULL"
+    parts = [
+        # kind 0: memberships, with their categories
+        f"SELECT 0, {m.person}, {c.order}, {m.started_on}, {m.id}, {c.slug}, {c.name}, {m.status},"
+        f" {m.continuous_since}, {m.ended_on}, {m.dues_paid_until}, {no_time}"
+        f" FROM {m} INNER JOIN {c} ON {c.id} = {m.category}"
+        # By person only: these people are the branch's, and a branch_id test here tempts
+        # SQLite (no statistics) to walk every membership of the branch.
+        f" WHERE {m.person} IN ({marks})",
+        # kind 1: the branch's categories, to name one a person does not hold
+        f"SELECT 1, NULL, {c.order}, NULL, {c.id}, {c.slug}, {c.name}, NULL, NULL, NULL, NULL, {no_time}"
+        f" FROM {c} WHERE {c.branch} = %s",
+    ]
+    if here:
+        # kind 2: live check-ins at this meeting
+        parts.append(
+            f"SELECT 2, {a.person}, NULL, NULL, {a.id}, NULL, NULL, NULL, NULL, NULL, NULL, {a.checked_in_at}"
+            f" FROM {a} WHERE {a.meeting} = %s AND {a.undone_at} IS NULL AND {a.person} IN ({marks})"
+        )
+    return " UNION ALL ".join(parts)
+
+
+def memberships_with_names(
+    person_ids: list[int], *, branch_id: int, meeting_id: int | None = None
+) -> tuple[dict[int, list[tuple]], list[tuple[int, str, str]], dict[int, Attendance]]:
+    """In one statement: these people's memberships as membership rows (see
+    groups.eligibility.loading.facts_from_rows), the branch's categories as
+    (order, name, slug), and with ``meeting_id`` their live check-ins at that
+    meeting (id and time only; other fields load on first use), by person id.
+    Dates come typed, as the ORM gives them."""
+    if not person_ids:
+        return {}, [], {}
+    params: list = [*person_ids, branch_id]
+    if meeting_id is not None:
+        params += [meeting_id, *person_ids]
+    rows = fetch(_memberships_statement(len(person_ids), connection.vendor, meeting_id is not None), params)
+    day = converter(Membership, "started_on")
+    memberships: dict[int, list[tuple]] = {pk: [] for pk in person_ids}
+    categories, here = [], {}
+    for kind, person_id, order, started_on, pk, slug, name, status, since, ended_on, paid, at in rows:
+        if kind == 0:
+            memberships[person_id].append(
+                (order, day(started_on), pk, slug, name, status, day(since), day(ended_on), day(paid))
+            )
+        elif kind == 1:
+            categories.append((order, name, slug))
+        else:
+            here[person_id] = Attendance.from_db(
+                DEFAULT_DB_ALIAS,
+                ["id", "meeting_id", "person_id", "checked_in_at"],
+                [pk, meeting_id, person_id, convert(Attendance, "checked_in_at", at)],
+            )
+    return memberships, categories, here
