@@ -63,8 +63,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from groups import queries  # noqa: E402
+from groups.eligibility.decisions import decide, eligible_people  # noqa: E402
 from groups.eligibility.engine import evaluate  # noqa: E402
+from groups.eligibility.loading import category_names, load_facts  # noqa: E402
 from groups.models import Attendance, Branch, Category, Meeting, Membership, Person, Rule  # noqa: E402
 from groups.services.branches import create_branch  # noqa: E402
 
@@ -194,9 +195,9 @@ def main() -> None:
 
     # Pure path
     t = time.perf_counter()
-    facts = queries.load_facts(Person.objects.filter(branch=branch), branch=branch, as_of=AS_OF)
+    facts = load_facts(Person.objects.filter(branch=branch), branch=branch, as_of=AS_OF).facts
     load_s = time.perf_counter() - t
-    names = queries.category_names(branch)
+    names = category_names(branch)
     rule = RULES["youth: party members under 27"]
     t = time.perf_counter()
     pure_eligible = sum(1 for f in facts.values() if evaluate(rule, f, AS_OF, category_names=names).eligible)
@@ -209,14 +210,14 @@ def main() -> None:
     lines.append("| Rule | eligible | COUNT (median ms) | × bare COUNT | first page of 25 (median ms) |")
     lines.append("|---|---:|---:|---:|---:|")
     for label, definition in RULES.items():
-        qs = queries.eligible_people(branch, definition, AS_OF)
+        qs = eligible_people(branch, definition, AS_OF)
         n = qs.count()
         if definition is rule:
             assert n == pure_eligible, (n, pure_eligible)
-        count_ms = median_ms(lambda d=definition: queries.eligible_people(branch, d, AS_OF).count())
+        count_ms = median_ms(lambda d=definition: eligible_people(branch, d, AS_OF).count())
         page_ms = median_ms(
             lambda d=definition: list(
-                queries.eligible_people(branch, d, AS_OF).order_by("last_name", "first_name", "id")[:25]
+                eligible_people(branch, d, AS_OF).order_by("last_name", "first_name", "id")[:25]
             )
         )
         lines.append(f"| {label} | {n:,} | {count_ms:.1f} | {count_ms / base_count:.1f} | {page_ms:.1f} |")
@@ -225,9 +226,9 @@ def main() -> None:
     # One person's Decision
     person = Person.objects.select_related("branch").get(pk=some_id)
     youth = Rule.objects.get(branch=branch, name="Youth: party members under 27")
-    decide_ms = median_ms(lambda: queries.decide(person, youth, AS_OF), runs=200)
+    decide_ms = median_ms(lambda: decide(youth, AS_OF, person=person), runs=200)
     lookup_and_decide = median_ms(
-        lambda: queries.decide(Person.objects.select_related("branch").get(pk=some_id), youth, AS_OF), runs=200
+        lambda: decide(youth, AS_OF, person=Person.objects.select_related("branch").get(pk=some_id)), runs=200
     )
     lines.append(
         f"One Decision (youth rule, facts queries included): {decide_ms:.2f} ms "

@@ -558,7 +558,8 @@ def seed_attendance(*, branch, users, rng, people) -> None:
     meeting or so; and invitations whose replies fall with them."""
     from datetime import timedelta
 
-    from .door import category_names, decide, door_facts
+    from .eligibility.decisions import decide
+    from .eligibility.loading import load_facts
     from .models import Attendance, Invitation, Meeting, MeetingKind, MeetingStatus, Person, Reply, RuleVersion
     from .models.attendance import CheckInMethod
     from .services import audit
@@ -575,13 +576,13 @@ def seed_attendance(*, branch, users, rng, people) -> None:
     # Each person's keenness: the keenest keep coming as turnout falls.
     keenness = {pid: rng.random() for pid in ids}
     by_keenness = sorted(ids, key=keenness.get, reverse=True)
-    names = category_names(branch)
     versions = {v.rule_id: v for v in RuleVersion.objects.filter(rule__branch=branch).order_by("version")}
-    facts = door_facts(ids, branch=branch)
+    loaded = load_facts(Person.objects.filter(branch=branch), branch=branch, names=True)
+    facts, names = loaded.facts, loaded.names
     attendances, invitations = [], []
     for index, meeting in enumerate(held):
         as_of = meeting.effective_eligibility_date
-        decisions = {pid: decide(meeting.attendance_rule, facts[pid], as_of, names=names) for pid in ids}
+        decisions = {pid: decide(meeting.attendance_rule, as_of, facts=facts[pid], names=names) for pid in ids}
         eligible = [pid for pid in by_keenness if decisions[pid].eligible]
         refused = [pid for pid in by_keenness if not decisions[pid].eligible]
         target = min(_turnout_target(index, len(held), people), round(len(eligible) * 0.95))
@@ -591,9 +592,7 @@ def seed_attendance(*, branch, users, rng, people) -> None:
         start = meeting.starts_at
         for pid in came + overrides:
             decision = decisions[pid]
-            voting = (
-                decide(meeting.voting_rule, facts[pid], as_of, names=names).eligible if meeting.voting_rule else True
-            )
+            voting = decide(meeting.voting_rule, as_of, facts=facts[pid], names=names).eligible  # no rule: everyone
             is_override = pid in overrides
             attendances.append(
                 Attendance(

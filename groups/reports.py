@@ -4,15 +4,15 @@ number of meetings or people:
 
   1. the meetings in the period (with their attendance rules),
   2. the last N meetings (for "not come"),
-  3. the branch's people, 4. their memberships, 5. the branch's check-ins,
-  6. the branch's meetings (facts for attendance-based rules),
-  7. "yes" replies per meeting, 8. the branch's categories.
+  3–6. the branch's people's facts from the one loader (people, memberships
+     with the branch's category names, check-ins, the branch's meetings),
+  7. their contact details, 8. the counted meetings' dates and guests,
+  9. "yes" replies per meeting.
 
-Who was eligible for a meeting is decided by the eligibility engine over facts
-loaded once for the whole branch (see `eligible_sets`), so the cost in queries
-does not grow with the number of meetings; the CPU cost grows with people ×
-meetings, which is why a chart shows at most MAX_MEETINGS meetings. When the
-SQL rule compiler lands, `eligible_sets` is the one place to switch.
+Who was eligible for a meeting is decided by groups.eligibility.decisions.decide
+over facts loaded once for the whole branch (see `eligible_sets`), so the cost
+in queries does not grow with the number of meetings; the CPU cost grows with
+people × meetings, which is why a chart shows at most MAX_MEETINGS meetings.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from .door import EVERYONE
-from .eligibility.engine import MeetingFacts, PersonFacts, evaluate
-from .models import Attendance, Branch, Category, Invitation, Meeting, MeetingStatus, Membership, Person, Reply
-from .queries import membership_facts
+from .eligibility.decisions import EVERYONE, decide, definition_of
+from .eligibility.engine import PersonFacts
+from .eligibility.loading import load_facts
+from .models import Branch, Invitation, Meeting, MeetingStatus, Person, Reply
 
 MAX_MEETINGS = 24
 DEFAULT_ABSENT = 3
@@ -118,79 +118,50 @@ def counted_meetings(branch: Branch):
 
 
 class _BranchData:
-    """Everything about the branch's people the report needs, in five queries."""
+    """Everything about the branch's people the report needs: their facts from
+    the one loader (people, memberships with the category names, check-ins,
+    meetings: four queries), their contact details (one), and the counted
+    meetings' dates with their guests (one)."""
 
     def __init__(self, branch: Branch, today: date) -> None:
         self.branch = branch
-        self.people: dict[int, Who] = {}
-        extra: dict[int, tuple] = {}
-        for pid, first, last, email, phone, c_email, c_phone, dob, ward, postcode in Person.objects.filter(
-            branch=branch
-        ).values_list(
-            "id",
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "consent_email",
-            "consent_phone",
-            "date_of_birth",
-            "ward",
-            "postcode",
-        ):
-            self.people[pid] = Who(pid, first, last, email, phone, c_email, c_phone)
-            extra[pid] = (dob, ward or "", postcode or "")
-        memberships = defaultdict(list)
-        self.holders: dict[str, set[int]] = defaultdict(set)  # category slug → people holding it now
-        for m in (
-            Membership.objects.filter(branch=branch)
-            .select_related("category")
-            .order_by("category__order", "started_on", "id")
-        ):
-            memberships[m.person_id].append(membership_facts(m))
-            if m.status == "active" and (m.ended_on is None or m.ended_on >= today) and m.person_id in self.people:
-                self.holders[m.category.slug].add(m.person_id)
-                who = self.people[m.person_id]
-                if m.category.name not in who.categories:
-                    who.categories.append(m.category.name)
-        self.attended: dict[int, set[int]] = defaultdict(set)  # person → meetings
-        self.present: dict[int, set[int]] = defaultdict(set)  # meeting → people
-        self.guests: dict[int, int] = defaultdict(int)  # meeting → guests
-        for person_id, meeting_id in Attendance.objects.filter(
-            meeting__branch=branch, undone_at__isnull=True
-        ).values_list("person_id", "meeting_id"):
-            if person_id is None:
-                self.guests[meeting_id] += 1
-            else:
-                self.attended[person_id].add(meeting_id)
-                self.present[meeting_id].add(person_id)
-        meetings = list(Meeting.objects.filter(branch=branch).values_list("id", "starts_at", "status"))
-        self.meeting_facts = tuple(
-            MeetingFacts(id=pk, starts_on=branch.local_date(starts), cancelled=status == MeetingStatus.CANCELLED)
-            for pk, starts, status in meetings
-        )
-        now = timezone.now()
-        # "Last came" counts held and published meetings only, like the rest of the report.
-        self.meeting_dates = {
-            pk: branch.local_date(starts) for pk, starts, status in meetings if status in COUNTED and starts <= now
-        }
-        self.facts = {
-            pid: PersonFacts(
-                memberships=tuple(memberships[pid]),
-                date_of_birth=dob,
-                ward=ward,
-                postcode=postcode,
-                attended=frozenset(self.attended[pid]),
-                branch_meetings=self.meeting_facts,
+        loaded = load_facts(Person.objects.filter(branch=branch), branch=branch, names=True)
+        self.facts: dict[int, PersonFacts] = loaded.facts
+        self.names: dict[str, str] = loaded.names or {}  # category slug → name, in category order
+        self.people: dict[int, Who] = {
+            pid: Who(pid, first, last, email, phone, c_email, c_phone)
+            for pid, first, last, email, phone, c_email, c_phone in Person.objects.filter(branch=branch).values_list(
+                "id", "first_name", "last_name", "email", "phone", "consent_email", "consent_phone"
             )
-            for pid, (dob, ward, postcode) in extra.items()
         }
+        self.holders: dict[str, set[int]] = defaultdict(set)  # category slug → people holding it now
+        self.attended: dict[int, frozenset[int]] = {}  # person → meetings
+        self.present: dict[int, set[int]] = defaultdict(set)  # meeting → people
+        for pid, facts in self.facts.items():
+            who = self.people.get(pid)
+            if who is None:  # joined since the facts were read
+                continue
+            for m in facts.memberships:
+                if m.status == "active" and (m.ended_on is None or m.ended_on >= today):
+                    self.holders[m.category_slug].add(pid)
+                    if m.category_name not in who.categories:
+                        who.categories.append(m.category_name)
+            self.attended[pid] = facts.attended
+            for meeting_id in facts.attended:
+                self.present[meeting_id].add(pid)
+        # "Last came" counts held and published meetings only, like the rest of the report.
+        self.meeting_dates: dict[int, date] = {}
+        self.guests: dict[int, int] = defaultdict(int)  # meeting → guests
+        guests = Count("attendances", filter=Q(attendances__person__isnull=True, attendances__undone_at__isnull=True))
+        for pk, starts, n in counted_meetings(branch).annotate(guests=guests).values_list("id", "starts_at", "guests"):
+            self.meeting_dates[pk] = branch.local_date(starts)
+            self.guests[pk] = n
         for pid, who in self.people.items():
-            came = [self.meeting_dates[m] for m in self.attended[pid] if m in self.meeting_dates]
+            came = [self.meeting_dates[m] for m in self.attended.get(pid, ()) if m in self.meeting_dates]
             who.last_came = max(came) if came else None
 
 
-def eligible_sets(data: _BranchData, meetings: list[Meeting], names: dict[str, str]) -> dict[int, set[int]]:
+def eligible_sets(data: _BranchData, meetings: list[Meeting]) -> dict[int, set[int]]:
     """meeting id → ids of the people its attendance rule admits on its
     eligibility date (no rule: everyone). Meetings with the same rule and date
     are decided once."""
@@ -199,15 +170,16 @@ def eligible_sets(data: _BranchData, meetings: list[Meeting], names: dict[str, s
     done: dict[tuple, set[int]] = {}
     for meeting in meetings:
         rule = meeting.attendance_rule
-        definition = rule.definition if rule is not None else EVERYONE
-        if definition == EVERYONE:
+        if definition_of(rule) == EVERYONE:
             out[meeting.pk] = everyone
             continue
         as_of = meeting.effective_eligibility_date
         key = (rule.pk, rule.version, as_of)
         if key not in done:
             done[key] = {
-                pid for pid, f in data.facts.items() if evaluate(definition, f, as_of, category_names=names).eligible
+                pid
+                for pid, facts in data.facts.items()
+                if pid in everyone and decide(rule, as_of, facts=facts, names=data.names).eligible
             }
         out[meeting.pk] = done[key]
     return out
@@ -229,9 +201,7 @@ def build(
     # Meetings share the attendance rule's object when they share the rule.
     # The branch's memberships, check-ins and meetings.
     data = _BranchData(branch, today)
-    categories = list(Category.objects.filter(branch=branch).order_by("order", "name"))
-    names = {c.slug: c.name for c in categories}
-    eligible = eligible_sets(data, period + [m for m in last_n if m not in period], names)
+    eligible = eligible_sets(data, period + [m for m in last_n if m not in period])
     yes = dict(
         Invitation.objects.filter(meeting__in=[m.pk for m in period], reply=Reply.YES)
         .values_list("meeting_id")
@@ -251,12 +221,12 @@ def build(
     ]
     period_ids = {m.pk for m in period}
     category_rows = []
-    for c in categories:
-        holders = data.holders.get(c.slug, set())
+    for slug, name in data.names.items():
+        holders = data.holders.get(slug, set())
         visits = [len(data.attended[pid] & period_ids) for pid in holders]
         category_rows.append(
             CategoryRow(
-                name=c.name,
+                name=name,
                 holders=len(holders),
                 came=sum(1 for v in visits if v),
                 attendances=sum(visits),

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from groups.eligibility.decisions import count_eligible
 from groups.models import Category, Rule
-from groups.queries import count_eligible, quorum, quorum_needed
+from groups.queries.attendance import quorum, quorum_needed
 from groups.services import attendance as svc
 
 from .factories import BranchFactory, MeetingFactory, MembershipFactory, PersonFactory

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from groups.door import door_token
+from groups.exports.qr import door_token
 from groups.models import Attendance, Category, Rule
 
 from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PersonFactory

@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from groups import queries, sql
+from groups import sql
+from groups.eligibility.loading import load_facts
 from groups.models import Attendance, Branch, Category, Meeting, Membership, Person, Rule, RuleVersion
 from groups.permissions import access_branch
+from groups.queries import door as queries
 from groups.services import rules as rule_services
 from groups.services.branches import create_branch
 from groups.sql.checkin import check_in_reads
@@ -132,20 +134,21 @@ def test_search_matches_each_way_and_only_in_this_branch(branch, organiser):
     assert same_fields(found[ana.pk], Person.objects.get(pk=ana.pk))
 
 
-def test_facts_without_history_give_dates_and_aware_times(branch):
+def test_the_cards_facts_give_dates_and_aware_times(branch):
     meeting = MeetingFactory(branch=branch)
     ann = member(branch, "Ann", "Lee")
     at = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # the night the clocks change
     AttendanceFactory(meeting=meeting, person=ann, checked_in_at=at)
     gone = member(branch, "Bo", "Lee")
     AttendanceFactory(meeting=meeting, person=gone, undone_at=at + timedelta(minutes=5))
-    facts, here = queries.facts_without_history(branch, [ann, gone], meeting=meeting)
+    loaded = load_facts([ann, gone], branch=branch, history=False, names=True, here_at=meeting)
+    facts, here = loaded.facts, loaded.here
     m = facts[ann.pk].memberships[0]
     assert (m.started_on, m.dues_paid_until, m.category_slug) == (date(2016, 2, 29), date(2027, 1, 31), "party-member")
     assert here[ann.pk].checked_in_at == at
     assert here[ann.pk].pk == Attendance.objects.get(person=ann).pk
     assert gone.pk not in here  # an undone check-in is not "in"
-    assert branch._category_names["party-member"] == "Party member"
+    assert loaded.names["party-member"] == "Party member"
 
 
 # --- what a check-in reads inside its transaction -------------------------------

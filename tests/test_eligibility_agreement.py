@@ -19,19 +19,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from groups.eligibility.decisions import decide, decisions_for, eligible_people, person_decisions
 from groups.eligibility.engine import MeetingFacts, MembershipFacts, PersonFacts, evaluate, normalise_postcode
+from groups.eligibility.loading import category_names, load_facts
 from groups.models import Attendance, Branch, Category, Meeting, Membership, Person, Rule, RuleVersion
-from groups.queries import (
-    category_names,
-    decide,
-    decisions_for,
-    door_cards,
-    eligible_people,
-    load_facts,
-    my_meetings,
-    person_decisions,
-)
-from groups.queries import door_meeting as door_meeting_of
+from groups.queries.door import door_cards
+from groups.queries.door import door_meeting as door_meeting_of
+from groups.queries.me import my_meetings
 from groups.reports import _BranchData, eligible_sets
 from groups.services.attendance import check_in
 from groups.services.invitations import admitted_people, plan
@@ -296,9 +290,9 @@ def test_every_way_of_deciding_agrees_with_evaluate(branch, organiser, world):
                 _door_meeting(branch, i, rule, rule_list[(i + 1) % len(rule_list)], as_of)
                 for i, rule in enumerate(rule_list)
             ]
-            whole_branch = load_facts(Person.objects.filter(branch=branch), branch=branch, as_of=as_of)
+            whole_branch = load_facts(Person.objects.filter(branch=branch), branch=branch, as_of=as_of).facts
             report_data = _BranchData(branch, as_of)
-            report_sets = eligible_sets(report_data, door, names)
+            report_sets = eligible_sets(report_data, door)
             for rule, meeting in zip(rule_list, door, strict=True):
                 why = (rule, as_of)
                 wanted = {p.pk for p in persons if pure(rule, p).eligible}
@@ -320,7 +314,7 @@ def test_every_way_of_deciding_agrees_with_evaluate(branch, organiser, world):
                     assert card["decision"] == pure(rule, card["person"]), why
                 # One person's Decision, under one rule and under all of the branch's.
                 for p in Person.objects.filter(branch=branch).select_related("branch"):
-                    assert decide(p, rule, as_of) == pure(rule, p), why
+                    assert decide(rule, as_of, person=p) == pure(rule, p), why
                     assert dict(person_decisions(p, as_of))[meeting.attendance_rule] == pure(rule, p), why
             for p in persons:
                 mine = {row["meeting"].pk: row["decision"] for row in my_meetings(branch, p, now=NOW)}
@@ -368,7 +362,7 @@ def add(branch, cats):
 def both(branch, rule, as_of=AS):
     """The people each path admits; asserts they agree and returns them."""
     compiled = set(eligible_people(branch, rule, as_of))
-    facts = load_facts(Person.objects.filter(branch=branch), branch=branch, as_of=as_of)
+    facts = load_facts(Person.objects.filter(branch=branch), branch=branch, as_of=as_of).facts
     pure = {p for p in Person.objects.filter(branch=branch) if evaluate(rule, facts[p.pk], as_of).eligible}
     assert compiled == pure
     return compiled
@@ -473,19 +467,19 @@ def test_decide_uses_few_queries_and_gives_reasons(branch, add, django_assert_nu
     p = Person.objects.select_related("branch").get(pk=p.pk)
     # No attendance condition: memberships and the branch's category names in one statement.
     with django_assert_num_queries(1):
-        decision = decide(p, {"membership": {"categories": [PARTY], "min_days": 183}}, AS)
+        decision = decide({"membership": {"categories": [PARTY], "min_days": 183}}, AS, person=p)
     assert decision.eligible
     assert decision.reasons == ("Party member since 1 March 2015, over 6 months by 14 April 2016",)
-    refused = decide(p, {"membership": {"categories": [SUPPORTER]}}, AS)
+    refused = decide({"membership": {"categories": [SUPPORTER]}}, AS, person=p)
     assert not refused.eligible and "Supporter" in refused.reasons[0]  # a category they do not hold, named
-    # With one: memberships, the branch's meetings marked with attendance, and the category names.
+    # With one: memberships with the category names, check-ins, and the branch's meetings.
     p = Person.objects.select_related("branch").get(pk=p.pk)
     with django_assert_num_queries(3):
-        decision = decide(p, {"attended": {"min": 1, "of_last": 3}}, AS)
+        decision = decide({"attended": {"min": 1, "of_last": 3}}, AS, person=p)
     assert not decision.eligible
 
 
-def test_load_facts_with_names_reads_memberships_and_category_names_in_one_query(
+def test_load_facts_reads_memberships_and_category_names_together(
     branch, add, django_assert_num_queries
 ):
     people = [
@@ -494,23 +488,26 @@ def test_load_facts_with_names_reads_memberships_and_category_names_in_one_query
         add(),
     ]
     people = list(Person.objects.filter(pk__in=[p.pk for p in people]))
-    expected = load_facts(people, branch=branch, as_of=AS, attended=False)
     names = category_names(branch)
-    fresh = type(branch).objects.get(pk=branch.pk)
+    # The door's path (people already read, no history): one hand-written statement.
     with django_assert_num_queries(1):
-        facts = load_facts(people, branch=fresh, as_of=AS, attended=False, names=True)
-        assert category_names(fresh) == names  # cached by the same query
-    assert facts == expected
-    assert [m.category_slug for m in facts[people[0].pk].memberships] == [PARTY, SUPPORTER]
+        door = load_facts(people, branch=branch, as_of=AS, history=False, names=True)
+    # The ORM's path: the people, then memberships and category names in one UNION ALL.
+    with django_assert_num_queries(2):
+        orm = load_facts(Person.objects.filter(pk__in=[p.pk for p in people]), branch=branch, history=False, names=True)
+    assert door.facts == orm.facts and door.names == orm.names == names
+    assert list(door.names) == list(names)  # in category order
+    assert [m.category_slug for m in door.facts[people[0].pk].memberships] == [PARTY, SUPPORTER]
+    assert load_facts(people, branch=branch, history=False).names is None  # only when asked for
 
 
 def test_load_facts_runs_a_fixed_number_of_queries(branch, add, django_assert_num_queries):
     for _ in range(3):
         add(memberships=[{"started_on": date(2015, 3, 1)}, {"slug": SUPPORTER, "started_on": date(2014, 1, 1)}])
     with django_assert_num_queries(4):
-        few = load_facts(Person.objects.filter(branch=branch), branch=branch, as_of=AS)
+        few = load_facts(Person.objects.filter(branch=branch), branch=branch, as_of=AS).facts
     for _ in range(27):
         add(memberships=[{"started_on": date(2015, 3, 1)}])
     with django_assert_num_queries(4):
-        many = load_facts(Person.objects.filter(branch=branch), branch=branch, as_of=AS)
+        many = load_facts(Person.objects.filter(branch=branch), branch=branch, as_of=AS).facts
     assert len(few) == 3 and len(many) == 30

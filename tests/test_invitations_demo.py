@@ -5,7 +5,7 @@ from django.core import mail
 
 from groups.demo import build_demo
 from groups.models import Invitation, Meeting, MeetingKind, Person
-from groups.queries import my_meetings
+from groups.queries.me import my_meetings
 from groups.services.invitations import admitted_people
 
 

@@ -150,3 +150,61 @@ def test_no_sql_is_written_outside_groups_sql():
         if bad := raw_sql(path.read_text()):
             found[str(relative)] = bad
     assert found == {}
+
+
+# --------------------------------------------------------------------------
+# No import cycles inside groups/
+
+
+def import_graph(root: Path = GROUPS) -> dict[str, set[str]]:
+    """module → the modules of groups/ it imports (at the top or inside a function)."""
+    paths = {module_name(p): p for p in root.rglob("*.py") if "migrations" not in p.parts}
+    return {
+        name: {
+            m
+            for m in imported(path.read_text(), name, is_package=path.name == "__init__.py")
+            if m in paths and m != name
+        }
+        for name, path in paths.items()
+    }
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each import cycle once, as the modules around it. An import between a
+    package and a module inside it (a package's __init__ naming its parts,
+    or a part importing its package) is not a cycle of concern and is left
+    out."""
+
+    def related(a: str, b: str) -> bool:
+        return a.startswith(b + ".") or b.startswith(a + ".")
+
+    edges = {u: {v for v in vs if not related(u, v)} for u, vs in graph.items()}
+    found: dict[frozenset, list[str]] = {}
+
+    def walk(node: str, path: list[str]) -> None:
+        for nxt in sorted(edges.get(node, ())):
+            if nxt in path:
+                loop = path[path.index(nxt) :]
+                found.setdefault(frozenset(loop), [*loop, nxt])
+            elif len(path) < 15:
+                walk(nxt, [*path, nxt])
+
+    for start in sorted(edges):
+        walk(start, [start])
+    return sorted(found.values())
+
+
+def test_the_cycle_check_finds_a_cycle_and_ignores_package_parents():
+    assert cycles({"g.door": {"g.queries"}, "g.queries": {"g.door"}}) == [["g.door", "g.queries", "g.door"]]
+    assert cycles({"g.a": {"g.b"}, "g.b": {"g.c"}, "g.c": {"g.a"}}) != []
+    assert cycles({"g.sql": {"g.sql.core"}, "g.sql.core": {"g.sql"}}) == []
+    assert cycles({"g.a": {"g.b"}, "g.b": set()}) == []
+    # Relative imports resolve to the modules they name.
+    assert imported("from ..models import Person", "groups.queries.door", is_package=False) >= {"groups.models"}
+    assert imported("from . import door", "groups.queries", is_package=True) >= {"groups.queries.door"}
+
+
+def test_no_import_cycles_in_groups():
+    graph = import_graph()
+    assert "groups.eligibility.loading" in graph["groups.queries.door"]  # the graph is read, not empty
+    assert cycles(graph) == []

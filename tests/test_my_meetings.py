@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from groups.models import AuditEvent, Branch, Invitation, Person, Role, RoleName
-from groups.queries import my_meetings
+from groups.queries.me import my_meetings
 from groups.services import invitations as invitation_services
 from groups.services import roles as role_services
 from groups.services.linking import link_user_to_people

@@ -6,9 +6,10 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from groups.eligibility.decisions import person_decisions
 from groups.errors import Conflict, InvalidInput
 from groups.models import AuditEvent, Category, Meeting, Membership, Person, Rule, RuleVersion
-from groups.queries import person_decisions, rule_summary
+from groups.queries.rules import rule_summary
 from groups.rule_editor import Draft, days_to_amount, months_to_days
 from groups.services import rules as rule_services
 from groups.services.rules import PRESET_RULES
@@ -417,7 +418,7 @@ def test_preview_changes_from_the_editor(branch, organiser, client_for, crowd):
 
 
 def test_compare_caps_names_with_and_n_more(branch, organiser, crowd):
-    from groups.queries import compare_rules
+    from groups.queries.rules import compare_rules
 
     crowd(9)
     result = compare_rules(branch, {"not": {"everyone": True}}, {"everyone": True}, TODAY, limit=5)

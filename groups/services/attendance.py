@@ -9,12 +9,14 @@ eligibility date and records that Decision with the rule version that made it.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import normalise, queries
-from ..door import category_names, decide, door_facts, needs_attended
+from .. import normalise
+from ..eligibility.decisions import decide
+from ..eligibility.loading import category_names, facts_from_rows, load_facts, needs_history
 from ..errors import Conflict, InvalidInput, NotAllowed
 from ..models import Attendance, Meeting, MeetingStatus, Person, RuleVersion
 from ..models.attendance import CheckInMethod
@@ -76,17 +78,15 @@ def _assess(meeting: Meeting, person: Person, memberships: list):
     their membership rows as groups.sql.checkin.check_in_reads gives them."""
     as_of = meeting.effective_eligibility_date
 
-    # Category names only when a Decision must name a category the person does not hold.
-    def names():
-        return category_names(meeting.branch)
-
-    if needs_attended(meeting.attendance_rule, meeting.voting_rule):
-        # Attendance history: the full loader (the person is passed in, not read again).
-        facts = door_facts([person.pk], branch=meeting.branch, as_of=as_of, people=[person])[person.pk]
+    # Category names only when a Decision must name a category the person does not hold (read once).
+    names = cache(lambda: category_names(meeting.branch_id))
+    if needs_history(meeting.attendance_rule, meeting.voting_rule):
+        # Attendance history: the one loader (the person is passed in, not read again).
+        facts = load_facts([person], branch=meeting.branch, as_of=as_of).facts[person.pk]
     else:
-        facts = queries.facts_from_memberships(person, memberships)
-    decision = decide(meeting.attendance_rule, facts, as_of, names=names)
-    may_vote = decide(meeting.voting_rule, facts, as_of, names=names).eligible if meeting.voting_rule else True
+        facts = facts_from_rows(person, memberships)
+    decision = decide(meeting.attendance_rule, as_of, facts=facts, names=names)
+    may_vote = decide(meeting.voting_rule, as_of, facts=facts, names=names).eligible  # no voting rule: everyone
     return decision, may_vote
 
 

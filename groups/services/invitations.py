@@ -33,8 +33,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from ..door import door_token
+from ..eligibility.decisions import decide, decisions_for, eligible_people
 from ..errors import Conflict, InvalidInput
+from ..exports.qr import door_token
 from ..models import Invitation, Meeting, MeetingStatus, Person, Reply, SendStatus
 from . import audit
 
@@ -119,21 +120,13 @@ def _check_sendable(meeting: Meeting) -> None:
 def admitted_people(meeting: Meeting):
     """Everyone the attendance rule admits on the eligibility date (people
     waiting for an organiser's review are left out)."""
-    from ..queries import eligible_people
-
-    branch = meeting.branch
-    if meeting.attendance_rule is None:
-        people = Person.objects.filter(branch=branch)
-    else:
-        people = eligible_people(branch, meeting.attendance_rule, meeting.effective_eligibility_date)
+    people = eligible_people(meeting.branch, meeting.attendance_rule, meeting.effective_eligibility_date)
     return people.filter(pending_review=False)
 
 
 def plan(*, meeting: Meeting, person_ids=None) -> dict[str, Any]:
     """Who an invitation would go to: {"ids": [...], "refused": [(person, reason)]}.
     With person_ids, each chosen person is checked against the rule."""
-    from ..queries import decisions_for
-
     if person_ids is None:
         return {"ids": list(admitted_people(meeting).values_list("pk", flat=True)), "refused": []}
     try:
@@ -151,9 +144,8 @@ def plan(*, meeting: Meeting, person_ids=None) -> dict[str, Any]:
             code="unknown_people",
         )
     ids, refused = [], []
-    definition = meeting.attendance_rule.definition if meeting.attendance_rule else {"everyone": True}
     as_of = meeting.effective_eligibility_date
-    for person, decision in decisions_for(people, definition, branch=meeting.branch, as_of=as_of):
+    for person, decision in decisions_for(people, meeting.attendance_rule, branch=meeting.branch, as_of=as_of):
         if person.pending_review:
             refused.append((person, "Waiting for an organiser’s review."))
         elif decision.eligible:
@@ -403,14 +395,12 @@ def reply_as_member(*, meeting: Meeting, person: Person, reply: str, actor, at: 
     """A signed-in member answers from My meetings. They may answer only a
     published, upcoming meeting the attendance rule admits them to; an
     invitation is created when they had none (without an email)."""
-    from ..queries import decide
-
     if meeting.branch_id != person.branch_id:
         raise InvalidInput("This meeting is not one of your branch's.", code="other_branch")
     if meeting.status != MeetingStatus.PUBLISHED or meeting.starts_at < _now(at):
         raise Conflict("This meeting is not taking answers.", code="not_open")
     if meeting.attendance_rule is not None:
-        decision = decide(person, meeting.attendance_rule, meeting.effective_eligibility_date)
+        decision = decide(meeting.attendance_rule, meeting.effective_eligibility_date, person=person)
         if not decision.eligible:
             raise Conflict("This meeting’s attendance rule does not admit you.", code="not_eligible")
     invitation, _ = Invitation.objects.get_or_create(meeting=meeting, person=person)

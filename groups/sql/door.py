@@ -7,7 +7,6 @@ from functools import cache, lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, connection
 
-from ..eligibility.engine import normalise_postcode
 from ..models import Attendance, Category, Meeting, Membership, Person, Rule
 from .core import Table, convert, converter, fetch, placeholders, read, width
 
@@ -73,11 +72,11 @@ def _name_term(p: Table, *fields: str, order: tuple[str, str]) -> tuple[str, str
     return " AND ".join(where), ", ".join([*by, p.id])
 
 
-def search(branch_id: int, q: str, *, limit: int) -> list[Person]:
+def search(branch_id: int, q: str, *, postcode: str, limit: int) -> list[Person]:
     """The branch's people matching `q` (whitespace already collapsed): an
-    exact membership number, email or postcode, or name prefixes ("ana",
-    "ana sil", "silva"); at most `limit` from each way of matching, each
-    person once, in no particular order.
+    exact membership number, email or postcode (`postcode`: `q` normalised as
+    one), or name prefixes ("ana", "ana sil", "silva"); at most `limit` from
+    each way of matching, each person once, in no particular order.
 
     One statement: a UNION ALL of one small indexed search per way of
     matching, never an OR across columns (neither SQLite nor PostgreSQL can
@@ -96,9 +95,8 @@ def search(branch_id: int, q: str, *, limit: int) -> list[Person]:
         # Repeats the unique index's condition (email <> ''), so that partial index answers it.
         terms.append((person + f"LOWER({p.email}) = %s AND {p.email} <> ''", [branch_id, q.lower()]))
     elif any(ch.isdigit() for ch in q):
-        pc = normalise_postcode(q)
-        if pc:
-            terms.append((person + f"{p.postcode} = %s", [branch_id, pc]))
+        if postcode:
+            terms.append((person + f"{p.postcode} = %s", [branch_id, postcode]))
     else:
         words = q.split(" ")
         for fields, prefixes, order in (

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
 from ..forms import AuditFilterForm
-from ..queries import audit_events
+from ..queries.audit import audit_events
 from .base import branch_view, paginate
 
 

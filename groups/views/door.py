@@ -16,18 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .. import queries
-from ..door import (
-    door_token,
-    qr_svg,
-    read_door_token,
-)
+from ..eligibility.decisions import eligible_person_ids
 from ..errors import RollcallError
+from ..exports.qr import door_token, qr_svg, read_door_token
 from ..models import Attendance, Invitation, Meeting, Person
 from ..models.attendance import CheckInMethod
 from ..normalise import spreadsheet_safe
 from ..permissions import can, get_in_branch
-from ..queries import door_cards
+from ..queries.attendance import apologies, attendance_rows, quorum
+from ..queries.door import door_cards, door_meeting, door_person
+from ..queries.door import door_search as search_people
 from ..services import attendance as attendance_services
 from ..services import audit
 from .base import branch_view
@@ -39,7 +37,7 @@ BULK_PER_PAGE = 100
 
 def _meeting(branch, meeting_id) -> Meeting:
     """The branch's meeting with its rules (one hand-written query: every door request needs it), or 404."""
-    meeting = queries.door_meeting(branch, meeting_id)
+    meeting = door_meeting(branch, meeting_id)
     if meeting is None:
         raise Http404
     return meeting
@@ -73,9 +71,9 @@ def _door_context(request, branch, meeting, *, q="", cards=None, scanned=None):
     )
     return {
         "meeting": meeting,
-        "quorum": queries.quorum(meeting),
+        "quorum": quorum(meeting),
         "q": q,
-        "cards": cards if cards is not None else door_cards(branch, meeting, queries.door_search(branch, q)),
+        "cards": cards if cards is not None else door_cards(branch, meeting, search_people(branch, q)),
         "searched": bool(q) or scanned is not None,
         "scanned": scanned,
         "recent": recent,
@@ -97,7 +95,7 @@ def door_search(request, branch, meeting_id):
     """The results region alone, for search-as-you-type."""
     meeting = _meeting(branch, meeting_id)
     q = request.GET.get("q", "").strip()[:100]
-    cards = door_cards(branch, meeting, queries.door_search(branch, q))
+    cards = door_cards(branch, meeting, search_people(branch, q))
     return _render(
         request,
         branch,
@@ -122,7 +120,7 @@ def _back_to_door(branch, meeting, q: str = ""):
 def door_check_in(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
     q = request.POST.get("q", "")[:100]
-    person = queries.door_person(branch, request.POST.get("person"))
+    person = door_person(branch, request.POST.get("person"))
     if person is None:
         raise Http404
     method = CheckInMethod.QR if request.POST.get("method") == CheckInMethod.QR else CheckInMethod.DOOR
@@ -248,7 +246,7 @@ def door_quorum(request, branch, meeting_id):
     """The quorum panel's inside, polled every few seconds."""
     meeting = _meeting(branch, meeting_id)
     return _render(
-        request, branch, "groups/door/_quorum_body.html", {"meeting": meeting, "quorum": queries.quorum(meeting)}
+        request, branch, "groups/door/_quorum_body.html", {"meeting": meeting, "quorum": quorum(meeting)}
     )
 
 
@@ -295,7 +293,7 @@ def _expected_people(branch, meeting) -> tuple[list[int], str]:
     )
     if invited:
         return invited, "invited"
-    return queries.eligible_person_ids(branch, meeting.attendance_rule, meeting.effective_eligibility_date), "eligible"
+    return eligible_person_ids(branch, meeting.attendance_rule, meeting.effective_eligibility_date), "eligible"
 
 
 def _people_page(request, ids, per_page):
@@ -324,9 +322,9 @@ def attendance_list(request, branch, meeting_id):
         "groups/door/attendance_list.html",
         {
             "meeting": meeting,
-            "rows": list(queries.attendance_rows(meeting)),
-            "apologies": list(queries.apologies(meeting)),
-            "quorum": queries.quorum(meeting),
+            "rows": list(attendance_rows(meeting)),
+            "apologies": list(apologies(meeting)),
+            "quorum": quorum(meeting),
             "can_export": can(request.user, branch, "export_people"),
             "can_manage": can(request.user, branch, "manage_meetings"),
         },
@@ -353,7 +351,7 @@ CSV_HEADER = [
 @branch_view("export_people")
 def attendance_csv(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
-    rows = list(queries.attendance_rows(meeting))
+    rows = list(attendance_rows(meeting))
     tz = branch.zone
 
     def when(value):
@@ -407,7 +405,7 @@ def signin_sheet(request, branch, meeting_id):
         )
         lines = [(str(p), p.postcode) for p in names]
     else:
-        here = [a for a in queries.attendance_rows(meeting) if a.undone_at is None]
+        here = [a for a in attendance_rows(meeting) if a.undone_at is None]
         here.sort(key=lambda a: ((a.person.last_name if a.person else a.guest_name).lower(), a.pk))
         lines = [
             (str(a.person) if a.person else f"{a.guest_name} (guest)", a.person.postcode if a.person else "")

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from ..models import Meeting, MeetingStatus
 from ..permissions import branches_for, capabilities
-from ..queries import linked_person, my_meetings
+from ..queries.me import linked_person, my_meetings
 from .base import branch_view
 
 

@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from ..door import door_token
 from ..errors import RollcallError
+from ..exports.qr import door_token
 from ..models import Category, Meeting, MeetingStatus, Membership, Person, Reply
 from ..permissions import get_in_branch
-from ..queries import meeting_reply_counts, meeting_rule_summary
+from ..queries.meetings import meeting_reply_counts, meeting_rule_summary
 from ..services import invitations as services
 from .base import branch_view
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from ..errors import RollcallError
 from ..models import Meeting, Reply
 from ..permissions import get_in_branch
-from ..queries import linked_person, my_meetings
+from ..queries.me import linked_person, my_meetings
 from ..services import invitations as invitation_services
 from ..services import linking
 from ..services import people as people_services

@@ -18,16 +18,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ..eligibility.decisions import count_eligible
 from ..errors import RollcallError
 from ..forms import CancelMeetingForm, DuplicateMeetingForm, InterestForm, KindDefaultsForm, MeetingForm
 from ..models import Branch, Meeting, MeetingKind, MeetingStatus, Person, Role
 from ..permissions import can, get_in_branch
-from ..queries import (
-    count_eligible,
+from ..queries.attendance import quorum
+from ..queries.meetings import (
     meeting_reply_counts,
     meeting_rule_summary,
     past_meetings,
-    quorum,
     quorum_description,
     upcoming_meetings,
 )

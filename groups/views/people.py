@@ -66,7 +66,8 @@ def people_list(request, branch):
 
 @branch_view("view_people")
 def person_detail(request, branch, person_id):
-    from ..queries import person_attendance, person_decisions
+    from ..eligibility.decisions import person_decisions
+    from ..queries.attendance import person_attendance
 
     person = get_in_branch(
         Person.objects.select_related("user").prefetch_related(_memberships_prefetch()), branch, pk=person_id

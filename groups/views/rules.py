@@ -9,11 +9,13 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import queries
-from ..eligibility.engine import RuleError, summarise
+from ..eligibility.compile import compile_rule
+from ..eligibility.decisions import decisions_for
+from ..eligibility.loading import category_names
 from ..errors import RollcallError
 from ..models import Category, Meeting, Person, Rule, RuleVersion
 from ..permissions import get_in_branch
+from ..queries.rules import compare_rules, definition_summary, eligibility_counts
 from ..rule_editor import KINDS, STATUS_CHOICES, UNITS, Draft
 from ..services import rules as rule_services
 from .base import branch_view, paginate
@@ -32,13 +34,6 @@ def _as_of(request, branch) -> tuple[date, str]:
     return branch.today(), ""
 
 
-def _summary(definition, names) -> str:
-    try:
-        return summarise(definition, category_names=names)
-    except RuleError as exc:
-        return f"This rule cannot be read ({exc})."
-
-
 def _uses(branch) -> dict[int, int]:
     """rule id → number of meetings using it (one query)."""
     counts: dict[int, int] = {}
@@ -51,10 +46,10 @@ def _uses(branch) -> dict[int, int]:
 
 @branch_view("manage_rules")
 def rule_list(request, branch):
-    names = queries.category_names(branch)
+    names = category_names(branch)
     uses = _uses(branch)
     rules = [
-        {"rule": r, "summary": _summary(r.definition, names), "uses": uses.get(r.pk, 0)}
+        {"rule": r, "summary": definition_summary(r.definition, names), "uses": uses.get(r.pk, 0)}
         for r in Rule.objects.filter(branch=branch).order_by("name")
     ]
     return render(request, "groups/rules/rule_list.html", {"branch": branch, "rules": rules})
@@ -79,8 +74,8 @@ def _handle_editor(request, branch, rule: Rule | None):
     slugs = set(Category.objects.filter(branch=branch).values_list("slug", flat=True))
     preview = None
     if rule is not None and not Draft.from_definition(rule.definition).editable:
-        summary = _summary(rule.definition, queries.category_names(branch))
-        return render(request, "groups/rules/rule_readonly.html", {"branch": branch, "rule": rule, "summary": summary})
+        text = definition_summary(rule.definition, category_names(branch))
+        return render(request, "groups/rules/rule_readonly.html", {"branch": branch, "rule": rule, "summary": text})
     if request.method != "POST":
         if rule is None:
             draft = Draft()
@@ -103,14 +98,14 @@ def _handle_editor(request, branch, rule: Rule | None):
             if rule is not None:
                 preview = {
                     "as_of": as_of,
-                    "summary": _summary(definition, queries.category_names(branch)),
-                    "compare": queries.compare_rules(branch, rule.definition, definition, as_of, limit=20),
+                    "summary": definition_summary(definition, category_names(branch)),
+                    "compare": compare_rules(branch, rule.definition, definition, as_of, limit=20),
                 }
             else:
                 preview = {
                     "as_of": as_of,
-                    "summary": _summary(definition, queries.category_names(branch)),
-                    "counts": queries.eligibility_counts(branch, definition, as_of),
+                    "summary": definition_summary(definition, category_names(branch)),
+                    "counts": eligibility_counts(branch, definition, as_of),
                 }
         elif definition is not None:
             try:
@@ -163,14 +158,14 @@ def rule_edit(request, branch, rule_id):
 @branch_view("manage_rules")
 def rule_detail(request, branch, rule_id):
     rule = get_in_branch(Rule.objects.all(), branch, pk=rule_id)
-    names = queries.category_names(branch)
+    names = category_names(branch)
     as_of, date_error = _as_of(request, branch)
     show = request.GET.get("show", "")
     search = request.GET.get("q", "").strip()
-    counts = queries.eligibility_counts(branch, rule.definition, as_of)
+    counts = eligibility_counts(branch, rule.definition, as_of)
     people = Person.objects.filter(branch=branch)
     if show in ("eligible", "not"):
-        q = queries.compile_rule(rule.definition, as_of, branch=branch)
+        q = compile_rule(rule.definition, as_of, branch=branch)
         people = people.filter(q) if show == "eligible" else people.exclude(q)
     if search:
         for word in search.split():
@@ -179,9 +174,9 @@ def rule_detail(request, branch, rule_id):
             )
     people = people.order_by("last_name", "first_name", "id")
     page, query = paginate(request, people, PREVIEW_PAGE_SIZE)
-    rows = queries.decisions_for(list(page.object_list), rule.definition, branch=branch, as_of=as_of)
+    rows = decisions_for(list(page.object_list), rule.definition, branch=branch, as_of=as_of)
     versions = [
-        {"version": v, "summary": _summary(v.definition, names)}
+        {"version": v, "summary": definition_summary(v.definition, names)}
         for v in RuleVersion.objects.filter(rule=rule).select_related("changed_by").order_by("-version")
     ]
     uses = rule_services.meetings_using(rule)
@@ -193,7 +188,7 @@ def rule_detail(request, branch, rule_id):
         {
             "branch": branch,
             "rule": rule,
-            "summary": _summary(rule.definition, names),
+            "summary": definition_summary(rule.definition, names),
             "editable": draft.editable,
             "as_of": as_of,
             "date_error": date_error,
@@ -213,7 +208,7 @@ def rule_detail(request, branch, rule_id):
 @branch_view("manage_rules")
 def rule_compare(request, branch, rule_id):
     rule = get_in_branch(Rule.objects.all(), branch, pk=rule_id)
-    names = queries.category_names(branch)
+    names = category_names(branch)
     as_of, date_error = _as_of(request, branch)
     other_rules = Rule.objects.filter(branch=branch).exclude(pk=rule.pk).order_by("name")
     other = None
@@ -221,7 +216,7 @@ def rule_compare(request, branch, rule_id):
     raw = request.GET.get("other", "")
     if raw:
         other = get_in_branch(Rule.objects.all(), branch, pk=raw)
-        result = queries.compare_rules(branch, rule.definition, other.definition, as_of)
+        result = compare_rules(branch, rule.definition, other.definition, as_of)
     return render(
         request,
         "groups/rules/rule_compare.html",
@@ -230,8 +225,8 @@ def rule_compare(request, branch, rule_id):
             "rule": rule,
             "other": other,
             "other_rules": other_rules,
-            "summary": _summary(rule.definition, names),
-            "other_summary": _summary(other.definition, names) if other else "",
+            "summary": definition_summary(rule.definition, names),
+            "other_summary": definition_summary(other.definition, names) if other else "",
             "as_of": as_of,
             "date_error": date_error,
             "compare": result,

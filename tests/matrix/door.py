@@ -1,4 +1,4 @@
-from groups.door import door_token
+from groups.exports.qr import door_token
 from groups.models import Category
 
 from ..factories import AttendanceFactory, MeetingFactory, MembershipFactory, PersonFactory

@@ -24,7 +24,7 @@ class DoorMembershipSerializer(serializers.Serializer):
 
 
 class DoorResultSerializer(serializers.Serializer):
-    """Built from groups.queries.door_cards."""
+    """Built from groups.queries.door.door_cards."""
 
     id = serializers.IntegerField()
     name = serializers.CharField()

@@ -3,8 +3,9 @@ engine in groups.services.rules, which names the bad part when it refuses one.""
 
 from rest_framework import serializers
 
+from ...eligibility.loading import category_names
 from ...models import Person, Rule
-from ...queries import rule_summary
+from ...queries.rules import rule_summary
 from .base import CharField, ModelSerializer, PrimaryKeyRelatedField
 
 
@@ -24,7 +25,11 @@ class RuleSerializer(ModelSerializer):
         validators: list = []  # a taken name is the service's to refuse
 
     def get_summary(self, rule) -> str:
-        return rule_summary(rule, branch=self.context.get("branch"))
+        # The branch's category names, read once for a whole list (the context is the list's).
+        context = self.context
+        if "category_names" not in context:
+            context["category_names"] = category_names(context.get("branch") or rule.branch_id)
+        return rule_summary(rule, names=context["category_names"])
 
 
 class EvaluateSerializer(serializers.Serializer):

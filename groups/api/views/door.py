@@ -11,10 +11,11 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from ... import queries
 from ...models import Attendance, Meeting
 from ...models.attendance import CheckInMethod
 from ...permissions import get_in_branch
+from ...queries.attendance import attendance_rows, quorum
+from ...queries.door import DOOR_RESULTS, door_cards, door_meeting, door_search
 from ...services.attendance import check_in, mark_left, undo_check_in
 from ..schema import FIELD_ERRORS
 from ..serializers.door import (
@@ -41,7 +42,7 @@ class MeetingScopedViewSet(BranchScopedViewSet):
     def get_meeting(self) -> Meeting:
         """The branch's meeting with its rules, read as the door screen reads it."""
         if not hasattr(self, "_meeting"):
-            self._meeting = queries.door_meeting(self.get_branch(), self.kwargs["meeting_id"])
+            self._meeting = door_meeting(self.get_branch(), self.kwargs["meeting_id"])
             if self._meeting is None:
                 raise Http404
         return self._meeting
@@ -84,7 +85,7 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
     def get_queryset(self):
         if self.is_schema_generation():
             return Attendance.objects.none()
-        return queries.attendance_rows(self.get_meeting()).filter(undone_at__isnull=True)
+        return attendance_rows(self.get_meeting()).filter(undone_at__isnull=True)
 
     def create(self, request, *args, **kwargs):
         meeting = self.get_meeting()
@@ -100,7 +101,7 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
             method=CheckInMethod.API,
             override_reason=data.get("override_reason") or None,
         )
-        attendance = queries.attendance_rows(meeting).get(pk=attendance.pk)
+        attendance = attendance_rows(meeting).get(pk=attendance.pk)
         return Response(
             AttendanceSerializer(attendance).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
@@ -108,7 +109,7 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
     def _attendance(self) -> Attendance:
         """One check-in at this meeting (undone ones too), or 404."""
         return get_in_branch(
-            queries.attendance_rows(self.get_meeting()), self.get_branch(), "meeting__branch", pk=self.kwargs["pk"]
+            attendance_rows(self.get_meeting()), self.get_branch(), "meeting__branch", pk=self.kwargs["pk"]
         )
 
     @extend_schema(
@@ -158,7 +159,7 @@ class MeetingDoorViewSet(MeetingScopedViewSet):
         summary="Door search: matching people with their Decision and check-in (organisers and stewards)",
         description=(
             'Matches the start of a first or last name (or of both: "ana sil"), an exact membership number, '
-            f"email or postcode; nobody for an empty q. Capped, not paged: at most {queries.DOOR_RESULTS} people, "
+            f"email or postcode; nobody for an empty q. Capped, not paged: at most {DOOR_RESULTS} people, "
             "by name — the door is for finding one person, so type more to narrow. `count` is the number "
             "returned; `next` and `previous` are always null."
         ),
@@ -171,8 +172,8 @@ class MeetingDoorViewSet(MeetingScopedViewSet):
         query = DoorQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         branch = self.get_branch()
-        people = queries.door_search(branch, query.validated_data.get("q", ""))
-        results = DoorResultSerializer(queries.door_cards(branch, meeting, people), many=True).data
+        people = door_search(branch, query.validated_data.get("q", ""))
+        results = DoorResultSerializer(door_cards(branch, meeting, people), many=True).data
         return Response({"count": len(results), "next": None, "previous": None, "results": results})
 
     @extend_schema(
@@ -186,4 +187,4 @@ class MeetingDoorViewSet(MeetingScopedViewSet):
     )
     @action(detail=False, methods=["get"])
     def quorum(self, request, *args, **kwargs):
-        return Response(queries.quorum(self.get_meeting()))
+        return Response(quorum(self.get_meeting()))

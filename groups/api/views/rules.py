@@ -8,10 +8,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from ... import queries
+from ...eligibility.decisions import decide
 from ...eligibility.engine import RuleError
 from ...errors import Conflict
 from ...models import Rule
+from ...queries.rules import eligibility_counts
 from ...services import rules as rule_services
 from ..schema import FIELD_ERRORS
 from ..serializers.rules import (
@@ -100,7 +101,7 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BranchScoped
         serializer.is_valid(raise_exception=True)
         person = serializer.validated_data["person"]
         as_of = serializer.validated_data.get("as_of") or self.get_branch().today()
-        decision = _or_conflict(lambda: queries.decide(person, rule, as_of))
+        decision = _or_conflict(lambda: decide(rule, as_of, person=person))
         return Response({**decision.as_dict(), "as_of": as_of.isoformat()})
 
     @extend_schema(
@@ -117,7 +118,7 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BranchScoped
         query = PreviewQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         as_of = query.validated_data.get("as_of") or self.get_branch().today()
-        counts = _or_conflict(lambda: queries.eligibility_counts(self.get_branch(), rule.definition, as_of))
+        counts = _or_conflict(lambda: eligibility_counts(self.get_branch(), rule.definition, as_of))
         return Response({"as_of": as_of.isoformat(), **counts})
 
 

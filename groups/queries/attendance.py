@@ -1,0 +1,76 @@
+"""Who is here: check-ins, apologies, quorum, and one person's check-ins."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+
+from ..eligibility.decisions import count_eligible
+from ..models import Attendance, Meeting, Person, Reply
+from ..models.meetings import QuorumCombine
+
+
+def quorum_needed(meeting: Meeting, eligible: int) -> int:
+    """The number needed: meeting.quorum and/or ceil(quorum_percent% of eligible);
+    with both, the greater (default) or the lesser. 0 when no quorum is set."""
+    options = []
+    if meeting.quorum is not None:
+        options.append(meeting.quorum)
+    if meeting.quorum_percent is not None:
+        options.append(math.ceil(Decimal(meeting.quorum_percent) * eligible / 100))
+    if not options:
+        return 0
+    return min(options) if meeting.quorum_combine == QuorumCombine.LESSER else max(options)
+
+
+def quorum(meeting: Meeting) -> dict:
+    """CONTRACT.md §4's quorum, plus `guests`.
+
+    present: checked in, not undone and not marked as left (guests included);
+    present_eligible: present people the voting rule admitted at check-in
+    (never guests, never override entrants the voting rule refuses);
+    eligible: the branch's people the voting rule admits at the eligibility date.
+    With no quorum set, quorum is 0 and the meeting is quorate."""
+    here = Attendance.objects.filter(meeting=meeting, undone_at__isnull=True, left_at__isnull=True)
+    counts = here.aggregate(
+        present=Count("id"),
+        guests=Count("id", filter=Q(person__isnull=True)),
+        present_eligible=Count("id", filter=Q(person__isnull=False, may_vote=True)),
+    )
+    eligible = count_eligible(meeting.branch, meeting.voting_rule, meeting.effective_eligibility_date)
+    needed = quorum_needed(meeting, eligible)
+    return {
+        "eligible": eligible,
+        "present": counts["present"],
+        "present_eligible": counts["present_eligible"],
+        "quorum": needed,
+        "quorate": counts["present_eligible"] >= needed,
+        "guests": counts["guests"],
+    }
+
+
+def attendance_rows(meeting: Meeting) -> QuerySet[Attendance]:
+    """Everyone checked in (undone ones too), with who did what, for lists and exports."""
+    return (
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("person", "checked_in_by", "undone_by")
+        .order_by("checked_in_at", "id")
+    )
+
+
+def apologies(meeting: Meeting) -> QuerySet[Person]:
+    """People who replied "no" to their invitation."""
+    return Person.objects.filter(invitations__meeting=meeting, invitations__reply=Reply.NO).order_by(
+        "last_name", "first_name", "id"
+    )
+
+
+def person_attendance(person: Person) -> QuerySet[Attendance]:
+    """A person's check-ins (not undone), newest first, with their meetings."""
+    return (
+        Attendance.objects.filter(person=person, undone_at__isnull=True)
+        .select_related("meeting")
+        .order_by("-checked_in_at")
+    )

@@ -1,0 +1,78 @@
+"""The door's reads: the meeting with its rules, one person, the search, and
+one card per person found. The statements are hand-written
+(groups/sql/door.py: they run on every keystroke and check-in)."""
+
+from __future__ import annotations
+
+from ..eligibility.decisions import decide
+from ..eligibility.engine import normalise_postcode
+from ..eligibility.loading import load_facts, needs_history
+from ..models import Branch, Meeting, Person
+from ..sql import as_id
+from ..sql import door as statements
+
+DOOR_RESULTS = 10
+
+
+def door_meeting(branch: Branch, meeting_id) -> Meeting | None:
+    """The branch's meeting with both its rules, in one query; None when the id
+    is not a meeting of this branch."""
+    pk = as_id(meeting_id)
+    meeting = statements.meeting_with_rules(branch.pk, pk) if pk is not None else None
+    if meeting is not None:
+        meeting.branch = branch  # the same row (filtered by it)
+    return meeting
+
+
+def door_person(branch: Branch, person_id) -> Person | None:
+    """One person of the branch by id (from a form), or None."""
+    pk = as_id(person_id)
+    return statements.person(branch.pk, pk) if pk is not None else None
+
+
+def door_search(branch: Branch, q: str, *, limit: int = DOOR_RESULTS) -> list[Person]:
+    """People matching what the steward typed: name prefixes ("ana", "ana sil",
+    "silva"), an exact membership number, email or postcode. At most `limit`,
+    sorted by last name then first name. With more matches than fit, the ten
+    shown are a sample the steward narrows by typing more (groups.sql.door.search)."""
+    q = " ".join((q or "").split())
+    if not q:
+        return []
+    people = statements.search(branch.pk, q, postcode=normalise_postcode(q), limit=limit)
+    return sorted(people, key=lambda p: (p.last_name.upper(), p.first_name.upper(), p.pk))[:limit]
+
+
+def _card_category(facts) -> str:
+    """The category to show on a card: the first active membership's, else the first one's."""
+    for m in facts.memberships:
+        if m.status == "active":
+            return m.category_name
+    if facts.memberships:
+        m = facts.memberships[0]
+        return f"{m.category_name} ({m.status})"
+    return "No membership recorded"
+
+
+def door_cards(branch: Branch, meeting: Meeting, people: list[Person]) -> list[dict]:
+    """One card per person: the attendance Decision, their category and any
+    check-in. One statement whatever the number of people (memberships, the
+    branch's category names, who is in), four when the rule asks about
+    attendance history."""
+    if not people:
+        return []
+    as_of = meeting.effective_eligibility_date
+    rule = meeting.attendance_rule
+    loaded = load_facts(people, branch=branch, as_of=as_of, history=needs_history(rule), names=True, here_at=meeting)
+    cards = []
+    for person in people:
+        facts = loaded.facts[person.pk]
+        cards.append(
+            {
+                "person": person,
+                "category": _card_category(facts),
+                "memberships": facts.memberships,
+                "decision": decide(rule, as_of, facts=facts, names=loaded.names),
+                "attendance": loaded.here.get(person.pk),
+            }
+        )
+    return cards
