@@ -46,7 +46,7 @@ def create_branch(*, name: str, actor, slug: str = "", description: str = "") ->
     from .rules import create_preset_rules  # rules build on categories
 
     create_preset_rules(branch=branch, actor=actor)
-    from .meetings import create_kind_defaults  # each kind's usual attendance rule, from the presets
+    from .kind_defaults import create_kind_defaults  # each kind's usual attendance rule, from the presets
 
     create_kind_defaults(branch=branch)
     if actor is not None and getattr(actor, "is_authenticated", False):
