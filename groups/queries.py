@@ -35,7 +35,7 @@ from .eligibility import (
     uses_attended,
 )
 from .eligibility_sql import branch_meeting_facts, compile_rule
-from .models import Attendance, AuditEvent, Branch, Category, Meeting, Membership, Person, Reply, Rule
+from .models import Attendance, AuditEvent, Branch, Category, Invitation, Meeting, Membership, Person, Reply, Rule
 from .models.meetings import QuorumCombine
 
 
@@ -132,6 +132,30 @@ def eligible_person_ids(branch: Branch, rule, as_of: date) -> list[int]:
     by name, through the compiled filter."""
     people = Person.objects.filter(branch=branch) if rule is None else eligible_people(branch, rule, as_of)
     return list(people.order_by("last_name", "first_name", "id").values_list("id", flat=True))
+
+
+def expected_people(meeting: Meeting, *, paper_list: bool = False) -> tuple[list[int], str]:
+    """Who is expected at a meeting, in name order: the invited when there are
+    invitations ("invited"), otherwise everyone the attendance rule admits on
+    the eligibility date ("eligible"). The badges, the sign-in sheet and the
+    paper-list check-in all start from this list. A paper list ticked after
+    the meeting may name people the rule refuses, so with `paper_list` an
+    uninvited meeting with a rule offers the whole branch ("everyone").
+    Returns (person ids, which)."""
+    from .services.meetings import effective_eligibility_date
+
+    branch = meeting.branch
+    invited = list(
+        Invitation.objects.filter(meeting=meeting)
+        .order_by("person__last_name", "person__first_name", "person_id")
+        .values_list("person_id", flat=True)
+    )
+    if invited:
+        return invited, "invited"
+    rule, which = meeting.attendance_rule, "eligible"
+    if paper_list and rule is not None:
+        rule, which = None, "everyone"
+    return eligible_person_ids(branch, rule, effective_eligibility_date(meeting)), which
 
 
 def count_eligible(branch: Branch, rule, as_of: date) -> int:

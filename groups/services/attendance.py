@@ -8,6 +8,7 @@ eligibility date and records that Decision with the rule version that made it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -334,24 +335,23 @@ def create_person_at_door(
 def bulk_check_in(
     *,
     meeting: Meeting,
-    person_ids: list[int],
+    person_ids: Iterable[int | str],
     actor,
     override_reasons: dict[int, str] | None = None,
     at: datetime | None = None,
 ) -> list[tuple[Attendance, bool]]:
     """Check in many people from a paper list, after the meeting: the same rules
-    and overrides as the door, all or nothing. Every refusal is reported at once."""
+    and overrides as the door, all or nothing. Every refusal is reported at once.
+    `person_ids` as given (ids, or text from a form): anything that is not one
+    of the branch's people refuses the whole list."""
     override_reasons = override_reasons or {}
     meeting = _fresh_meeting(meeting)
     _refuse_if_closed(meeting)
-    ids = list(dict.fromkeys(int(i) for i in person_ids))
+    ids = list(dict.fromkeys(sql.as_id(i) for i in person_ids))
     if not ids:
         raise InvalidInput("Tick at least one person.", code="nobody_ticked")
-    if any(not 0 < i < 2**63 for i in ids):  # beyond any row id; the database would refuse the query
-        raise InvalidInput("Some of the ticked people are not in this branch.", code="unknown_people")
-    people = {p.pk: p for p in Person.objects.filter(branch=meeting.branch, pk__in=ids)}
-    missing = [i for i in ids if i not in people]
-    if missing:
+    people = {p.pk: p for p in Person.objects.filter(branch=meeting.branch, pk__in=[i for i in ids if i])}
+    if any(i not in people for i in ids):  # not an id (None), or not one of the branch's people
         raise InvalidInput("Some of the ticked people are not in this branch.", code="unknown_people")
     results, errors = [], {}
     for pid in ids:

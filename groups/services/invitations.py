@@ -36,6 +36,7 @@ from django_tasks import task
 from ..door import door_token
 from ..errors import Conflict, InvalidInput
 from ..models import Invitation, Meeting, MeetingStatus, Person, Reply, SendStatus
+from ..sql import as_id
 from . import audit
 from .meetings import branch_zone, effective_eligibility_date
 
@@ -138,15 +139,14 @@ def plan(*, meeting: Meeting, person_ids=None) -> dict[str, Any]:
     if person_ids is None:
         return {"ids": list(admitted_people(meeting).values_list("pk", flat=True)), "refused": []}
     try:
-        wanted = sorted({int(i) for i in person_ids})
-    except (TypeError, ValueError):
+        wanted = set(map(as_id, person_ids))
+    except TypeError:
         raise InvalidInput("The selection is not a list of people.", code="bad_selection") from None
     if not wanted:
         raise InvalidInput("Choose at least one person to invite.", code="nothing_selected")
-    in_range = [i for i in wanted if 0 < i < 2**63]  # beyond any row id: no such person, never a database error
-    people = list(Person.objects.filter(branch=meeting.branch, pk__in=in_range))
+    people = list(Person.objects.filter(branch=meeting.branch, pk__in=[i for i in wanted if i]))
     if len(people) != len(wanted):
-        # A stale page (someone deleted since) or another branch's id: say so, invite nobody.
+        # Not an id (None), a stale page (someone deleted since) or another branch's id: say so, invite nobody.
         raise InvalidInput(
             "Some of the chosen people are not in this branch (any more). Reload the list and choose again.",
             code="unknown_people",

@@ -23,6 +23,7 @@ from django.utils import timezone
 from .. import normalise
 from ..errors import Conflict, InvalidInput
 from ..models import Branch, Category, Membership, MembershipStatus, Person
+from ..sql import as_id
 from . import audit
 
 PERSON_FIELDS = (
@@ -404,11 +405,7 @@ def delete_person(*, person: Person, actor, at: datetime | None = None) -> None:
 def _bulk_plan(*, branch: Branch, person_ids: Iterable[int], action: str, value: Any, today: date) -> dict:
     """What a bulk action would do, without doing it: the shared half of the
     confirmation page and the service. Raises InvalidInput for a bad request."""
-    try:
-        ids = sorted({int(i) for i in person_ids})
-    except (TypeError, ValueError):
-        raise InvalidInput("The selection is not a list of people.", code="bad_selection") from None
-    ids = [i for i in ids if 0 < i < 2**63]  # beyond any row id: no such person, never a database error
+    ids = _ids(person_ids)
     if not ids:
         raise InvalidInput("Select at least one person first.", code="nothing_selected", errors={})
     people = Person.objects.filter(branch=branch, pk__in=ids)
@@ -500,7 +497,7 @@ def bulk_update_people(
     now = at or timezone.now()
     today = timezone.localdate(now)
     # Lock the selected people so a concurrent edit cannot interleave.
-    list(Person.objects.select_for_update().filter(branch=branch, pk__in=_ids_or_empty(person_ids)).values("pk"))
+    list(Person.objects.select_for_update().filter(branch=branch, pk__in=_ids(person_ids)).values("pk"))
     plan = _bulk_plan(branch=branch, person_ids=person_ids, action=action, value=value, today=today)
     changed = plan["people"]
     if action == "add_category":
@@ -520,32 +517,10 @@ def bulk_update_people(
     return len(changed)
 
 
-def _ids_or_empty(person_ids) -> list[int]:
-    try:
-        return [i for i in map(int, person_ids) if 0 < i < 2**63]
-    except (TypeError, ValueError):
-        return []
-
-
-# --- exports ---------------------------------------------------------------
-
-
-@transaction.atomic
-def record_export(
-    *, branch: Branch, actor, rows: int, people: int, person: Person | None = None, filters: Iterable[str] = ()
-) -> None:
-    """An export leaves who and how many — never the values, nor the search text."""
-    what = f"person {person.pk}" if person is not None else f"{people:,} {'person' if people == 1 else 'people'}"
-    audit.record(
-        actor=actor,
-        branch=branch,
-        action="person.export",
-        object_type="person" if person is not None else "",
-        object_id=person.pk if person is not None else "",
-        person_id=person.pk if person is not None else None,
-        summary=f"Exported {rows:,} row{'s' if rows != 1 else ''} ({what}) as CSV",
-        changes={"rows": rows, "people": people, "filters": sorted(filters)},
-    )
+def _ids(person_ids: Iterable) -> list[int]:
+    """The selected people's ids, in order; what is not an id (tampered with,
+    or beyond any row) selects no one."""
+    return sorted({pk for value in person_ids if (pk := as_id(value))})
 
 
 __all__ = [
@@ -557,6 +532,5 @@ __all__ = [
     "delete_person",
     "bulk_update_people",
     "preview_bulk_update",
-    "record_export",
     "parse_date",
 ]

@@ -13,11 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..ical import calendar_for
-from ..models import Branch, Meeting, MeetingKind, MeetingStatus, Role
-from ..permissions import can
+from ..models import Branch, Meeting, MeetingKind, MeetingStatus
+from ..permissions import access_meeting, called_meetings_for, can
 from ..services import calendar_feeds as services
 from .base import branch_view
-from .meetings import meeting_in_branch
 
 
 def _ics_response(body: bytes, filename: str) -> HttpResponse:
@@ -32,9 +31,9 @@ def meeting_ics(request, branch, meeting_id):
     """One meeting as .ics, for anyone in the branch who may see it: organisers
     and stewards any meeting, members the published (or since cancelled or
     held) ones."""
-    meeting = meeting_in_branch(branch, meeting_id)
-    if not can(request.user, branch, "view_meetings") and meeting.status == MeetingStatus.DRAFT:
-        raise Http404
+    meeting = access_meeting(
+        request.user, branch, meeting_id, Meeting.objects.select_related("branch", "attendance_rule", "voting_rule")
+    )
     body = calendar_for([meeting], name=meeting.title, url_for=lambda m: _detail_url(request, m))
     return _ics_response(body, f"meeting-{meeting.pk}.ics")
 
@@ -65,13 +64,9 @@ def private_feed(request, token):
     feed = services.find_calendar_feed(token)
     if feed is None:
         raise Http404
-    branch_ids = Role.objects.filter(user=feed.user).values("branch_id")
     since = timezone.now() - timedelta(days=366)
     meetings = (
-        Meeting.objects.filter(branch_id__in=branch_ids, starts_at__gte=since)
-        .exclude(status=MeetingStatus.DRAFT)
-        .select_related("branch")
-        .order_by("starts_at")
+        called_meetings_for(feed.user).filter(starts_at__gte=since).select_related("branch").order_by("starts_at")
     )
 
     def url_for(m: Meeting) -> str:

@@ -33,7 +33,7 @@ from ..queries import (
 from ..services import meetings as services
 from ..services.cancellations import cancel_meeting
 from ..services.kind_defaults import kind_defaults, set_kind_defaults
-from .base import branch_view, paginate
+from .base import add_service_error, branch_view, paginate
 
 
 def local_time(view):
@@ -47,7 +47,7 @@ def local_time(view):
     return wrapper
 
 
-def meeting_in_branch(branch, meeting_id) -> Meeting:
+def _meeting(branch, meeting_id) -> Meeting:
     return get_in_branch(
         Meeting.objects.select_related("branch", "attendance_rule", "voting_rule"), branch, pk=meeting_id
     )
@@ -129,7 +129,7 @@ def meeting_calendar(request, branch):
 @branch_view("view_meetings")
 @local_time
 def meeting_detail(request, branch, meeting_id):
-    meeting = meeting_in_branch(branch, meeting_id)
+    meeting = _meeting(branch, meeting_id)
     as_of = services.effective_eligibility_date(meeting)
     live_quorum = quorum(meeting)
     return render(
@@ -173,7 +173,7 @@ def meeting_create(request, branch):
         try:
             meeting = services.create_meeting(branch=branch, actor=request.user, **values)
         except RollcallError as exc:
-            form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"“{meeting.title}” is saved as a draft. Publish it when it is ready.")
             return redirect("meeting_detail", slug=branch.slug, meeting_id=meeting.pk)
@@ -183,7 +183,7 @@ def meeting_create(request, branch):
 @branch_view("manage_meetings")
 @local_time
 def meeting_edit(request, branch, meeting_id):
-    meeting = meeting_in_branch(branch, meeting_id)
+    meeting = _meeting(branch, meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
         messages.error(request, "This meeting has been cancelled; duplicate it to call a new one.")
         return redirect("meeting_detail", slug=branch.slug, meeting_id=meeting.pk)
@@ -193,7 +193,7 @@ def meeting_edit(request, branch, meeting_id):
         try:
             services.update_meeting(meeting=meeting, actor=request.user, **_form_values(form))
         except RollcallError as exc:
-            form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, "Your changes are saved.")
             return redirect("meeting_detail", slug=branch.slug, meeting_id=meeting.pk)
@@ -203,7 +203,7 @@ def meeting_edit(request, branch, meeting_id):
 @branch_view("manage_meetings")
 @local_time
 def meeting_duplicate(request, branch, meeting_id):
-    meeting = meeting_in_branch(branch, meeting_id)
+    meeting = _meeting(branch, meeting_id)
     suggested = timezone.localtime(meeting.starts_at) + timedelta(weeks=4)
     form = DuplicateMeetingForm(request.POST or None, initial={"starts_at": suggested})
     if request.method == "POST" and form.is_valid():
@@ -212,7 +212,7 @@ def meeting_duplicate(request, branch, meeting_id):
                 meeting=meeting, actor=request.user, starts_at=form.cleaned_data["starts_at"]
             )
         except RollcallError as exc:
-            form.add_error("starts_at", exc.message)
+            add_service_error(form, exc, field="starts_at")
         else:
             messages.success(request, "A copy is saved as a draft on the new date. Check it, then publish it.")
             return redirect("meeting_detail", slug=branch.slug, meeting_id=copy.pk)
@@ -222,13 +222,13 @@ def meeting_duplicate(request, branch, meeting_id):
 @branch_view("manage_meetings")
 @local_time
 def meeting_cancel(request, branch, meeting_id):
-    meeting = meeting_in_branch(branch, meeting_id)
+    meeting = _meeting(branch, meeting_id)
     form = CancelMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             cancel_meeting(meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"])
         except RollcallError as exc:
-            form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"“{meeting.title}” is cancelled. Invitees who agreed to email are being told.")
             return redirect("meeting_detail", slug=branch.slug, meeting_id=meeting.pk)
@@ -241,7 +241,7 @@ def meeting_cancel(request, branch, meeting_id):
 @require_POST
 @branch_view("manage_meetings")
 def meeting_publish(request, branch, meeting_id):
-    meeting = meeting_in_branch(branch, meeting_id)
+    meeting = _meeting(branch, meeting_id)
     try:
         services.publish_meeting(meeting=meeting, actor=request.user)
     except RollcallError as exc:
@@ -259,7 +259,7 @@ def meeting_kind_defaults(request, branch):
         try:
             set_kind_defaults(branch=branch, defaults=form.cleaned_data, actor=request.user)
         except RollcallError as exc:
-            form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, "The usual rules are saved. They apply to meetings you create from now on.")
             return redirect("meeting_kind_defaults", slug=branch.slug)

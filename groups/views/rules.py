@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import queries
 from ..eligibility import RuleError, summarise
 from ..errors import RollcallError
+from ..filters import search_people
 from ..models import Category, Meeting, Person, Rule, RuleVersion
 from ..permissions import get_in_branch
 from ..rule_editor import KINDS, STATUS_CHOICES, UNITS, Draft
@@ -174,10 +174,7 @@ def rule_detail(request, branch, rule_id):
         q = queries.compile_rule(rule.definition, as_of, branch=branch)
         people = people.filter(q) if show == "eligible" else people.exclude(q)
     if search:
-        for word in search.split():
-            people = people.filter(
-                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
-            )
+        people = search_people(people, search, branch)  # the people list's own search, on its indexes
     people = people.order_by("last_name", "first_name", "id")
     page, query = paginate(request, people, PREVIEW_PAGE_SIZE)
     rows = queries.decisions_for(list(page.object_list), rule.definition, branch=branch, as_of=as_of)
