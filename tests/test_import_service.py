@@ -167,7 +167,7 @@ def test_invalid_values_are_each_reported_by_line_and_column(branch, organiser):
     report = run(branch, organiser, "invalid-values.csv")
     got = {(line, column): reason for line, column, reason in reasons(report)}
     assert set(got) == {(2, "Email"), (3, "Phone"), (4, "Postcode"), (5, "Joined"), (6, "Joined"), (7, "Date of birth")}
-    assert got[(2, "Email")] == "“ada@example” is not an email address"
+    assert got[(2, "Email")] == "“ada@example” is not an email address (for example name@example.org)"
     assert "not a real date" in got[(5, "Joined")]
     assert "DD/MM/YYYY or YYYY-MM-DD" in got[(6, "Joined")] and "DD/MM/YYYY" in got[(7, "Date of birth")]
     assert "not a UK postcode" in got[(4, "Postcode")]
@@ -270,7 +270,7 @@ def test_errors_are_capped_but_counted(branch, organiser, tmp_path, monkeypatch)
     assert report.as_dict()["errors"][0] == {
         "line": 2,
         "column": "Email",
-        "reason": "“not-an-email-0” is not an email address",
+        "reason": "“not-an-email-0” is not an email address (for example name@example.org)",
     }
 
 

@@ -7,6 +7,7 @@ fetched in one query each; only those keys stay in memory, never the rows."""
 from __future__ import annotations
 
 import csv
+from datetime import date
 
 from django.db.models.functions import Lower
 
@@ -43,14 +44,14 @@ def match(numbers: dict[str, int], emails: dict[str, int], number: str, email: s
     return person_id
 
 
-def validate(branch, stream, plan: Plan, report: ImportReport, progress) -> None:
+def validate(branch, stream, plan: Plan, report: ImportReport, progress, *, today: date) -> None:
     numbers, emails = existing_keys(branch)
     seen_numbers: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
     seen_people: dict[int, int] = {}
     category_values: dict[str, dict] = {}
     try:
-        for batch in cleaned_batches(plan, stream, report, progress, "checking"):
+        for batch in cleaned_batches(plan, stream, report, progress, "checking", today=today):
             matched: list[tuple[int, dict, int | None]] = []
             for line, values in batch:
                 number = values.get("membership_number", "")

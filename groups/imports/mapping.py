@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
+from .. import cleaning as cleaning_fields
 from ..models import Branch, Category
 from .report import FileProblem
 
@@ -70,7 +71,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "dues_paid_until": ("duespaiduntil", "paidupto", "paiduntil", "duespaidupto", "paidto"),
 }
 _HEADER_INDEX = {alias: name for name, aliases in _ALIASES.items() for alias in (*aliases, name.replace("_", ""))}
-PERSON_FIELDS = ("first_name", "last_name", "email", "phone", "postcode", "ward", "date_of_birth", "notes")
+# The person fields a list can fill (not consent: a list is no record of anyone agreeing to anything).
+PERSON_FIELDS = tuple(f for f in cleaning_fields.PERSON_FIELDS if f in FIELDS)
 MEMBERSHIP_FIELDS = ("membership_number", "status", "joined", "continuous_since", "dues_paid_until")
 _MEMBERSHIP_COLUMNS = {  # import field → Membership model field
     "membership_number": "number",

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import normalise, queries, sql
+from ..cleaning import clean_person
 from ..door import category_names, decide, door_facts, eligibility_date, needs_attended
 from ..errors import Conflict, InvalidInput, NotAllowed
 from ..models import Attendance, Meeting, MeetingStatus, Person, RuleVersion
@@ -301,22 +302,14 @@ def create_person_at_door(
     meeting = _fresh_meeting(meeting)
     if not can(actor, meeting.branch, "manage_people"):
         raise NotAllowed("Only an organiser can add a new person at the door.", code="not_organiser")
-    first_name, last_name = " ".join(first_name.split()), " ".join((last_name or "").split())
-    if not first_name and not last_name:
-        raise InvalidInput("Give the person's name.", code="name_required")
-    try:
-        email = normalise.email_address(email)
-    except normalise.NormaliseError:
-        raise InvalidInput("Enter an email like name@example.org, or leave it empty.", code="email_invalid") from None
-    if email and Person.objects.filter(branch=meeting.branch, email__iexact=email).exists():
-        raise Conflict("Someone in this branch already has that email: search for them instead.", code="email_taken")
-    try:
-        pc = normalise.postcode(postcode) if postcode else ""
-    except normalise.NormaliseError as exc:
-        raise InvalidInput(f"Check the postcode: {exc}.", code="postcode_invalid") from None
-    person = Person.objects.create(
-        branch=meeting.branch, first_name=first_name[:100], last_name=last_name[:100], email=email, postcode=pc
+    values, errors = clean_person(
+        {"first_name": first_name, "last_name": last_name, "email": email, "postcode": postcode},
+        today=timezone.localdate(),
     )
+    errors.raise_if_any()
+    if values["email"] and Person.objects.filter(branch=meeting.branch, email__iexact=values["email"]).exists():
+        raise Conflict("Someone in this branch already has that email: search for them instead.", code="email_taken")
+    person = Person.objects.create(branch=meeting.branch, **values)
     audit.record(
         actor=actor,
         branch=meeting.branch,

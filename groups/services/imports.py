@@ -68,18 +68,19 @@ def import_members(
     create a category of that name. Never raises for problems in the file:
     the report says what is wrong (report.file_error / report.errors)."""
     report = ImportReport(dry_run=dry_run)
+    today = timezone.localdate()
     stream = open_source(source)
     try:
         try:
             plan = _prepare(branch, stream, report, mapping, category_map)
-            validate(branch, stream, plan, report, progress)
+            validate(branch, stream, plan, report, progress, today=today)
         except FileProblem as exc:
             report.file_error = str(exc)
             return report
         if dry_run or not report.ok:
             return report
         try:
-            _write(branch=branch, stream=stream, plan=plan, report=report, actor=actor, progress=progress)
+            _write(branch=branch, stream=stream, plan=plan, report=report, actor=actor, progress=progress, today=today)
         except _Retry:
             report.file_error = (
                 "The people in Rollcall changed while the file was being imported. Nothing was written; try again."
@@ -108,15 +109,14 @@ def _prepare(branch, stream, report: ImportReport, mapping, category_map) -> Pla
 
 
 @transaction.atomic
-def _write(*, branch, stream, plan: Plan, report: ImportReport, actor, progress) -> None:
+def _write(*, branch, stream, plan: Plan, report: ImportReport, actor, progress, today: date) -> None:
     created, updated, unchanged = report.created, report.updated, report.unchanged
     report.created = report.updated = report.unchanged = 0
     _create_categories(branch, plan, report, actor)
     numbers, emails = existing_keys(branch)
-    today = timezone.localdate()
     now = timezone.now()
     scratch = ImportReport(encoding=report.encoding, delimiter=report.delimiter)
-    for batch in cleaned_batches(plan, stream, scratch, progress, "importing"):
+    for batch in cleaned_batches(plan, stream, scratch, progress, "importing", today=today):
         new_people: list[tuple[Person, dict]] = []
         matched = []
         for _, values in batch:

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .. import normalise
+from ..cleaning import clean_person
 from ..errors import Conflict, InvalidInput
 from ..models import Category, Meeting, MeetingKind, MeetingStatus, Membership, Person
 from . import audit
@@ -26,15 +26,11 @@ def register_interest(
     branch = meeting.branch
     if meeting.kind != MeetingKind.OPEN or meeting.status != MeetingStatus.PUBLISHED:
         raise InvalidInput("This meeting is not open for registration.", code="not_open")
-    name = " ".join((name or "").split())
-    if not name:
-        raise InvalidInput("Enter your name.", code="name_required")
-    try:
-        email = normalise.email_address(email)
-    except normalise.NormaliseError:
-        email = ""
-    if not email:
-        raise InvalidInput("Enter your email address.", code="email_required")
+    values, errors = clean_person(
+        {"name": name, "email": email}, today=timezone.localdate(now), lower_email=True, email_required=True
+    )
+    errors.raise_if_any()
+    email = values["email"]
     known = Person.objects.filter(branch=branch, email__iexact=email).first()
     if known is not None:
         audit.record(
@@ -47,12 +43,9 @@ def register_interest(
             at=now,
         )
         return None
-    first, _, last = name.partition(" ")
     person = Person.objects.create(
         branch=branch,
-        first_name=first[:100],
-        last_name=last[:100],
-        email=email.lower(),
+        **values,
         consent_email=bool(consent_email),
         consent_email_at=now if consent_email else None,
         pending_review=True,

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import people_csv
+from ..cleaning import PERSON_FIELDS
 from ..errors import Conflict, InvalidInput, RollcallError
 from ..filters import PeopleFilter
 from ..models import Membership, Person
@@ -19,7 +20,7 @@ from ..people_forms import BulkForm, MembershipFormSet, PersonForm
 from ..permissions import capabilities, get_in_branch
 from ..services import exports
 from ..services import people as people_services
-from ..services.people import MEMBERSHIP_FIELDS, PERSON_FIELDS
+from ..services.people import MEMBERSHIP_FIELDS
 from .base import add_service_error, branch_view, paginate
 
 PER_PAGE = 50
