@@ -9,7 +9,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from .models import Attendance, AuditEvent, Branch, Category, Meeting, Membership, Person, Role, RoleName
+from .models import Attendance, AuditAction, AuditEvent, Branch, Category, Meeting, Membership, Person, Role, RoleName
 from .services.branches import create_branch
 
 DEMO_SLUG = "demo"
@@ -31,6 +31,7 @@ def _demo_user(email: str):
     return user
 
 
+@transaction.atomic
 def _remove_demo_branch() -> None:
     branch = Branch.objects.filter(slug=DEMO_SLUG).first()
     if branch is None:
@@ -46,10 +47,22 @@ def _remove_demo_branch() -> None:
     branch.delete()
 
 
-@transaction.atomic
 def build_demo(*, people: int = 300, seed: int = 2016) -> Branch:
+    """The demo branch, all or nothing. It is built through the services it
+    shows (create_branch, create_meeting), and those run in a transaction of
+    their own, never inside another: so each step commits in turn, and a build
+    that fails part-way is taken down again — there is never half a demo."""
     _remove_demo_branch()
-    users = {role: _demo_user(email) for email, role in DEMO_USERS}
+    try:
+        return _build(people=people, seed=seed)
+    except BaseException:
+        _remove_demo_branch()
+        raise
+
+
+def _build(*, people: int, seed: int) -> Branch:
+    with transaction.atomic():
+        users = {role: _demo_user(email) for email, role in DEMO_USERS}
     branch = create_branch(
         name="Green Lanes Branch",
         slug=DEMO_SLUG,
@@ -57,15 +70,18 @@ def build_demo(*, people: int = 300, seed: int = 2016) -> Branch:
         "supporters who belong to no party.",
         actor=users[RoleName.ORGANISER],
     )
-    for role, user in users.items():
-        Role.objects.update_or_create(user=user, branch=branch, defaults={"role": role})
+    with transaction.atomic():
+        for role, user in users.items():
+            Role.objects.update_or_create(user=user, branch=branch, defaults={"role": role})
     rng = random.Random(seed)
     for step in DEMO_STEPS:
         step(branch=branch, users=users, rng=rng, people=people)
     return branch
 
 
-# Seeding steps: each takes (branch, users, rng, people) and adds its part.
+# Seeding steps: each takes (branch, users, rng, people) and adds its part,
+# in one transaction (the steps that write rows directly), or through services
+# that each run their own (seed_meetings).
 DEMO_STEPS: list = []
 
 
@@ -390,6 +406,7 @@ _DEMO_MIX = [
 ]
 
 
+@transaction.atomic
 def seed_people(*, branch: Branch, users: dict, rng: random.Random, people: int) -> None:
     """About `people` fictional people with a realistic mix, and the demo
     member's own record. Written in bulk (the demo is seed data, not an
@@ -444,7 +461,7 @@ def seed_people(*, branch: Branch, users: dict, rng: random.Random, people: int)
     audit.record(
         actor=users[RoleName.ORGANISER],
         branch=branch,
-        action="demo.people",
+        action=AuditAction.DEMO_PEOPLE,
         summary=f"Seeded {len(created):,} fictional people with {len(memberships):,} memberships",
         changes={"people": len(created), "memberships": len(memberships)},
     )
@@ -457,6 +474,7 @@ DEMO_STEPS.append(seed_meetings)
 # --- invitations and replies (issue 5) --------------------------------------
 
 
+@transaction.atomic
 def seed_invitations(*, branch, users, rng, people) -> None:
     """Invitations to the upcoming published meetings for everyone their rule
     admits, marked as emailed (no email is sent), with a realistic mix of
@@ -528,7 +546,7 @@ def seed_invitations(*, branch, users, rng, people) -> None:
     audit.record(
         actor=users[RoleName.ORGANISER],
         branch=branch,
-        action="demo.invitations",
+        action=AuditAction.DEMO_INVITATIONS,
         summary=f"Seeded {total:,} invitations with replies to the upcoming meetings",
         changes={"invitations": total},
     )
@@ -552,6 +570,7 @@ def _turnout_target(index: int, count: int, people: int) -> int:
     return round((250 - 200 * share) * min(1.0, people / 300))
 
 
+@transaction.atomic
 def seed_attendance(*, branch, users, rng, people) -> None:
     """The year of held meetings gets its turnout story: check-ins falling
     from about 250 to about 50, with the Decision the engine gives each person
@@ -675,7 +694,7 @@ def seed_attendance(*, branch, users, rng, people) -> None:
     audit.record(
         actor=organiser,
         branch=branch,
-        action="demo.attendance",
+        action=AuditAction.DEMO_ATTENDANCE,
         summary=f"Seeded {len(attendances):,} check-ins and {len(invitations):,} invitations for "
         f"{len(held)} held meetings",
         changes={"attendances": len(attendances), "invitations": len(invitations), "meetings": len(held)},

@@ -18,7 +18,7 @@ from .. import normalise, queries, sql
 from ..cleaning import clean_person
 from ..door import category_names, decide, door_facts, eligibility_date, needs_attended
 from ..errors import Conflict, InvalidInput, NotAllowed
-from ..models import Attendance, Meeting, MeetingStatus, Person, RuleVersion
+from ..models import Attendance, AuditAction, Meeting, MeetingStatus, Person, RuleVersion
 from ..models.attendance import CheckInMethod
 from ..permissions import can
 from . import audit
@@ -108,7 +108,7 @@ def _admit(meeting: Meeting, decision, override_reason: str | None, actor) -> st
     return reason
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def check_in(
     *,
     meeting: Meeting,
@@ -126,12 +126,28 @@ def check_in(
     created=False. Someone whose check-in was undone gets that row re-opened.
     """
     at = at or timezone.now()
-    meeting, rule_version_id, memberships = _current(meeting, person)
+    if person is None:
+        meeting, _, _ = _current(meeting, None)
+        _check_open(meeting, method)
+        return _check_in_guest(meeting, guest_name, guest_email, actor, method, at), True
+    return _check_in(meeting=meeting, person=person, actor=actor, method=method, override_reason=override_reason, at=at)
+
+
+def _check_open(meeting: Meeting, method: str) -> None:
     _refuse_if_closed(meeting)
     if method not in CheckInMethod.values:
         raise InvalidInput("Unknown check-in method.", code="bad_method")
-    if person is None:
-        return _check_in_guest(meeting, guest_name, guest_email, actor, method, at), True
+
+
+def _check_in(
+    *, meeting: Meeting, person: Person, actor, method: str, override_reason: str | None, at: datetime
+) -> tuple[Attendance, bool]:
+    """check_in for a person, inside the caller's transaction: check_in's own,
+    or that of a service that checks people in as part of a bigger write
+    (bulk_check_in, create_person_at_door). Raises before it writes anything,
+    so bulk_check_in can go on to the next person after a refusal."""
+    meeting, rule_version_id, memberships = _current(meeting, person)
+    _check_open(meeting, method)
     if person.branch_id != meeting.branch_id:
         raise NotAllowed("This person is not in this branch.", code="wrong_branch")
 
@@ -179,7 +195,7 @@ def check_in(
         audit.record(
             actor=actor,
             branch=meeting.branch,
-            action="attendance.reopen",
+            action=AuditAction.ATTENDANCE_REOPEN,
             obj=existing,
             person_id=person.pk,
             summary=f"Checked in again at {meeting.title}",
@@ -190,7 +206,7 @@ def check_in(
     audit.record(
         actor=actor,
         branch=meeting.branch,
-        action="attendance.check_in",
+        action=AuditAction.ATTENDANCE_CHECK_IN,
         obj=attendance,
         person_id=person.pk,
         summary=f"Checked in at {meeting.title}" + (" by override" if reason else ""),
@@ -225,7 +241,7 @@ def _check_in_guest(meeting, guest_name, guest_email, actor, method, at) -> Atte
     audit.record(
         actor=actor,
         branch=meeting.branch,
-        action="attendance.guest",
+        action=AuditAction.ATTENDANCE_GUEST,
         obj=attendance,
         summary=f"Guest added at {meeting.title}",
         changes={"guest": True},
@@ -234,7 +250,7 @@ def _check_in_guest(meeting, guest_name, guest_email, actor, method, at) -> Atte
     return attendance
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def undo_check_in(*, attendance: Attendance, actor, reason: str, at: datetime | None = None) -> Attendance:
     """Undo a check-in: the row stays, with who undid it, when and why."""
     reason = (reason or "").strip()
@@ -252,7 +268,7 @@ def undo_check_in(*, attendance: Attendance, actor, reason: str, at: datetime | 
     audit.record(
         actor=actor,
         branch=attendance.meeting.branch,
-        action="attendance.undo",
+        action=AuditAction.ATTENDANCE_UNDO,
         obj=attendance,
         person_id=attendance.person_id,
         summary=f"Check-in undone at {attendance.meeting.title}",
@@ -262,7 +278,7 @@ def undo_check_in(*, attendance: Attendance, actor, reason: str, at: datetime | 
     return attendance
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def mark_left(*, attendance: Attendance, actor, at: datetime | None = None) -> Attendance:
     """Record that someone left: they stop counting as present (and for quorum)."""
     attendance = Attendance.objects.select_for_update().select_related("meeting__branch").get(pk=attendance.pk)
@@ -275,7 +291,7 @@ def mark_left(*, attendance: Attendance, actor, at: datetime | None = None) -> A
     audit.record(
         actor=actor,
         branch=attendance.meeting.branch,
-        action="attendance.left",
+        action=AuditAction.ATTENDANCE_LEFT,
         obj=attendance,
         person_id=attendance.person_id,
         summary=f"Left {attendance.meeting.title}",
@@ -285,7 +301,7 @@ def mark_left(*, attendance: Attendance, actor, at: datetime | None = None) -> A
     return attendance
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_person_at_door(
     *,
     meeting: Meeting,
@@ -299,12 +315,13 @@ def create_person_at_door(
 ) -> tuple[Person, Attendance]:
     """An organiser adds someone the branch did not know and checks them in,
     all or nothing: if the check-in is refused, no person is created."""
+    at = at or timezone.now()
     meeting = _fresh_meeting(meeting)
     if not can(actor, meeting.branch, "manage_people"):
         raise NotAllowed("Only an organiser can add a new person at the door.", code="not_organiser")
     values, errors = clean_person(
         {"first_name": first_name, "last_name": last_name, "email": email, "postcode": postcode},
-        today=timezone.localdate(),
+        today=timezone.localdate(at),
     )
     errors.raise_if_any()
     if values["email"] and Person.objects.filter(branch=meeting.branch, email__iexact=values["email"]).exists():
@@ -313,18 +330,20 @@ def create_person_at_door(
     audit.record(
         actor=actor,
         branch=meeting.branch,
-        action="person.create",
+        action=AuditAction.PERSON_CREATE,
         obj=person,
         person_id=person.pk,
         summary=f"Added at the door of {meeting.title}",
         changes={"person": person.pk},
         at=at,
     )
-    attendance, _ = check_in(meeting=meeting, person=person, actor=actor, override_reason=override_reason, at=at)
+    attendance, _ = _check_in(
+        meeting=meeting, person=person, actor=actor, method=CheckInMethod.DOOR, override_reason=override_reason, at=at
+    )
     return person, attendance
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def bulk_check_in(
     *,
     meeting: Meeting,
@@ -338,6 +357,7 @@ def bulk_check_in(
     `person_ids` as given (ids, or text from a form): anything that is not one
     of the branch's people refuses the whole list."""
     override_reasons = override_reasons or {}
+    at = at or timezone.now()  # one paper list, one moment
     meeting = _fresh_meeting(meeting)
     _refuse_if_closed(meeting)
     ids = list(dict.fromkeys(sql.as_id(i) for i in person_ids))
@@ -350,7 +370,7 @@ def bulk_check_in(
     for pid in ids:
         try:
             results.append(
-                check_in(
+                _check_in(
                     meeting=meeting,
                     person=people[pid],
                     actor=actor,

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from .. import sql
-from ..models import AuditEvent, Branch
+from ..models import AuditAction, AuditEvent, Branch
 
 
 def _plain(value: Any) -> Any:
@@ -27,7 +27,7 @@ def record(
     *,
     actor,
     branch: Branch | None,
-    action: str,
+    action: AuditAction,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: Any = "",

@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import CalendarFeed
+from ..models import AuditAction, CalendarFeed
 from . import audit
 
 
@@ -18,7 +18,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_calendar_feed(*, user, at: datetime | None = None) -> tuple[CalendarFeed, str]:
     """A new private feed; any earlier one stops working. Returns the feed and
     the raw token (stored only hashed, so shown once)."""
@@ -26,16 +26,18 @@ def create_calendar_feed(*, user, at: datetime | None = None) -> tuple[CalendarF
     CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
     feed = CalendarFeed.objects.create(user=user, token_hash=_hash(token), created_at=now)
-    audit.record(actor=user, branch=None, action="calendar_feed.create", obj=feed, at=now)
+    audit.record(actor=user, branch=None, action=AuditAction.CALENDAR_FEED_CREATE, obj=feed, at=now)
     return feed, token
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def revoke_calendar_feed(*, user, at: datetime | None = None) -> int:
     now = at or timezone.now()
     count = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
     if count:
-        audit.record(actor=user, branch=None, action="calendar_feed.revoke", object_type="calendarfeed", at=now)
+        audit.record(
+            actor=user, branch=None, action=AuditAction.CALENDAR_FEED_REVOKE, object_type="calendarfeed", at=now
+        )
     return count
 
 

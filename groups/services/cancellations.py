@@ -11,14 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..errors import Conflict, InvalidInput
-from ..models import Invitation, Meeting, MeetingStatus
+from ..models import AuditAction, Invitation, Meeting, MeetingStatus
 from . import audit
 from .meetings import branch_zone
 
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cancel_meeting(*, meeting: Meeting, actor, reason: str, at: datetime | None = None) -> Meeting:
     """Cancel, with a reason invitees are told (by email, once the change is
     committed, to those who agreed to email)."""
@@ -38,7 +38,7 @@ def cancel_meeting(*, meeting: Meeting, actor, reason: str, at: datetime | None 
     audit.record(
         actor=actor,
         branch=meeting.branch,
-        action="meeting.cancel",
+        action=AuditAction.MEETING_CANCEL,
         obj=meeting,
         summary=f"Cancelled the meeting “{meeting.title}”",
         changes={"status": {"old": old, "new": MeetingStatus.CANCELLED}, "cancel_reason": {"old": "", "new": reason}},

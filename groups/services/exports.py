@@ -10,11 +10,11 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from ..models import Branch, Meeting, Person
+from ..models import AuditAction, Branch, Meeting, Person
 from . import audit
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_people_export(
     *, branch: Branch, actor, rows: int, people: int, person: Person | None = None, filters: Iterable[str] = ()
 ) -> None:
@@ -23,7 +23,7 @@ def record_people_export(
     audit.record(
         actor=actor,
         branch=branch,
-        action="person.export",
+        action=AuditAction.PERSON_EXPORT,
         object_type="person" if person is not None else "",
         object_id=person.pk if person is not None else "",
         person_id=person.pk if person is not None else None,
@@ -32,37 +32,37 @@ def record_people_export(
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_attendance_export(*, meeting: Meeting, actor, rows: int) -> None:
     audit.record(
         actor=actor,
         branch=meeting.branch,
-        action="attendance.export",
+        action=AuditAction.ATTENDANCE_EXPORT,
         obj=meeting,
         summary=f"Exported the attendance of {meeting.title}",
         changes={"rows": rows},
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_sign_in_sheet(*, meeting: Meeting, actor, lines: int, which: str) -> None:
     """The printable sheet: names (and postcodes) of those expected, or of those who came."""
     audit.record(
         actor=actor,
         branch=meeting.branch,
-        action="attendance.export_sign_in_sheet",
+        action=AuditAction.ATTENDANCE_EXPORT_SIGN_IN_SHEET,
         obj=meeting,
         summary=f"Printed the sign-in sheet of {meeting.title} ({'who came' if which == 'attended' else 'expected'})",
         changes={"lines": lines, "list": which},
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_absent_export(*, branch: Branch, actor, rows: int, meetings: int) -> None:
     audit.record(
         actor=actor,
         branch=branch,
-        action="reports.export_absent",
+        action=AuditAction.REPORTS_EXPORT_ABSENT,
         summary=f"Exported the people who have not come to any of the last {meetings} meetings",
         changes={"rows": rows, "meetings": meetings},
     )

@@ -48,7 +48,7 @@ from ..imports.mapping import (
 )
 from ..imports.reading import open_source, read_header
 from ..imports.report import FileProblem, ImportReport
-from ..models import Branch, Category, Membership, MembershipStatus, Person
+from ..models import AuditAction, Branch, Category, Membership, MembershipStatus, Person
 from . import audit
 
 
@@ -108,7 +108,7 @@ def _prepare(branch, stream, report: ImportReport, mapping, category_map) -> Pla
     return plan
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def _write(*, branch, stream, plan: Plan, report: ImportReport, actor, progress, today: date) -> None:
     created, updated, unchanged = report.created, report.updated, report.unchanged
     report.created = report.updated = report.unchanged = 0
@@ -181,7 +181,7 @@ def _write(*, branch, stream, plan: Plan, report: ImportReport, actor, progress,
     audit.record(
         actor=actor,
         branch=branch,
-        action="people.import",
+        action=AuditAction.PEOPLE_IMPORT,
         object_type="import",
         summary=f"Imported a membership list: {report.created:,} created, {report.updated:,} updated, "
         f"{report.unchanged:,} unchanged",
@@ -240,7 +240,7 @@ def _create_categories(branch, plan: Plan, report: ImportReport, actor) -> None:
         audit.record(
             actor=actor,
             branch=branch,
-            action="category.create",
+            action=AuditAction.CATEGORY_CREATE,
             obj=category,
             summary=f"Created category {name} during an import",
         )

@@ -35,7 +35,7 @@ from django_tasks import task
 
 from ..door import door_token
 from ..errors import Conflict, InvalidInput
-from ..models import Invitation, Meeting, MeetingStatus, Person, Reply, SendStatus
+from ..models import AuditAction, Invitation, Meeting, MeetingStatus, Person, Reply, SendStatus
 from ..sql import as_id
 from . import audit
 from .meetings import branch_zone, effective_eligibility_date
@@ -174,7 +174,7 @@ def send_invitations(
     Returns {"invited": new rows, "already": already invited, "queued": emails
     queued, "refused": [(person, reason)]}."""
     now = _now(at)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         meeting = (
             Meeting.objects.select_for_update(of=("self",))
             .select_related("branch", "attendance_rule")
@@ -200,7 +200,7 @@ def send_invitations(
         audit.record(
             actor=actor,
             branch=meeting.branch,
-            action="meeting.invite",
+            action=AuditAction.MEETING_INVITE,
             obj=meeting,
             summary=(
                 f"Invited {len(new):,} {'person' if len(new) == 1 else 'people'} to “{meeting.title}”"
@@ -235,14 +235,14 @@ def send_reminders(*, meeting: Meeting, actor, base_url: str | None = None, at: 
     """Queue a reminder to each emailed invitee who has not answered and was
     not reminded in the last REMINDER_GAP. Returns how many were queued."""
     now = _now(at)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
         _check_sendable(meeting)
         ids = list(reminder_candidates(meeting, now=now).values_list("pk", flat=True))
         audit.record(
             actor=actor,
             branch=meeting.branch,
-            action="meeting.remind",
+            action=AuditAction.MEETING_REMIND,
             obj=meeting,
             summary=f"Sent reminders about “{meeting.title}” to {len(ids):,} who have not answered",
             changes={"queued": len(ids)},
@@ -268,7 +268,7 @@ def deliver(*, invitation_ids: list[int], base_url: str, reminder: bool = False)
 
 
 def _deliver_one(pk: int, *, base_url: str, reminder: bool) -> str:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
             .select_related("person", "meeting__branch")
@@ -361,9 +361,14 @@ def invitation_email(invitation: Invitation, *, base_url: str, reminder: bool = 
 # --- answers and unsubscribing -----------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_reply(*, invitation: Invitation, reply: str, actor=None, at: datetime | None = None) -> Invitation:
     """Yes / no / maybe, from a signed link (actor None) or My meetings."""
+    return _record_reply(invitation=invitation, reply=reply, actor=actor, at=at)
+
+
+def _record_reply(*, invitation: Invitation, reply: str, actor, at: datetime | None) -> Invitation:
+    """record_reply inside the caller's transaction (record_reply's own, or reply_as_member's)."""
     now = _now(at)
     if reply not in (Reply.YES, Reply.NO, Reply.MAYBE):
         raise InvalidInput("Answer yes, no or maybe.", code="bad_reply")
@@ -389,7 +394,7 @@ def record_reply(*, invitation: Invitation, reply: str, actor=None, at: datetime
     audit.record(
         actor=actor,
         branch=meeting.branch,
-        action="invitation.reply",
+        action=AuditAction.INVITATION_REPLY,
         obj=invitation,
         person_id=invitation.person_id,
         summary=f"Answered “{Reply(reply).label}” to “{meeting.title}”",
@@ -399,7 +404,7 @@ def record_reply(*, invitation: Invitation, reply: str, actor=None, at: datetime
     return invitation
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reply_as_member(*, meeting: Meeting, person: Person, reply: str, actor, at: datetime | None = None) -> Invitation:
     """A signed-in member answers from My meetings. They may answer only a
     published, upcoming meeting the attendance rule admits them to; an
@@ -415,10 +420,10 @@ def reply_as_member(*, meeting: Meeting, person: Person, reply: str, actor, at: 
         if not decision.eligible:
             raise Conflict("This meeting’s attendance rule does not admit you.", code="not_eligible")
     invitation, _ = Invitation.objects.get_or_create(meeting=meeting, person=person)
-    return record_reply(invitation=invitation, reply=reply, actor=actor, at=at)
+    return _record_reply(invitation=invitation, reply=reply, actor=actor, at=at)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def unsubscribe(*, person: Person, at: datetime | None = None) -> bool:
     """Stop email to this person: consent_email off, with the time. Returns
     False when they had already unsubscribed."""
@@ -432,7 +437,7 @@ def unsubscribe(*, person: Person, at: datetime | None = None) -> bool:
     audit.record(
         actor=None,
         branch=person.branch,
-        action="person.unsubscribe",
+        action=AuditAction.PERSON_UNSUBSCRIBE,
         obj=person,
         person_id=person.pk,
         summary=f"Person {person.pk} unsubscribed from email through a link",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from ..errors import InvalidInput
-from ..models import Branch, KindDefault, MeetingKind, Rule
+from ..models import AuditAction, Branch, KindDefault, MeetingKind, Rule
 from . import audit
 
 # Which preset rule each kind of meeting starts with (by the preset's name;
@@ -44,7 +44,7 @@ def kind_defaults(branch: Branch) -> dict[str, Rule | None]:
     return out
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def set_kind_defaults(*, branch: Branch, defaults: dict[str, Rule | None], actor) -> None:
     current = kind_defaults(branch)
     changes = {}
@@ -59,7 +59,7 @@ def set_kind_defaults(*, branch: Branch, defaults: dict[str, Rule | None], actor
         audit.record(
             actor=actor,
             branch=branch,
-            action="meeting.kind_defaults",
+            action=AuditAction.MEETING_KIND_DEFAULTS,
             object_type="branch",
             object_id=branch.pk,
             summary="Changed the usual attendance rules for kinds of meeting",

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..errors import Conflict, InvalidInput
-from ..models import Branch, Meeting, MeetingKind, MeetingStatus, QuorumCombine, Rule
+from ..models import AuditAction, Branch, Meeting, MeetingKind, MeetingStatus, QuorumCombine, Rule
 from . import audit
 from .kind_defaults import check_rule, kind_defaults
 
@@ -116,7 +116,7 @@ def _clean(branch: Branch, data: dict[str, Any]) -> dict[str, Any]:
 # --- meetings ---
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_meeting(
     *,
     branch: Branch,
@@ -143,14 +143,22 @@ def create_meeting(
     eligibility date means the meeting's own date (effective_eligibility_date)."""
     if attendance_rule is _USE_KIND_DEFAULT:
         attendance_rule = kind_defaults(branch).get(kind)
+    return _create_meeting(
+        branch=branch, actor=actor, values={k: v for k, v in locals().items() if k in EDITABLE}, status=status
+    )
+
+
+def _create_meeting(*, branch: Branch, actor, values: dict[str, Any], status: str) -> Meeting:
+    """create_meeting with every EDITABLE value given, inside the caller's
+    transaction (create_meeting's, or duplicate_meeting's)."""
     if status not in MeetingStatus.values:
         raise InvalidInput("Unknown meeting status.", code="bad_status")
-    data = _clean(branch, {k: v for k, v in locals().items() if k in EDITABLE})
+    data = _clean(branch, values)
     meeting = Meeting.objects.create(branch=branch, status=status, created_by=_user(actor), **data)
     audit.record(
         actor=actor,
         branch=branch,
-        action="meeting.create",
+        action=AuditAction.MEETING_CREATE,
         obj=meeting,
         summary=f"Created the meeting “{meeting.title}”",
         changes={
@@ -160,7 +168,7 @@ def create_meeting(
     return meeting
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_meeting(*, meeting: Meeting, actor, **changes) -> Meeting:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -179,7 +187,7 @@ def update_meeting(*, meeting: Meeting, actor, **changes) -> Meeting:
     audit.record(
         actor=actor,
         branch=meeting.branch,
-        action="meeting.update",
+        action=AuditAction.MEETING_UPDATE,
         obj=meeting,
         summary=f"Changed the meeting “{meeting.title}”",
         changes=diff,
@@ -187,7 +195,7 @@ def update_meeting(*, meeting: Meeting, actor, **changes) -> Meeting:
     return meeting
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def duplicate_meeting(*, meeting: Meeting, actor, starts_at: datetime) -> Meeting:
     """The same meeting on a new date, as a draft: for a regular meeting. The
     end moves with the start; a set eligibility date moves by the same amount."""
@@ -202,11 +210,11 @@ def duplicate_meeting(*, meeting: Meeting, actor, starts_at: datetime) -> Meetin
         old_local = meeting.starts_at.astimezone(branch_zone(meeting.branch)).date()
         new_local = starts_at.astimezone(branch_zone(meeting.branch)).date()
         values["eligibility_date"] = meeting.eligibility_date + (new_local - old_local)
-    copy = create_meeting(branch=meeting.branch, actor=actor, **values)
+    copy = _create_meeting(branch=meeting.branch, actor=actor, values=values, status=MeetingStatus.DRAFT)
     audit.record(
         actor=actor,
         branch=meeting.branch,
-        action="meeting.duplicate",
+        action=AuditAction.MEETING_DUPLICATE,
         obj=copy,
         summary=f"Duplicated “{meeting.title}” to a new date",
         changes={"copied_from": {"old": None, "new": meeting.pk}},
@@ -214,7 +222,7 @@ def duplicate_meeting(*, meeting: Meeting, actor, starts_at: datetime) -> Meetin
     return copy
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def publish_meeting(*, meeting: Meeting, actor) -> Meeting:
     meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
     if meeting.status == MeetingStatus.PUBLISHED:
@@ -229,7 +237,7 @@ def publish_meeting(*, meeting: Meeting, actor) -> Meeting:
     audit.record(
         actor=actor,
         branch=meeting.branch,
-        action="meeting.publish",
+        action=AuditAction.MEETING_PUBLISH,
         obj=meeting,
         summary=f"Published the meeting “{meeting.title}”",
         changes={"status": {"old": MeetingStatus.DRAFT, "new": MeetingStatus.PUBLISHED}},

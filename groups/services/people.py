@@ -25,7 +25,7 @@ from django.utils import timezone
 from .. import normalise
 from ..cleaning import FieldErrors, clean_person
 from ..errors import Conflict, InvalidInput
-from ..models import Branch, Category, Membership, MembershipStatus, Person
+from ..models import AuditAction, Branch, Category, Membership, MembershipStatus, Person
 from ..sql import as_id
 from . import audit
 
@@ -185,7 +185,7 @@ def _save(fn):
         ) from exc
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_person(
     *, branch: Branch, actor, data: dict, memberships: Iterable[dict] = (), at: datetime | None = None
 ) -> Person:
@@ -207,7 +207,7 @@ def create_person(
     audit.record(
         actor=actor,
         branch=branch,
-        action="person.create",
+        action=AuditAction.PERSON_CREATE,
         obj=person,
         person_id=person.pk,
         summary=f"Added person {person.pk} with {len(rows)} membership{'s' if len(rows) != 1 else ''}",
@@ -217,7 +217,7 @@ def create_person(
     return person
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_person(
     *,
     person: Person,
@@ -255,7 +255,7 @@ def update_person(
         audit.record(
             actor=actor,
             branch=branch,
-            action="person.update",
+            action=AuditAction.PERSON_UPDATE,
             obj=person,
             person_id=person.pk,
             summary=f"Changed person {person.pk}: {', '.join(sorted(_summary_fields(changes)))}",
@@ -269,7 +269,7 @@ def _summary_fields(changes: dict) -> set[str]:
     return {"memberships" if k.startswith("memberships.") else k for k in changes if not k.endswith("_at")}
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def delete_person(*, person: Person, actor, at: datetime | None = None) -> None:
     """Delete a person and their memberships. The audit event keeps the id and
     counts only: the point of deleting is that the values go."""
@@ -288,7 +288,7 @@ def delete_person(*, person: Person, actor, at: datetime | None = None) -> None:
     audit.record(
         actor=actor,
         branch=branch,
-        action="person.delete",
+        action=AuditAction.PERSON_DELETE,
         object_type="person",
         object_id=pk,
         person_id=pk,
@@ -380,7 +380,7 @@ def preview_bulk_update(*, branch: Branch, person_ids: Iterable[int], action: st
     }
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def bulk_update_people(
     *, branch: Branch, actor, person_ids: list[int], action: str, value: Any, at: datetime | None = None
 ) -> int:
@@ -408,7 +408,7 @@ def bulk_update_people(
     audit.record(
         actor=actor,
         branch=branch,
-        action="person.bulk_update",
+        action=AuditAction.PERSON_BULK_UPDATE,
         summary=f"{plan['description']}: {len(changed)} of {len(plan['ids'])} selected people changed",
         changes={"action": action, "value": plan["value"], "selected": len(plan["ids"]), "changed": len(changed)},
         at=now,

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from ..cleaning import clean_person
 from ..errors import Conflict, InvalidInput
-from ..models import Category, Meeting, MeetingKind, MeetingStatus, Membership, Person
+from ..models import AuditAction, Category, Meeting, MeetingKind, MeetingStatus, Membership, Person
 from . import audit
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def register_interest(
     *, meeting: Meeting, name: str, email: str, consent_email: bool, at: datetime | None = None
 ) -> Person | None:
@@ -36,7 +36,7 @@ def register_interest(
         audit.record(
             actor=None,
             branch=branch,
-            action="person.interest_known",
+            action=AuditAction.PERSON_INTEREST_KNOWN,
             obj=meeting,
             person_id=known.pk,
             summary=f"Someone already known registered interest in “{meeting.title}”",
@@ -56,7 +56,7 @@ def register_interest(
     audit.record(
         actor=None,
         branch=branch,
-        action="person.register_interest",
+        action=AuditAction.PERSON_REGISTER_INTEREST,
         obj=person,
         person_id=person.pk,
         summary=f"Registered interest through the page of “{meeting.title}”",
@@ -66,7 +66,7 @@ def register_interest(
     return person
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def approve_supporter(*, person: Person, actor) -> Person:
     person = Person.objects.select_for_update().select_related("branch").get(pk=person.pk)
     if not person.pending_review:
@@ -76,7 +76,7 @@ def approve_supporter(*, person: Person, actor) -> Person:
     audit.record(
         actor=actor,
         branch=person.branch,
-        action="person.approve",
+        action=AuditAction.PERSON_APPROVE,
         obj=person,
         person_id=person.pk,
         summary="Approved a supporter who registered interest",
@@ -85,7 +85,7 @@ def approve_supporter(*, person: Person, actor) -> Person:
     return person
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reject_supporter(*, person: Person, actor) -> None:
     person = Person.objects.select_for_update().select_related("branch").get(pk=person.pk)
     if not person.pending_review:
@@ -99,7 +99,7 @@ def reject_supporter(*, person: Person, actor) -> None:
     audit.record(
         actor=actor,
         branch=person.branch,
-        action="person.reject",
+        action=AuditAction.PERSON_REJECT,
         obj=person,
         person_id=person.pk,
         summary="Rejected and deleted a registration of interest",
