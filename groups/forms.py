@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import RoleName
+from .models import AuditAction, RoleName
 
 
 class RoleInviteForm(forms.Form):
@@ -19,8 +19,10 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, actions=(), **kwargs):
+        """`actions`: the codes the branch's events carry; the list shows each in plain words."""
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "All actions")] + [(a, a) for a in actions]
+        labelled = sorted(((a, AuditAction.label_of(a)) for a in actions), key=lambda choice: choice[1].lower())
+        self.fields["action"].choices = [("", "All actions"), *labelled]
 
     def clean(self):
         data = super().clean()

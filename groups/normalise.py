@@ -1,9 +1,11 @@
 """Normalising what people type or import: postcodes, phone numbers, emails,
-and making cells safe to open in a spreadsheet."""
+dates, and making cells safe to open in a spreadsheet. One value at a time;
+groups/cleaning.py puts them together into a person's details."""
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 import phonenumbers
 
@@ -25,17 +27,32 @@ def postcode(value: str) -> str:
     return f"{match.group(1)} {match.group(2)}"
 
 
-def phone(value: str, region: str = "GB") -> str:
-    """Any common way of writing a phone number → E.164 ('+447700900154')."""
+_UK_MOBILE_OR_LANDLINE = re.compile(r"^0([1-9]\d{9})$")
+
+
+def phone(value: str, region: str = "GB", *, strict: bool = False) -> str:
+    """Any common way of writing a phone number → E.164 ('+447700900154').
+    `strict` also refuses numbers that are only "possible locally" (12345) or
+    keep a stray national 0 (07700 9001 → +44077009001): a membership list's
+    numbers are meant to be whole."""
     raw = (value or "").strip()
     if not raw:
         return ""
+    # Most UK numbers are written 07700 900154: skip the full parser for those
+    # (an import of 100,000 rows reads one each).
+    if m := _UK_MOBILE_OR_LANDLINE.match(raw.replace(" ", "")):
+        return "+44" + m[1]
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         raise NormaliseError(f"“{raw}” is not a phone number") from None
     if not phonenumbers.is_possible_number(number):
         raise NormaliseError(f"“{raw}” is not a valid phone number (check the number of digits)")
+    if strict and (
+        phonenumbers.is_possible_number_with_reason(number) != phonenumbers.ValidationResult.IS_POSSIBLE
+        or (number.italian_leading_zero and number.country_code == 44)
+    ):
+        raise NormaliseError(f"“{raw}” is not a full phone number (check the number of digits)")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -82,6 +99,34 @@ def email_address(value: str) -> str:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# The two ways Rollcall reads a date typed or imported (forms use the same list).
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_date(value) -> date | None:
+    """A date from a date, or from text in YYYY-MM-DD or DD/MM/YYYY (as a UK
+    spreadsheet writes it); None for nothing. NormaliseError says what to write."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    if m := _ISO_DATE.match(text):
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    elif m := _UK_DATE.match(text):
+        d, mo, y = int(m[1]), int(m[2]), int(m[3])
+    else:
+        raise NormaliseError(f"“{text}” is not a date: write it as DD/MM/YYYY or YYYY-MM-DD")
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        raise NormaliseError(f"“{text}” is not a real date") from None
 
 
 def spreadsheet_safe(value) -> str:

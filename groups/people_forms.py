@@ -6,9 +6,8 @@ from __future__ import annotations
 from django import forms
 
 from .models import MembershipStatus
+from .normalise import DATE_FORMATS
 from .services.people import BULK_ACTIONS
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 def _date(label: str, help_text: str = "", required: bool = False) -> forms.DateField:

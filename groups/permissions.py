@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Branch, Role, RoleName
+from .models import Branch, Meeting, MeetingStatus, Role, RoleName
 from .sql.roles import roles_with_branches
 
 ORGANISER, STEWARD, MEMBER = RoleName.ORGANISER, RoleName.STEWARD, RoleName.MEMBER
@@ -124,3 +124,31 @@ def get_in_branch(queryset: QuerySet, branch: Branch, field: str = "branch", **l
         return scoped(queryset, branch, field).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# --- meetings: a draft is not yet called ---------------------------------------
+
+
+def may_see_meeting(user, meeting: Meeting) -> bool:
+    """Organisers and stewards see every meeting of their branch, drafts too
+    (they prepare them); anyone else with a role sees a meeting once it is
+    published — and after, cancelled or held — never while it is a draft."""
+    return meeting.status != MeetingStatus.DRAFT or can(user, meeting.branch, "view_meetings")
+
+
+def access_meeting(user, branch: Branch, meeting_id, queryset: QuerySet[Meeting] | None = None) -> Meeting:
+    """One meeting of the branch that the user may see, or 404: a draft does
+    not exist yet for a member."""
+    meeting = get_in_branch(queryset if queryset is not None else Meeting.objects.all(), branch, pk=meeting_id)
+    if not may_see_meeting(user, meeting):
+        raise Http404
+    return meeting
+
+
+def called_meetings_for(user) -> QuerySet[Meeting]:
+    """The meetings of every branch where the user has a role, drafts left out
+    even for organisers: what goes out to a calendar is what has been called."""
+    if not getattr(user, "is_authenticated", False):
+        return Meeting.objects.none()
+    branch_ids = Role.objects.filter(user=user).values("branch_id")
+    return Meeting.objects.filter(branch_id__in=branch_ids).exclude(status=MeetingStatus.DRAFT)

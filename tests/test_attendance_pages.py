@@ -115,6 +115,16 @@ def test_signin_sheet_before_the_meeting_lists_everyone_admitted_alphabetically(
     assert "Signature" in text
 
 
+def test_printing_the_signin_sheet_is_audited_with_a_count_only(client_for, steward, meeting, branch):
+    person_in(branch, "party-member", first_name="Adam", last_name="Abbott")
+    person_in(branch, "party-member", first_name="Zoë", last_name="Young")
+    client_for(steward).get(url("signin_sheet", meeting), {"list": "expected"})
+    event = AuditEvent.objects.get(action="attendance.export_sign_in_sheet")
+    assert (event.actor, event.branch, event.object_id) == (steward, branch, str(meeting.pk))
+    assert event.changes == {"lines": 2, "list": "expected"}
+    assert "Abbott" not in event.summary and "Young" not in event.summary
+
+
 def test_signin_sheet_after_the_meeting_lists_who_came(client_for, steward, branch):
     meeting = MeetingFactory(branch=branch, starts_at=timezone.now() - timedelta(hours=3))
     came = person_in(branch, "party-member", first_name="Cara", last_name="Came")

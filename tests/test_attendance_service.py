@@ -230,3 +230,14 @@ def test_someone_let_in_by_override_is_not_refused_on_a_second_tap(meeting, bran
     again, created = svc.check_in(meeting=meeting, person=sam, actor=steward)
     assert again.pk == first.pk and not created
     assert AuditEvent.objects.filter(action="attendance.check_in").count() == 1
+
+
+def test_a_check_in_is_its_own_transaction_and_refuses_to_run_inside_another(meeting, branch, steward):
+    """durable: a caller cannot roll a check-in back without knowing (bulk_check_in and the
+    door's new person use the inner function, inside their own transaction)."""
+    from django.db import transaction
+
+    person = PersonFactory(branch=branch)
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        svc.check_in(meeting=meeting, person=person, actor=steward, override_reason="x")
+    assert not Attendance.objects.exists()

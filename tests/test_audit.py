@@ -124,3 +124,39 @@ def test_decimal_changes_are_stored_as_exact_text(branch, organiser):
     event = audit.record(actor=organiser, branch=branch, action="meeting.update", obj=meeting, changes=changes)
     event.refresh_from_db()
     assert event.changes == {"quorum_percent": {"old": None, "new": "33.5"}}
+
+
+def test_the_filter_lists_the_branchs_actions_in_plain_words(branch, organiser, client_for):
+    from groups.models import AuditAction
+
+    event(branch, organiser, action=AuditAction.MEETING_PUBLISH, summary="Published")
+    event(branch, organiser, action=AuditAction.ATTENDANCE_CHECK_IN, summary="In")
+    form = client_for(organiser).get(f"/b/{branch.slug}/audit/").context["form"]
+    assert list(form.fields["action"].choices) == [
+        ("", "All actions"),
+        ("branch.create", "Branch created"),  # create_branch's own event
+        ("attendance.check_in", "Checked in"),
+        ("meeting.publish", "Meeting published"),
+    ]
+    html = client_for(organiser).get(f"/b/{branch.slug}/audit/", {"action": "meeting.publish"}).content.decode()
+    assert '<td data-label="Action">Meeting published</td>' in html
+
+
+def test_every_service_names_its_audit_action_from_the_one_list():
+    """No service writes an action as a bare string: each comes from AuditAction, so the
+    audit page can say it in plain words and a typo cannot make a new action."""
+    import ast
+    from pathlib import Path
+
+    import groups.services
+
+    offenders = []
+    for path in sorted(Path(groups.services.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "record":
+                for kw in node.keywords:
+                    value = kw.value
+                    named = isinstance(value, ast.Attribute) and getattr(value.value, "id", "") == "AuditAction"
+                    if kw.arg == "action" and not named:
+                        offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []

@@ -26,3 +26,17 @@ def test_demo_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("demo")
+
+
+@pytest.mark.django_db
+def test_a_demo_that_fails_part_way_leaves_no_half_demo(monkeypatch):
+    from groups import demo
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(demo, "DEMO_STEPS", [*demo.DEMO_STEPS[:2], broken])
+    with pytest.raises(RuntimeError):
+        demo.build_demo(people=10)
+    assert not Branch.objects.filter(slug="demo").exists()
+    assert not Person.objects.exists() and not Meeting.objects.exists()

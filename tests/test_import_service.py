@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from groups.imports import cleaning
+from groups.imports import report as import_report
 from groups.models import AuditEvent, Category, Membership, Person
-from groups.services import imports
 from groups.services.imports import import_members
 
 FIX = Path(__file__).parent / "fixtures" / "import"
@@ -166,7 +167,7 @@ def test_invalid_values_are_each_reported_by_line_and_column(branch, organiser):
     report = run(branch, organiser, "invalid-values.csv")
     got = {(line, column): reason for line, column, reason in reasons(report)}
     assert set(got) == {(2, "Email"), (3, "Phone"), (4, "Postcode"), (5, "Joined"), (6, "Joined"), (7, "Date of birth")}
-    assert got[(2, "Email")] == "“ada@example” is not an email address"
+    assert got[(2, "Email")] == "“ada@example” is not an email address (for example name@example.org)"
     assert "not a real date" in got[(5, "Joined")]
     assert "DD/MM/YYYY or YYYY-MM-DD" in got[(6, "Joined")] and "DD/MM/YYYY" in got[(7, "Date of birth")]
     assert "not a UK postcode" in got[(4, "Postcode")]
@@ -242,7 +243,7 @@ def test_one_bad_row_means_nothing_is_written(branch, organiser):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failure_while_writing_rolls_every_row_back(branch, organiser, monkeypatch):
-    monkeypatch.setattr(imports, "BATCH_SIZE", 2)
+    monkeypatch.setattr(cleaning, "BATCH_SIZE", 2)
     real = Membership.objects.bulk_create
     calls = []
 
@@ -261,7 +262,7 @@ def test_a_failure_while_writing_rolls_every_row_back(branch, organiser, monkeyp
 
 
 def test_errors_are_capped_but_counted(branch, organiser, tmp_path, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ERRORS_SHOWN", 5)
+    monkeypatch.setattr(import_report, "MAX_ERRORS_SHOWN", 5)
     path = tmp_path / "many.csv"
     path.write_text("First name,Email\n" + "".join(f"P{i},not-an-email-{i}\n" for i in range(12)))
     report = import_members(branch=branch, source=path, actor=organiser)
@@ -269,7 +270,7 @@ def test_errors_are_capped_but_counted(branch, organiser, tmp_path, monkeypatch)
     assert report.as_dict()["errors"][0] == {
         "line": 2,
         "column": "Email",
-        "reason": "“not-an-email-0” is not an email address",
+        "reason": "“not-an-email-0” is not an email address (for example name@example.org)",
     }
 
 

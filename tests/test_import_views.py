@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from groups import import_jobs
+from groups.imports import jobs as import_jobs
 from groups.models import AuditEvent, Membership, Person
 
 FIX = Path(__file__).parent / "fixtures" / "import"

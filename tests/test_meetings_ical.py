@@ -6,6 +6,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from groups.models import RoleName
+from groups.services import calendar_feeds, cancellations
 from groups.services import meetings as services
 
 from .factories import RoleFactory
@@ -38,7 +39,7 @@ def test_uid_is_stable_and_cancelled_status_shows(branch, organiser, client_for)
     url = reverse("meeting_ics", args=[branch.slug, meeting.pk])
     [first] = _events(client.get(url))
     services.update_meeting(meeting=meeting, actor=organiser, title="Renamed")
-    services.cancel_meeting(meeting=meeting, actor=organiser, reason="Snow")
+    cancellations.cancel_meeting(meeting=meeting, actor=organiser, reason="Snow")
     [second] = _events(client.get(url))
     assert str(first["uid"]) == str(second["uid"])
     assert str(second["status"]) == "CANCELLED"
@@ -75,20 +76,20 @@ def test_private_feed_lists_the_users_branches_and_can_be_revoked(client, branch
     make_meeting(branch, organiser, status="published", title="Ours", starts_at=soon)
     make_meeting(branch, organiser, title="Our draft", starts_at=soon)
     cancelled = make_meeting(branch, organiser, status="published", title="Called off", starts_at=soon)
-    services.cancel_meeting(meeting=cancelled, actor=organiser, reason="Snow")
+    cancellations.cancel_meeting(meeting=cancelled, actor=organiser, reason="Snow")
     theirs = RoleFactory(branch=other_branch, role=RoleName.ORGANISER).user
     make_meeting(other_branch, theirs, status="published", title="Theirs", starts_at=soon, attendance_rule=None)
 
-    _, token = services.create_calendar_feed(user=member)
+    _, token = calendar_feeds.create_calendar_feed(user=member)
     events = _events(client.get(reverse("private_feed", args=[token])))
     assert sorted(str(e["summary"]) for e in events) == ["Cancelled: Called off", "Ours"]
     assert {str(e["status"]) for e in events} == {"CANCELLED", "CONFIRMED"}
 
     assert client.get(reverse("private_feed", args=[token + "x"])).status_code == 404
-    _, new_token = services.create_calendar_feed(user=member)  # replaces the old one
+    _, new_token = calendar_feeds.create_calendar_feed(user=member)  # replaces the old one
     assert client.get(reverse("private_feed", args=[token])).status_code == 404
     assert client.get(reverse("private_feed", args=[new_token])).status_code == 200
-    services.revoke_calendar_feed(user=member)
+    calendar_feeds.revoke_calendar_feed(user=member)
     assert client.get(reverse("private_feed", args=[new_token])).status_code == 404
 
 

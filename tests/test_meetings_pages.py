@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from groups.models import AuditEvent, Invitation, Meeting
-from groups.services.meetings import kind_defaults
+from groups.services.kind_defaults import kind_defaults
 
 from .factories import PersonFactory
 from .meetings_helpers import at, make_meeting

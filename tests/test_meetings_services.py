@@ -6,6 +6,7 @@ from django.core import mail
 
 from groups.errors import Conflict, InvalidInput
 from groups.models import AuditEvent, Invitation, KindDefault, Meeting, MeetingKind
+from groups.services import cancellations, kind_defaults
 from groups.services import meetings as services
 from groups.services.branches import create_branch
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_new_branch_gets_usual_rules_per_kind(branch):
-    defaults = services.kind_defaults(branch)
+    defaults = kind_defaults.kind_defaults(branch)
     assert defaults["organisational"].name == "Party members only"
     assert defaults["agm"].name == "Party members only"
     assert defaults["selection"].name == "Party members only"
@@ -36,7 +37,7 @@ def test_meeting_takes_the_kinds_usual_rule_unless_given(branch, organiser):
 
 def test_changed_usual_rule_applies_to_new_meetings_and_is_audited(branch, organiser):
     six_months = branch.rules.get(name="Party members of six months or more")
-    services.set_kind_defaults(branch=branch, defaults={"agm": six_months}, actor=organiser)
+    kind_defaults.set_kind_defaults(branch=branch, defaults={"agm": six_months}, actor=organiser)
     assert make_meeting(branch, organiser, kind="agm").attendance_rule == six_months
     event = AuditEvent.objects.get(action="meeting.kind_defaults")
     assert event.changes["agm"]["new"] == six_months.pk
@@ -145,7 +146,7 @@ def test_publish_only_drafts(branch, organiser):
     meeting.refresh_from_db()
     assert meeting.status == "published"
     assert AuditEvent.objects.filter(action="meeting.publish").count() == 1
-    services.cancel_meeting(meeting=meeting, actor=organiser, reason="Room flooded")
+    cancellations.cancel_meeting(meeting=meeting, actor=organiser, reason="Room flooded")
     with pytest.raises(Conflict):
         services.publish_meeting(meeting=meeting, actor=organiser)
 
@@ -153,7 +154,7 @@ def test_publish_only_drafts(branch, organiser):
 def test_cancel_needs_a_reason(branch, organiser):
     meeting = make_meeting(branch, organiser)
     with pytest.raises(InvalidInput) as exc:
-        services.cancel_meeting(meeting=meeting, actor=organiser, reason=" ")
+        cancellations.cancel_meeting(meeting=meeting, actor=organiser, reason=" ")
     assert exc.value.code == "reason_required"
     meeting.refresh_from_db()
     assert meeting.status == "draft"
@@ -167,7 +168,7 @@ def test_cancel_emails_only_invitees_who_consented(branch, organiser, django_cap
     Invitation.objects.create(meeting=meeting, person=yes)
     Invitation.objects.create(meeting=meeting, person=no)
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_meeting(meeting=meeting, actor=organiser, reason="The hall is closed for repairs")
+        cancellations.cancel_meeting(meeting=meeting, actor=organiser, reason="The hall is closed for repairs")
     assert [m.to for m in mail.outbox] == [["yes@example.org"]]
     assert "The hall is closed for repairs" in mail.outbox[0].body
     assert "Tue 14 May 2030, 19:30" in mail.outbox[0].subject
@@ -176,20 +177,20 @@ def test_cancel_emails_only_invitees_who_consented(branch, organiser, django_cap
     event = AuditEvent.objects.get(action="meeting.cancel")
     assert event.changes["status"] == {"old": "published", "new": "cancelled"}
     with pytest.raises(Conflict):
-        services.cancel_meeting(meeting=meeting, actor=organiser, reason="again")
+        cancellations.cancel_meeting(meeting=meeting, actor=organiser, reason="again")
 
 
 def test_cancel_without_invitations_sends_nothing(branch, organiser, django_capture_on_commit_callbacks):
     meeting = make_meeting(branch, organiser)
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_meeting(meeting=meeting, actor=organiser, reason="No room")
+        cancellations.cancel_meeting(meeting=meeting, actor=organiser, reason="No room")
     assert mail.outbox == []
-    assert services.notify_cancellation(meeting) == 0
+    assert cancellations.notify_cancellation(meeting) == 0
 
 
 def test_cancelled_meeting_cannot_be_edited(branch, organiser):
     meeting = make_meeting(branch, organiser)
-    services.cancel_meeting(meeting=meeting, actor=organiser, reason="No room")
+    cancellations.cancel_meeting(meeting=meeting, actor=organiser, reason="No room")
     with pytest.raises(Conflict):
         services.update_meeting(meeting=meeting, actor=organiser, title="New")
 
@@ -228,7 +229,7 @@ def test_a_failed_cancellation_email_does_not_stop_the_others(
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", send)
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_meeting(meeting=meeting, actor=organiser, reason="Snow")
+        cancellations.cancel_meeting(meeting=meeting, actor=organiser, reason="Snow")
     assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "bo@example.org"]
     meeting.refresh_from_db()
     assert meeting.status == "cancelled"

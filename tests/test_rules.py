@@ -354,6 +354,26 @@ def test_preview_list_shows_decisions_and_searches(branch, organiser, client_for
     assert "Enter the date as a real date" in response.content.decode()
 
 
+def test_preview_search_is_the_people_lists_search(branch, organiser, client_for, cats):
+    """By the start of a name or postcode, or a whole membership number — as on the people page."""
+    ada = person(branch, cats, "Ada", "Lovelace", ("party-member", TODAY - timedelta(days=800), "active"))
+    ada.postcode = "N15 4AB"
+    ada.save()
+    Membership.objects.filter(person=ada).update(number="PM-0042")
+    person(branch, cats, "Bo", "Canada", ("party-member", TODAY - timedelta(days=800), "active"))
+    rule = Rule.objects.get(branch=branch, name="Party members only")
+    client = client_for(organiser)
+    url = reverse("rule_detail", args=[branch.slug, rule.pk])
+
+    def found(q):
+        return [p.first_name for p, _ in client.get(url, {"q": q}).context["rows"]]
+
+    assert found("pm-0042") == ["Ada"]
+    assert found("N15 4AB") == ["Ada"]
+    assert found("ada") == ["Ada"]  # the start of a name, not Bo Canada's "ada" inside one
+    assert found("lace") == []
+
+
 def test_as_of_changes_the_answer(branch, organiser, client_for, cats):
     person(branch, cats, "Joined", "Recently", ("party-member", date(2016, 1, 1), "active"))
     rule = Rule.objects.get(branch=branch, name="Party members of six months or more")

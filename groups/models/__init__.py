@@ -1,5 +1,5 @@
 from .attendance import Attendance, CheckInMethod
-from .audit import AuditEvent
+from .audit import AuditAction, AuditEvent
 from .branch import Branch, Role, RoleInvitation, RoleName
 from .meetings import (
     CalendarFeed,
@@ -17,6 +17,7 @@ from .rules import Rule, RuleVersion
 
 __all__ = [
     "Attendance",
+    "AuditAction",
     "AuditEvent",
     "Branch",
     "CalendarFeed",

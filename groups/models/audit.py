@@ -8,6 +8,72 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AuditAction(models.TextChoices):
+    """Every action an audit event names, in one place, each with the plain
+    words the audit page shows. Services pass these to services.audit.record;
+    the stored value (the code) never changes once events carry it."""
+
+    BRANCH_CREATE = "branch.create", "Branch created"
+    CATEGORY_CREATE = "category.create", "Category added"
+    CATEGORY_UPDATE = "category.update", "Category renamed or changed"
+    CATEGORY_REORDER = "category.reorder", "Categories put in a new order"
+    CATEGORY_DELETE = "category.delete", "Category deleted"
+    RULE_CREATE = "rule.create", "Rule created"
+    RULE_UPDATE = "rule.update", "Rule changed"
+    RULE_DELETE = "rule.delete", "Rule deleted"
+    ROLE_INVITE = "role.invite", "Invited to a role"
+    ROLE_INVITE_REVOKE = "role.invite_revoke", "Role invitation withdrawn"
+    ROLE_ACCEPT = "role.accept", "Role invitation accepted"
+    ROLE_CHANGE = "role.change", "Role changed"
+    ROLE_REMOVE = "role.remove", "Role removed"
+    PERSON_CREATE = "person.create", "Person added"
+    PERSON_UPDATE = "person.update", "Person's details changed"
+    PERSON_DELETE = "person.delete", "Person deleted"
+    PERSON_BULK_UPDATE = "person.bulk_update", "People changed together"
+    PERSON_LINK_USER = "person.link_user", "Person linked to their account"
+    PERSON_UNLINK_USER = "person.unlink_user", "Person unlinked from their account"
+    PERSON_REGISTER_INTEREST = "person.register_interest", "Interest registered from a public page"
+    PERSON_INTEREST_KNOWN = "person.interest_known", "Interest registered by someone already known"
+    PERSON_APPROVE = "person.approve", "Supporter approved"
+    PERSON_REJECT = "person.reject", "Registration of interest rejected"
+    PERSON_UNSUBSCRIBE = "person.unsubscribe", "Unsubscribed from email"
+    PEOPLE_IMPORT = "people.import", "Membership list imported"
+    PERSON_EXPORT = "person.export", "People exported (CSV)"
+    MEETING_CREATE = "meeting.create", "Meeting created"
+    MEETING_UPDATE = "meeting.update", "Meeting changed"
+    MEETING_DUPLICATE = "meeting.duplicate", "Meeting copied to a new date"
+    MEETING_PUBLISH = "meeting.publish", "Meeting published"
+    MEETING_CANCEL = "meeting.cancel", "Meeting cancelled"
+    MEETING_KIND_DEFAULTS = "meeting.kind_defaults", "Usual rules for kinds of meeting changed"
+    MEETING_INVITE = "meeting.invite", "Invitations sent"
+    MEETING_REMIND = "meeting.remind", "Reminders sent"
+    INVITATION_REPLY = "invitation.reply", "Invitation answered"
+    ATTENDANCE_CHECK_IN = "attendance.check_in", "Checked in"
+    ATTENDANCE_REOPEN = "attendance.reopen", "Checked in again"
+    ATTENDANCE_GUEST = "attendance.guest", "Guest let in"
+    ATTENDANCE_UNDO = "attendance.undo", "Check-in undone"
+    ATTENDANCE_LEFT = "attendance.left", "Left the meeting"
+    ATTENDANCE_EXPORT = "attendance.export", "Attendance exported (CSV)"
+    ATTENDANCE_EXPORT_SIGN_IN_SHEET = "attendance.export_sign_in_sheet", "Sign-in sheet printed"
+    REPORTS_EXPORT_ABSENT = "reports.export_absent", "People who have not come lately exported (CSV)"
+    CALENDAR_FEED_CREATE = "calendar_feed.create", "Calendar feed address made"
+    CALENDAR_FEED_REVOKE = "calendar_feed.revoke", "Calendar feed switched off"
+    API_TOKEN_CREATE = "api_token.create", "API token made"
+    API_TOKEN_REVOKE = "api_token.revoke", "API token revoked"
+    DEMO_PEOPLE = "demo.people", "Demo people made"
+    DEMO_INVITATIONS = "demo.invitations", "Demo invitations made"
+    DEMO_ATTENDANCE = "demo.attendance", "Demo attendance made"
+
+    @classmethod
+    def label_of(cls, code: str) -> str:
+        """The plain words for a stored action (the code itself for one this
+        list does not know, such as an action since retired)."""
+        try:
+            return cls(code).label
+        except ValueError:
+            return code
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("Audit events cannot be changed.")
@@ -51,3 +117,7 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+    @property
+    def action_label(self) -> str:
+        return AuditAction.label_of(self.action)

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
-from ..eligibility.decisions import count_eligible
-from ..models import Attendance, Meeting, Person, Reply
+from ..eligibility.decisions import count_eligible, eligible_person_ids
+from ..models import Attendance, Invitation, Meeting, Person, Reply
 from ..models.meetings import QuorumCombine
 
 
@@ -74,3 +74,24 @@ def person_attendance(person: Person) -> QuerySet[Attendance]:
         .select_related("meeting")
         .order_by("-checked_in_at")
     )
+
+
+def expected_people(meeting: Meeting, *, paper_list: bool = False) -> tuple[list[int], str]:
+    """Who is expected at a meeting, in name order: the invited when there are
+    invitations ("invited"), otherwise everyone the attendance rule admits on
+    the eligibility date ("eligible"). The badges, the sign-in sheet and the
+    paper-list check-in all start from this list. A paper list ticked after
+    the meeting may name people the rule refuses, so with `paper_list` an
+    uninvited meeting with a rule offers the whole branch ("everyone").
+    Returns (person ids, which)."""
+    invited = list(
+        Invitation.objects.filter(meeting=meeting)
+        .order_by("person__last_name", "person__first_name", "person_id")
+        .values_list("person_id", flat=True)
+    )
+    if invited:
+        return invited, "invited"
+    rule, which = meeting.attendance_rule, "eligible"
+    if paper_list and rule is not None:
+        rule, which = None, "everyone"
+    return eligible_person_ids(meeting.branch, rule, meeting.effective_eligibility_date), which

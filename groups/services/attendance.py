@@ -8,6 +8,7 @@ eligibility date and records that Decision with the rule version that made it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 
@@ -15,12 +16,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import normalise
+from ..cleaning import clean_person
 from ..eligibility.decisions import decide
 from ..eligibility.loading import category_names, facts_from_rows, load_facts, needs_history
 from ..errors import Conflict, InvalidInput, NotAllowed
-from ..models import Attendance, Meeting, MeetingStatus, Person, RuleVersion
+from ..models import Attendance, AuditAction, Meeting, MeetingStatus, Person, RuleVersion
 from ..models.attendance import CheckInMethod
 from ..permissions import can
+from ..sql import as_id
 from ..sql.checkin import check_in_reads, insert_attendance
 from . import audit
 
@@ -112,7 +115,7 @@ def _admit(meeting: Meeting, decision, override_reason: str | None, actor) -> st
     return reason
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def check_in(
     *,
     meeting: Meeting,
@@ -130,12 +133,28 @@ def check_in(
     created=False. Someone whose check-in was undone gets that row re-opened.
     """
     at = at or timezone.now()
-    meeting, rule_version_id, memberships = _current(meeting, person)
+    if person is None:
+        meeting, _, _ = _current(meeting, None)
+        _check_open(meeting, method)
+        return _check_in_guest(meeting, guest_name, guest_email, actor, method, at), True
+    return _check_in(meeting=meeting, person=person, actor=actor, method=method, override_reason=override_reason, at=at)
+
+
+def _check_open(meeting: Meeting, method: str) -> None:
     _refuse_if_closed(meeting)
     if method not in CheckInMethod.values:
         raise InvalidInput("Unknown check-in method.", code="bad_method")
-    if person is None:
-        return _check_in_guest(meeting, guest_name, guest_email, actor, method, at), True
+
+
+def _check_in(
+    *, meeting: Meeting, person: Person, actor, method: str, override_reason: str | None, at: datetime
+) -> tuple[Attendance, bool]:
+    """check_in for a person, inside the caller's transaction: check_in's own,
+    or that of a service that checks people in as part of a bigger write
+    (bulk_check_in, create_person_at_door). Raises before it writes anything,
+    so bulk_check_in can go on to the next person after a refusal."""
+    meeting, rule_version_id, memberships = _current(meeting, person)
+    _check_open(meeting, method)
     if person.branch_id != meeting.branch_id:
         raise NotAllowed("This person is not in this branch.", code="wrong_branch")
 
@@ -183,7 +202,7 @@ def check_in(
         audit.record(
             actor=actor,
             branch=meeting.branch,
-            action="attendance.reopen",
+            action=AuditAction.ATTENDANCE_REOPEN,
             obj=existing,
             person_id=person.pk,
             summary=f"Checked in again at {meeting.title}",
@@ -194,7 +213,7 @@ def check_in(
     audit.record(
         actor=actor,
         branch=meeting.branch,
-        action="attendance.check_in",
+        action=AuditAction.ATTENDANCE_CHECK_IN,
         obj=attendance,
         person_id=person.pk,
         summary=f"Checked in at {meeting.title}" + (" by override" if reason else ""),
@@ -229,7 +248,7 @@ def _check_in_guest(meeting, guest_name, guest_email, actor, method, at) -> Atte
     audit.record(
         actor=actor,
         branch=meeting.branch,
-        action="attendance.guest",
+        action=AuditAction.ATTENDANCE_GUEST,
         obj=attendance,
         summary=f"Guest added at {meeting.title}",
         changes={"guest": True},
@@ -238,7 +257,7 @@ def _check_in_guest(meeting, guest_name, guest_email, actor, method, at) -> Atte
     return attendance
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def undo_check_in(*, attendance: Attendance, actor, reason: str, at: datetime | None = None) -> Attendance:
     """Undo a check-in: the row stays, with who undid it, when and why."""
     reason = (reason or "").strip()
@@ -256,7 +275,7 @@ def undo_check_in(*, attendance: Attendance, actor, reason: str, at: datetime | 
     audit.record(
         actor=actor,
         branch=attendance.meeting.branch,
-        action="attendance.undo",
+        action=AuditAction.ATTENDANCE_UNDO,
         obj=attendance,
         person_id=attendance.person_id,
         summary=f"Check-in undone at {attendance.meeting.title}",
@@ -266,7 +285,7 @@ def undo_check_in(*, attendance: Attendance, actor, reason: str, at: datetime | 
     return attendance
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def mark_left(*, attendance: Attendance, actor, at: datetime | None = None) -> Attendance:
     """Record that someone left: they stop counting as present (and for quorum)."""
     attendance = Attendance.objects.select_for_update().select_related("meeting__branch").get(pk=attendance.pk)
@@ -279,7 +298,7 @@ def mark_left(*, attendance: Attendance, actor, at: datetime | None = None) -> A
     audit.record(
         actor=actor,
         branch=attendance.meeting.branch,
-        action="attendance.left",
+        action=AuditAction.ATTENDANCE_LEFT,
         obj=attendance,
         person_id=attendance.person_id,
         summary=f"Left {attendance.meeting.title}",
@@ -289,7 +308,7 @@ def mark_left(*, attendance: Attendance, actor, at: datetime | None = None) -> A
     return attendance
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_person_at_door(
     *,
     meeting: Meeting,
@@ -303,67 +322,62 @@ def create_person_at_door(
 ) -> tuple[Person, Attendance]:
     """An organiser adds someone the branch did not know and checks them in,
     all or nothing: if the check-in is refused, no person is created."""
+    at = at or timezone.now()
     meeting = _fresh_meeting(meeting)
     if not can(actor, meeting.branch, "manage_people"):
         raise NotAllowed("Only an organiser can add a new person at the door.", code="not_organiser")
-    first_name, last_name = " ".join(first_name.split()), " ".join((last_name or "").split())
-    if not first_name and not last_name:
-        raise InvalidInput("Give the person's name.", code="name_required")
-    try:
-        email = normalise.email_address(email)
-    except normalise.NormaliseError:
-        raise InvalidInput("Enter an email like name@example.org, or leave it empty.", code="email_invalid") from None
-    if email and Person.objects.filter(branch=meeting.branch, email__iexact=email).exists():
-        raise Conflict("Someone in this branch already has that email: search for them instead.", code="email_taken")
-    try:
-        pc = normalise.postcode(postcode) if postcode else ""
-    except normalise.NormaliseError as exc:
-        raise InvalidInput(f"Check the postcode: {exc}.", code="postcode_invalid") from None
-    person = Person.objects.create(
-        branch=meeting.branch, first_name=first_name[:100], last_name=last_name[:100], email=email, postcode=pc
+    values, errors = clean_person(
+        {"first_name": first_name, "last_name": last_name, "email": email, "postcode": postcode},
+        today=timezone.localdate(at),
     )
+    errors.raise_if_any()
+    if values["email"] and Person.objects.filter(branch=meeting.branch, email__iexact=values["email"]).exists():
+        raise Conflict("Someone in this branch already has that email: search for them instead.", code="email_taken")
+    person = Person.objects.create(branch=meeting.branch, **values)
     audit.record(
         actor=actor,
         branch=meeting.branch,
-        action="person.create",
+        action=AuditAction.PERSON_CREATE,
         obj=person,
         person_id=person.pk,
         summary=f"Added at the door of {meeting.title}",
         changes={"person": person.pk},
         at=at,
     )
-    attendance, _ = check_in(meeting=meeting, person=person, actor=actor, override_reason=override_reason, at=at)
+    attendance, _ = _check_in(
+        meeting=meeting, person=person, actor=actor, method=CheckInMethod.DOOR, override_reason=override_reason, at=at
+    )
     return person, attendance
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def bulk_check_in(
     *,
     meeting: Meeting,
-    person_ids: list[int],
+    person_ids: Iterable[int | str],
     actor,
     override_reasons: dict[int, str] | None = None,
     at: datetime | None = None,
 ) -> list[tuple[Attendance, bool]]:
     """Check in many people from a paper list, after the meeting: the same rules
-    and overrides as the door, all or nothing. Every refusal is reported at once."""
+    and overrides as the door, all or nothing. Every refusal is reported at once.
+    `person_ids` as given (ids, or text from a form): anything that is not one
+    of the branch's people refuses the whole list."""
     override_reasons = override_reasons or {}
+    at = at or timezone.now()  # one paper list, one moment
     meeting = _fresh_meeting(meeting)
     _refuse_if_closed(meeting)
-    ids = list(dict.fromkeys(int(i) for i in person_ids))
+    ids = list(dict.fromkeys(as_id(i) for i in person_ids))
     if not ids:
         raise InvalidInput("Tick at least one person.", code="nobody_ticked")
-    if any(not 0 < i < 2**63 for i in ids):  # beyond any row id; the database would refuse the query
-        raise InvalidInput("Some of the ticked people are not in this branch.", code="unknown_people")
-    people = {p.pk: p for p in Person.objects.filter(branch=meeting.branch, pk__in=ids)}
-    missing = [i for i in ids if i not in people]
-    if missing:
+    people = {p.pk: p for p in Person.objects.filter(branch=meeting.branch, pk__in=[i for i in ids if i])}
+    if any(i not in people for i in ids):  # not an id (None), or not one of the branch's people
         raise InvalidInput("Some of the ticked people are not in this branch.", code="unknown_people")
     results, errors = [], {}
     for pid in ids:
         try:
             results.append(
-                check_in(
+                _check_in(
                     meeting=meeting,
                     person=people[pid],
                     actor=actor,

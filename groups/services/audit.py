@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from ..models import AuditEvent, Branch
+from ..models import AuditAction, AuditEvent, Branch
 from ..sql import insert
 
 
@@ -27,7 +27,7 @@ def record(
     *,
     actor,
     branch: Branch | None,
-    action: str,
+    action: AuditAction,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: Any = "",

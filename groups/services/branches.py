@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from ..errors import Conflict, InvalidInput
-from ..models import Branch, Category, Role, RoleName
+from ..models import AuditAction, Branch, Category, Role, RoleName
 from . import audit
 
 DEFAULT_CATEGORIES = [
@@ -23,7 +23,7 @@ def numbered_slug(prefix: str, queryset) -> str:
     return f"{prefix}-{n}"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_branch(*, name: str, actor, slug: str = "", description: str = "") -> Branch:
     """A new branch with the default categories (and, once rules exist, the
     preset rules); its creator becomes its first organiser."""
@@ -46,10 +46,12 @@ def create_branch(*, name: str, actor, slug: str = "", description: str = "") ->
     from .rules import create_preset_rules  # rules build on categories
 
     create_preset_rules(branch=branch, actor=actor)
-    from .meetings import create_kind_defaults  # each kind's usual attendance rule, from the presets
+    from .kind_defaults import create_kind_defaults  # each kind's usual attendance rule, from the presets
 
     create_kind_defaults(branch=branch)
     if actor is not None and getattr(actor, "is_authenticated", False):
         Role.objects.create(user=actor, branch=branch, role=RoleName.ORGANISER)
-    audit.record(actor=actor, branch=branch, action="branch.create", obj=branch, summary=f"Created branch {name}")
+    audit.record(
+        actor=actor, branch=branch, action=AuditAction.BRANCH_CREATE, obj=branch, summary=f"Created branch {name}"
+    )
     return branch

@@ -8,7 +8,7 @@ from django.utils.text import slugify
 
 from ..eligibility.engine import category_slugs
 from ..errors import Conflict, InvalidInput
-from ..models import Branch, Category, Membership
+from ..models import AuditAction, Branch, Category, Membership
 from . import audit
 
 
@@ -58,7 +58,7 @@ def slug_in_use(category: Category) -> bool:
     return Membership.objects.filter(category=category).exists() or bool(rules_naming(category))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_category(*, branch: Branch, actor, name: str, description: str = "") -> Category:
     name = _clean_name(branch, name)
     order = (Category.objects.filter(branch=branch).aggregate(m=Max("order"))["m"] or 0) + 1
@@ -68,7 +68,7 @@ def create_category(*, branch: Branch, actor, name: str, description: str = "") 
     audit.record(
         actor=actor,
         branch=branch,
-        action="category.create",
+        action=AuditAction.CATEGORY_CREATE,
         obj=category,
         summary=f"Added the category {name}",
         changes={"name": {"old": None, "new": name}, "slug": {"old": None, "new": category.slug}},
@@ -76,7 +76,7 @@ def create_category(*, branch: Branch, actor, name: str, description: str = "") 
     return category
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def rename_category(*, category: Category, actor, name: str, description: str | None = None) -> Category:
     """The slug (used by rules, the API and imports) stays as it is while
     anything uses the category; an unused category's slug follows its new name."""
@@ -97,7 +97,7 @@ def rename_category(*, category: Category, actor, name: str, description: str | 
     audit.record(
         actor=actor,
         branch=category.branch,
-        action="category.update",
+        action=AuditAction.CATEGORY_UPDATE,
         obj=category,
         summary=f"Renamed the category {old} to {name}" if old != name else f"Changed the category {name}",
         changes=changes,
@@ -105,7 +105,7 @@ def rename_category(*, category: Category, actor, name: str, description: str | 
     return category
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def move_category(*, category: Category, actor, direction: str) -> Category:
     """Swap with the neighbour above ("up") or below ("down"); orders are
     renumbered 0..n-1 on the way so ties never stall a move."""
@@ -123,7 +123,7 @@ def move_category(*, category: Category, actor, direction: str) -> Category:
     audit.record(
         actor=actor,
         branch=moved.branch,
-        action="category.reorder",
+        action=AuditAction.CATEGORY_REORDER,
         obj=moved,
         summary=f"Moved the category {moved.name} {direction}",
         changes={"order": [c.slug for c in siblings]},
@@ -131,7 +131,7 @@ def move_category(*, category: Category, actor, direction: str) -> Category:
     return moved
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def delete_category(*, category: Category, actor) -> None:
     """Refused while memberships use it (with how many), or while a rule names it."""
     category = Category.objects.select_for_update().select_related("branch").get(pk=category.pk)
@@ -156,7 +156,7 @@ def delete_category(*, category: Category, actor) -> None:
     audit.record(
         actor=actor,
         branch=category.branch,
-        action="category.delete",
+        action=AuditAction.CATEGORY_DELETE,
         object_type="category",
         object_id=pk,
         summary=f"Removed the category {name}",

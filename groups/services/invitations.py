@@ -36,7 +36,8 @@ from django_tasks import task
 from ..eligibility.decisions import decide, decisions_for, eligible_people
 from ..errors import Conflict, InvalidInput
 from ..exports.qr import door_token
-from ..models import Invitation, Meeting, MeetingStatus, Person, Reply, SendStatus
+from ..models import AuditAction, Invitation, Meeting, MeetingStatus, Person, Reply, SendStatus
+from ..sql import as_id
 from . import audit
 
 RSVP_SALT = "rollcall.invitation.rsvp"
@@ -130,15 +131,14 @@ def plan(*, meeting: Meeting, person_ids=None) -> dict[str, Any]:
     if person_ids is None:
         return {"ids": list(admitted_people(meeting).values_list("pk", flat=True)), "refused": []}
     try:
-        wanted = sorted({int(i) for i in person_ids})
-    except (TypeError, ValueError):
+        wanted = set(map(as_id, person_ids))
+    except TypeError:
         raise InvalidInput("The selection is not a list of people.", code="bad_selection") from None
     if not wanted:
         raise InvalidInput("Choose at least one person to invite.", code="nothing_selected")
-    in_range = [i for i in wanted if 0 < i < 2**63]  # beyond any row id: no such person, never a database error
-    people = list(Person.objects.filter(branch=meeting.branch, pk__in=in_range))
+    people = list(Person.objects.filter(branch=meeting.branch, pk__in=[i for i in wanted if i]))
     if len(people) != len(wanted):
-        # A stale page (someone deleted since) or another branch's id: say so, invite nobody.
+        # Not an id (None), a stale page (someone deleted since) or another branch's id: say so, invite nobody.
         raise InvalidInput(
             "Some of the chosen people are not in this branch (any more). Reload the list and choose again.",
             code="unknown_people",
@@ -165,7 +165,7 @@ def send_invitations(
     Returns {"invited": new rows, "already": already invited, "queued": emails
     queued, "refused": [(person, reason)]}."""
     now = _now(at)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         meeting = (
             Meeting.objects.select_for_update(of=("self",))
             .select_related("branch", "attendance_rule")
@@ -191,7 +191,7 @@ def send_invitations(
         audit.record(
             actor=actor,
             branch=meeting.branch,
-            action="meeting.invite",
+            action=AuditAction.MEETING_INVITE,
             obj=meeting,
             summary=(
                 f"Invited {len(new):,} {'person' if len(new) == 1 else 'people'} to “{meeting.title}”"
@@ -226,14 +226,14 @@ def send_reminders(*, meeting: Meeting, actor, base_url: str | None = None, at: 
     """Queue a reminder to each emailed invitee who has not answered and was
     not reminded in the last REMINDER_GAP. Returns how many were queued."""
     now = _now(at)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
         _check_sendable(meeting)
         ids = list(reminder_candidates(meeting, now=now).values_list("pk", flat=True))
         audit.record(
             actor=actor,
             branch=meeting.branch,
-            action="meeting.remind",
+            action=AuditAction.MEETING_REMIND,
             obj=meeting,
             summary=f"Sent reminders about “{meeting.title}” to {len(ids):,} who have not answered",
             changes={"queued": len(ids)},
@@ -259,7 +259,7 @@ def deliver(*, invitation_ids: list[int], base_url: str, reminder: bool = False)
 
 
 def _deliver_one(pk: int, *, base_url: str, reminder: bool) -> str:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
             .select_related("person", "meeting__branch")
@@ -352,9 +352,14 @@ def invitation_email(invitation: Invitation, *, base_url: str, reminder: bool = 
 # --- answers and unsubscribing -----------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def record_reply(*, invitation: Invitation, reply: str, actor=None, at: datetime | None = None) -> Invitation:
     """Yes / no / maybe, from a signed link (actor None) or My meetings."""
+    return _record_reply(invitation=invitation, reply=reply, actor=actor, at=at)
+
+
+def _record_reply(*, invitation: Invitation, reply: str, actor, at: datetime | None) -> Invitation:
+    """record_reply inside the caller's transaction (record_reply's own, or reply_as_member's)."""
     now = _now(at)
     if reply not in (Reply.YES, Reply.NO, Reply.MAYBE):
         raise InvalidInput("Answer yes, no or maybe.", code="bad_reply")
@@ -380,7 +385,7 @@ def record_reply(*, invitation: Invitation, reply: str, actor=None, at: datetime
     audit.record(
         actor=actor,
         branch=meeting.branch,
-        action="invitation.reply",
+        action=AuditAction.INVITATION_REPLY,
         obj=invitation,
         person_id=invitation.person_id,
         summary=f"Answered “{Reply(reply).label}” to “{meeting.title}”",
@@ -390,7 +395,7 @@ def record_reply(*, invitation: Invitation, reply: str, actor=None, at: datetime
     return invitation
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reply_as_member(*, meeting: Meeting, person: Person, reply: str, actor, at: datetime | None = None) -> Invitation:
     """A signed-in member answers from My meetings. They may answer only a
     published, upcoming meeting the attendance rule admits them to; an
@@ -404,10 +409,10 @@ def reply_as_member(*, meeting: Meeting, person: Person, reply: str, actor, at: 
         if not decision.eligible:
             raise Conflict("This meeting’s attendance rule does not admit you.", code="not_eligible")
     invitation, _ = Invitation.objects.get_or_create(meeting=meeting, person=person)
-    return record_reply(invitation=invitation, reply=reply, actor=actor, at=at)
+    return _record_reply(invitation=invitation, reply=reply, actor=actor, at=at)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def unsubscribe(*, person: Person, at: datetime | None = None) -> bool:
     """Stop email to this person: consent_email off, with the time. Returns
     False when they had already unsubscribed."""
@@ -421,7 +426,7 @@ def unsubscribe(*, person: Person, at: datetime | None = None) -> bool:
     audit.record(
         actor=None,
         branch=person.branch,
-        action="person.unsubscribe",
+        action=AuditAction.PERSON_UNSUBSCRIBE,
         obj=person,
         person_id=person.pk,
         summary=f"Person {person.pk} unsubscribed from email through a link",

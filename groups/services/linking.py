@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from ..errors import Conflict
-from ..models import Person, Role
+from ..models import AuditAction, Person, Role
 from . import audit
 
 
@@ -21,11 +21,17 @@ def verified_emails(user) -> list[str]:
     return [e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def link_user_to_people(user, *, at: datetime | None = None) -> list[Person]:
     """Link the user to matching people in the branches where they have a
-    role; returns the people newly linked. Called on sign-in, when an email
-    address is confirmed and when a role is accepted."""
+    role; returns the people newly linked. Called on sign-in and when an email
+    address is confirmed (groups/signals.py); accepting a role links too."""
+    return _link_user_to_people(user, at=at)
+
+
+def _link_user_to_people(user, *, at: datetime | None) -> list[Person]:
+    """link_user_to_people inside the caller's transaction (its own, or
+    services.roles.accept_role_invitation's)."""
     if not getattr(user, "is_authenticated", False):
         return []
     emails = verified_emails(user)
@@ -54,7 +60,7 @@ def link_user_to_people(user, *, at: datetime | None = None) -> list[Person]:
         audit.record(
             actor=user,
             branch=person.branch,
-            action="person.link_user",
+            action=AuditAction.PERSON_LINK_USER,
             obj=person,
             person_id=person.pk,
             summary=f"Linked person {person.pk} to the account that verified their email address",
@@ -65,7 +71,7 @@ def link_user_to_people(user, *, at: datetime | None = None) -> list[Person]:
     return linked
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def unlink_user(*, person: Person, actor, at: datetime | None = None) -> Person:
     """An organiser undoes a link; the same account is not linked again."""
     person = Person.objects.select_for_update().select_related("branch").get(pk=person.pk)
@@ -78,7 +84,7 @@ def unlink_user(*, person: Person, actor, at: datetime | None = None) -> Person:
     audit.record(
         actor=actor,
         branch=person.branch,
-        action="person.unlink_user",
+        action=AuditAction.PERSON_UNLINK_USER,
         obj=person,
         person_id=person.pk,
         summary=f"Unlinked person {person.pk} from their account",

@@ -2,7 +2,9 @@
 all call these functions; each runs in one transaction and leaves one audit
 event.
 
-`data` uses CONTRACT.md §4's field names. Memberships are dicts with the keys
+`data` uses CONTRACT.md §4's field names; a person's fields are checked by
+groups.cleaning.clean_person, the same function the door, registrations and
+the import use. Memberships are dicts with the keys
 category (a Category of the branch or its slug), number, status, started_on,
 continuous_since, ended_on, dues_paid_until, and, when updating, an optional id.
 Dates may be `date` objects or text in YYYY-MM-DD or DD/MM/YYYY.
@@ -21,27 +23,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import normalise
+from ..cleaning import FieldErrors, clean_person
 from ..errors import Conflict, InvalidInput
-from ..models import Branch, Category, Membership, MembershipStatus, Person
+from ..models import AuditAction, Branch, Category, Membership, MembershipStatus, Person
+from ..sql import as_id
 from . import audit
 
-PERSON_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "postcode",
-    "ward",
-    "date_of_birth",
-    "notes",
-    "consent_email",
-    "consent_phone",
-)
 MEMBERSHIP_FIELDS = ("category", "number", "status", "started_on", "continuous_since", "ended_on", "dues_paid_until")
-_TEXT_LIMITS = {"first_name": 100, "last_name": 100, "ward": 100, "email": 254}
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-_TRUE = {"1", "true", "yes", "y", "on"}
-_FALSE = {"", "0", "false", "no", "n", "off"}
 
 BULK_ACTIONS = {
     "set_status": "Change membership status",
@@ -50,102 +38,14 @@ BULK_ACTIONS = {
 }
 
 
-class _Errors(dict):
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if not self:
-            return
-        messages = [m for ms in self.values() for m in ms]
-        text = messages[0] if len(messages) == 1 else f"There are {len(messages)} problems to fix: {messages[0]}"
-        raise InvalidInput(text, code="invalid_person", errors=dict(self))
-
-
-def parse_date(value: Any) -> date | None:
-    """A date from a date, or from text in YYYY-MM-DD or DD/MM/YYYY. Raises ValueError."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"“{text}” is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
-
-
-def _parse_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if value is None:
-        return False
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValueError(f"“{value}” is not yes or no")
-
-
-def _clean_person(branch: Branch, data: dict, *, person: Person | None, errors: _Errors) -> dict:
-    """Validated, normalised values for the keys present in `data`."""
-    unknown = set(data) - set(PERSON_FIELDS)
-    for key in sorted(unknown):
-        errors.add(key, f"“{key}” is not a field of a person.")
-    out: dict[str, Any] = {}
-    for key in PERSON_FIELDS:
-        if key not in data:
-            continue
-        value = data[key]
-        if key in ("first_name", "last_name", "ward", "notes"):
-            text = "" if value is None else " ".join(str(value).split()) if key != "notes" else str(value).strip()
-            limit = _TEXT_LIMITS.get(key)
-            if limit and len(text) > limit:
-                errors.add(key, f"Use at most {limit} characters.")
-            out[key] = text
-        elif key == "email":
-            text = normalise.email("" if value is None else str(value))
-            try:
-                out[key] = normalise.email_address(text)
-            except normalise.NormaliseError:
-                errors.add(key, f"“{text}” is not an email address (for example name@example.org).")
-                out[key] = text
-        elif key == "phone":
-            try:
-                out[key] = normalise.phone("" if value is None else str(value))
-            except normalise.NormaliseError as exc:
-                errors.add(key, f"{exc}.")
-        elif key == "postcode":
-            try:
-                out[key] = normalise.postcode("" if value is None else str(value))
-            except normalise.NormaliseError as exc:
-                errors.add(key, f"{exc}.")
-        elif key == "date_of_birth":
-            try:
-                born = parse_date(value)
-            except ValueError as exc:
-                errors.add(key, f"{exc}.")
-            else:
-                if born and born > timezone.localdate():
-                    errors.add(key, "The date of birth cannot be in the future.")
-                out[key] = born
-        else:  # consent_email, consent_phone
-            try:
-                out[key] = _parse_bool(value)
-            except ValueError as exc:
-                errors.add(key, f"{exc}.")
-
-    first = out.get("first_name", person.first_name if person else "")
-    last = out.get("last_name", person.last_name if person else "")
-    if not first and not last:
-        errors.add("first_name", "Enter a first name or a last name.")
+def _clean_person(branch: Branch, data: dict, *, person: Person | None, errors: FieldErrors) -> dict:
+    """Validated, normalised values for the keys present in `data` (groups.cleaning),
+    and an email no one else in the branch has."""
+    current = {"first_name": person.first_name, "last_name": person.last_name} if person else None
+    out, found = clean_person(data, today=timezone.localdate(), current=current)
+    for field, messages in found.items():
+        for message in messages:
+            errors.add(field, message)
     email = out.get("email")
     if email and "email" not in errors:
         clash = Person.objects.filter(branch=branch, email__iexact=email)
@@ -163,7 +63,7 @@ def _category(branch: Branch, value: Any, categories: dict[str, Category]) -> Ca
 
 
 def _clean_memberships(
-    branch: Branch, memberships: Iterable[dict], *, person: Person | None, errors: _Errors
+    branch: Branch, memberships: Iterable[dict], *, person: Person | None, errors: FieldErrors
 ) -> list[dict]:
     categories = {c.slug: c for c in Category.objects.filter(branch=branch)}
     existing = {m.pk: m for m in person.memberships.all()} if person is not None else {}
@@ -204,7 +104,7 @@ def _clean_memberships(
         row["status"] = status
         for key in ("started_on", "continuous_since", "ended_on", "dues_paid_until"):
             try:
-                row[key] = parse_date(raw.get(key))
+                row[key] = normalise.parse_date(raw.get(key))
             except ValueError as exc:
                 errors.add(prefix + key, f"{exc}.")
                 row[key] = None
@@ -285,13 +185,13 @@ def _save(fn):
         ) from exc
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_person(
     *, branch: Branch, actor, data: dict, memberships: Iterable[dict] = (), at: datetime | None = None
 ) -> Person:
     """A new person with their memberships. Missing data keys take their defaults."""
     now = at or timezone.now()
-    errors = _Errors()
+    errors = FieldErrors()
     values = _clean_person(branch, data, person=None, errors=errors)
     rows = _clean_memberships(branch, list(memberships), person=None, errors=errors)
     errors.raise_if_any()
@@ -307,7 +207,7 @@ def create_person(
     audit.record(
         actor=actor,
         branch=branch,
-        action="person.create",
+        action=AuditAction.PERSON_CREATE,
         obj=person,
         person_id=person.pk,
         summary=f"Added person {person.pk} with {len(rows)} membership{'s' if len(rows) != 1 else ''}",
@@ -317,7 +217,7 @@ def create_person(
     return person
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_person(
     *,
     person: Person,
@@ -332,7 +232,7 @@ def update_person(
     now = at or timezone.now()
     person = Person.objects.select_for_update().get(pk=person.pk)
     branch = person.branch
-    errors = _Errors()
+    errors = FieldErrors()
     values = _clean_person(branch, data, person=person, errors=errors)
     rows = None
     if memberships is not None:
@@ -355,7 +255,7 @@ def update_person(
         audit.record(
             actor=actor,
             branch=branch,
-            action="person.update",
+            action=AuditAction.PERSON_UPDATE,
             obj=person,
             person_id=person.pk,
             summary=f"Changed person {person.pk}: {', '.join(sorted(_summary_fields(changes)))}",
@@ -369,7 +269,7 @@ def _summary_fields(changes: dict) -> set[str]:
     return {"memberships" if k.startswith("memberships.") else k for k in changes if not k.endswith("_at")}
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def delete_person(*, person: Person, actor, at: datetime | None = None) -> None:
     """Delete a person and their memberships. The audit event keeps the id and
     counts only: the point of deleting is that the values go."""
@@ -388,7 +288,7 @@ def delete_person(*, person: Person, actor, at: datetime | None = None) -> None:
     audit.record(
         actor=actor,
         branch=branch,
-        action="person.delete",
+        action=AuditAction.PERSON_DELETE,
         object_type="person",
         object_id=pk,
         person_id=pk,
@@ -404,11 +304,7 @@ def delete_person(*, person: Person, actor, at: datetime | None = None) -> None:
 def _bulk_plan(*, branch: Branch, person_ids: Iterable[int], action: str, value: Any, today: date) -> dict:
     """What a bulk action would do, without doing it: the shared half of the
     confirmation page and the service. Raises InvalidInput for a bad request."""
-    try:
-        ids = sorted({int(i) for i in person_ids})
-    except (TypeError, ValueError):
-        raise InvalidInput("The selection is not a list of people.", code="bad_selection") from None
-    ids = [i for i in ids if 0 < i < 2**63]  # beyond any row id: no such person, never a database error
+    ids = _ids(person_ids)
     if not ids:
         raise InvalidInput("Select at least one person first.", code="nothing_selected", errors={})
     people = Person.objects.filter(branch=branch, pk__in=ids)
@@ -455,7 +351,7 @@ def _bulk_plan(*, branch: Branch, person_ids: Iterable[int], action: str, value:
         }
     if action == "set_dues_paid":
         try:
-            paid = parse_date(value)
+            paid = normalise.parse_date(value)
         except ValueError as exc:
             raise InvalidInput(f"{exc}.", code="bad_date") from None
         if paid is None:
@@ -484,7 +380,7 @@ def preview_bulk_update(*, branch: Branch, person_ids: Iterable[int], action: st
     }
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def bulk_update_people(
     *, branch: Branch, actor, person_ids: list[int], action: str, value: Any, at: datetime | None = None
 ) -> int:
@@ -500,7 +396,7 @@ def bulk_update_people(
     now = at or timezone.now()
     today = timezone.localdate(now)
     # Lock the selected people so a concurrent edit cannot interleave.
-    list(Person.objects.select_for_update().filter(branch=branch, pk__in=_ids_or_empty(person_ids)).values("pk"))
+    list(Person.objects.select_for_update().filter(branch=branch, pk__in=_ids(person_ids)).values("pk"))
     plan = _bulk_plan(branch=branch, person_ids=person_ids, action=action, value=value, today=today)
     changed = plan["people"]
     if action == "add_category":
@@ -512,7 +408,7 @@ def bulk_update_people(
     audit.record(
         actor=actor,
         branch=branch,
-        action="person.bulk_update",
+        action=AuditAction.PERSON_BULK_UPDATE,
         summary=f"{plan['description']}: {len(changed)} of {len(plan['ids'])} selected people changed",
         changes={"action": action, "value": plan["value"], "selected": len(plan["ids"]), "changed": len(changed)},
         at=now,
@@ -520,43 +416,18 @@ def bulk_update_people(
     return len(changed)
 
 
-def _ids_or_empty(person_ids) -> list[int]:
-    try:
-        return [i for i in map(int, person_ids) if 0 < i < 2**63]
-    except (TypeError, ValueError):
-        return []
-
-
-# --- exports ---------------------------------------------------------------
-
-
-@transaction.atomic
-def record_export(
-    *, branch: Branch, actor, rows: int, people: int, person: Person | None = None, filters: Iterable[str] = ()
-) -> None:
-    """An export leaves who and how many — never the values, nor the search text."""
-    what = f"person {person.pk}" if person is not None else f"{people:,} {'person' if people == 1 else 'people'}"
-    audit.record(
-        actor=actor,
-        branch=branch,
-        action="person.export",
-        object_type="person" if person is not None else "",
-        object_id=person.pk if person is not None else "",
-        person_id=person.pk if person is not None else None,
-        summary=f"Exported {rows:,} row{'s' if rows != 1 else ''} ({what}) as CSV",
-        changes={"rows": rows, "people": people, "filters": sorted(filters)},
-    )
+def _ids(person_ids: Iterable) -> list[int]:
+    """The selected people's ids, in order; what is not an id (tampered with,
+    or beyond any row) selects no one."""
+    return sorted({pk for value in person_ids if (pk := as_id(value))})
 
 
 __all__ = [
     "BULK_ACTIONS",
-    "PERSON_FIELDS",
     "MEMBERSHIP_FIELDS",
     "create_person",
     "update_person",
     "delete_person",
     "bulk_update_people",
     "preview_bulk_update",
-    "record_export",
-    "parse_date",
 ]

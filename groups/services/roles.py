@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from .. import normalise
 from ..errors import Conflict, InvalidInput, NotAllowed
-from ..models import Branch, Role, RoleInvitation, RoleName
+from ..models import AuditAction, Branch, Role, RoleInvitation, RoleName
 from . import audit
+from .linking import _link_user_to_people
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -22,7 +23,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def invite_to_role(
     *, branch: Branch, email: str, role: str, actor, at: datetime | None = None, base_url: str | None = None
 ) -> tuple[RoleInvitation, str]:
@@ -53,7 +54,7 @@ def invite_to_role(
     audit.record(
         actor=actor,
         branch=branch,
-        action="role.invite",
+        action=AuditAction.ROLE_INVITE,
         obj=invitation,
         summary=f"Invited someone to be {RoleName(role).label.lower()}",
         changes={"role": {"old": None, "new": role}},
@@ -84,7 +85,7 @@ def find_invitation(token: str) -> RoleInvitation | None:
     return RoleInvitation.objects.select_related("branch").filter(token_hash=_hash(token)).first()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def accept_role_invitation(*, token: str, user, at: datetime | None = None) -> Role:
     now = at or timezone.now()
     invitation = (
@@ -113,15 +114,13 @@ def accept_role_invitation(*, token: str, user, at: datetime | None = None) -> R
     audit.record(
         actor=user,
         branch=invitation.branch,
-        action="role.accept",
+        action=AuditAction.ROLE_ACCEPT,
         obj=role,
         summary=f"Accepted an invitation to be {role.get_role_display().lower()}",
         changes={"role": {"old": old, "new": role.role}},
         at=now,
     )
-    from .linking import link_user_to_people
-
-    link_user_to_people(user, at=now)
+    _link_user_to_people(user, at=now)
     return role
 
 
@@ -135,7 +134,7 @@ def _ensure_organiser_remains(branch: Branch, role: Role, new_role: str | None) 
             )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def change_role(*, role: Role, new_role: str, actor) -> Role:
     if new_role not in RoleName.values:
         raise InvalidInput("Choose organiser, steward or member.", code="bad_role")
@@ -149,7 +148,7 @@ def change_role(*, role: Role, new_role: str, actor) -> Role:
     audit.record(
         actor=actor,
         branch=role.branch,
-        action="role.change",
+        action=AuditAction.ROLE_CHANGE,
         obj=role,
         summary=f"Changed a role from {old} to {new_role}",
         changes={"role": {"old": old, "new": new_role}},
@@ -157,14 +156,14 @@ def change_role(*, role: Role, new_role: str, actor) -> Role:
     return role
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def remove_role(*, role: Role, actor) -> None:
     role = Role.objects.select_for_update().get(pk=role.pk)
     _ensure_organiser_remains(role.branch, role, None)
     audit.record(
         actor=actor,
         branch=role.branch,
-        action="role.remove",
+        action=AuditAction.ROLE_REMOVE,
         obj=role,
         summary=f"Removed a {role.role} role",
         changes={"role": {"old": role.role, "new": None}},
@@ -172,7 +171,7 @@ def remove_role(*, role: Role, actor) -> None:
     role.delete()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def revoke_role_invitation(*, invitation: RoleInvitation, actor) -> bool:
     """Withdraw an invitation not yet used. False when there was nothing to
     withdraw (accepted meanwhile, or withdrawn already)."""
@@ -180,5 +179,5 @@ def revoke_role_invitation(*, invitation: RoleInvitation, actor) -> bool:
         return False
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    audit.record(actor=actor, branch=invitation.branch, action="role.invite_revoke", obj=invitation)
+    audit.record(actor=actor, branch=invitation.branch, action=AuditAction.ROLE_INVITE_REVOKE, obj=invitation)
     return True

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from ..eligibility.engine import RuleError, validate
 from ..errors import Conflict, InvalidInput
-from ..models import Branch, Category, Meeting, Rule, RuleVersion
+from ..models import AuditAction, Branch, Category, Meeting, Rule, RuleVersion
 from . import audit
 
 
@@ -75,7 +75,7 @@ def _name_taken(branch: Branch, name: str, exclude: int | None = None) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_rule(*, branch: Branch, name: str, definition, description: str = "", actor) -> Rule:
     """A new rule (version 1), validated against the branch's categories."""
     name, definition = _clean(branch=branch, name=name, definition=definition)
@@ -87,7 +87,7 @@ def create_rule(*, branch: Branch, name: str, definition, description: str = "",
     audit.record(
         actor=actor,
         branch=branch,
-        action="rule.create",
+        action=AuditAction.RULE_CREATE,
         obj=rule,
         summary=f"Created rule {name}",
         changes={"definition": {"old": None, "new": definition}, "name": {"old": None, "new": name}},
@@ -95,7 +95,7 @@ def create_rule(*, branch: Branch, name: str, definition, description: str = "",
     return rule
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def update_rule(*, rule: Rule, actor, name: str | None = None, description: str | None = None, definition=None) -> Rule:
     """Change a rule. A changed definition becomes a new version; the old
     ones stay readable (meetings record the version that decided)."""
@@ -121,7 +121,7 @@ def update_rule(*, rule: Rule, actor, name: str | None = None, description: str 
     audit.record(
         actor=actor,
         branch=rule.branch,
-        action="rule.update",
+        action=AuditAction.RULE_UPDATE,
         obj=rule,
         summary=f"Changed rule {name}" + (f" (now version {rule.version})" if "definition" in changes else ""),
         changes=changes,
@@ -133,7 +133,7 @@ def meetings_using(rule: Rule) -> int:
     return Meeting.objects.filter(Q(attendance_rule=rule) | Q(voting_rule=rule)).count()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def delete_rule(*, rule: Rule, actor) -> None:
     """Delete a rule no meeting uses."""
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
@@ -144,7 +144,7 @@ def delete_rule(*, rule: Rule, actor) -> None:
     audit.record(
         actor=actor,
         branch=rule.branch,
-        action="rule.delete",
+        action=AuditAction.RULE_DELETE,
         obj=rule,
         summary=f"Deleted rule {rule.name}",
         changes={"definition": {"old": rule.definition, "new": None}, "name": {"old": rule.name, "new": None}},

@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from ..models import AuditAction
 from . import audit
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def create_token(*, user, actor) -> Token:
     """A new token for the user; any earlier one stops working (create = rotate)."""
     replaced = Token.objects.filter(user=user).delete()[0] > 0
@@ -17,7 +18,7 @@ def create_token(*, user, actor) -> Token:
     audit.record(
         actor=actor,
         branch=None,
-        action="api_token.create",
+        action=AuditAction.API_TOKEN_CREATE,
         object_type="user",
         object_id=user.pk,
         summary="Replaced the API token" if replaced else "Created an API token",
@@ -32,7 +33,7 @@ def get_or_create_token(*, user, actor) -> tuple[Token, bool]:
     return create_token(user=user, actor=actor), True
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def revoke_token(*, user, actor) -> bool:
     """Delete the user's token; False when there was none."""
     deleted = Token.objects.filter(user=user).delete()[0] > 0
@@ -40,7 +41,7 @@ def revoke_token(*, user, actor) -> bool:
         audit.record(
             actor=actor,
             branch=None,
-            action="api_token.revoke",
+            action=AuditAction.API_TOKEN_REVOKE,
             object_type="user",
             object_id=user.pk,
             summary="Revoked the API token",

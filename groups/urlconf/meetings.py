@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import invitations
+from ..views import calendars, invitations, registrations
 from ..views import meetings as views
 
 branch_patterns: list = [
@@ -10,9 +10,15 @@ branch_patterns: list = [
     path("meetings/calendar/", views.meeting_calendar, name="meeting_calendar"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/usual-rules/", views.meeting_kind_defaults, name="meeting_kind_defaults"),
-    path("meetings/pending/", views.meeting_pending, name="meeting_pending"),
-    path("meetings/pending/<int:person_id>/approve/", views.meeting_pending_approve, name="meeting_pending_approve"),
-    path("meetings/pending/<int:person_id>/reject/", views.meeting_pending_reject, name="meeting_pending_reject"),
+    path("meetings/pending/", registrations.meeting_pending, name="meeting_pending"),
+    path(
+        "meetings/pending/<int:person_id>/approve/",
+        registrations.meeting_pending_approve,
+        name="meeting_pending_approve",
+    ),
+    path(
+        "meetings/pending/<int:person_id>/reject/", registrations.meeting_pending_reject, name="meeting_pending_reject"
+    ),
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:meeting_id>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:meeting_id>/duplicate/", views.meeting_duplicate, name="meeting_duplicate"),
@@ -24,13 +30,13 @@ branch_patterns: list = [
         invitations.meeting_invitations_progress,
         name="meeting_invitations_progress",
     ),
-    path("meetings/<int:meeting_id>/meeting.ics", views.meeting_ics, name="meeting_ics"),
+    path("meetings/<int:meeting_id>/meeting.ics", calendars.meeting_ics, name="meeting_ics"),
 ]
 urlpatterns: list = [
     # Public: only published open meetings (anything else is 404).
-    path("m/<slug:slug>/<int:meeting_id>/", views.public_meeting, name="public_meeting"),
-    path("m/<slug:slug>/open-meetings.ics", views.public_feed, name="public_feed"),
+    path("m/<slug:slug>/<int:meeting_id>/", registrations.public_meeting, name="public_meeting"),
+    path("m/<slug:slug>/open-meetings.ics", calendars.public_feed, name="public_feed"),
     # A user's private feed (secret token in the URL) and where to manage it.
-    path("calendar/<str:token>.ics", views.private_feed, name="private_feed"),
-    path("account/calendar/", views.calendar_feed_settings, name="calendar_feed_settings"),
+    path("calendar/<str:token>.ics", calendars.private_feed, name="private_feed"),
+    path("account/calendar/", calendars.calendar_feed_settings, name="calendar_feed_settings"),
 ]

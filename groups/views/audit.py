@@ -8,7 +8,7 @@ from .base import branch_view, paginate
 @branch_view("view_audit")
 def audit_log(request, branch):
     actions = branch.audit_events.order_by().values_list("action", flat=True).distinct()
-    form = AuditFilterForm(request.GET or None, actions=sorted(set(actions)))
+    form = AuditFilterForm(request.GET or None, actions=set(actions))
     filters = {}
     if form.is_bound:
         form.is_valid()

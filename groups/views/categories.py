@@ -12,16 +12,7 @@ from ..models import Category
 from ..people_forms import CategoryForm
 from ..permissions import get_in_branch
 from ..services import categories as category_services
-from .base import branch_view
-
-
-def _add_service_errors(form, exc: InvalidInput) -> None:
-    errors = exc.details.get("errors") or {}
-    for field, msgs in errors.items():
-        for message in msgs:
-            form.add_error(field if field in form.fields else None, message)
-    if not errors:
-        form.add_error(None, exc.message)
+from .base import add_service_error, branch_view
 
 
 @branch_view("manage_categories")
@@ -31,7 +22,7 @@ def category_list(request, branch):
         try:
             category = category_services.create_category(branch=branch, actor=request.user, **form.cleaned_data)
         except InvalidInput as exc:
-            _add_service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"Added the category {category.name}.")
             return redirect("category_list", slug=branch.slug)
@@ -54,7 +45,7 @@ def category_rename(request, branch, category_id):
         try:
             category = category_services.rename_category(category=category, actor=request.user, **form.cleaned_data)
         except InvalidInput as exc:
-            _add_service_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,

@@ -16,19 +16,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ..eligibility.decisions import eligible_person_ids
 from ..errors import RollcallError
 from ..exports.qr import door_token, qr_svg, read_door_token
-from ..models import Attendance, Invitation, Meeting, Person
+from ..models import Attendance, Meeting, Person
 from ..models.attendance import CheckInMethod
 from ..normalise import spreadsheet_safe
 from ..permissions import can, get_in_branch
-from ..queries.attendance import apologies, attendance_rows, quorum
+from ..queries.attendance import apologies, attendance_rows, expected_people, quorum
 from ..queries.door import door_cards, door_meeting, door_person
 from ..queries.door import door_search as search_people
 from ..services import attendance as attendance_services
-from ..services import audit
-from .base import branch_view
+from ..services import exports
+from ..sql import as_id
+from .base import add_service_error, branch_view
 
 RECENT = 5
 BADGES_PER_PAGE = 24
@@ -186,13 +186,8 @@ def door_new_person(request, branch, meeting_id):
                 meeting=meeting, actor=request.user, **form.cleaned_data
             )
         except RollcallError as exc:
-            field = {
-                "email_taken": "email",
-                "email_invalid": "email",
-                "postcode_invalid": "postcode",
-                "not_eligible": "override_reason",
-            }.get(exc.code)
-            form.add_error(field, exc.message)
+            field = {"email_taken": "email", "not_eligible": "override_reason"}.get(exc.code)
+            add_service_error(form, exc, field=field)
         else:
             messages.success(request, f"{person} was added and is in.")
             return _back_to_door(branch, meeting)
@@ -283,19 +278,6 @@ def door_qr_image(request, slug, meeting_id, token):
     return response
 
 
-def _expected_people(branch, meeting) -> tuple[list[int], str]:
-    """Invited people when there are invitations; otherwise everyone the
-    attendance rule admits. Returns (ids, which)."""
-    invited = list(
-        Invitation.objects.filter(meeting=meeting)
-        .order_by("person__last_name", "person__first_name", "person_id")
-        .values_list("person_id", flat=True)
-    )
-    if invited:
-        return invited, "invited"
-    return eligible_person_ids(branch, meeting.attendance_rule, meeting.effective_eligibility_date), "eligible"
-
-
 def _people_page(request, ids, per_page):
     page = Paginator(ids, per_page).get_page(request.GET.get("page"))
     by_id = Person.objects.in_bulk(list(page.object_list))
@@ -305,7 +287,7 @@ def _people_page(request, ids, per_page):
 @branch_view("door")
 def door_badges(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
-    ids, which = _expected_people(branch, meeting)
+    ids, which = expected_people(meeting)
     page, people = _people_page(request, ids, BADGES_PER_PAGE)
     badges = [{"person": p, "token": door_token(meeting.pk, p.pk)} for p in people]
     return _render(
@@ -378,14 +360,7 @@ def attendance_csv(request, branch, meeting_id):
             a.undo_reason,
         ]
         writer.writerow([spreadsheet_safe(c) for c in cells])
-    audit.record(
-        actor=request.user,
-        branch=branch,
-        action="attendance.export",
-        obj=meeting,
-        summary=f"Exported the attendance of {meeting.title}",
-        changes={"rows": len(rows)},
-    )
+    exports.record_attendance_export(meeting=meeting, actor=request.user, rows=len(rows))
     return response
 
 
@@ -398,7 +373,7 @@ def signin_sheet(request, branch, meeting_id):
     if which not in ("expected", "attended"):
         which = "expected" if timezone.now() < meeting.starts_at else "attended"
     if which == "expected":
-        ids, _ = _expected_people(branch, meeting)
+        ids, _ = expected_people(meeting)
         people = Person.objects.in_bulk(ids)
         names = sorted(
             (people[i] for i in ids if i in people), key=lambda p: (p.last_name.lower(), p.first_name.lower(), p.pk)
@@ -413,6 +388,7 @@ def signin_sheet(request, branch, meeting_id):
         ]
     with timezone.override(branch.zone):
         pdf = signin_sheet_pdf(branch=branch, meeting=meeting, lines=lines, after=which == "attended")
+    exports.record_sign_in_sheet(meeting=meeting, actor=request.user, lines=len(lines), which=which)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="sign-in-sheet-{meeting.pk}.pdf"'
     return response
@@ -425,12 +401,13 @@ def attendance_bulk(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
     ticked, reasons = set(), {}
     if request.method == "POST":
-        ticked = {int(i) for i in request.POST.getlist("person") if i.isdecimal() and len(i) < 25}
+        given = request.POST.getlist("person")
+        ticked = {pk for value in given if (pk := as_id(value))}
         reasons = {i: request.POST.get(f"reason-{i}", "") for i in ticked}
         try:
             results = attendance_services.bulk_check_in(
                 meeting=meeting,
-                person_ids=sorted(ticked),
+                person_ids=given,  # an id that is no id is refused there, with the rest
                 actor=request.user,
                 override_reasons={i: r for i, r in reasons.items() if r.strip()},
             )
@@ -440,13 +417,7 @@ def attendance_bulk(request, branch, meeting_id):
             new = sum(1 for _, created in results if created)
             messages.success(request, f"{new} checked in from the paper list ({len(results) - new} were already in).")
             return redirect("attendance_list", slug=branch.slug, meeting_id=meeting.pk)
-    ids, which = _expected_people(branch, meeting)
-    if which == "eligible" and meeting.attendance_rule is not None:
-        # A paper list may name people the rule refuses: offer the whole branch.
-        ids = list(
-            Person.objects.filter(branch=branch).order_by("last_name", "first_name", "id").values_list("id", flat=True)
-        )
-        which = "everyone"
+    ids, which = expected_people(meeting, paper_list=True)
     page, people = _people_page(request, ids, BULK_PER_PAGE)
     cards = door_cards(branch, meeting, people)
     for card in cards:

@@ -7,9 +7,11 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import import_jobs
+from ..imports import jobs as import_jobs
+from ..imports.mapping import FIELDS, NEW_CATEGORY
+from ..imports.reading import read_columns
 from ..models import Category
-from ..services.imports import FIELDS, NEW_CATEGORY, import_members, read_columns
+from ..services.imports import import_members
 from .base import branch_view
 
 

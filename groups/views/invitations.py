@@ -17,6 +17,7 @@ from ..models import Category, Meeting, MeetingStatus, Membership, Person, Reply
 from ..permissions import get_in_branch
 from ..queries.meetings import meeting_reply_counts, meeting_rule_summary
 from ..services import invitations as services
+from ..sql import as_id
 from .base import branch_view
 
 REFUSALS_SHOWN = 10
@@ -43,7 +44,7 @@ def _categories_with_counts(branch, meeting):
 def _page_context(request, branch, meeting):
     progress = services.progress(meeting)
     chosen_people = []
-    ids = [i for i in request.GET.getlist("person") if i.isdecimal() and len(i) < 25 and int(i) < 2**63][:200]
+    ids = [pk for value in request.GET.getlist("person") if (pk := as_id(value))][:200]
     if ids:
         chosen_people = list(Person.objects.filter(branch=branch, pk__in=ids))
     return {

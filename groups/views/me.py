@@ -19,7 +19,7 @@ from ..queries.me import linked_person, my_meetings
 from ..services import invitations as invitation_services
 from ..services import linking
 from ..services import people as people_services
-from .base import branch_view
+from .base import add_service_error, branch_view
 
 
 @branch_view("view_own")
@@ -90,11 +90,7 @@ def my_details(request, branch):
         try:
             people_services.update_person(person=person, actor=request.user, data=data)
         except RollcallError as exc:
-            for field, errors in (exc.details.get("errors") or {}).items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not exc.details.get("errors"):
-                form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, "Your details are saved.")
             return redirect("my_details", slug=branch.slug)

@@ -1,27 +1,26 @@
-"""Meeting pages for organisers and stewards, the public page of an open
-meeting, and calendars (.ics). Times are shown and typed in the branch's
-time zone: each view runs inside `timezone.override(branch.zone)`."""
+"""Meeting pages for organisers and stewards: list, calendar, one meeting,
+create, change, duplicate, cancel, publish, and each kind's usual rule.
+Registrations of interest and the public page are in views/registrations.py,
+calendar files and feeds in views/calendars.py. Times are shown and typed in
+the branch's time zone: each view runs inside
+`timezone.override(branch.zone)`."""
 
 from __future__ import annotations
 
 import calendar
-from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..eligibility.decisions import count_eligible
 from ..errors import RollcallError
-from ..forms import CancelMeetingForm, DuplicateMeetingForm, InterestForm, KindDefaultsForm, MeetingForm
-from ..models import Branch, Meeting, MeetingKind, MeetingStatus, Person, Role
+from ..forms import CancelMeetingForm, DuplicateMeetingForm, KindDefaultsForm, MeetingForm
+from ..models import Meeting, MeetingKind, MeetingStatus
 from ..permissions import can, get_in_branch
 from ..queries.attendance import quorum
 from ..queries.meetings import (
@@ -32,10 +31,9 @@ from ..queries.meetings import (
     upcoming_meetings,
 )
 from ..services import meetings as services
-from .base import branch_view, paginate
-
-INTEREST_LIMIT = 5  # registrations of interest per IP address per hour
-INTEREST_WINDOW = 60 * 60
+from ..services.cancellations import cancel_meeting
+from ..services.kind_defaults import kind_defaults, set_kind_defaults
+from .base import add_service_error, branch_view, paginate
 
 
 def local_time(view):
@@ -165,7 +163,7 @@ def _form_values(form) -> dict:
 @branch_view("manage_meetings")
 @local_time
 def meeting_create(request, branch):
-    defaults = services.kind_defaults(branch)
+    defaults = kind_defaults(branch)
     initial = {"kind": request.GET.get("kind") or MeetingKind.OPEN, "quorum_combine": "greater"}
     form = MeetingForm(request.POST or None, branch=branch, creating=True, kind_defaults=defaults, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -175,7 +173,7 @@ def meeting_create(request, branch):
         try:
             meeting = services.create_meeting(branch=branch, actor=request.user, **values)
         except RollcallError as exc:
-            form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"“{meeting.title}” is saved as a draft. Publish it when it is ready.")
             return redirect("meeting_detail", slug=branch.slug, meeting_id=meeting.pk)
@@ -195,7 +193,7 @@ def meeting_edit(request, branch, meeting_id):
         try:
             services.update_meeting(meeting=meeting, actor=request.user, **_form_values(form))
         except RollcallError as exc:
-            form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, "Your changes are saved.")
             return redirect("meeting_detail", slug=branch.slug, meeting_id=meeting.pk)
@@ -214,7 +212,7 @@ def meeting_duplicate(request, branch, meeting_id):
                 meeting=meeting, actor=request.user, starts_at=form.cleaned_data["starts_at"]
             )
         except RollcallError as exc:
-            form.add_error("starts_at", exc.message)
+            add_service_error(form, exc, field="starts_at")
         else:
             messages.success(request, "A copy is saved as a draft on the new date. Check it, then publish it.")
             return redirect("meeting_detail", slug=branch.slug, meeting_id=copy.pk)
@@ -228,9 +226,9 @@ def meeting_cancel(request, branch, meeting_id):
     form = CancelMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_meeting(meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"])
+            cancel_meeting(meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"])
         except RollcallError as exc:
-            form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"“{meeting.title}” is cancelled. Invitees who agreed to email are being told.")
             return redirect("meeting_detail", slug=branch.slug, meeting_id=meeting.pk)
@@ -255,191 +253,14 @@ def meeting_publish(request, branch, meeting_id):
 
 @branch_view("manage_meetings")
 def meeting_kind_defaults(request, branch):
-    current = services.kind_defaults(branch)
+    current = kind_defaults(branch)
     form = KindDefaultsForm(request.POST or None, branch=branch, current=current)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_kind_defaults(branch=branch, defaults=form.cleaned_data, actor=request.user)
+            set_kind_defaults(branch=branch, defaults=form.cleaned_data, actor=request.user)
         except RollcallError as exc:
-            form.add_error(None, exc.message)
+            add_service_error(form, exc)
         else:
             messages.success(request, "The usual rules are saved. They apply to meetings you create from now on.")
             return redirect("meeting_kind_defaults", slug=branch.slug)
     return render(request, "groups/meetings/kind_defaults.html", {"branch": branch, "form": form})
-
-
-# --- people who registered interest ---
-
-
-@branch_view("manage_meetings")
-@local_time
-def meeting_pending(request, branch):
-    people = Person.objects.filter(branch=branch, pending_review=True).order_by("-created_at", "-id")
-    page, query = paginate(request, people)
-    return render(request, "groups/meetings/pending.html", {"branch": branch, "page": page, "query": query})
-
-
-@require_POST
-@branch_view("manage_meetings")
-def meeting_pending_approve(request, branch, person_id):
-    person = get_in_branch(Person.objects.select_related("branch"), branch, pk=person_id, pending_review=True)
-    services.approve_supporter(person=person, actor=request.user)
-    messages.success(request, f"{person.full_name or person.email} is now a supporter of the branch.")
-    return redirect("meeting_pending", slug=branch.slug)
-
-
-@require_POST
-@branch_view("manage_meetings")
-def meeting_pending_reject(request, branch, person_id):
-    person = get_in_branch(Person.objects.select_related("branch"), branch, pk=person_id, pending_review=True)
-    name = person.full_name or person.email
-    try:
-        services.reject_supporter(person=person, actor=request.user)
-    except RollcallError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"The registration from {name} is deleted.")
-    return redirect("meeting_pending", slug=branch.slug)
-
-
-# --- public page of an open meeting ---
-
-
-def _public_meeting(slug: str, meeting_id: int) -> Meeting:
-    """Only published open meetings have a public page; anything else is 404."""
-    meetings = Meeting.objects.open_and_published().select_related("branch")
-    return get_object_or_404(meetings, branch__slug=slug, pk=meeting_id)
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _over_limit(request) -> bool:
-    key = f"interest-ip:{_client_ip(request)}"
-    cache.add(key, 0, INTEREST_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, INTEREST_WINDOW)
-        count = 1
-    return count > INTEREST_LIMIT
-
-
-@login_not_required
-def public_meeting(request, slug, meeting_id):
-    meeting = _public_meeting(slug, meeting_id)
-    branch = meeting.branch
-    form = InterestForm(request.POST or None)
-    thanks = False
-    status = 200
-    if request.method == "POST":
-        if _over_limit(request):
-            status = 429
-            form = InterestForm()
-            messages.error(
-                request, "Too many registrations have come from your connection. Please try again in an hour."
-            )
-        elif form.is_valid():
-            if not form.cleaned_data["website"]:  # the honeypot is empty: a person
-                # The same answer whatever happened: nothing to learn from it.
-                with suppress(RollcallError):
-                    services.register_interest(
-                        meeting=meeting,
-                        name=form.cleaned_data["name"],
-                        email=form.cleaned_data["email"],
-                        consent_email=form.cleaned_data["consent_email"],
-                    )
-            thanks = True
-    with timezone.override(branch.zone):
-        return render(
-            request,
-            "groups/meetings/public.html",
-            {"meeting": meeting, "public_branch": branch, "form": form, "thanks": thanks},
-            status=status,
-        )
-
-
-# --- calendars (.ics) ---
-
-
-def _ics_response(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, max-age=300"
-    return response
-
-
-@branch_view("view_branch")
-def meeting_ics(request, branch, meeting_id):
-    """One meeting as .ics, for anyone in the branch who may see it: organisers
-    and stewards any meeting, members the published (or since cancelled or
-    held) ones."""
-    meeting = _meeting(branch, meeting_id)
-    if not can(request.user, branch, "view_meetings") and meeting.status == MeetingStatus.DRAFT:
-        raise Http404
-    from ..ical import calendar_for
-
-    body = calendar_for([meeting], name=meeting.title, url_for=lambda m: _detail_url(request, m))
-    return _ics_response(body, f"meeting-{meeting.pk}.ics")
-
-
-def _detail_url(request, meeting: Meeting) -> str:
-    return request.build_absolute_uri(reverse("meeting_detail", args=[meeting.branch.slug, meeting.pk]))
-
-
-def _public_url(request, meeting: Meeting) -> str:
-    return request.build_absolute_uri(reverse("public_meeting", args=[meeting.branch.slug, meeting.pk]))
-
-
-@login_not_required
-def public_feed(request, slug):
-    branch = get_object_or_404(Branch, slug=slug)
-    from ..ical import calendar_for
-
-    meetings = Meeting.objects.open_and_published().filter(branch=branch).select_related("branch")
-    body = calendar_for(meetings, name=f"{branch.name}: open meetings", url_for=lambda m: _public_url(request, m))
-    return _ics_response(body, f"{branch.slug}-open-meetings.ics")
-
-
-@login_not_required
-def private_feed(request, token):
-    """The user's meetings across their branches. Organisers and stewards get
-    every meeting but drafts; members the published, cancelled and held ones
-    (the eligibility-filtered list comes with the members' own view)."""
-    feed = services.find_calendar_feed(token)
-    if feed is None:
-        raise Http404
-    from ..ical import calendar_for
-
-    branch_ids = Role.objects.filter(user=feed.user).values("branch_id")
-    since = timezone.now() - timedelta(days=366)
-    meetings = (
-        Meeting.objects.filter(branch_id__in=branch_ids, starts_at__gte=since)
-        .exclude(status=MeetingStatus.DRAFT)
-        .select_related("branch")
-        .order_by("starts_at")
-    )
-
-    def url_for(m: Meeting) -> str:
-        if can(feed.user, m.branch, "view_meetings"):
-            return _detail_url(request, m)
-        return request.build_absolute_uri(reverse("branch_dashboard", args=[m.branch.slug]))
-
-    return _ics_response(calendar_for(meetings, name="My meetings (Rollcall)", url_for=url_for), "rollcall.ics")
-
-
-def calendar_feed_settings(request):
-    """Create, replace or revoke the signed-in user's private feed URL. The
-    token is stored hashed, so the URL is shown only just after creating it."""
-    feed_url = None
-    if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            if services.revoke_calendar_feed(user=request.user):
-                messages.success(request, "Your calendar feed is switched off; its address no longer works.")
-            return redirect("calendar_feed_settings")
-        _, token = services.create_calendar_feed(user=request.user)
-        feed_url = request.build_absolute_uri(reverse("private_feed", args=[token]))
-        messages.success(request, "Your new calendar address is below. Copy it now: it is shown only once.")
-    active = request.user.calendar_feeds.filter(revoked_at__isnull=True).first()
-    return render(request, "groups/meetings/calendar_feed.html", {"active": active, "feed_url": feed_url})

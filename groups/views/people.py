@@ -12,14 +12,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import people_csv
+from ..cleaning import PERSON_FIELDS
 from ..errors import Conflict, InvalidInput, RollcallError
 from ..filters import PeopleFilter
 from ..models import Membership, Person
 from ..people_forms import BulkForm, MembershipFormSet, PersonForm
 from ..permissions import capabilities, get_in_branch
+from ..services import exports
 from ..services import people as people_services
-from ..services.people import MEMBERSHIP_FIELDS, PERSON_FIELDS
-from .base import branch_view, paginate
+from ..services.people import MEMBERSHIP_FIELDS
+from .base import add_service_error, branch_view, paginate
 
 PER_PAGE = 50
 _TYPED = ("category", "number", "started_on", "continuous_since", "ended_on", "dues_paid_until")
@@ -115,22 +117,6 @@ def _posted_rows(data, prefix: str = "m") -> list[dict]:
     return [{f: data.get(f"{prefix}-{i}-{f}", "") for f in fields} for i in range(total)]
 
 
-def _apply_errors(exc: InvalidInput, form: PersonForm, formset, index_to_form: list[int]) -> None:
-    errors = exc.details.get("errors") or {}
-    if not errors:
-        form.add_error(None, exc.message)
-    for key, messages_ in errors.items():
-        for message in messages_:
-            if key.startswith("memberships."):
-                _, index, field = key.split(".", 2)
-                target = formset.forms[index_to_form[int(index)]]
-                target.add_error(field if field in target.fields else None, message)
-            elif key in form.fields:
-                form.add_error(key, message)
-            else:
-                form.add_error(None, message)
-
-
 def _person_form_page(request, branch, person: Person | None):
     categories = list(branch.categories.all())
     fs_kwargs = {"prefix": "m", "form_kwargs": {"categories": categories}}
@@ -167,7 +153,7 @@ def _person_form_page(request, branch, person: Person | None):
                     )
                     messages.success(request, f"Saved the changes to {person}.")
             except InvalidInput as exc:
-                _apply_errors(exc, form, formset, index_to_form)
+                add_service_error(form, exc, rows={"memberships": [formset.forms[i] for i in index_to_form]})
             else:
                 return redirect("person_detail", slug=branch.slug, person_id=person.pk)
         return _render_form(request, branch, person, form, formset, status=400)
@@ -296,7 +282,7 @@ def people_export(request, branch):
     filterset = PeopleFilter(request.GET or None, branch=branch)
     people = filterset.qs
     rows, count = people_csv.count_rows(people)
-    people_services.record_export(
+    exports.record_people_export(
         branch=branch, actor=request.user, rows=rows, people=count, filters=filterset.active_filters()
     )
     stream = people_csv.stream(people_csv.with_memberships(people).iterator(chunk_size=500))
@@ -307,5 +293,5 @@ def people_export(request, branch):
 def person_export(request, branch, person_id):
     person = get_in_branch(people_csv.with_memberships(Person.objects.all()), branch, pk=person_id)
     rows = list(people_csv.person_rows(person))
-    people_services.record_export(branch=branch, actor=request.user, rows=len(rows), people=1, person=person)
+    exports.record_people_export(branch=branch, actor=request.user, rows=len(rows), people=1, person=person)
     return _csv_response(people_csv.stream([person]), f"{branch.slug}-person-{person.pk}.csv")

@@ -16,7 +16,7 @@ from .. import reports as report_data
 from ..charts import Series, bar_chart, line_chart
 from ..normalise import phone_display, spreadsheet_safe
 from ..permissions import can
-from ..services import audit
+from ..services import exports
 from .base import branch_view, paginate
 
 PER_PAGE = 50
@@ -146,11 +146,5 @@ def reports_absent_csv(request, branch):
             who.last_came.isoformat() if who.last_came else "never",
         ]
         writer.writerow([spreadsheet_safe(c) for c in cells])
-    audit.record(
-        actor=request.user,
-        branch=branch,
-        action="reports.export_absent",
-        summary=f"Exported the people who have not come to any of the last {absent_n} meetings",
-        changes={"rows": len(report.absent), "meetings": absent_n},
-    )
+    exports.record_absent_export(branch=branch, actor=request.user, rows=len(report.absent), meetings=absent_n)
     return response

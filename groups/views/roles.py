@@ -9,7 +9,7 @@ from ..forms import RoleChangeForm, RoleInviteForm
 from ..models import Role, RoleInvitation, RoleName
 from ..permissions import get_in_branch
 from ..services import roles as role_services
-from .base import branch_view
+from .base import add_service_error, branch_view
 
 
 @branch_view("manage_roles")
@@ -26,7 +26,7 @@ def role_list(request, branch):
                 base_url=request.build_absolute_uri("/"),
             )
         except RollcallError as exc:
-            form.add_error("email", exc.message)
+            add_service_error(form, exc, field="email")
         else:
             invite_link = request.build_absolute_uri(reverse("role_invitation_accept", args=[token]))
             messages.success(request, f"Invitation sent to {invitation.email}. The link works once, for 7 days.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,6 +12,7 @@ from ..eligibility.compile import compile_rule
 from ..eligibility.decisions import decisions_for
 from ..eligibility.loading import category_names
 from ..errors import RollcallError
+from ..filters import search_people
 from ..models import Category, Meeting, Person, Rule, RuleVersion
 from ..permissions import get_in_branch
 from ..queries.rules import compare_rules, definition_summary, eligibility_counts
@@ -168,10 +168,7 @@ def rule_detail(request, branch, rule_id):
         q = compile_rule(rule.definition, as_of, branch=branch)
         people = people.filter(q) if show == "eligible" else people.exclude(q)
     if search:
-        for word in search.split():
-            people = people.filter(
-                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
-            )
+        people = search_people(people, search, branch)  # the people list's own search, on its indexes
     people = people.order_by("last_name", "first_name", "id")
     page, query = paginate(request, people, PREVIEW_PAGE_SIZE)
     rows = decisions_for(list(page.object_list), rule.definition, branch=branch, as_of=as_of)

@@ -1,6 +1,6 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from groups import import_jobs
+from groups.imports import jobs as import_jobs
 
 from . import Entry
 

@@ -1,6 +1,6 @@
 """Pages anyone can open without signing in."""
 
-from groups.services import meetings as services
+from groups.services import calendar_feeds
 
 from ..meetings_helpers import make_meeting
 from . import Entry
@@ -34,7 +34,7 @@ def _unsubscribe(w):
 
 
 def _feed(w):
-    _, token = services.create_calendar_feed(user=w.organiser)
+    _, token = calendar_feeds.create_calendar_feed(user=w.organiser)
     return {"token": token}
 
 

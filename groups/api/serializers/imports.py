@@ -1,5 +1,5 @@
 """The import request (multipart) and the import report, as the schema shows
-them. The report is ImportReport.as_dict() (groups/services/imports.py)."""
+them. The report is ImportReport.as_dict() (groups/imports/report.py)."""
 
 from rest_framework import serializers
 

@@ -1,11 +1,14 @@
 """People and their memberships (CONTRACT.md §4). The serializers check only
 the shape of what was sent (text is text, dates are dates); everything else —
 normalising phones and postcodes, unique emails and numbers, categories of
-this branch — is groups.services.people's job, whose field errors come back as
+this branch — is groups.services.people's job (a person's fields through
+groups.cleaning.clean_person, as for the pages, the door and the import), whose
+field errors come back as
 {"email": [...], "memberships.0.category": [...]}."""
 
 from rest_framework import serializers
 
+from ...cleaning import PERSON_FIELDS
 from ...models import MembershipStatus, Person
 from .base import CharField
 
@@ -75,20 +78,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = [
-            "id",
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "postcode",
-            "ward",
-            "date_of_birth",
-            "notes",
-            "consent_email",
-            "consent_phone",
-            "memberships",
-        ]
+        fields = ["id", *PERSON_FIELDS, "memberships"]
         read_only_fields = ["id"]
         validators: list = []
 

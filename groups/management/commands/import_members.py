@@ -2,8 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from groups.imports.mapping import FIELDS, NEW_CATEGORY
 from groups.models import Branch
-from groups.services.imports import FIELDS, NEW_CATEGORY, import_members
+from groups.services.imports import import_members
 
 
 def _pairs(items, what):

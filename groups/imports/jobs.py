@@ -29,8 +29,8 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django_tasks import task
 
-from .models import Branch
-from .services.imports import import_members
+from ..models import Branch
+from ..services.imports import import_members
 
 MAX_AGE_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")

@@ -1,0 +1,167 @@
+"""The check pass over the whole file: the same person twice, an email that
+belongs to someone else, category values the branch does not have, and how
+many rows would create, update or leave unchanged a person. Existing people
+are matched by membership number, then by email, with two dictionaries
+fetched in one query each; only those keys stay in memory, never the rows."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from django.db.models.functions import Lower
+
+from ..models import Membership, Person
+from .cleaning import cleaned_batches, plain_text
+from .mapping import Plan, category_key, column_label, membership_values, person_values
+from .reading import rows
+from .report import FileProblem, ImportReport
+
+MAX_CATEGORY_VALUES = 100
+
+
+def existing_keys(branch) -> tuple[dict[str, int], dict[str, int]]:
+    numbers: dict[str, int] = {}
+    for number, person_id in (
+        Membership.objects.filter(branch=branch).exclude(number="").values_list("number", "person_id").iterator()
+    ):
+        numbers.setdefault(number, person_id)
+    emails = dict(
+        Person.objects.filter(branch=branch)
+        .exclude(email="")
+        .annotate(key=Lower("email"))
+        .values_list("key", "id")
+        .iterator()
+    )
+    return numbers, emails
+
+
+def match(numbers: dict[str, int], emails: dict[str, int], number: str, email: str) -> int | None:
+    """The existing person a row stands for: by membership number, else by email."""
+    person_id = numbers.get(number) if number else None
+    if person_id is None and email:
+        person_id = emails.get(email)
+    return person_id
+
+
+def validate(branch, stream, plan: Plan, report: ImportReport, progress, *, today: date) -> None:
+    numbers, emails = existing_keys(branch)
+    seen_numbers: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+    seen_people: dict[int, int] = {}
+    category_values: dict[str, dict] = {}
+    try:
+        for batch in cleaned_batches(plan, stream, report, progress, "checking", today=today):
+            matched: list[tuple[int, dict, int | None]] = []
+            for line, values in batch:
+                number = values.get("membership_number", "")
+                email = values.get("email", "").lower()
+                problem = False
+                if number and number in seen_numbers:
+                    report.add_error(
+                        line,
+                        column_label(plan, "membership_number"),
+                        f"the same membership number as line {seen_numbers[number]}",
+                    )
+                    problem = True
+                if email and email in seen_emails:
+                    report.add_error(line, column_label(plan, "email"), f"the same email as line {seen_emails[email]}")
+                    problem = True
+                person_id = match(numbers, emails, number, email)
+                if email and person_id is not None and emails.get(email, person_id) != person_id:
+                    report.add_error(
+                        line,
+                        column_label(plan, "email"),
+                        "this email belongs to someone else in Rollcall, not to the member with this membership number",
+                    )
+                    problem = True
+                if person_id is not None and person_id in seen_people and not problem:
+                    report.add_error(
+                        line,
+                        column_label(plan, "membership_number" if number else "email"),
+                        f"the same person as line {seen_people[person_id]}",
+                    )
+                    problem = True
+                if number:
+                    seen_numbers.setdefault(number, line)
+                if email:
+                    seen_emails.setdefault(email, line)
+                if person_id is not None:
+                    seen_people.setdefault(person_id, line)
+                if not problem:
+                    matched.append((line, values, person_id))
+            _count(branch, plan, matched, report)
+        _collect_categories(plan, stream, report, category_values)
+    except csv.Error as exc:
+        raise FileProblem(f"The file is not a CSV file Rollcall can read: {exc}.") from None
+
+
+def _collect_categories(plan: Plan, stream, report: ImportReport, values: dict[str, dict]) -> None:
+    """The distinct category values in the file, and what each maps to. A
+    cheap extra pass over one column: a file has a handful of values."""
+    i = plan.index("category")
+    if i is None:
+        return
+    first_line: dict[str, int] = {}
+    for line, cells in rows(stream, report.encoding, report.delimiter):
+        raw = plain_text(cells[i]) if i < len(cells) else ""
+        if not raw:
+            continue
+        key = category_key(raw)
+        if key not in values:
+            if len(values) >= MAX_CATEGORY_VALUES:
+                raise FileProblem(
+                    f"The column “{plan.columns[i]}” has more than {MAX_CATEGORY_VALUES} different values; "
+                    "is it really the membership category? Choose another column or ignore it."
+                )
+            values[key] = {"value": raw, "rows": 0, "category": plan.category_for(raw)}
+            first_line[key] = line
+        values[key]["rows"] += 1
+    report.category_values = list(values.values())
+    for key, entry in values.items():
+        if not entry["category"]:
+            report.unknown_categories.append(entry["value"])
+            report.add_error(
+                first_line[key],
+                plan.columns[i],
+                f"“{entry['value']}” is not one of this branch's categories ({entry['rows']:,} rows): "
+                "choose the category it stands for, or create it",
+            )
+
+
+def load_matched(branch, ids: list[int], category_ids: set[int]):
+    people = {p.pk: p for p in Person.objects.filter(branch=branch, pk__in=ids)}
+    memberships: dict[tuple[int, int], Membership] = {}
+    if category_ids:
+        for m in Membership.objects.filter(person_id__in=ids, category_id__in=category_ids).order_by("id"):
+            memberships.setdefault((m.person_id, m.category_id), m)
+    return people, memberships
+
+
+def changed_fields(obj, new: dict) -> list[str]:
+    return [k for k, v in new.items() if getattr(obj, k) != v]
+
+
+def _count(branch, plan: Plan, matched, report: ImportReport) -> None:
+    ids = [pid for _, _, pid in matched if pid is not None]
+    cat_ids = {
+        plan.categories[v["category"]].pk
+        for _, v, pid in matched
+        if pid is not None and v.get("category") in plan.categories
+    }
+    people, memberships = load_matched(branch, ids, cat_ids) if ids else ({}, {})
+    for _, values, person_id in matched:
+        if person_id is None:
+            report.created += 1
+            continue
+        person = people[person_id]
+        changed = bool(changed_fields(person, person_values(values)))
+        slug = values.get("category")
+        if slug:
+            category = plan.categories.get(slug)
+            membership = memberships.get((person_id, category.pk)) if category else None
+            changed = changed or membership is None or bool(changed_fields(membership, membership_values(values)))
+        if changed:
+            report.updated += 1
+        else:
+            report.unchanged += 1

@@ -1,0 +1,68 @@
+"""Every export of member data leaves an audit row, and this module writes
+them all: the people CSV (the list or one person), a meeting's attendance
+CSV, its sign-in sheet and the reports' "not come lately" CSV. An audit row
+says who exported what and how many rows — never the values, nor the search
+text. The views call one of these before they send the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from ..models import AuditAction, Branch, Meeting, Person
+from . import audit
+
+
+@transaction.atomic(durable=True)
+def record_people_export(
+    *, branch: Branch, actor, rows: int, people: int, person: Person | None = None, filters: Iterable[str] = ()
+) -> None:
+    """The people list as CSV (with the names of the filters used), or one person's rows."""
+    what = f"person {person.pk}" if person is not None else f"{people:,} {'person' if people == 1 else 'people'}"
+    audit.record(
+        actor=actor,
+        branch=branch,
+        action=AuditAction.PERSON_EXPORT,
+        object_type="person" if person is not None else "",
+        object_id=person.pk if person is not None else "",
+        person_id=person.pk if person is not None else None,
+        summary=f"Exported {rows:,} row{'s' if rows != 1 else ''} ({what}) as CSV",
+        changes={"rows": rows, "people": people, "filters": sorted(filters)},
+    )
+
+
+@transaction.atomic(durable=True)
+def record_attendance_export(*, meeting: Meeting, actor, rows: int) -> None:
+    audit.record(
+        actor=actor,
+        branch=meeting.branch,
+        action=AuditAction.ATTENDANCE_EXPORT,
+        obj=meeting,
+        summary=f"Exported the attendance of {meeting.title}",
+        changes={"rows": rows},
+    )
+
+
+@transaction.atomic(durable=True)
+def record_sign_in_sheet(*, meeting: Meeting, actor, lines: int, which: str) -> None:
+    """The printable sheet: names (and postcodes) of those expected, or of those who came."""
+    audit.record(
+        actor=actor,
+        branch=meeting.branch,
+        action=AuditAction.ATTENDANCE_EXPORT_SIGN_IN_SHEET,
+        obj=meeting,
+        summary=f"Printed the sign-in sheet of {meeting.title} ({'who came' if which == 'attended' else 'expected'})",
+        changes={"lines": lines, "list": which},
+    )
+
+
+@transaction.atomic(durable=True)
+def record_absent_export(*, branch: Branch, actor, rows: int, meetings: int) -> None:
+    audit.record(
+        actor=actor,
+        branch=branch,
+        action=AuditAction.REPORTS_EXPORT_ABSENT,
+        summary=f"Exported the people who have not come to any of the last {meetings} meetings",
+        changes={"rows": rows, "meetings": meetings},
+    )
