@@ -13,6 +13,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .errors import BallotsError
 
@@ -68,22 +69,34 @@ class Ballots:
         """Every paper, valid or not."""
         return sum(g.weight for g in self.groups)
 
+    @cached_property
+    def _canonical(self) -> Ballots:
+        merged: Counter[tuple[int, ...]] = Counter()
+        for g in self.groups:
+            merged[g.ranking] += g.weight
+        rankings = sorted(merged)
+        in_order = all(g.ranking == r for g, r in zip(self.groups, rankings, strict=False))
+        if len(rankings) == len(self.groups) and in_order:
+            return self  # already canonical (read_blt gives this form)
+        groups = tuple(BallotGroup(merged[r], r) for r in rankings)
+        return Ballots(self.candidates, self.seats, groups, self.title, self.withdrawn)
+
     def canonical(self) -> Ballots:
         """The same ballots in one fixed form: identical rankings merged, sorted
         by ranking. Two files holding the same papers in any order, split into
         groups any way, have the same canonical form — and so the same hash."""
-        merged: Counter[tuple[int, ...]] = Counter()
-        for g in self.groups:
-            merged[g.ranking] += g.weight
-        groups = tuple(BallotGroup(weight, ranking) for ranking, weight in sorted(merged.items()))
-        return Ballots(self.candidates, self.seats, groups, self.title, self.withdrawn)
+        return self._canonical
+
+    @cached_property
+    def _sha256(self) -> str:
+        from .blt import write_blt
+
+        return hashlib.sha256(write_blt(self.canonical()).encode("utf-8")).hexdigest()
 
     def sha256(self) -> str:
         """SHA-256 of the canonical BLT text (UTF-8): anyone can recompute it from
         the BLT file this program writes (`write_blt(ballots.canonical())`)."""
-        from .blt import write_blt
-
-        return hashlib.sha256(write_blt(self.canonical()).encode("utf-8")).hexdigest()
+        return self._sha256
 
     def index_of(self, names: Iterable[str]) -> list[int]:
         position = {name: i for i, name in enumerate(self.candidates)}
@@ -106,8 +119,16 @@ def name_problem(text: str, *, allow_empty: bool = False) -> str | None:
 
 
 def check_group(group: BallotGroup, n: int) -> None:
-    if isinstance(group.weight, bool) or not isinstance(group.weight, int) or group.weight < 1:
+    if type(group.weight) is not int or group.weight < 1:
         raise BallotsError(f"A ballot's weight must be a whole number, at least 1 (not {group.weight!r}).")
+    ranking = group.ranking
+    if (
+        type(ranking) is tuple
+        and all(type(c) is int for c in ranking)
+        and (not ranking or (min(ranking) >= 0 and max(ranking) < n))
+        and len(set(ranking)) == len(ranking)
+    ):
+        return  # the usual case, checked with builtins only
     seen = set()
     for c in group.ranking:
         if isinstance(c, bool) or not isinstance(c, int) or not 0 <= c < n:

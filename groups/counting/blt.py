@@ -21,11 +21,14 @@ line never stops the reading of the lines after it: every error is listed."""
 
 from __future__ import annotations
 
+import re
+
 from .ballots import MAX_CANDIDATES, BallotGroup, Ballots, name_problem
 from .errors import BallotsError, BLTError
 
 MAX_ERRORS = 20
 MAX_WEIGHT = 10**9
+_PLAIN = re.compile(r"[0-9]+(?:[ \t]+[0-9]+)*")
 
 
 def read_blt(data: str | bytes) -> Ballots:
@@ -150,26 +153,57 @@ class _Reader:
         return withdrawn
 
     def read_ballots(self, n: int) -> list[BallotGroup]:
-        groups: list[BallotGroup] = []
+        """Identical papers are merged (the count does not depend on their
+        order), which also keeps a 100,000-line file quick to read."""
+        merged: dict[tuple[int, ...], int] = {}
+        parsed: dict[str, tuple[int, ...] | None] = {}  # preferences text → ranking, for repeated lines
         while True:
             got = self.next_line()
             if got is None:
                 self.fail(len(self.lines) or 1, 'the file ends before the line "0" that ends the ballots')
             number, line = got
             if line == "0":
-                return groups
+                return [BallotGroup(weight, ranking) for ranking, weight in sorted(merged.items())]
             if line.startswith('"'):
                 self.fail(
                     number,
                     'found a name where a ballot or the line "0" was expected: add a line "0" after the last ballot',
                 )
-            group = self.ballot(number, line, n)
-            if group is not None:
-                groups.append(group)
-            if len(self.errors) >= MAX_ERRORS:
-                raise BLTError(self.errors)
+            weight_text, _, preferences = line.partition(" ")
+            simple = weight_text.isascii() and weight_text.isdigit()
+            ranking = parsed.get(preferences) if simple else None
+            if ranking is None:
+                group = self.ballot(number, line, n)
+                if group is None:
+                    if len(self.errors) >= MAX_ERRORS:
+                        raise BLTError(self.errors)
+                    continue
+                ranking, weight = group.ranking, group.weight
+                if simple:
+                    parsed[preferences] = ranking
+            else:
+                weight = int(weight_text)
+                if not 1 <= weight <= MAX_WEIGHT:
+                    self.ballot(number, line, n)  # records what is wrong with the weight
+                    continue
+            merged[ranking] = merged.get(ranking, 0) + weight
 
     def ballot(self, number: int, line: str, n: int) -> BallotGroup | None:
+        """Parse one ballot line, or record what is wrong with it."""
+        if _PLAIN.fullmatch(line):
+            numbers = [int(t) for t in line.split()]
+            weight, ranking = numbers[0], numbers[1:-1]
+            if (
+                1 <= weight <= MAX_WEIGHT
+                and len(numbers) >= 2
+                and numbers[-1] == 0
+                and (not ranking or (min(ranking) >= 1 and max(ranking) <= n))
+                and len(set(ranking)) == len(ranking)
+            ):
+                return BallotGroup(weight, tuple(c - 1 for c in ranking))
+        return self.diagnose(number, line, n)
+
+    def diagnose(self, number: int, line: str, n: int) -> BallotGroup | None:
         tokens = line.split()
         for token in tokens:
             if "=" in token:

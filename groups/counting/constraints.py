@@ -162,7 +162,7 @@ class Tracker:
                             )
                         if seats_left <= need and others:
                             for c in others:
-                                doomed[c] = f"Every seat left is needed to meet “{label}”."
+                                doomed[c] = f"every seat left is needed to meet “{label}”."
                             changed = True
                             break
                 if high is not None:

@@ -181,7 +181,9 @@ class GregoryCount:
     def elect(self, c: int) -> None:
         self.status[c] = ELECTED
         self.elected.append(c)
-        self.elected_at.setdefault(len(self.stages), []).append(c)
+        # Credited to the last stage that moved votes (a guard stage moves none).
+        stage = next(s.number for s in reversed(self.stages) if s.action != "guard")
+        self.elected_at.setdefault(stage, []).append(c)
         if self.totals[c] > self.quota_units:
             self.pending.append(c)
 
@@ -313,16 +315,17 @@ class GregoryCount:
         )
 
     def remaining_description(self, count: int, left: int, names: str) -> str:
+        plural = "s" if count > 1 else ""
+        verb = "are" if count > 1 else "is"
         if count == left:
             return (
-                f"The {count} continuing candidate{'s' if count > 1 else ''} equal the {left} seat"
-                f"{'s' if left > 1 else ''} left, so {names} {'are' if count > 1 else 'is'} elected with no "
-                "further transfer (rule 52)."
+                f"{count} continuing candidate{plural} for {left} seat{'s' if left > 1 else ''} left: {names} {verb} "
+                "elected with no further transfer (rule 52)."
             )
+        unfilled = left - count
         return (
-            f"Only {count} continuing candidate{'s' if count > 1 else ''} for {left} seats: {names} "
-            f"{'are' if count > 1 else 'is'} elected and {left - count} seat{'s' if left - count > 1 else ''} "
-            "stay vacant."
+            f"Only {count} continuing candidate{plural} for {left} seats left: {names} {verb} elected and {unfilled} "
+            f"seat{'s stay' if unfilled > 1 else ' stays'} vacant."
         )
 
     def quota_text(self) -> str | None:
