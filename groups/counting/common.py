@@ -57,7 +57,7 @@ class Draw:
     purpose: str
 
     def as_dict(self) -> dict:
-        return {"draw": self.number, "among": self.among, "chosen": self.chosen, "for": self.purpose}
+        return {"draw": self.number, "among": self.among, "chosen": self.chosen, "purpose": self.purpose}
 
 
 @dataclass

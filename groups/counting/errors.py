@@ -26,14 +26,21 @@ class BLTError(InvalidInput):
         self.errors = errors
         shown = "; ".join(f"line {line}: {message}" for line, message in errors[:3])
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-        super().__init__(f"The BLT file is not well formed: {shown}{more}.")
+        super().__init__(
+            f"The BLT file is not well formed: {shown}{more}.",
+            lines=[{"line": line, "message": message} for line, message in errors],
+        )
 
 
 class ConstraintError(InvalidInput):
     """Constraints that name no candidate of the count, or ask the impossible
-    of the seats (at least 3 of 2 seats)."""
+    of the seats (at least 3 of 2 seats). About the `constraints` field."""
 
     code = "invalid_constraints"
+
+    def __init__(self, message: str, **details):
+        details.setdefault("field", "constraints")
+        super().__init__(message, **details)
 
 
 class CountError(InvalidInput):

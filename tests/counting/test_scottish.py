@@ -123,7 +123,7 @@ def test_a_tie_at_every_stage_is_decided_by_lot_reproducibly_from_the_seed():
         keys = {name: hashlib.sha256(f"{seed}:1:{name}".encode()).hexdigest() for name in "AB"}
         excluded = min(keys, key=keys.get)
         assert result.stages[2].candidate == excluded
-        assert result.draws == [{"draw": 1, "among": ["A", "B"], "chosen": excluded, "for": "exclusion"}]
+        assert result.draws == [{"draw": 1, "among": ["A", "B"], "chosen": excluded, "purpose": "exclusion"}]
         assert result.elected == ["B" if excluded == "A" else "A"]
         assert stv(ballots, seed).as_dict() == result.as_dict()  # the same seed, the same count
         assert result.seed == seed
