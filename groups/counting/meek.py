@@ -89,11 +89,15 @@ class MeekCount:
         self.ballots = ballots
         self.names = ballots.candidates
         self.n = len(self.names)
-        groups, self.invalid = prepare(ballots)
-        self.valid = sum(w for _, w in groups)
+        self.groups, self.invalid = prepare(ballots)
+        self.valid = sum(w for _, w in self.groups)
         if not self.valid:
             raise CountError("There are no valid ballot papers to count.")
-        self.tree = build_tree(groups)
+        self.tree: list = []
+        self.tree_for: bool | None = None  # built yet?
+        self.cut_at: dict[int, list[tuple[int, int, tuple[int, ...]]]] = {}  # hopeful c → rankings cut at c
+        self.cut_of: dict[int, tuple[int, ...]] = {}  # ranking → its cut
+        self.merged: dict[tuple[int, ...], int] = {}  # cut → papers
         self.seats = ballots.seats
         self.seed = seed
         self.lot = Lot(seed, self.names)
@@ -109,8 +113,55 @@ class MeekCount:
     def hopeful(self) -> set[int]:
         return {c for c in range(self.n) if self.status[c] == HOPEFUL}
 
+    def prune(self) -> None:
+        """The tree for the current statuses: defeated candidates (keep factor
+        0: they pass the whole weight on) left out, and each ranking cut after
+        its first hopeful candidate (keep factor 1: nothing passes them). The
+        same votes as walking every full ranking, from far fewer nodes. Only a
+        hopeful candidate's status ever changes, and only between rounds; then
+        just the rankings cut at that candidate are cut again."""
+        status = self.status
+        changed = [c for c, was in self.cut_at.items() if status[c] != HOPEFUL]
+        if self.tree_for is not None and not changed:
+            return
+        if self.tree_for is None:
+            pending = [(gi, 0, ()) for gi in range(len(self.groups))]
+        else:
+            pending = [
+                (gi, pos + 1, cut[:-1] + ((cut[-1],) if status[cut[-1]] == ELECTED else ()))
+                for c in changed
+                for gi, pos, cut in self.cut_at.pop(c)
+            ]
+        merged = self.merged
+        for gi, start, prefix in pending:
+            ranking, weight = self.groups[gi]
+            if self.tree_for is not None:
+                old = self.cut_of[gi]
+                merged[old] -= weight
+                if not merged[old]:
+                    del merged[old]
+            cut = list(prefix)
+            pos = start
+            while pos < len(ranking):
+                c = ranking[pos]
+                if status[c] == HOPEFUL:
+                    break
+                if status[c] == ELECTED:
+                    cut.append(c)
+                pos += 1
+            if pos < len(ranking):
+                cut.append(ranking[pos])
+                self.cut_at.setdefault(ranking[pos], []).append((gi, pos, tuple(cut)))
+            key = tuple(cut)
+            self.cut_of[gi] = key
+            if key:
+                merged[key] = merged.get(key, 0) + weight
+        self.tree = build_tree(list(merged.items()))
+        self.tree_for = True
+
     def distribute(self) -> None:
         """B.2.a and b."""
+        self.prune()
         kf = self.kf
         votes = [0] * self.n
 

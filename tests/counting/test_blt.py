@@ -5,7 +5,7 @@ import hashlib
 import random
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from groups.counting import BallotGroup, Ballots, BLTError, count, read_blt, write_blt
@@ -136,11 +136,13 @@ def test_writing_gives_the_format_back():
     assert write_blt(ballots) == '3 2\n-2\n3 1 2 0\n1 0\n2 3 0\n0\n"Ada"\n"Ben"\n"Cy"\n"AGM"\n'
 
 
+@settings(deadline=None)
 @given(elections())
 def test_what_is_written_reads_back_as_the_same_ballots(ballots):
     assert read_blt(write_blt(ballots)) == ballots.canonical()
 
 
+@settings(deadline=None)
 @given(elections(), st.randoms(use_true_random=False))
 def test_the_hash_is_of_the_papers_not_of_their_order_or_grouping(ballots, rnd):
     groups = []

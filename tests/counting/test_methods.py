@@ -95,7 +95,12 @@ def split_and_shuffle(ballots, rnd):
 
 
 @settings(max_examples=60, deadline=None)
-@given(elections(max_marks=1), st.sampled_from(METHODS), st.randoms(use_true_random=False), st.text(min_size=1))
+@given(
+    elections(max_marks=1),
+    st.sampled_from(METHODS),
+    st.randoms(use_true_random=False),
+    st.text(min_size=1, max_size=50),
+)
 def test_the_order_of_the_papers_never_changes_a_result(ballots, method, rnd, seed):
     # Not even the lot: it depends on the seed and the names only. One-mark
     # papers so that every method can count them; one seat for fptp and irv.
