@@ -39,6 +39,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_audit": frozenset({ORGANISER}),
     "view_reports": frozenset({ORGANISER}),
     "override": frozenset({ORGANISER}),
+    "count_ballots": frozenset({ORGANISER}),
 }
 
 
