@@ -87,11 +87,23 @@ class Ballots:
         groups any way, have the same canonical form — and so the same hash."""
         return self._canonical
 
+    def blt_text(self) -> str:
+        """These ballots as BLT text (CONTRACT §7), groups in the order given.
+        Here rather than in blt.py, which reads BLT into Ballots, so that the
+        hash below needs no import back from the reader."""
+        out = [f"{len(self.candidates)} {self.seats}"]
+        if self.withdrawn:
+            out.append(" ".join(f"-{c + 1}" for c in sorted(self.withdrawn)))
+        for g in self.groups:
+            out.append(" ".join([str(g.weight), *(str(c + 1) for c in g.ranking), "0"]))
+        out.append("0")
+        out.extend(f'"{name}"' for name in self.candidates)
+        out.append(f'"{self.title}"')
+        return "\n".join(out) + "\n"
+
     @cached_property
     def _sha256(self) -> str:
-        from .blt import write_blt
-
-        return hashlib.sha256(write_blt(self.canonical()).encode("utf-8")).hexdigest()
+        return hashlib.sha256(self.canonical().blt_text().encode("utf-8")).hexdigest()
 
     def sha256(self) -> str:
         """SHA-256 of the canonical BLT text (UTF-8): anyone can recompute it from

@@ -41,15 +41,7 @@ def read_blt(data: str | bytes) -> Ballots:
 def write_blt(ballots: Ballots) -> str:
     """The ballots as BLT text, groups in the order given (use
     `ballots.canonical()` first for the canonical form that is hashed)."""
-    out = [f"{len(ballots.candidates)} {ballots.seats}"]
-    if ballots.withdrawn:
-        out.append(" ".join(f"-{c + 1}" for c in sorted(ballots.withdrawn)))
-    for g in ballots.groups:
-        out.append(" ".join([str(g.weight), *(str(c + 1) for c in g.ranking), "0"]))
-    out.append("0")
-    out.extend(f'"{name}"' for name in ballots.candidates)
-    out.append(f'"{ballots.title}"')
-    return "\n".join(out) + "\n"
+    return ballots.blt_text()
 
 
 def _decode(data: str | bytes) -> str:
