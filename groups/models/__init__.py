@@ -1,4 +1,5 @@
 from .attendance import Attendance, CheckInMethod
+from .attributes import AttributeDefinition, DeclarationSource, SelfDeclaredAttribute
 from .audit import AuditAction, AuditEvent
 from .branch import Branch, Role, RoleInvitation, RoleName
 from .meetings import (
@@ -17,12 +18,14 @@ from .rules import Rule, RuleVersion
 
 __all__ = [
     "Attendance",
+    "AttributeDefinition",
     "AuditAction",
     "AuditEvent",
     "Branch",
     "CalendarFeed",
     "Category",
     "CheckInMethod",
+    "DeclarationSource",
     "Invitation",
     "KindDefault",
     "Meeting",
@@ -39,4 +42,5 @@ __all__ = [
     "RoleName",
     "Rule",
     "RuleVersion",
+    "SelfDeclaredAttribute",
 ]
