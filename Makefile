@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check-deploy demo clean
+.PHONY: run test lint check-deploy demo clean mutation
 
 $(VENV)/.installed-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest
+
+# Mutation testing, by hand (CPU heavy; see docs/TESTING.md): MODULE is a preset
+# (engine, compiler, permissions, checkin) or a path; TESTS overrides the tests run.
+mutation: $(VENV)/.installed-dev
+	$(PY) scripts/mutation.py $(MODULE) $(if $(TESTS),--tests "$(TESTS)")
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
@@ -95,3 +95,18 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     checked_in_at = factory.LazyFunction(timezone.now)
     decision = factory.LazyFunction(lambda: {"eligible": True, "reasons": ["Open to everyone"]})
     may_vote = True
+
+
+def person_with_membership(branch, category: str = "party-member", *, membership: dict | None = None, **person):
+    """A person of `branch` holding one membership of the branch's category
+    `category` (a slug: the branch's own, as create_branch makes them), active
+    since 1 January 2015 unless `membership` says otherwise (any Membership
+    field: status, started_on, number, dues_paid_until …). Other keyword
+    arguments are the Person's fields."""
+    made = PersonFactory(branch=branch, **person)
+    MembershipFactory(
+        person=made,
+        category=Category.objects.get(branch=branch, slug=category),
+        **{"started_on": date(2015, 1, 1), **(membership or {})},
+    )
+    return made

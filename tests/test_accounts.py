@@ -2,6 +2,7 @@
 password reset, TOTP with recovery codes, rate limits, and the admin's door."""
 
 import re
+import time
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -32,6 +33,12 @@ def login(client, email, password=PASSWORD, **extra):
 
 
 def totp_code(secret: str) -> str:
+    # allauth accepts only the current 30-second window (no tolerance), so a
+    # code made in the window's last moments can expire before it is posted
+    # on a loaded machine: wait for the next window instead of flaking.
+    seconds_left = 30 - time.time() % 30
+    if seconds_left < 5:
+        time.sleep(seconds_left + 0.1)
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 

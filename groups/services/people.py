@@ -395,9 +395,12 @@ def bulk_update_people(
     """
     now = at or timezone.now()
     today = timezone.localdate(now)
-    # Lock the selected people so a concurrent edit cannot interleave.
-    list(Person.objects.select_for_update().filter(branch=branch, pk__in=_ids(person_ids)).values("pk"))
-    plan = _bulk_plan(branch=branch, person_ids=person_ids, action=action, value=value, today=today)
+    # Lock the selected people so a concurrent edit cannot interleave. Only the
+    # branch's own people count as selected: ids of anyone else (another branch's,
+    # or someone deleted since the preview) change nothing and are not audited.
+    locked = Person.objects.select_for_update().filter(branch=branch, pk__in=_ids(person_ids))
+    in_branch = list(locked.values_list("pk", flat=True))
+    plan = _bulk_plan(branch=branch, person_ids=in_branch, action=action, value=value, today=today)
     changed = plan["people"]
     if action == "add_category":
         Membership.objects.bulk_create(

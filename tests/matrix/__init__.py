@@ -2,10 +2,9 @@
 its own URLs. Every URL pattern of the project (allauth's and the admin's
 aside) must appear in exactly one module here, or test_permission_matrix fails.
 
-An Entry for a branch page names the capability its view declares; the test
-derives what each actor must get from groups.permissions.CAPABILITIES:
-anonymous → sign-in redirect, a user of another branch → 404, a role without
-the capability → 403, a role with it → the page (or the action's redirect).
+An Entry says how to build the URL (and the POST body) and, for a branch page,
+the capability its view must declare. What each actor gets is in the literal
+table of tests/matrix/expected.py, never derived from CAPABILITIES.
 """
 
 from __future__ import annotations
@@ -18,25 +17,15 @@ from dataclasses import dataclass, field
 class Entry:
     # kwargs(world) → URL kwargs; may create objects in world.branch
     kwargs: Callable = field(default=lambda w: {"slug": w.branch.slug})
-    need: str | None = None  # capability for branch views (None → see `expect`)
+    need: str | None = None  # the capability a branch view declares (None: not a branch view)
     method: str = "get"
     data: Callable | None = None  # data(world) → POST body
-    # For URLs outside a branch: expected status per actor, e.g. {"anonymous": 200, ...}
-    expect: dict[str, int] | None = None
-    # Pages readable without signing in (public meeting pages, signed links).
-    public: bool = False
 
 
 def all_entries() -> dict[str, Entry]:
-    from . import foundation
+    from . import door, foundation, imports, me, meetings, people, public, reports, rules
 
-    modules = [foundation]
-    for optional in ("people", "imports", "rules", "meetings", "door", "reports", "me", "public", "api"):
-        try:
-            modules.append(__import__(f"tests.matrix.{optional}", fromlist=["ENTRIES"]))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"tests.matrix.{optional}":
-                raise
+    modules = [foundation, people, imports, rules, meetings, door, reports, me, public]
     entries: dict[str, Entry] = {}
     for module in modules:
         for name, entry in module.ENTRIES.items():

@@ -22,15 +22,11 @@ def _token(w):
 
 
 ENTRIES = {
-    "home": Entry(kwargs=lambda w: {}, expect={"outsider": 302, "member": 302, "steward": 302, "organiser": 302}),
+    "home": Entry(kwargs=lambda w: {}),
     "healthz": Entry(
         kwargs=lambda w: {},
-        public=True,
-        expect={a: 200 for a in ("anonymous", "outsider", "member", "steward", "organiser")},
     ),
-    "role_invitation_accept": Entry(
-        kwargs=_token, expect={"outsider": 200, "member": 200, "steward": 200, "organiser": 200}
-    ),
+    "role_invitation_accept": Entry(kwargs=_token),
     "branch_dashboard": Entry(need="view_branch"),
     "role_list": Entry(need="manage_roles"),
     "role_change": Entry(kwargs=_member_role, need="manage_roles", method="post", data=lambda w: {"role": "steward"}),

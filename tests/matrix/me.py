@@ -7,8 +7,6 @@ from groups.models import Person
 from ..meetings_helpers import make_meeting
 from . import Entry
 
-EVERYONE_SIGNED_IN = ("outsider", "member", "steward", "organiser")
-
 
 def _published(w):
     meeting = make_meeting(w.branch, w.organiser, status="published", kind="open")
@@ -21,8 +19,8 @@ def _linked_person(w):
 
 
 ENTRIES = {
-    "api_tokens": Entry(kwargs=lambda w: {}, expect={a: 200 for a in EVERYONE_SIGNED_IN}),
-    "api_token_revoke": Entry(kwargs=lambda w: {}, method="post", expect={a: 302 for a in EVERYONE_SIGNED_IN}),
+    "api_tokens": Entry(kwargs=lambda w: {}),
+    "api_token_revoke": Entry(kwargs=lambda w: {}, method="post"),
     "my_meetings": Entry(need="view_own"),
     "my_details": Entry(need="view_own"),
     "my_meeting_reply": Entry(kwargs=_published, need="view_own", method="post", data=lambda w: {"reply": "yes"}),

@@ -5,8 +5,6 @@ from groups.services import calendar_feeds
 from ..meetings_helpers import make_meeting
 from . import Entry
 
-EVERYONE = {a: 200 for a in ("anonymous", "outsider", "member", "steward", "organiser")}
-
 
 def _open_meeting(w):
     meeting = make_meeting(w.branch, w.organiser, kind="open", status="published")
@@ -39,10 +37,10 @@ def _feed(w):
 
 
 ENTRIES = {
-    "public_meeting": Entry(kwargs=_open_meeting, public=True, expect=EVERYONE),
-    "public_feed": Entry(kwargs=lambda w: {"slug": w.branch.slug}, public=True, expect=EVERYONE),
-    "private_feed": Entry(kwargs=_feed, public=True, expect=EVERYONE),
+    "public_meeting": Entry(kwargs=_open_meeting),
+    "public_feed": Entry(kwargs=lambda w: {"slug": w.branch.slug}),
+    "private_feed": Entry(kwargs=_feed),
     # Signed links from invitation emails: the token is the key, no sign-in.
-    "rsvp": Entry(kwargs=_rsvp, public=True, expect=EVERYONE),
-    "unsubscribe": Entry(kwargs=_unsubscribe, public=True, expect=EVERYONE),
+    "rsvp": Entry(kwargs=_rsvp),
+    "unsubscribe": Entry(kwargs=_unsubscribe),
 }

@@ -1,0 +1,112 @@
+"""What each person gets from each URL of the matrix: a literal table, read and
+checked by hand against DESIGN.md's roles (organisers manage everything;
+stewards check people in and read the door list and meetings; members see their
+own record and meetings; a user of another branch learns nothing about this one).
+
+It is deliberately NOT derived from groups.permissions.CAPABILITIES: a change
+to who may do what must change this table too, in the same commit, where a
+reviewer sees it.
+
+    login  redirect to the sign-in page (anonymous)
+    200    the page (or the action's page, e.g. a form shown again with its errors)
+    302    an action done, redirected onwards (or a page that sends you elsewhere)
+    403    signed in with a role in the branch, too low for this
+    404    no role in the branch: the same answer as a branch that does not exist
+"""
+
+ACTORS = ("anonymous", "outsider", "member", "steward", "organiser")
+
+_TABLE = """
+# URL name                    anonymous  outsider   member     steward    organiser
+api_token_revoke              login      302        302        302        302
+api_tokens                    login      200        200        200        200
+attendance_bulk               login      404        403        403        200
+attendance_csv                login      404        403        403        200
+attendance_list               login      404        403        200        200
+audit_log                     login      404        403        403        200
+branch_dashboard              login      404        200        200        200
+calendar_feed_settings        login      200        200        200        200
+category_delete               login      404        403        403        302
+category_list                 login      404        403        403        200
+category_move                 login      404        403        403        302
+category_rename               login      404        403        403        200
+door                          login      404        403        200        200
+door_badges                   login      404        403        200        200
+door_check_in                 login      404        403        302        302
+door_guest                    login      404        403        302        302
+door_index                    login      404        403        200        200
+door_left                     login      404        403        302        302
+door_new_person               login      404        403        403        200
+door_qr_image                 200        200        200        200        200
+door_qr_open                  login      404        403        200        200
+door_quorum                   login      404        403        200        200
+door_search                   login      404        403        200        200
+door_undo                     login      404        403        302        302
+healthz                       200        200        200        200        200
+home                          login      302        302        302        302
+import_confirm                login      404        403        403        302
+import_preview                login      404        403        403        200
+import_result                 login      404        403        403        200
+import_upload                 login      404        403        403        200
+meeting_calendar              login      404        403        200        200
+meeting_cancel                login      404        403        403        200
+meeting_create                login      404        403        403        200
+meeting_detail                login      404        403        200        200
+meeting_duplicate             login      404        403        403        200
+meeting_edit                  login      404        403        403        200
+meeting_ics                   login      404        200        200        200
+meeting_invitations           login      404        403        403        200
+meeting_invitations_progress  login      404        403        403        200
+meeting_kind_defaults         login      404        403        403        200
+meeting_list                  login      404        403        200        200
+meeting_pending               login      404        403        403        200
+meeting_pending_approve       login      404        403        403        302
+meeting_pending_reject        login      404        403        403        302
+meeting_publish               login      404        403        403        302
+my_details                    login      404        200        200        200
+my_meeting_reply              login      404        302        302        302
+my_meetings                   login      404        200        200        200
+people_bulk                   login      404        403        403        200
+people_export                 login      404        403        403        200
+people_list                   login      404        403        200        200
+person_create                 login      404        403        403        200
+person_delete                 login      404        403        403        200
+person_detail                 login      404        403        200        200
+person_edit                   login      404        403        403        200
+person_export                 login      404        403        403        200
+person_unlink_user            login      404        403        403        302
+private_feed                  200        200        200        200        200
+public_feed                   200        200        200        200        200
+public_meeting                200        200        200        200        200
+reports                       login      404        403        403        200
+reports_absent_csv            login      404        403        403        200
+role_change                   login      404        403        403        302
+role_invitation_accept        login      200        200        200        200
+role_invitation_revoke        login      404        403        403        302
+role_list                     login      404        403        403        200
+role_remove                   login      404        403        403        302
+rsvp                          200        200        200        200        200
+rule_compare                  login      404        403        403        200
+rule_delete                   login      404        403        403        302
+rule_detail                   login      404        403        403        200
+rule_edit                     login      404        403        403        200
+rule_list                     login      404        403        403        200
+rule_new                      login      404        403        403        200
+signin_sheet                  login      404        403        200        200
+unsubscribe                   200        200        200        200        200
+"""
+
+
+def _parse(table: str) -> dict[str, dict[str, int | str]]:
+    expected = {}
+    for line in table.strip().splitlines():
+        if line.startswith("#"):
+            continue
+        name, *answers = line.split()
+        assert len(answers) == len(ACTORS), f"{name}: give one answer per actor"
+        assert name not in expected, f"{name} is in the table twice"
+        expected[name] = {a: (v if v == "login" else int(v)) for a, v in zip(ACTORS, answers, strict=True)}
+    return expected
+
+
+EXPECTED = _parse(_TABLE)

@@ -1,0 +1,87 @@
+"""The REST API, asked by our organiser under our branch's slug for another
+branch's objects: every endpoint with an id answers 404 and writes nothing; our
+own endpoints given another branch's people in the body refuse and write nothing.
+(The API is outside the page matrix: it answers JSON, see tests/test_api_*.py.)"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from ..cross_branch import make_far_branch, snapshot
+from ..factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def far(db):
+    return make_far_branch()
+
+
+# (URL name, the URL's ids from the other branch, method, body). PUT is not offered (405).
+FOREIGN_IDS = [
+    ("api-meeting-detail", lambda f: {"pk": f.meeting.pk}, "get", None),
+    ("api-meeting-detail", lambda f: {"pk": f.meeting.pk}, "patch", {"title": "Ours now"}),
+    ("api-person-detail", lambda f: {"pk": f.person.pk}, "get", None),
+    ("api-person-detail", lambda f: {"pk": f.person.pk}, "patch", {"first_name": "Changed"}),
+    ("api-person-detail", lambda f: {"pk": f.person.pk}, "delete", None),
+    ("api-rule-detail", lambda f: {"pk": f.rule.pk}, "get", None),
+    ("api-rule-detail", lambda f: {"pk": f.rule.pk}, "patch", {"name": "Changed"}),
+    ("api-rule-detail", lambda f: {"pk": f.rule.pk}, "delete", None),
+    ("api-rule-evaluate", lambda f: {"pk": f.rule.pk}, "post", "their person"),
+    ("api-rule-preview", lambda f: {"pk": f.rule.pk}, "get", None),
+    ("api-checkin-list", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
+    ("api-checkin-list", lambda f: {"meeting_id": f.meeting.pk}, "post", {"guest_name": "Jo"}),
+    ("api-checkin-left", lambda f: {"meeting_id": f.meeting.pk, "pk": f.attendance.pk}, "post", None),
+    ("api-checkin-undo", lambda f: {"meeting_id": f.meeting.pk, "pk": f.attendance.pk}, "post", {"reason": "x"}),
+    ("api-meeting-door-door", lambda f: {"meeting_id": f.meeting.pk}, "get", {"q": "far"}),
+    ("api-meeting-door-quorum", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
+]
+
+
+@pytest.mark.parametrize("name, ids, method, body", FOREIGN_IDS, ids=[f"{n}-{m}" for n, _, m, _ in FOREIGN_IDS])
+def test_another_branchs_object_under_our_slug_is_404_and_writes_nothing(
+    api, branch, organiser, far, name, ids, method, body
+):
+    url = reverse(name, kwargs={"branch_slug": branch.slug, **ids(far)})
+    if body == "their person":
+        body = {"person": far.person.pk}
+    before = snapshot()
+    response = getattr(api(organiser), method)(url, body or {}, format="json")
+    assert response.status_code == 404, (name, method, response.status_code)
+    assert snapshot() == before
+
+
+def test_every_api_url_with_an_id_is_tried():
+    from django.urls import URLResolver, get_resolver
+
+    def names(patterns):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from names(p.url_patterns)
+            elif p.name and p.name.startswith("api-") and ("<pk>" in str(p.pattern) or "meeting_id" in str(p.pattern)):
+                yield p.name
+
+    assert set(names(get_resolver().url_patterns)) == {n for n, *_ in FOREIGN_IDS}
+
+
+def test_checking_in_another_branchs_person_at_our_meeting_writes_nothing(api, branch, organiser, far):
+    ours = MeetingFactory(branch=branch)
+    url = reverse("api-checkin-list", kwargs={"branch_slug": branch.slug, "meeting_id": ours.pk})
+    before = snapshot()
+    response = api(organiser).post(url, {"person": far.person.pk, "override_reason": "x"}, format="json")
+    assert response.status_code == 400
+    assert snapshot() == before
+
+
+def test_evaluating_our_rule_for_another_branchs_person_says_nothing_of_them(api, branch, organiser, far):
+    from groups.models import Rule
+
+    ours = Rule.objects.filter(branch=branch).order_by("pk").first()
+    url = reverse("api-rule-evaluate", kwargs={"branch_slug": branch.slug, "pk": ours.pk})
+    before = snapshot()
+    response = api(organiser).post(url, {"person": far.person.pk}, format="json")
+    assert response.status_code == 400
+    assert "Farah" not in response.content.decode() and "Away" not in response.content.decode()
+    assert snapshot() == before
