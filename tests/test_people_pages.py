@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from groups.models import AuditEvent, Category, Membership, Person
 
-from .factories import MembershipFactory, PersonFactory
+from .factories import MembershipFactory, PersonFactory, person_with_membership
 
 
 def _url(name, branch, *args):
@@ -16,12 +16,11 @@ def _url(name, branch, *args):
 
 
 def _member(branch, category="party-member", **kwargs):
-    cat = branch.categories.get(slug=category)
-    person_kwargs = {k[8:]: v for k, v in kwargs.items() if k.startswith("person__")}
-    membership_kwargs = {k: v for k, v in kwargs.items() if not k.startswith("person__")}
-    person = PersonFactory(branch=branch, **person_kwargs)
-    MembershipFactory(person=person, category=cat, **membership_kwargs)
-    return person
+    """person_with_membership with this file's spelling: `person__` keywords
+    are the Person's, the rest the Membership's."""
+    person = {k[8:]: v for k, v in kwargs.items() if k.startswith("person__")}
+    membership = {k: v for k, v in kwargs.items() if not k.startswith("person__")}
+    return person_with_membership(branch, category, membership=membership, **person)
 
 
 def _names(response):
