@@ -17,6 +17,8 @@ from .people import seed_people
 from .users import DEMO_PASSWORD, DEMO_USERS, demo_user
 
 DEMO_SLUG = "demo"
+
+
 @transaction.atomic
 def _remove_demo_branch() -> None:
     branch = Branch.objects.filter(slug=DEMO_SLUG).first()
