@@ -32,7 +32,8 @@ def _statement() -> str:
     ms, c = Table(Membership, "ms"), Table(Category, "c")
     return (
         "SELECT cur.status, cur.attendance_rule_id, cur.attendance_version, cur.voting_rule_id,"
-        f" cur.voting_version, cur.version_id, cur.closed_at, {c.order}, {ms.started_on}, {ms.id}, {c.slug}, {c.name}, {ms.status},"
+        f" cur.voting_version, cur.version_id, cur.closed_at,"
+        f" {c.order}, {ms.started_on}, {ms.id}, {c.slug}, {c.name}, {ms.status},"
         f" {ms.continuous_since}, {ms.ended_on}, {ms.dues_paid_until}"
         f" FROM (SELECT {m.status} AS status, {m.attendance_rule} AS attendance_rule_id,"
         f" {ar.version} AS attendance_version, {m.voting_rule} AS voting_rule_id,"
