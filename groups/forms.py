@@ -119,6 +119,15 @@ class CancelMeetingForm(forms.Form):
     )
 
 
+class ReopenMeetingForm(forms.Form):
+    reason = forms.CharField(
+        label="Why reopen it?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the audit log. Its figures count live again until you close it once more.",
+    )
+
+
 class KindDefaultsForm(forms.Form):
     def __init__(self, *args, branch, current: dict, **kwargs):
         super().__init__(*args, **kwargs)
