@@ -23,7 +23,6 @@ from ..forms import CancelMeetingForm, DuplicateMeetingForm, KindDefaultsForm, M
 from ..models import Meeting, MeetingKind, MeetingStatus
 from ..permissions import can, get_in_branch
 from ..queries.attendance import quorum
-from ..queries.records import meeting_record
 from ..queries.meetings import (
     meeting_reply_counts,
     meeting_rule_summary,
@@ -31,6 +30,7 @@ from ..queries.meetings import (
     quorum_description,
     upcoming_meetings,
 )
+from ..queries.records import meeting_record
 from ..services import meetings as services
 from ..services.cancellations import cancel_meeting
 from ..services.kind_defaults import kind_defaults, set_kind_defaults

@@ -3,7 +3,7 @@ open meeting, frozen for a closed one), close the meeting, reopen it with a
 reason. Under /branches/{slug}/meetings/{meeting_id}/; a meeting of another
 branch answers 404."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
