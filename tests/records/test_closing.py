@@ -268,3 +268,23 @@ def test_the_immediate_backend_queues_nothing_and_creates_fine(branch, organiser
             branch=branch, actor=organiser, title="Soon", kind="open", starts_at=timezone.now() + timedelta(days=1)
         )
     assert len(callbacks) == 1 and meeting.closed_at is None
+
+
+def test_the_close_meetings_command(branch, capsys):
+    from django.core.management import call_command
+
+    MeetingFactory(branch=branch, starts_at=timezone.now() - timedelta(days=2))
+    call_command("close_meetings")
+    assert "Closed 1 meeting." in capsys.readouterr().out
+    assert MeetingRecord.objects.count() == 1
+
+
+def test_the_demo_closes_its_past_meetings(settings):
+    from groups.demo import build_demo
+
+    settings.DEBUG = True
+    branch = build_demo(people=40)
+    past = Meeting.objects.filter(branch=branch, starts_at__lt=timezone.now())
+    assert past.exists() and not past.filter(closed_at__isnull=True).exists()
+    assert MeetingRecord.objects.filter(meeting__branch=branch).count() == past.count()
+    assert not Meeting.objects.filter(branch=branch, starts_at__gt=timezone.now(), closed_at__isnull=False).exists()

@@ -34,7 +34,8 @@ def member(branch, first):
 @pytest.fixture
 def three_meetings(branch, organiser):
     """The last three meetings, members only: Ann came to all, Bea to none."""
-    ann, bea = member(branch, "Ann"), member(branch, "Bea")
+    ann = member(branch, "Ann")
+    member(branch, "Bea")
     rule = Rule.objects.get(branch=branch, name="Party members only")
     meetings = []
     for days, kind in ((70, MeetingKind.OPEN), (40, MeetingKind.ORGANISATIONAL), (10, MeetingKind.OPEN)):
