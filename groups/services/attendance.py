@@ -68,7 +68,7 @@ def _current(meeting: Meeting, person: Person | None) -> tuple[Meeting, int | No
         fresh = _fresh_meeting(meeting)
         return fresh, _rule_version_id(fresh.attendance_rule), memberships
     meeting.status = state.status
-    meeting.closed_at = state.closed_at  # only whether it is set matters (not converted)
+    meeting.closed_at = state.closed_at
     return meeting, state.attendance_version_id, memberships
 
 

@@ -3,6 +3,7 @@ package docstring for why by hand; groups/services/attendance.py for the rest)."
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
@@ -23,7 +24,7 @@ class MeetingState(NamedTuple):
     # The attendance rule's current RuleVersion, which a check-in records.
     attendance_version_id: int | None
     # Set once the meeting is closed: its record is history, nobody checks in.
-    closed_at: object
+    closed_at: datetime | None
 
 
 @cache
@@ -61,7 +62,8 @@ def check_in_reads(meeting_id: int, person_id: int | None) -> tuple[MeetingState
         for *_, order, started, pk, slug, name, status, since, ended, paid in rows
         if pk is not None
     ]
-    return MeetingState(*rows[0][:7]), memberships
+    state = rows[0][:7]
+    return MeetingState(*state[:6], converter(Meeting, "closed_at")(state[6])), memberships
 
 
 @cache

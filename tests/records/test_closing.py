@@ -288,3 +288,12 @@ def test_the_demo_closes_its_past_meetings(settings):
     assert past.exists() and not past.filter(closed_at__isnull=True).exists()
     assert MeetingRecord.objects.filter(meeting__branch=branch).count() == past.count()
     assert not Meeting.objects.filter(branch=branch, starts_at__gt=timezone.now(), closed_at__isnull=False).exists()
+
+
+def test_the_check_in_read_sees_the_meeting_closed_typed_as_the_orm_gives_it(last_month, organiser):
+    from groups.sql.checkin import check_in_reads
+
+    meeting, *_ = last_month
+    assert check_in_reads(meeting.pk, None)[0].closed_at is None
+    close_meeting(meeting=meeting, actor=organiser)
+    assert check_in_reads(meeting.pk, None)[0].closed_at == Meeting.objects.get(pk=meeting.pk).closed_at
