@@ -109,7 +109,8 @@ def search(branch_id: int, q: str, *, postcode: str, limit: int) -> list[Person]
             where, by = _name_term(p, *fields, order=order)
             terms.append((f"{person}{where} ORDER BY {by}", [branch_id, *map(_like_prefix, prefixes)]))
     statement = " UNION ALL ".join(
-        f"SELECT * FROM ({text} LIMIT {int(limit)}) t{i}" for i, (text, _) in enumerate(terms)
+        f"SELECT * FROM ({text} LIMIT {int(limit)}) t{i}"
+        for i, (text, _) in enumerate(terms)
     )
     found: dict[int, tuple] = {}
     for row in fetch(statement, [value for _, params in terms for value in params]):
