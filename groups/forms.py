@@ -15,8 +15,12 @@ class RoleChangeForm(forms.Form):
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label="Action", required=False)
     person = forms.IntegerField(label="Person number", required=False, min_value=1)
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, actions=(), **kwargs):
         """`actions`: the codes the branch's events carry; the list shows each in plain words."""
@@ -62,7 +66,7 @@ class MeetingForm(forms.Form):
     eligibility_date = forms.DateField(
         label="Eligibility date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Rules are checked as on this date. Leave empty to use the meeting’s own date.",
     )
     quorum = forms.IntegerField(label="Quorum: number of people", required=False, min_value=0)
@@ -116,6 +120,15 @@ class CancelMeetingForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Invitees who agreed to email are told, with this reason.",
+    )
+
+
+class ReopenMeetingForm(forms.Form):
+    reason = forms.CharField(
+        label="Why reopen it?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the audit log. Its figures count live again until you close it once more.",
     )
 
 

@@ -9,7 +9,10 @@ number of meetings or people:
   7. their contact details, 8. the counted meetings' dates and guests,
   9. "yes" replies per meeting.
 
-Who was eligible for a meeting is decided by groups.eligibility.decisions.decide
+A closed meeting answers from its frozen record (MeetingRecord, read with the
+meeting): who might attend, how many, how many came — a membership list
+imported since changes none of it. For an open meeting, who was eligible is
+decided by groups.eligibility.decisions.decide
 over facts loaded once for the whole branch (see `eligible_sets`), so the cost
 in queries does not grow with the number of meetings; the CPU cost grows with
 people × meetings, which is why a chart shows at most MAX_MEETINGS meetings.
@@ -27,7 +30,7 @@ from django.utils import timezone
 from .eligibility.decisions import EVERYONE, decide, definition_of
 from .eligibility.engine import PersonFacts
 from .eligibility.loading import load_facts
-from .models import Branch, Invitation, Meeting, MeetingStatus, Person, Reply
+from .models import Branch, Invitation, Meeting, MeetingRecord, MeetingStatus, Person, Reply
 
 MAX_MEETINGS = 24
 DEFAULT_ABSENT = 3
@@ -111,10 +114,20 @@ def _bounds(branch: Branch, date_from: date, date_to: date) -> tuple[datetime, d
 
 def counted_meetings(branch: Branch):
     """Meetings that count for reports: held or published (never drafts or
-    cancelled ones) that have started."""
+    cancelled ones) that have started, each with its record when closed."""
     return Meeting.objects.filter(branch=branch, status__in=COUNTED, starts_at__lte=timezone.now()).select_related(
-        "attendance_rule"
+        "attendance_rule", "record"
     )
+
+
+def frozen(meeting: Meeting) -> MeetingRecord | None:
+    """The meeting's frozen record (read with it by counted_meetings), or None while it is open."""
+    if meeting.closed_at is None:
+        return None
+    try:
+        return meeting.record
+    except MeetingRecord.DoesNotExist:
+        return None
 
 
 class _BranchData:
@@ -169,6 +182,11 @@ def eligible_sets(data: _BranchData, meetings: list[Meeting]) -> dict[int, set[i
     out: dict[int, set[int]] = {}
     done: dict[tuple, set[int]] = {}
     for meeting in meetings:
+        record = frozen(meeting)
+        if record is not None:
+            # Who might attend when it closed: people imported since are not among them.
+            out[meeting.pk] = set(record.eligible_ids) & everyone
+            continue
         rule = meeting.attendance_rule
         if definition_of(rule) == EVERYONE:
             out[meeting.pk] = everyone
@@ -185,14 +203,36 @@ def eligible_sets(data: _BranchData, meetings: list[Meeting]) -> dict[int, set[i
     return out
 
 
+def _turnout_row(branch: Branch, m: Meeting, eligible: dict, data: _BranchData, yes: dict) -> TurnoutRow:
+    record = frozen(m)
+    return TurnoutRow(
+        meeting=m,
+        on=branch.local_date(m.starts_at),
+        # A closed meeting: the figures frozen when it closed.
+        eligible=record.eligible_to_attend if record else len(eligible[m.pk]),
+        replied_yes=yes.get(m.pk, 0),
+        attended=record.attended if record else len(data.present[m.pk]),
+        guests=data.guests[m.pk],
+    )
+
+
 def build(
-    branch: Branch, *, date_from: date, date_to: date, absent_n: int = DEFAULT_ABSENT, today: date | None = None
+    branch: Branch,
+    *,
+    date_from: date,
+    date_to: date,
+    absent_n: int = DEFAULT_ABSENT,
+    today: date | None = None,
+    kind: str = "",
 ) -> Report:
+    """The report for the period; with `kind`, the turnout (chart and table)
+    of that kind of meeting only ("whom to reach out to" looks at every kind)."""
     today = today or branch.today()
     start, end = _bounds(branch, date_from, date_to)
-    in_period = list(
-        counted_meetings(branch).filter(starts_at__gte=start, starts_at__lt=end).order_by("-starts_at", "-id")
-    )
+    in_period_qs = counted_meetings(branch).filter(starts_at__gte=start, starts_at__lt=end)
+    if kind:
+        in_period_qs = in_period_qs.filter(kind=kind)
+    in_period = list(in_period_qs.order_by("-starts_at", "-id"))
     capped = max(len(in_period) - MAX_MEETINGS, 0)
     period = list(reversed(in_period[:MAX_MEETINGS]))
     last_n = list(counted_meetings(branch).order_by("-starts_at", "-id")[:absent_n])
@@ -208,17 +248,7 @@ def build(
         .annotate(n=Count("id"))
         .values_list("meeting_id", "n")
     )
-    turnout = [
-        TurnoutRow(
-            meeting=m,
-            on=branch.local_date(m.starts_at),
-            eligible=len(eligible[m.pk]),
-            replied_yes=yes.get(m.pk, 0),
-            attended=len(data.present[m.pk]),
-            guests=data.guests[m.pk],
-        )
-        for m in period
-    ]
+    turnout = [_turnout_row(branch, m, eligible, data, yes) for m in period]
     period_ids = {m.pk for m in period}
     category_rows = []
     for slug, name in data.names.items():

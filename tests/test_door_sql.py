@@ -172,6 +172,7 @@ def orm_check_in_reads(meeting_id, person_id):
         meeting.voting_rule_id,
         vote.version if vote else None,
         version_id,
+        meeting.closed_at,
     )
     rows = [
         (
@@ -246,7 +247,7 @@ def test_check_in_reads_someone_with_no_membership_a_guest_and_a_meeting_gone(br
     nobody = PersonFactory(branch=branch)
     assert read_sorted(meeting.pk, nobody.pk) == orm_check_in_reads(meeting.pk, nobody.pk)
     assert read_sorted(meeting.pk, nobody.pk)[1] == []
-    assert read_sorted(meeting.pk, None) == ((meeting.status, None, None, None, None, None), [])
+    assert read_sorted(meeting.pk, None) == ((meeting.status, None, None, None, None, None, None), [])
     gone = meeting.pk
     meeting.delete()
     assert check_in_reads(gone, nobody.pk) == (None, [])

@@ -321,7 +321,7 @@ def test_every_way_of_deciding_agrees_with_evaluate(branch, organiser, world):
                 for rule, meeting in zip(rule_list, door, strict=True):
                     assert mine[meeting.pk] == pure(rule, p), (rule, as_of)
             # The check-in decides inside its transaction from its own read: the Decision it records,
-            # and whether the voting rule admits them.
+            # and whether both rules admit them (a voter may attend).
             for i, (rule, meeting) in enumerate(zip(rule_list, door, strict=True)):
                 voting = rule_list[(i + 1) % len(rule_list)]
                 door_meeting = door_meeting_of(Branch.objects.get(pk=branch.pk), meeting.pk)
@@ -336,7 +336,9 @@ def test_every_way_of_deciding_agrees_with_evaluate(branch, organiser, world):
                         at=NOW,
                     )
                     assert attendance.decision == pure(rule, p).as_dict(), (rule, as_of)
-                    assert attendance.may_vote == pure(voting, p).eligible, (voting, as_of)
+                    # Voters: those the attendance rule AND the voting rule admit (CONTRACT.md §4).
+                    may_vote = pure(rule, p).eligible and pure(voting, p).eligible
+                    assert attendance.may_vote == may_vote, (rule, voting, as_of)
             raise _Rollback
     except _Rollback:
         pass

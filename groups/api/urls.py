@@ -7,7 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from .errors import not_found
 from .meetings import MeetingViewSet
-from .views import branches, categories, counts, docs, door, imports, people, rules
+from .views import branches, categories, counts, docs, door, imports, people, records, rules
 
 BRANCH = r"branches/(?P<branch_slug>[-a-zA-Z0-9_]+)"
 MEETING = rf"{BRANCH}/meetings/(?P<meeting_id>[0-9]+)"
@@ -23,6 +23,7 @@ router.register(rf"{BRANCH}/counts", counts.CountViewSet, basename="api-count")
 # The door, under a meeting (the meetings endpoints themselves are another module's).
 router.register(rf"{MEETING}/checkins", door.CheckInViewSet, basename="api-checkin")
 router.register(MEETING, door.MeetingDoorViewSet, basename="api-meeting-door")  # door/ and quorum/
+router.register(MEETING, records.MeetingRecordViewSet, basename="api-meeting-record")  # record/, close/, reopen/
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),

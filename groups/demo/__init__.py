@@ -8,15 +8,18 @@ import random
 
 from django.db import connection, transaction
 
-from ..models import Attendance, AuditEvent, Branch, Meeting, Person, Role, RoleName
+from ..models import Attendance, AuditEvent, Branch, Meeting, MeetingRecord, Person, Role, RoleName
 from ..services.branches import create_branch
 from .attendance import seed_attendance
 from .invitations import seed_invitations
 from .meetings import seed_meetings
 from .people import seed_people
+from .records import close_past_meetings
 from .users import DEMO_PASSWORD, DEMO_USERS, demo_user
 
 DEMO_SLUG = "demo"
+
+
 @transaction.atomic
 def _remove_demo_branch() -> None:
     branch = Branch.objects.filter(slug=DEMO_SLUG).first()
@@ -28,6 +31,7 @@ def _remove_demo_branch() -> None:
     # Records protect each other (a check-in keeps its person, a meeting its
     # rule, a membership its category), so take them down in that order.
     Attendance.objects.filter(meeting__branch=branch).delete()
+    MeetingRecord.objects.filter(meeting__branch=branch).delete()
     Meeting.objects.filter(branch=branch).delete()
     Person.objects.filter(branch=branch).delete()
     branch.delete()
@@ -68,5 +72,5 @@ def _build(*, people: int, seed: int) -> Branch:
 # Seeding steps: each takes (branch, users, rng, people) and adds its part,
 # in one transaction (the steps that write rows directly), or through services
 # that each run their own (seed_meetings).
-DEMO_STEPS: list = [seed_people, seed_meetings, seed_invitations, seed_attendance]
+DEMO_STEPS: list = [seed_people, seed_meetings, seed_invitations, seed_attendance, close_past_meetings]
 __all__ = ["DEMO_PASSWORD", "DEMO_SLUG", "DEMO_STEPS", "DEMO_USERS", "build_demo"]

@@ -30,7 +30,7 @@ def seed_attendance(*, branch, users, rng, people) -> None:
     meeting or so; and invitations whose replies fall with them."""
     from datetime import timedelta
 
-    from ..eligibility.decisions import decide
+    from ..eligibility.decisions import decide, meeting_voting_definition
     from ..eligibility.loading import load_facts
     from ..models import Invitation, MeetingKind, MeetingStatus, Reply, RuleVersion
     from ..models.attendance import CheckInMethod
@@ -64,7 +64,7 @@ def seed_attendance(*, branch, users, rng, people) -> None:
         start = meeting.starts_at
         for pid in came + overrides:
             decision = decisions[pid]
-            voting = decide(meeting.voting_rule, as_of, facts=facts[pid], names=names).eligible  # no rule: everyone
+            voting = decide(meeting_voting_definition(meeting), as_of, facts=facts[pid], names=names).eligible
             is_override = pid in overrides
             attendances.append(
                 Attendance(

@@ -32,6 +32,25 @@ def definition_of(rule: Rule | dict | None) -> dict:
     return rule.definition if isinstance(rule, Rule) else rule
 
 
+def voting_definition(attendance_rule: Rule | dict | None, voting_rule: Rule | dict | None) -> dict:
+    """Who may vote at a meeting, as one definition: those the attendance rule
+    admits AND the voting rule admits. No voting rule means everyone the
+    attendance rule admits, never the whole branch: nobody who may not attend
+    is a voter (issue 11: "May vote 540" beside "May attend 266"). Every
+    count, check-in and report asks this, so they cannot disagree."""
+    attend, vote = definition_of(attendance_rule), definition_of(voting_rule)
+    if vote == EVERYONE:
+        return attend
+    if attend == EVERYONE:
+        return vote
+    return {"all": [attend, vote]}
+
+
+def meeting_voting_definition(meeting) -> dict:
+    """voting_definition for a meeting's own rules."""
+    return voting_definition(meeting.attendance_rule, meeting.voting_rule)
+
+
 def decide(
     rule: Rule | dict | None,
     as_of: date,

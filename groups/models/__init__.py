@@ -14,6 +14,7 @@ from .meetings import (
     SendStatus,
 )
 from .people import Category, Membership, MembershipStatus, Person
+from .records import MeetingRecord
 from .rules import Rule, RuleVersion
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "KindDefault",
     "Meeting",
     "MeetingKind",
+    "MeetingRecord",
     "MeetingStatus",
     "Membership",
     "MembershipStatus",

@@ -44,6 +44,8 @@ class AuditAction(models.TextChoices):
     MEETING_DUPLICATE = "meeting.duplicate", "Meeting copied to a new date"
     MEETING_PUBLISH = "meeting.publish", "Meeting published"
     MEETING_CANCEL = "meeting.cancel", "Meeting cancelled"
+    MEETING_CLOSE = "meeting.close", "Meeting closed and its record frozen"
+    MEETING_REOPEN = "meeting.reopen", "Meeting reopened"
     MEETING_KIND_DEFAULTS = "meeting.kind_defaults", "Usual rules for kinds of meeting changed"
     MEETING_INVITE = "meeting.invite", "Invitations sent"
     MEETING_REMIND = "meeting.remind", "Reminders sent"

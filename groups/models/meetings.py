@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +8,9 @@ from django.db import models
 from .branch import Branch
 from .people import Person
 from .rules import Rule
+
+# A meeting closes itself this long after it ends (CONTRACT.md §5).
+AUTO_CLOSE_AFTER = timedelta(hours=6)
 
 
 class MeetingKind(models.TextChoices):
@@ -59,6 +62,8 @@ class Meeting(models.Model):
     capacity = models.PositiveIntegerField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Set when the meeting is closed and its record frozen (MeetingRecord); null while open.
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -88,6 +93,15 @@ class Meeting(models.Model):
         """The date its rules are applied on: the freeze date when one is set,
         else the meeting's own date where the branch meets."""
         return self.eligibility_date or self.branch.local_date(self.starts_at)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def closes_by_itself_at(self) -> datetime:
+        """When the meeting closes itself: 6 hours after it ends (or starts, with no end)."""
+        return (self.ends_at or self.starts_at) + AUTO_CLOSE_AFTER
 
     @property
     def is_open_and_published(self) -> bool:

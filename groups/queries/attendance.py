@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
-from ..eligibility.decisions import count_eligible, eligible_person_ids
-from ..models import Attendance, Invitation, Meeting, Person, Reply
+from ..eligibility.decisions import count_eligible, eligible_person_ids, meeting_voting_definition
+from ..models import Attendance, Invitation, Meeting, MeetingRecord, Person, Reply
 from ..models.meetings import QuorumCombine
 
 
@@ -26,20 +26,26 @@ def quorum_needed(meeting: Meeting, eligible: int) -> int:
 
 
 def quorum(meeting: Meeting) -> dict:
-    """CONTRACT.md §4's quorum, plus `guests`.
+    """CONTRACT.md §4's quorum, plus `guests`: from the frozen record when the
+    meeting is closed (one query), live otherwise (two).
 
     present: checked in, not undone and not marked as left (guests included);
     present_eligible: present people the voting rule admitted at check-in
     (never guests, never override entrants the voting rule refuses);
-    eligible: the branch's people the voting rule admits at the eligibility date.
+    eligible: the branch's people the voting rule admits at the eligibility date,
+    among those the attendance rule admits (no voting rule: all of those).
     With no quorum set, quorum is 0 and the meeting is quorate."""
+    if meeting.closed_at is not None:
+        record = MeetingRecord.objects.filter(meeting=meeting).first()
+        if record is not None:
+            return frozen_quorum(record)
     here = Attendance.objects.filter(meeting=meeting, undone_at__isnull=True, left_at__isnull=True)
     counts = here.aggregate(
         present=Count("id"),
         guests=Count("id", filter=Q(person__isnull=True)),
         present_eligible=Count("id", filter=Q(person__isnull=False, may_vote=True)),
     )
-    eligible = count_eligible(meeting.branch, meeting.voting_rule, meeting.effective_eligibility_date)
+    eligible = count_eligible(meeting.branch, meeting_voting_definition(meeting), meeting.effective_eligibility_date)
     needed = quorum_needed(meeting, eligible)
     return {
         "eligible": eligible,
@@ -48,6 +54,18 @@ def quorum(meeting: Meeting) -> dict:
         "quorum": needed,
         "quorate": counts["present_eligible"] >= needed,
         "guests": counts["guests"],
+    }
+
+
+def frozen_quorum(record: MeetingRecord) -> dict:
+    """quorum()'s answer from a closed meeting's record."""
+    return {
+        "eligible": record.eligible_to_vote,
+        "present": record.present,
+        "present_eligible": record.present_eligible,
+        "quorum": record.quorum,
+        "quorate": record.quorate,
+        "guests": record.guests,
     }
 
 

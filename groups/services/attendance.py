@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from .. import normalise
 from ..cleaning import clean_person
-from ..eligibility.decisions import decide
+from ..eligibility.decisions import decide, meeting_voting_definition
 from ..eligibility.loading import category_names, facts_from_rows, load_facts, needs_history
 from ..errors import Conflict, InvalidInput, NotAllowed
 from ..models import Attendance, AuditAction, Meeting, MeetingStatus, Person, RuleVersion
@@ -68,12 +68,22 @@ def _current(meeting: Meeting, person: Person | None) -> tuple[Meeting, int | No
         fresh = _fresh_meeting(meeting)
         return fresh, _rule_version_id(fresh.attendance_rule), memberships
     meeting.status = state.status
+    meeting.closed_at = state.closed_at
     return meeting, state.attendance_version_id, memberships
 
 
 def _refuse_if_closed(meeting: Meeting) -> None:
     if meeting.status == MeetingStatus.CANCELLED:
         raise NotAllowed("This meeting was cancelled, so nobody can be checked in.", code="meeting_cancelled")
+    _refuse_if_record_frozen(meeting)
+
+
+def _refuse_if_record_frozen(meeting: Meeting) -> None:
+    if meeting.closed_at is not None:
+        raise NotAllowed(
+            "This meeting is closed: its record is history. An organiser can reopen it, giving a reason.",
+            code="meeting_closed",
+        )
 
 
 def _assess(meeting: Meeting, person: Person, memberships: list):
@@ -89,7 +99,8 @@ def _assess(meeting: Meeting, person: Person, memberships: list):
     else:
         facts = facts_from_rows(person, memberships)
     decision = decide(meeting.attendance_rule, as_of, facts=facts, names=names)
-    may_vote = decide(meeting.voting_rule, as_of, facts=facts, names=names).eligible  # no voting rule: everyone
+    # Attendance rule AND voting rule: someone let in by override never votes.
+    may_vote = decide(meeting_voting_definition(meeting), as_of, facts=facts, names=names).eligible
     return decision, may_vote
 
 
@@ -266,6 +277,7 @@ def undo_check_in(*, attendance: Attendance, actor, reason: str, at: datetime | 
     if len(reason) > MAX_REASON:
         raise InvalidInput(f"Keep the reason under {MAX_REASON} characters.", code="reason_too_long")
     attendance = Attendance.objects.select_for_update().select_related("meeting__branch").get(pk=attendance.pk)
+    _refuse_if_record_frozen(attendance.meeting)
     if attendance.undone_at is not None:
         raise Conflict("This check-in was already undone.", code="already_undone")
     attendance.undone_at = at or timezone.now()
@@ -289,6 +301,7 @@ def undo_check_in(*, attendance: Attendance, actor, reason: str, at: datetime | 
 def mark_left(*, attendance: Attendance, actor, at: datetime | None = None) -> Attendance:
     """Record that someone left: they stop counting as present (and for quorum)."""
     attendance = Attendance.objects.select_for_update().select_related("meeting__branch").get(pk=attendance.pk)
+    _refuse_if_record_frozen(attendance.meeting)
     if attendance.undone_at is not None:
         raise Conflict("This check-in was undone, so they cannot leave.", code="undone")
     if attendance.left_at is not None:

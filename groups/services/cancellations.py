@@ -29,6 +29,8 @@ def cancel_meeting(*, meeting: Meeting, actor, reason: str, at: datetime | None 
         raise Conflict("This meeting is already cancelled.", code="already_cancelled")
     if meeting.status == MeetingStatus.HELD:
         raise Conflict("This meeting has already been held; it cannot be cancelled.", code="held")
+    if meeting.closed_at is not None:
+        raise Conflict("This meeting is closed: it was held, so it cannot be cancelled.", code="closed")
     old = meeting.status
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancel_reason = reason

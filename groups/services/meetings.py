@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ..errors import Conflict, InvalidInput
 from ..models import AuditAction, Branch, Meeting, MeetingKind, MeetingStatus, QuorumCombine, Rule
-from . import audit
+from . import audit, records
 from .kind_defaults import check_rule, kind_defaults
 
 # Fields a meeting's form and API may set, in the order audit diffs list them.
@@ -36,8 +36,6 @@ EDITABLE = [
     "capacity",
 ]
 _USE_KIND_DEFAULT = object()
-
-
 
 
 # Quorum and capacity: people, so far below what the integer columns hold
@@ -139,6 +137,7 @@ def _create_meeting(*, branch: Branch, actor, values: dict[str, Any], status: st
         raise InvalidInput("Unknown meeting status.", code="bad_status")
     data = _clean(branch, values)
     meeting = Meeting.objects.create(branch=branch, status=status, created_by=_user(actor), **data)
+    transaction.on_commit(lambda: records.schedule_auto_close(meeting))
     audit.record(
         actor=actor,
         branch=branch,
@@ -160,6 +159,10 @@ def update_meeting(*, meeting: Meeting, actor, **changes) -> Meeting:
     meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
     if meeting.status == MeetingStatus.CANCELLED:
         raise Conflict("This meeting has been cancelled; duplicate it to call a new one.", code="cancelled")
+    if meeting.closed_at is not None:
+        raise Conflict(
+            "This meeting is closed: its record is history. Reopen it (giving a reason) to change it.", code="closed"
+        )
     current = {f: getattr(meeting, f) for f in EDITABLE}
     data = _clean(meeting.branch, {**current, **changes})
     diff = audit.diff(meeting, {f: data[f] for f in changes})
@@ -168,6 +171,8 @@ def update_meeting(*, meeting: Meeting, actor, **changes) -> Meeting:
     for field in diff:
         setattr(meeting, field, data[field])
     meeting.save()
+    if "starts_at" in diff or "ends_at" in diff:
+        transaction.on_commit(lambda: records.schedule_auto_close(meeting))
     audit.record(
         actor=actor,
         branch=meeting.branch,

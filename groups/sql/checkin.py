@@ -3,6 +3,7 @@ package docstring for why by hand; groups/services/attendance.py for the rest)."
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
@@ -22,6 +23,8 @@ class MeetingState(NamedTuple):
     voting_version: int | None
     # The attendance rule's current RuleVersion, which a check-in records.
     attendance_version_id: int | None
+    # Set once the meeting is closed: its record is history, nobody checks in.
+    closed_at: datetime | None
 
 
 @cache
@@ -30,11 +33,12 @@ def _statement() -> str:
     ms, c = Table(Membership, "ms"), Table(Category, "c")
     return (
         "SELECT cur.status, cur.attendance_rule_id, cur.attendance_version, cur.voting_rule_id,"
-        f" cur.voting_version, cur.version_id, {c.order}, {ms.started_on}, {ms.id}, {c.slug}, {c.name}, {ms.status},"
+        f" cur.voting_version, cur.version_id, cur.closed_at,"
+        f" {c.order}, {ms.started_on}, {ms.id}, {c.slug}, {c.name}, {ms.status},"
         f" {ms.continuous_since}, {ms.ended_on}, {ms.dues_paid_until}"
         f" FROM (SELECT {m.status} AS status, {m.attendance_rule} AS attendance_rule_id,"
         f" {ar.version} AS attendance_version, {m.voting_rule} AS voting_rule_id,"
-        f" {vr.version} AS voting_version, {rv.id} AS version_id"
+        f" {vr.version} AS voting_version, {rv.id} AS version_id, {m.closed_at} AS closed_at"
         f" FROM {m}"
         f" LEFT OUTER JOIN {ar} ON {ar.id} = {m.attendance_rule}"
         f" LEFT OUTER JOIN {vr} ON {vr.id} = {m.voting_rule}"
@@ -58,7 +62,8 @@ def check_in_reads(meeting_id: int, person_id: int | None) -> tuple[MeetingState
         for *_, order, started, pk, slug, name, status, since, ended, paid in rows
         if pk is not None
     ]
-    return MeetingState(*rows[0][:6]), memberships
+    state = rows[0][:7]
+    return MeetingState(*state[:6], converter(Meeting, "closed_at")(state[6])), memberships
 
 
 @cache

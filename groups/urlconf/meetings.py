@@ -24,6 +24,8 @@ branch_patterns: list = [
     path("meetings/<int:meeting_id>/duplicate/", views.meeting_duplicate, name="meeting_duplicate"),
     path("meetings/<int:meeting_id>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("meetings/<int:meeting_id>/publish/", views.meeting_publish, name="meeting_publish"),
+    path("meetings/<int:meeting_id>/close/", views.meeting_close, name="meeting_close"),
+    path("meetings/<int:meeting_id>/reopen/", views.meeting_reopen, name="meeting_reopen"),
     path("meetings/<int:meeting_id>/invitations/", invitations.meeting_invitations, name="meeting_invitations"),
     path(
         "meetings/<int:meeting_id>/invitations/progress/",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from ..eligibility.decisions import count_eligible
 from ..errors import RollcallError
-from ..forms import CancelMeetingForm, DuplicateMeetingForm, KindDefaultsForm, MeetingForm
+from ..forms import CancelMeetingForm, DuplicateMeetingForm, KindDefaultsForm, MeetingForm, ReopenMeetingForm
 from ..models import Meeting, MeetingKind, MeetingStatus
 from ..permissions import can, get_in_branch
 from ..queries.attendance import quorum
@@ -30,9 +30,11 @@ from ..queries.meetings import (
     quorum_description,
     upcoming_meetings,
 )
+from ..queries.records import meeting_record
 from ..services import meetings as services
 from ..services.cancellations import cancel_meeting
 from ..services.kind_defaults import kind_defaults, set_kind_defaults
+from ..services.records import close_meeting, reopen_meeting
 from .base import add_service_error, branch_view, paginate
 
 
@@ -130,15 +132,29 @@ def meeting_calendar(request, branch):
 @local_time
 def meeting_detail(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
-    as_of = meeting.effective_eligibility_date
-    live_quorum = quorum(meeting)
+    record = meeting_record(meeting) if meeting.is_closed else None
+    if record is not None and record["closed_at"] is not None:
+        # History: every figure from the frozen record, none recounted.
+        live_quorum = {"eligible": record["eligible_to_vote"], **{k: record[k] for k in FROZEN_QUORUM}}
+        eligible_to_attend = record["eligible_to_attend"]
+    else:
+        record = None
+        live_quorum = quorum(meeting)
+        eligible_to_attend = count_eligible(branch, meeting.attendance_rule, meeting.effective_eligibility_date)
+    may_manage = can(request.user, branch, "manage_meetings")
     return render(
         request,
         "groups/meetings/detail.html",
         {
             "branch": branch,
             "meeting": meeting,
-            "eligible_to_attend": count_eligible(branch, meeting.attendance_rule, as_of),
+            "record": record,
+            "may_close": may_manage
+            and record is None
+            and meeting.status != MeetingStatus.CANCELLED
+            and meeting.starts_at <= timezone.now(),
+            "reopen_form": ReopenMeetingForm() if record is not None and may_manage else None,
+            "eligible_to_attend": eligible_to_attend,
             "eligible_to_vote": live_quorum["eligible"],
             "live_quorum": live_quorum,
             "counts": meeting_reply_counts(meeting),
@@ -148,12 +164,47 @@ def meeting_detail(request, branch, meeting_id):
             else "Everyone who may attend.",
             "quorum": quorum_description(meeting),
             "eligibility_date": meeting.effective_eligibility_date,
-            "may_manage": can(request.user, branch, "manage_meetings"),
+            "may_manage": may_manage,
             "public_url": request.build_absolute_uri(reverse("public_meeting", args=[branch.slug, meeting.pk]))
             if meeting.is_open_and_published
             else None,
         },
     )
+
+
+FROZEN_QUORUM = ("present", "present_eligible", "quorum", "quorate", "guests")
+
+
+@require_POST
+@branch_view("manage_meetings")
+def meeting_close(request, branch, meeting_id):
+    """Close the meeting and freeze its record (a plain form POST: no JavaScript needed)."""
+    meeting = _meeting(branch, meeting_id)
+    try:
+        close_meeting(meeting=meeting, actor=request.user)
+    except RollcallError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"“{meeting.title}” is closed. Its record is frozen as it stands now.")
+    return redirect("meeting_detail", slug=branch.slug, meeting_id=meeting.pk)
+
+
+@require_POST
+@branch_view("manage_meetings")
+def meeting_reopen(request, branch, meeting_id):
+    """Reopen a closed meeting, with a reason (audited)."""
+    meeting = _meeting(branch, meeting_id)
+    form = ReopenMeetingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the meeting is reopened: the reason is kept in the audit log.")
+        return redirect("meeting_detail", slug=branch.slug, meeting_id=meeting.pk)
+    try:
+        reopen_meeting(meeting=meeting, actor=request.user, reason=form.cleaned_data["reason"])
+    except RollcallError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"“{meeting.title}” is open again. Close it to freeze its record once more.")
+    return redirect("meeting_detail", slug=branch.slug, meeting_id=meeting.pk)
 
 
 def _form_values(form) -> dict:
@@ -186,6 +237,11 @@ def meeting_edit(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
         messages.error(request, "This meeting has been cancelled; duplicate it to call a new one.")
+        return redirect("meeting_detail", slug=branch.slug, meeting_id=meeting.pk)
+    if meeting.is_closed:
+        messages.error(
+            request, "This meeting is closed: its record is history. Reopen it (giving a reason) to change it."
+        )
         return redirect("meeting_detail", slug=branch.slug, meeting_id=meeting.pk)
     initial = {f: getattr(meeting, f) for f in services.EDITABLE}
     form = MeetingForm(request.POST or None, branch=branch, creating=False, initial=initial)

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from .. import reports as report_data
 from ..charts import Series, bar_chart, line_chart
+from ..models import MeetingKind
 from ..normalise import phone_display, spreadsheet_safe
 from ..permissions import can
 from ..services import exports
@@ -25,9 +26,24 @@ CSV_HEADER = ["Name", "Email", "May email", "Phone", "May phone", "Categories", 
 ELIGIBLE_COLOUR, YES_COLOUR, ATTENDED_COLOUR = "#55556a", "#8a4b00", "#0b6b3a"
 
 
+# A date box (<input type="date">) shows only a yyyy-mm-dd value; the British
+# default format (dd/mm/yyyy) leaves it looking empty.
+ISO_DATE = "%Y-%m-%d"
+
+
 class ReportForm(forms.Form):
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+    )
+    kind = forms.ChoiceField(
+        label="Meetings",
+        required=False,
+        choices=[("", "Every kind")] + list(MeetingKind.choices),
+        help_text="One kind at a time: open and organisational meetings alternate.",
+    )
     absent = forms.IntegerField(
         label="Recent meetings to check",
         required=False,
@@ -44,8 +60,8 @@ class ReportForm(forms.Form):
 
 
 def _choices(request, branch):
-    """(form, date_from, date_to, absent_n): what was asked, or the defaults
-    for anything missing or wrong (the form shows why)."""
+    """(form, date_from, date_to, absent_n, kind): what was asked, or the
+    defaults for anything missing or wrong (the form shows why)."""
     today = branch.today()
     default_from, default_to = report_data.default_period(today)
     form = ReportForm(
@@ -58,6 +74,7 @@ def _choices(request, branch):
         values.get("date_from") or default_from,
         values.get("date_to") or default_to,
         values.get("absent") or report_data.DEFAULT_ABSENT,
+        values.get("kind") or "",
     )
 
 
@@ -99,8 +116,8 @@ def category_svg(report) -> str:
 
 @branch_view("view_reports")
 def reports(request, branch):
-    form, date_from, date_to, absent_n = _choices(request, branch)
-    report = report_data.build(branch, date_from=date_from, date_to=date_to, absent_n=absent_n)
+    form, date_from, date_to, absent_n, kind = _choices(request, branch)
+    report = report_data.build(branch, date_from=date_from, date_to=date_to, absent_n=absent_n, kind=kind)
     page, query = paginate(request, report.absent, per_page=PER_PAGE)
     totals = {
         "meetings": len(report.turnout),
@@ -123,13 +140,14 @@ def reports(request, branch):
                 "query": query,
                 "can_export": can(request.user, branch, "export_people"),
                 "max_meetings": report_data.MAX_MEETINGS,
+                "kind_label": dict(MeetingKind.choices).get(kind, ""),
             },
         )
 
 
 @branch_view("export_people")
 def reports_absent_csv(request, branch):
-    _, date_from, date_to, absent_n = _choices(request, branch)
+    _, date_from, date_to, absent_n, _ = _choices(request, branch)
     report = report_data.build(branch, date_from=date_from, date_to=date_to, absent_n=absent_n)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="not-come-last-{absent_n}-meetings.csv"'

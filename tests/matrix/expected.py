@@ -50,6 +50,7 @@ import_result                 login      404        403        403        200
 import_upload                 login      404        403        403        200
 meeting_calendar              login      404        403        200        200
 meeting_cancel                login      404        403        403        200
+meeting_close                 login      404        403        403        302
 meeting_create                login      404        403        403        200
 meeting_detail                login      404        403        200        200
 meeting_duplicate             login      404        403        403        200
@@ -63,6 +64,7 @@ meeting_pending               login      404        403        403        200
 meeting_pending_approve       login      404        403        403        302
 meeting_pending_reject        login      404        403        403        302
 meeting_publish               login      404        403        403        302
+meeting_reopen                login      404        403        403        302
 my_details                    login      404        200        200        200
 my_meeting_reply              login      404        302        302        302
 my_meetings                   login      404        200        200        200

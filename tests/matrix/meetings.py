@@ -30,6 +30,8 @@ ENTRIES = {
     "meeting_duplicate": Entry(kwargs=_meeting, need="manage_meetings"),
     "meeting_cancel": Entry(kwargs=_meeting, need="manage_meetings"),
     "meeting_publish": Entry(kwargs=_meeting, need="manage_meetings", method="post"),
+    "meeting_close": Entry(kwargs=_meeting, need="manage_meetings", method="post"),
+    "meeting_reopen": Entry(kwargs=_meeting, need="manage_meetings", method="post"),
     # Members may download the .ics of a published meeting (not of a draft).
     "meeting_ics": Entry(kwargs=_published, need="view_branch"),
     "meeting_invitations": Entry(kwargs=_published, need="manage_meetings"),

@@ -37,6 +37,9 @@ FOREIGN_IDS = [
     ("api-checkin-undo", lambda f: {"meeting_id": f.meeting.pk, "pk": f.attendance.pk}, "post", {"reason": "x"}),
     ("api-meeting-door-door", lambda f: {"meeting_id": f.meeting.pk}, "get", {"q": "far"}),
     ("api-meeting-door-quorum", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
+    ("api-meeting-record-record", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
+    ("api-meeting-record-close", lambda f: {"meeting_id": f.meeting.pk}, "post", None),
+    ("api-meeting-record-reopen", lambda f: {"meeting_id": f.meeting.pk}, "post", {"reason": "x"}),
 ]
 
 

@@ -144,7 +144,9 @@ class CheckInSerializer(serializers.Serializer):
 
 
 class QuorumSerializer(serializers.Serializer):
-    eligible = serializers.IntegerField(help_text="People the voting rule admits.")
+    eligible = serializers.IntegerField(
+        help_text="People the attendance rule and the voting rule admit (no voting rule: all who may attend)."
+    )
     present = serializers.IntegerField(help_text="Everyone checked in and not gone, guests included.")
     present_eligible = serializers.IntegerField(help_text="Present and admitted by the voting rule.")
     quorum = serializers.IntegerField(help_text="The number needed (0 when no quorum is set).")

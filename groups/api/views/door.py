@@ -179,7 +179,8 @@ class MeetingDoorViewSet(MeetingScopedViewSet):
     @extend_schema(
         tags=["door"],
         summary="Quorum now (organisers and stewards)",
-        description="eligible: people the voting rule admits; present: everyone checked in and not gone, guests "
+        description="eligible: people the attendance and voting rules admit (no voting rule: all who may "
+        "attend; a closed meeting: its frozen record); present: everyone checked in and not gone, guests "
         "included; present_eligible: present and admitted by the voting rule (never guests, never people let "
         "in by override whom the voting rule refuses); quorum: the number needed; guests: guests present.",
         parameters=[MEETING_ID],
