@@ -15,6 +15,7 @@ from django.utils import timezone
 from ..errors import Conflict, InvalidInput
 from ..models import AuditAction, Branch, Meeting, MeetingKind, MeetingStatus, QuorumCombine, Rule
 from . import audit
+from .invitations import plan_reminder
 from .kind_defaults import check_rule, kind_defaults
 
 # Fields a meeting's form and API may set, in the order audit diffs list them.
@@ -168,6 +169,8 @@ def update_meeting(*, meeting: Meeting, actor, **changes) -> Meeting:
     for field in diff:
         setattr(meeting, field, data[field])
     meeting.save()
+    if "starts_at" in diff:
+        plan_reminder(meeting)  # the automatic reminder moves with the meeting
     audit.record(
         actor=actor,
         branch=meeting.branch,
