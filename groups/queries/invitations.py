@@ -69,6 +69,11 @@ def call_reason(invitation: Invitation) -> str:
     return CALL_REASONS.get(invitation.send_status, NO_REPLY_REASON)
 
 
+def on_call_list(invitation: Invitation, *, calls_due: bool) -> bool:
+    """call_list_q for one invitation already loaded."""
+    return invitation.reply == Reply.NONE and (calls_due or invitation.send_status in CALL_REASONS)
+
+
 def call_list(meeting: Meeting, *, now: datetime) -> QuerySet[Invitation]:
     return invited(meeting, calls=True, now=now)
 

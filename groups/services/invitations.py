@@ -412,16 +412,17 @@ def test_links(*, base_url: str) -> dict[str, str]:
 
 
 def invitation_email(
-    invitation: Invitation, *, base_url: str, reminder: bool = False, test_to: str | None = None
+    invitation: Invitation, *, base_url: str, reminder: bool = False, test_to: str | None = None, inert: bool = False
 ) -> EmailMultiAlternatives:
     """The email: plain text and simple HTML with the meeting's details (in
     the branch's local time), the personal answer link, the door pass as an
     attached PNG QR code, and an unsubscribe link. With test_to: the same
-    email marked as a test, to that address, with links that do nothing."""
+    email marked as a test, to that address, with links that do nothing
+    (inert: those links, unmarked, for the preview on the page)."""
     import segno
 
     meeting, person = invitation.meeting, invitation.person
-    urls = test_links(base_url=base_url) if test_to else links(invitation, base_url=base_url)
+    urls = test_links(base_url=base_url) if test_to or inert else links(invitation, base_url=base_url)
     with timezone.override(meeting.branch.zone):
         context = {
             "meeting": meeting,

@@ -19,6 +19,7 @@ from ..queries.meetings import meeting_reply_counts, meeting_rule_summary
 from ..services import invitations as services
 from ..sql import as_id
 from .base import branch_view
+from .invitation_people import invited_context
 
 REFUSALS_SHOWN = 10
 
@@ -42,7 +43,8 @@ def _categories_with_counts(branch, meeting):
 
 
 def _page_context(request, branch, meeting):
-    progress = services.progress(meeting)
+    now = timezone.now()
+    progress = services.progress(meeting, now=now)
     chosen_people = []
     ids = [pk for value in request.GET.getlist("person") if (pk := as_id(value))][:200]
     if ids:
@@ -57,8 +59,10 @@ def _page_context(request, branch, meeting):
         "eligibility_date": meeting.effective_eligibility_date,
         "categories": _categories_with_counts(branch, meeting),
         "chosen_people": chosen_people,
-        "reminder_candidates": services.reminder_candidates(meeting, now=timezone.now()).count(),
-        "may_send": meeting.status == MeetingStatus.PUBLISHED and meeting.starts_at >= timezone.now(),
+        "reminder_candidates": services.reminder_candidates(meeting, now=now).count(),
+        "may_send": meeting.status == MeetingStatus.PUBLISHED and meeting.starts_at >= now,
+        "now": now,
+        **invited_context(request, branch, meeting, now=now),
     }
 
 
