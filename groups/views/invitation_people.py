@@ -154,7 +154,9 @@ def invitation_preview(request, branch, meeting_id):
         return redirect(url)
     context = {"branch": branch, "meeting": meeting, "person": person, "reminder": reminder}
     if person is not None:
-        context["email"] = invitation_tests.preview(meeting=meeting, person=person, base_url=base_url, reminder=reminder)
+        context["email"] = invitation_tests.preview(
+            meeting=meeting, person=person, base_url=base_url, reminder=reminder
+        )
         context["consented"] = person.consent_email and bool(person.email)
     with timezone.override(branch.zone):
         return render(request, "groups/invitations/preview.html", context)
