@@ -49,5 +49,7 @@ class ReminderForm(forms.Form):
         error_messages={
             "required": "Give the number of days, or 0 for no reminder.",
             "invalid": "Give the number of days as a whole number, such as 2.",
+            "min_value": f"Choose between 0 (no reminder) and {MAX_REMIND_DAYS} days.",
+            "max_value": f"Choose between 0 (no reminder) and {MAX_REMIND_DAYS} days.",
         },
     )
