@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('groups', '0009_self_declared_attributes'),
+        ("groups", "0009_self_declared_attributes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invitation',
-            name='auto_reminded_at',
+            model_name="invitation",
+            name="auto_reminded_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='remind_days_before',
+            model_name="meeting",
+            name="remind_days_before",
             field=models.PositiveSmallIntegerField(default=2),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='reminder_planned_for',
+            model_name="meeting",
+            name="reminder_planned_for",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -20,7 +20,7 @@ def _unsaved(meeting: Meeting, person: Person) -> Invitation:
 def preview(*, meeting: Meeting, person: Person, base_url: str, reminder: bool = False) -> dict[str, str]:
     """The subject and the plain-text body the person would receive (links made harmless)."""
     message = invitation_email(_unsaved(meeting, person), base_url=base_url, reminder=reminder, inert=True)
-    return {"subject": message.subject, "body": message.body, "to": person.email}
+    return {"subject": message.subject, "body": message.body.strip(), "to": person.email}
 
 
 def send_test(*, meeting: Meeting, person: Person, actor, base_url: str, reminder: bool = False) -> str:
