@@ -42,6 +42,15 @@ def _categories_with_counts(branch, meeting):
     )
 
 
+def _admitted_counts(meeting) -> dict[str, int]:
+    """How many the rule admits, and how many of them an email can reach (one query)."""
+    counts = services.admitted_people(meeting).aggregate(
+        admitted=Count("pk"), emailable=Count("pk", filter=Q(consent_email=True) & ~Q(email=""))
+    )
+    counts["not_emailable"] = counts["admitted"] - counts["emailable"]
+    return counts
+
+
 def _page_context(request, branch, meeting):
     now = timezone.now()
     progress = services.progress(meeting, now=now)
@@ -54,7 +63,7 @@ def _page_context(request, branch, meeting):
         "meeting": meeting,
         "progress": progress,
         "counts": meeting_reply_counts(meeting),
-        "admitted": services.admitted_people(meeting).count(),
+        **_admitted_counts(meeting),
         "rule_summary": meeting_rule_summary(meeting.attendance_rule),
         "eligibility_date": meeting.effective_eligibility_date,
         "categories": _categories_with_counts(branch, meeting),

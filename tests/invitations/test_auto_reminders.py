@@ -198,3 +198,12 @@ def test_the_sweep_command_sends_what_is_due(invited, mailoutbox, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: at(2030, 5, 12, 20))
     call_command("send_due_reminders")
     assert sorted(m.to[0] for m in mailoutbox) == ["ana@example.org", "bo@example.org"]
+
+
+def test_each_reminded_person_s_row_says_when_and_that_it_was_automatic(invited, organiser, client_for):
+    _run_due(invited, now=at(2030, 5, 12))
+    bo = _invitation("Bo")
+    html = client_for(organiser).get(f"/b/{invited.branch.slug}/meetings/{invited.pk}/invitations/").content.decode()
+    local = timezone.localtime(bo.reminded_at, invited.branch.zone)
+    assert f'Reminded {local:%a %-d %b, %H:%M} <span class="muted small">(automatic)</span>' in html
+    assert html.count("(automatic)") == 2  # Ana and Bo; Cy was never emailed

@@ -112,3 +112,17 @@ def test_the_invitations_page_links_to_the_preview_and_saves_the_reminder_settin
     assert "No automatic reminder will go." in html and "no automatic reminder will go" in html
     meeting.refresh_from_db()
     assert meeting.remind_days_before == 0
+
+
+def test_before_sending_the_page_says_how_many_an_email_will_reach(branch, organiser, client_for):
+    person(branch, "Ana")
+    person(branch, "Bo", consent=False)
+    person(branch, "Cy", email="")
+    person(branch, "Sam", category="registered-supporter")  # not admitted: not counted
+    meeting = members_meeting(branch, organiser)
+    html = client_for(organiser).get(reverse("meeting_invitations", args=[branch.slug, meeting.pk])).content.decode()
+    assert "Everyone the attendance rule admits <strong>(3 people)</strong>" in html
+    assert (
+        "<strong>1</strong> will get an email; <strong>2</strong> cannot be emailed"
+        " (no consent to email, or no address) and will be on the call list" in html
+    )
