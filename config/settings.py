@@ -21,6 +21,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The site's address for links in emails sent without a request (an automatic
+# reminder re-planned after its meeting moved, the reminder sweep): the first
+# trusted origin unless set.
+SITE_URL = env("SITE_URL", default=CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

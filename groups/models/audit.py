@@ -49,6 +49,8 @@ class AuditAction(models.TextChoices):
     MEETING_KIND_DEFAULTS = "meeting.kind_defaults", "Usual rules for kinds of meeting changed"
     MEETING_INVITE = "meeting.invite", "Invitations sent"
     MEETING_REMIND = "meeting.remind", "Reminders sent"
+    MEETING_INVITE_TEST = "meeting.invite_test", "Test invitation sent to themselves"
+    INVITATIONS_EXPORT_CALL_LIST = "invitations.export_call_list", "Call list exported (CSV)"
     INVITATION_REPLY = "invitation.reply", "Invitation answered"
     ATTENDANCE_CHECK_IN = "attendance.check_in", "Checked in"
     ATTENDANCE_REOPEN = "attendance.reopen", "Checked in again"

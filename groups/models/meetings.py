@@ -64,6 +64,11 @@ class Meeting(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # Set when the meeting is closed and its record frozen (MeetingRecord); null while open.
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Automatic reminder to those who have not answered, this many days before the start (0 = none).
+    remind_days_before = models.PositiveSmallIntegerField(default=2)
+    # When the automatic reminder is due, once invitations have gone out (null = none waiting):
+    # the task queued for it checks this is still its time, so a moved meeting's old task sends nothing.
+    reminder_planned_for = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -136,6 +141,8 @@ class Invitation(models.Model):
     # When it was last queued: one queued for long (a worker that died mid-send) may be queued again.
     queued_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The automatic reminder went (groups.services.reminders): it never goes twice.
+    auto_reminded_at = models.DateTimeField(null=True, blank=True)
     reply = models.CharField(max_length=8, choices=Reply.choices, blank=True, default="")
     replied_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,6 +1,6 @@
 """Every export of member data leaves an audit row, and this module writes
 them all: the people CSV (the list or one person), a meeting's attendance
-CSV, its sign-in sheet and the reports' "not come lately" CSV. An audit row
+CSV, its sign-in sheet, its call list and the reports' "not come lately" CSV. An audit row
 says who exported what and how many rows — never the values, nor the search
 text. The views call one of these before they send the file."""
 
@@ -65,4 +65,17 @@ def record_absent_export(*, branch: Branch, actor, rows: int, meetings: int) -> 
         action=AuditAction.REPORTS_EXPORT_ABSENT,
         summary=f"Exported the people who have not come to any of the last {meetings} meetings",
         changes={"rows": rows, "meetings": meetings},
+    )
+
+
+@transaction.atomic(durable=True)
+def record_call_list_export(*, meeting: Meeting, actor, rows: int) -> None:
+    """A meeting's call list: who to phone because email cannot reach them or they have not answered."""
+    audit.record(
+        actor=actor,
+        branch=meeting.branch,
+        action=AuditAction.INVITATIONS_EXPORT_CALL_LIST,
+        obj=meeting,
+        summary=f"Exported the call list of {meeting.title} ({rows:,} {'person' if rows == 1 else 'people'})",
+        changes={"rows": rows},
     )

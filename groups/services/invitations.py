@@ -206,6 +206,7 @@ def send_invitations(
             },
             at=now,
         )
+        plan_reminder(meeting, now=now, base_url=base_url)
     _enqueue(queue, base_url=site_url(base_url), reminder=False)
     return {"invited": len(new), "already": len(existing), "queued": len(queue), "refused": chosen["refused"]}
 
@@ -243,6 +244,86 @@ def send_reminders(*, meeting: Meeting, actor, base_url: str | None = None, at: 
     return len(ids)
 
 
+# --- the automatic reminder -----------------------------------------------------
+# Planned when invitations go out, at meeting.remind_days_before days before the
+# start, as a task with run_after. The meeting remembers the time planned
+# (reminder_planned_for); a task finding another time there (the meeting moved,
+# the setting changed, or it already ran) sends nothing, and a new task waits
+# for the new time. Backends that cannot wait (the inline one in development)
+# leave it to `manage.py send_due_reminders`, run from cron.
+
+
+def reminder_due(meeting: Meeting) -> datetime | None:
+    if not meeting.remind_days_before:
+        return None
+    return meeting.starts_at - timedelta(days=meeting.remind_days_before)
+
+
+def plan_reminder(meeting: Meeting, *, now: datetime | None = None, base_url: str | None = None) -> datetime | None:
+    """(Re)plan the automatic reminder, inside the caller's transaction on a
+    locked meeting: when it is due, or None when none will go (off, not
+    published, nobody invited, or too late)."""
+    now = _now(now)
+    due = reminder_due(meeting)
+    if (
+        due is None
+        or due <= now
+        or meeting.status != MeetingStatus.PUBLISHED
+        or not Invitation.objects.filter(meeting=meeting).exists()
+    ):
+        due = None
+    if meeting.reminder_planned_for != due:
+        Meeting.objects.filter(pk=meeting.pk).update(reminder_planned_for=due)
+        meeting.reminder_planned_for = due
+        if due is not None and remind.get_backend().supports_defer:
+            kwargs = {"meeting_id": meeting.pk, "due": due.isoformat(), "base_url": site_url(base_url)}
+            transaction.on_commit(lambda: remind.using(run_after=due).enqueue(**kwargs))
+    return due
+
+
+@task()
+def remind(*, meeting_id: int, due: str, base_url: str) -> dict[str, int]:
+    """The automatic reminder planned for `due` (an ISO time)."""
+    return send_automatic_reminders(meeting_id=meeting_id, due=datetime.fromisoformat(due), base_url=base_url)
+
+
+def automatic_reminder_candidates(meeting: Meeting, *, now: datetime):
+    """Emailed at least a day ago, not answered, never automatically reminded,
+    not reminded by hand in the last day, and still happy to get email."""
+    return reminder_candidates(meeting, now=now).filter(
+        auto_reminded_at__isnull=True,
+        sent_at__lte=now - REMINDER_GAP,
+        person__consent_email=True,
+    )
+
+
+def send_automatic_reminders(
+    *, meeting_id: int, due: datetime, base_url: str | None = None, now: datetime | None = None
+) -> dict[str, int]:
+    """Send the reminder planned for `due`, if that is still the plan and its
+    time has come; nothing for a cancelled, held, past or moved meeting."""
+    now = _now(now)
+    counts = {"sent": 0, "failed": 0, "skipped": 0}
+    with transaction.atomic(durable=True):
+        meeting = Meeting.objects.select_for_update().select_related("branch").filter(pk=meeting_id).first()
+        if meeting is None or meeting.reminder_planned_for != due or reminder_due(meeting) != due or due > now:
+            return counts  # stale, already done, or early: the task planned for the right time will do it
+        Meeting.objects.filter(pk=meeting.pk).update(reminder_planned_for=None)
+        if meeting.status != MeetingStatus.PUBLISHED or meeting.starts_at <= now:
+            return counts
+        ids = list(automatic_reminder_candidates(meeting, now=now).values_list("pk", flat=True))
+        audit.record(
+            actor=None,
+            branch=meeting.branch,
+            action=AuditAction.MEETING_REMIND,
+            obj=meeting,
+            summary=f"Automatic reminders about “{meeting.title}” to {len(ids):,} who have not answered",
+            changes={"queued": len(ids), "automatic": True, "days_before": meeting.remind_days_before},
+            at=now,
+        )
+    return deliver_now(ids, base_url=site_url(base_url), reminder=True, auto=True)
+
+
 def _enqueue(ids: list[int], *, base_url: str, reminder: bool) -> None:
     for start in range(0, len(ids), BATCH):
         deliver.enqueue(invitation_ids=ids[start : start + BATCH], base_url=base_url, reminder=reminder)
@@ -252,13 +333,18 @@ def _enqueue(ids: list[int], *, base_url: str, reminder: bool) -> None:
 def deliver(*, invitation_ids: list[int], base_url: str, reminder: bool = False) -> dict[str, int]:
     """Email each invitation (or reminder). Runs in the background; each
     invitation is settled in its own small transaction."""
+    return deliver_now(invitation_ids, base_url=base_url, reminder=reminder)
+
+
+def deliver_now(invitation_ids: list[int], *, base_url: str, reminder: bool, auto: bool = False) -> dict[str, int]:
+    """deliver's work, for a task already running (the automatic reminder's)."""
     counts = {"sent": 0, "failed": 0, "skipped": 0}
     for pk in invitation_ids:
-        counts[_deliver_one(pk, base_url=base_url, reminder=reminder)] += 1
+        counts[_deliver_one(pk, base_url=base_url, reminder=reminder, auto=auto)] += 1
     return counts
 
 
-def _deliver_one(pk: int, *, base_url: str, reminder: bool) -> str:
+def _deliver_one(pk: int, *, base_url: str, reminder: bool, auto: bool = False) -> str:
     with transaction.atomic(durable=True):
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
@@ -271,7 +357,18 @@ def _deliver_one(pk: int, *, base_url: str, reminder: bool) -> str:
         person, now = invitation.person, timezone.now()
         if reminder:
             recent = invitation.reminded_at and invitation.reminded_at > now - REMINDER_GAP
-            if invitation.reply or recent or not person.consent_email or not person.email:
+            # Re-checked under the lock: the meeting may have been cancelled or
+            # the person may have answered or unsubscribed since it was queued.
+            meeting = invitation.meeting
+            over = meeting.status != MeetingStatus.PUBLISHED or meeting.starts_at <= now
+            if (
+                invitation.reply
+                or recent
+                or over
+                or (auto and invitation.auto_reminded_at)
+                or not person.consent_email
+                or not person.email
+            ):
                 return "skipped"
         elif invitation.sent_at is not None:
             return "skipped"
@@ -288,7 +385,7 @@ def _deliver_one(pk: int, *, base_url: str, reminder: bool) -> str:
                 )
             return "failed"
         if reminder:
-            Invitation.objects.filter(pk=pk).update(reminded_at=now)
+            Invitation.objects.filter(pk=pk).update(reminded_at=now, **({"auto_reminded_at": now} if auto else {}))
         else:
             Invitation.objects.filter(pk=pk).update(sent_at=now, send_status=SendStatus.SENT, send_error="")
         return "sent"
@@ -307,20 +404,32 @@ def links(invitation: Invitation, *, base_url: str) -> dict[str, str]:
     }
 
 
-def invitation_email(invitation: Invitation, *, base_url: str, reminder: bool = False) -> EmailMultiAlternatives:
+def test_links(*, base_url: str) -> dict[str, str]:
+    """A test email's links: all to a page saying it was a test, so the
+    organiser cannot answer, unsubscribe or check in for the person shown."""
+    url = site_url(base_url) + reverse("rsvp_test")
+    return {"rsvp": url, "unsubscribe": url, "door_qr": url, "door_open": url}
+
+
+def invitation_email(
+    invitation: Invitation, *, base_url: str, reminder: bool = False, test_to: str | None = None, inert: bool = False
+) -> EmailMultiAlternatives:
     """The email: plain text and simple HTML with the meeting's details (in
     the branch's local time), the personal answer link, the door pass as an
-    attached PNG QR code, and an unsubscribe link."""
+    attached PNG QR code, and an unsubscribe link. With test_to: the same
+    email marked as a test, to that address, with links that do nothing
+    (inert: those links, unmarked, for the preview on the page)."""
     import segno
 
     meeting, person = invitation.meeting, invitation.person
-    urls = links(invitation, base_url=base_url)
+    urls = test_links(base_url=base_url) if test_to or inert else links(invitation, base_url=base_url)
     with timezone.override(meeting.branch.zone):
         context = {
             "meeting": meeting,
             "person": person,
             "branch": meeting.branch,
             "reminder": reminder,
+            "test": bool(test_to),
             "starts": timezone.localtime(meeting.starts_at),
             "ends": timezone.localtime(meeting.ends_at) if meeting.ends_at else None,
             "zone": meeting.branch.zone.key,
@@ -329,11 +438,11 @@ def invitation_email(invitation: Invitation, *, base_url: str, reminder: bool = 
         when = context["starts"].strftime("%a %-d %b %Y, %H:%M")
         text = render_to_string("groups/email/invitation.txt", context)
         html = render_to_string("groups/email/invitation.html", context)
-    subject = f"{'Reminder: ' if reminder else ''}{meeting.title} – {when}"
+    subject = f"{'TEST – ' if test_to else ''}{'Reminder: ' if reminder else ''}{meeting.title} – {when}"
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        to=[person.email],
+        to=[test_to or person.email],
         headers={"List-Unsubscribe": f"<{urls['unsubscribe']}>"},
     )
     message.attach_alternative(html, "text/html")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ..errors import Conflict, InvalidInput
 from ..models import AuditAction, Branch, Meeting, MeetingKind, MeetingStatus, QuorumCombine, Rule
 from . import audit, records
+from .invitations import plan_reminder
 from .kind_defaults import check_rule, kind_defaults
 
 # Fields a meeting's form and API may set, in the order audit diffs list them.
@@ -173,6 +174,8 @@ def update_meeting(*, meeting: Meeting, actor, **changes) -> Meeting:
     meeting.save()
     if "starts_at" in diff or "ends_at" in diff:
         transaction.on_commit(lambda: records.schedule_auto_close(meeting))
+    if "starts_at" in diff:
+        plan_reminder(meeting)  # the automatic reminder moves with the meeting
     audit.record(
         actor=actor,
         branch=meeting.branch,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import calendars, invitations, registrations
+from ..views import calendars, invitation_people, invitations, registrations
 from ..views import meetings as views
 
 branch_patterns: list = [
@@ -27,6 +27,21 @@ branch_patterns: list = [
     path("meetings/<int:meeting_id>/close/", views.meeting_close, name="meeting_close"),
     path("meetings/<int:meeting_id>/reopen/", views.meeting_reopen, name="meeting_reopen"),
     path("meetings/<int:meeting_id>/invitations/", invitations.meeting_invitations, name="meeting_invitations"),
+    path(
+        "meetings/<int:meeting_id>/invitations/call-list.csv",
+        invitation_people.call_list_csv,
+        name="meeting_invitations_call_list",
+    ),
+    path(
+        "meetings/<int:meeting_id>/invitations/preview/",
+        invitation_people.invitation_preview,
+        name="meeting_invitations_preview",
+    ),
+    path(
+        "meetings/<int:meeting_id>/invitations/reminder/",
+        invitation_people.reminder_setting,
+        name="meeting_invitations_reminder",
+    ),
     path(
         "meetings/<int:meeting_id>/invitations/progress/",
         invitations.meeting_invitations_progress,

@@ -19,6 +19,7 @@ from ..queries.meetings import meeting_reply_counts, meeting_rule_summary
 from ..services import invitations as services
 from ..sql import as_id
 from .base import branch_view
+from .invitation_people import invited_context
 
 REFUSALS_SHOWN = 10
 
@@ -41,8 +42,18 @@ def _categories_with_counts(branch, meeting):
     )
 
 
+def _admitted_counts(meeting) -> dict[str, int]:
+    """How many the rule admits, and how many of them an email can reach (one query)."""
+    counts = services.admitted_people(meeting).aggregate(
+        admitted=Count("pk"), emailable=Count("pk", filter=Q(consent_email=True) & ~Q(email=""))
+    )
+    counts["not_emailable"] = counts["admitted"] - counts["emailable"]
+    return counts
+
+
 def _page_context(request, branch, meeting):
-    progress = services.progress(meeting)
+    now = timezone.now()
+    progress = services.progress(meeting, now=now)
     chosen_people = []
     ids = [pk for value in request.GET.getlist("person") if (pk := as_id(value))][:200]
     if ids:
@@ -52,13 +63,15 @@ def _page_context(request, branch, meeting):
         "meeting": meeting,
         "progress": progress,
         "counts": meeting_reply_counts(meeting),
-        "admitted": services.admitted_people(meeting).count(),
+        **_admitted_counts(meeting),
         "rule_summary": meeting_rule_summary(meeting.attendance_rule),
         "eligibility_date": meeting.effective_eligibility_date,
         "categories": _categories_with_counts(branch, meeting),
         "chosen_people": chosen_people,
-        "reminder_candidates": services.reminder_candidates(meeting, now=timezone.now()).count(),
-        "may_send": meeting.status == MeetingStatus.PUBLISHED and meeting.starts_at >= timezone.now(),
+        "reminder_candidates": services.reminder_candidates(meeting, now=now).count(),
+        "may_send": meeting.status == MeetingStatus.PUBLISHED and meeting.starts_at >= now,
+        "now": now,
+        **invited_context(request, branch, meeting, now=now),
     }
 
 

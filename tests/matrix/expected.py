@@ -57,7 +57,10 @@ meeting_duplicate             login      404        403        403        200
 meeting_edit                  login      404        403        403        200
 meeting_ics                   login      404        200        200        200
 meeting_invitations           login      404        403        403        200
+meeting_invitations_call_list login      404        403        403        200
+meeting_invitations_preview   login      404        403        403        200
 meeting_invitations_progress  login      404        403        403        200
+meeting_invitations_reminder  login      404        403        403        302
 meeting_kind_defaults         login      404        403        403        200
 meeting_list                  login      404        403        200        200
 meeting_pending               login      404        403        403        200
@@ -88,6 +91,7 @@ role_invitation_revoke        login      404        403        403        302
 role_list                     login      404        403        403        200
 role_remove                   login      404        403        403        302
 rsvp                          200        200        200        200        200
+rsvp_test                     200        200        200        200        200
 rule_compare                  login      404        403        403        200
 rule_delete                   login      404        403        403        302
 rule_detail                   login      404        403        403        200

@@ -36,5 +36,11 @@ ENTRIES = {
     "meeting_ics": Entry(kwargs=_published, need="view_branch"),
     "meeting_invitations": Entry(kwargs=_published, need="manage_meetings"),
     "meeting_invitations_progress": Entry(kwargs=_published, need="manage_meetings"),
+    "meeting_invitations_preview": Entry(kwargs=_published, need="manage_meetings"),
+    "meeting_invitations_reminder": Entry(
+        kwargs=_published, need="manage_meetings", method="post", data=lambda w: {"remind_days_before": "3"}
+    ),
+    # The call list holds names and phone numbers: an export of member data.
+    "meeting_invitations_call_list": Entry(kwargs=_published, need="export_people"),
     "calendar_feed_settings": Entry(kwargs=lambda w: {}),
 }

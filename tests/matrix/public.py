@@ -43,4 +43,6 @@ ENTRIES = {
     # Signed links from invitation emails: the token is the key, no sign-in.
     "rsvp": Entry(kwargs=_rsvp),
     "unsubscribe": Entry(kwargs=_unsubscribe),
+    # Where the links of a test email lead: records nothing.
+    "rsvp_test": Entry(kwargs=lambda w: {}),
 }
