@@ -3,7 +3,7 @@ command and the API (ImportReport.as_dict)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 MAX_ERRORS_SHOWN = 1000
@@ -72,6 +72,17 @@ class ImportReport:
         data["mapping"] = dict(self.column_mapping)
         data["errors_truncated"] = self.errors_truncated
         return data
+
+    def to_store(self) -> dict[str, Any]:
+        """Everything, as JSON-ready data, for from_store (the cached dry run)."""
+        return asdict(self)
+
+    @classmethod
+    def from_store(cls, data: dict[str, Any]) -> ImportReport:
+        names = {f.name for f in fields(cls)}
+        report = cls(**{k: v for k, v in data.items() if k in names and k != "errors"})
+        report.errors = [RowError(**e) for e in data.get("errors", [])]
+        return report
 
 
 class FileProblem(Exception):

@@ -66,18 +66,20 @@ def import_preview(request, branch, token):
         meta.update(mapping=mapping, category_map={k: v for k, v in category_map.items() if v})
         import_jobs.write_meta(token, meta)
         return redirect("import_preview", slug=branch.slug, token=token)
-    report = import_members(
-        branch=branch,
-        source=path,
-        actor=request.user,
-        dry_run=True,
-        mapping=meta["mapping"] or None,
-        category_map=meta["category_map"] or None,
-    )
-    if meta.get("rows") != report.rows:
-        meta["rows"] = report.rows
-        import_jobs.write_meta(token, meta)
     categories = list(Category.objects.filter(branch=branch))
+    report = import_jobs.dry_run(
+        token=token,
+        meta=meta,
+        key=import_jobs.choices_key(meta, categories),
+        compute=lambda: import_members(
+            branch=branch,
+            source=path,
+            actor=request.user,
+            dry_run=True,
+            mapping=meta["mapping"] or None,
+            category_map=meta["category_map"] or None,
+        ),
+    )
     return render(
         request,
         "groups/imports/preview.html",
