@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from ..models import Membership, Person
 from .cleaning import cleaned_batches, plain_text
 from .mapping import Plan, category_key, column_label, membership_values, person_values
+from .preview import add_rows, add_warnings
 from .reading import rows
 from .report import FileProblem, ImportReport
 
@@ -91,7 +92,10 @@ def validate(branch, stream, plan: Plan, report: ImportReport, progress, *, toda
                 if not problem:
                     matched.append((line, values, person_id))
             _count(branch, plan, matched, report)
+            add_rows(plan, [(line, values) for line, values, _ in matched], report)
         _collect_categories(plan, stream, report, category_values)
+        report.blocked = report.rows - report.created - report.updated - report.unchanged
+        add_warnings(plan, report)
     except csv.Error as exc:
         raise FileProblem(f"The file is not a CSV file Rollcall can read: {exc}.") from None
 

@@ -29,6 +29,9 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    blocked: int = 0  # rows with a problem: rows == created + updated + unchanged + blocked
+    preview: list[dict] = field(default_factory=list)  # the first rows as they will be stored
+    warnings: list[str] = field(default_factory=list)  # what the organiser may not expect; never blocks
     categories_created: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0

@@ -54,6 +54,15 @@ class ImportReportSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
+    blocked = serializers.IntegerField(help_text="Rows with a problem: rows = created + updated + unchanged + blocked.")
+    preview = serializers.ListField(
+        child=serializers.DictField(child=serializers.JSONField()),
+        help_text="The first good rows as they will be stored: line, names, email, phone, postcode, "
+        "date_of_birth and joined (as 14 Apr 1990), category (its name), status.",
+    )
+    warnings = serializers.ListField(
+        child=serializers.CharField(), help_text="What may surprise (no consent column…); never blocks."
+    )
     errors = RowErrorSerializer(many=True, help_text="Every bad row by line, column and reason (first 1,000).")
     error_count = serializers.IntegerField()
     errors_truncated = serializers.BooleanField()
