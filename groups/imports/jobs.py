@@ -32,7 +32,7 @@ from django.http import Http404
 from django_tasks import task
 
 from ..models import Branch
-from ..services.imports import import_members
+from ..services.imports import import_members, remembered_choices
 from .report import ImportReport
 
 MAX_AGE_SECONDS = 24 * 3600
@@ -93,8 +93,7 @@ def save_upload(*, branch: Branch, user, uploaded) -> str:
             "user_id": user.pk,
             "name": os.path.basename(getattr(uploaded, "name", "") or "upload.csv")[:200],
             "size": uploaded.size,
-            "mapping": {},
-            "category_map": {},
+            **remembered_choices(branch),  # the branch's last choices, offered again
         },
     )
     return token
@@ -132,7 +131,12 @@ def dry_run(*, token: str, meta: dict, key: str, compute: Callable[[], ImportRep
 def choices_key(meta: dict, categories) -> str:
     """What a dry run depends on besides the file: the mapping, the category
     choices and the branch's categories (their names are matched too)."""
-    chosen = [meta.get("mapping") or {}, meta.get("category_map") or {}, sorted((c.slug, c.name) for c in categories)]
+    chosen = [
+        meta.get("mapping") or {},
+        meta.get("category_map") or {},
+        meta.get("status_map") or {},
+        sorted((c.slug, c.name) for c in categories),
+    ]
     return hashlib.sha256(json.dumps(chosen, sort_keys=True).encode()).hexdigest()
 
 
@@ -191,6 +195,7 @@ def run_import(*, token: str, branch_id: int, user_id: int) -> None:
             actor=user,
             mapping=meta.get("mapping") or None,
             category_map=meta.get("category_map") or None,
+            status_map=meta.get("status_map") or None,
             progress=progress,
         )
     except Exception:

@@ -25,6 +25,8 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     category_values: list[dict] = field(default_factory=list)  # {"value", "rows", "category" (slug/"new"/"")}
     unknown_categories: list[str] = field(default_factory=list)
+    status_values: list[dict] = field(default_factory=list)  # {"value", "rows", "status" (or "" when unknown)}
+    unknown_statuses: list[str] = field(default_factory=list)
     rows: int = 0
     created: int = 0
     updated: int = 0

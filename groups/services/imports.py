@@ -60,19 +60,23 @@ def import_members(
     dry_run: bool = False,
     mapping: dict[str, str] | None = None,
     category_map: dict[str, str] | None = None,
+    status_map: dict[str, str] | None = None,
     progress: Callable[[str, int], None] | None = None,
 ) -> ImportReport:
     """Validate a membership list and, unless `dry_run` or any row is bad,
     write it in one transaction. `mapping`: file column → field name ("" to
     ignore). `category_map`: value in the file → category slug, or "new" to
-    create a category of that name. Never raises for problems in the file:
+    create a category of that name. `status_map`: value in the status column →
+    active, lapsed, suspended or resigned (common values are guessed). A
+    written import keeps its choices on the branch for the next file
+    (Branch.import_choices). Never raises for problems in the file:
     the report says what is wrong (report.file_error / report.errors)."""
     report = ImportReport(dry_run=dry_run)
     today = timezone.localdate()
     stream = open_source(source)
     try:
         try:
-            plan = _prepare(branch, stream, report, mapping, category_map)
+            plan = _prepare(branch, stream, report, mapping, category_map, status_map)
             validate(branch, stream, plan, report, progress, today=today)
         except FileProblem as exc:
             report.file_error = str(exc)
@@ -93,7 +97,7 @@ def import_members(
             stream.close()
 
 
-def _prepare(branch, stream, report: ImportReport, mapping, category_map) -> Plan:
+def _prepare(branch, stream, report: ImportReport, mapping, category_map, status_map) -> Plan:
     max_bytes = getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024)
     stream.seek(0, os.SEEK_END)
     size = stream.tell()
@@ -101,7 +105,7 @@ def _prepare(branch, stream, report: ImportReport, mapping, category_map) -> Pla
         raise FileProblem(f"The file is {size / 1048576:.1f} MB; the limit is {max_bytes // 1048576} MB.")
     report.encoding, report.delimiter, columns = read_header(stream)
     report.columns = columns
-    plan = make_plan(branch, columns, mapping, category_map)
+    plan = make_plan(branch, columns, mapping, category_map, status_map)
     report.mapping = plan.fields
     report.ignored_columns = [c for c, f in zip(columns, plan.fields, strict=True) if not f]
     check_columns(plan)
@@ -178,6 +182,7 @@ def _write(*, branch, stream, plan: Plan, report: ImportReport, actor, progress,
     if (report.created, report.updated, report.unchanged) != (created, updated, unchanged):
         # The list changed between the check and the write (someone else edited it).
         raise _Retry
+    _remember_choices(branch, plan)
     audit.record(
         actor=actor,
         branch=branch,
@@ -193,6 +198,27 @@ def _write(*, branch, stream, plan: Plan, report: ImportReport, actor, progress,
             "categories_created": len(report.categories_created),
         },
     )
+
+
+def _remember_choices(branch: Branch, plan: Plan) -> None:
+    """What this import chose, for the branch's next file (headers and values, never a person's data)."""
+    branch.import_choices = {
+        "mapping": dict(zip(plan.columns, plan.fields, strict=True)),
+        "category_map": dict(plan.category_choice),
+        "status_map": dict(plan.status_choice),
+    }
+    branch.save(update_fields=["import_choices"])
+
+
+def remembered_choices(branch: Branch) -> dict[str, dict[str, str]]:
+    """The branch's last import choices, less any category since deleted."""
+    kept = branch.import_choices or {}
+    slugs = set(Category.objects.filter(branch=branch).values_list("slug", flat=True))
+    return {
+        "mapping": dict(kept.get("mapping") or {}),
+        "category_map": {k: v for k, v in (kept.get("category_map") or {}).items() if v in slugs},
+        "status_map": dict(kept.get("status_map") or {}),
+    }
 
 
 class _Retry(Exception):

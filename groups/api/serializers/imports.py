@@ -21,6 +21,12 @@ class ImportRequestSerializer(serializers.Serializer):
         max_length=100_000,
         help_text='JSON object: value in the category column → category slug, or "new" to create it.',
     )
+    status_map = CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100_000,
+        help_text="JSON object: value in the status column → active, lapsed, suspended or resigned.",
+    )
 
 
 class RowErrorSerializer(serializers.Serializer):
@@ -49,6 +55,10 @@ class ImportReportSerializer(serializers.Serializer):
     ignored_columns = serializers.ListField(child=serializers.CharField())
     category_values = CategoryValueSerializer(many=True)
     unknown_categories = serializers.ListField(child=serializers.CharField())
+    status_values = serializers.ListField(
+        child=serializers.DictField(), help_text='{"value", "rows", "status"}: "" when not matched yet.'
+    )
+    unknown_statuses = serializers.ListField(child=serializers.CharField())
     categories_created = serializers.ListField(child=serializers.CharField())
     rows = serializers.IntegerField()
     created = serializers.IntegerField()
