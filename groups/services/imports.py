@@ -49,7 +49,10 @@ from ..imports.mapping import (
 from ..imports.reading import open_source, read_header
 from ..imports.report import FileProblem, ImportReport
 from ..models import AuditAction, Branch, Category, Membership, MembershipStatus, Person
+from ..sql import maintenance
 from . import audit
+
+ANALYZE_ROWS = 1000  # an import writing this many rows refreshes the planner's statistics
 
 
 def import_members(
@@ -91,6 +94,8 @@ def import_members(
             )
             return report
         report.applied = True
+        if report.created + report.updated >= getattr(settings, "IMPORT_ANALYZE_ROWS", ANALYZE_ROWS):
+            maintenance.analyze(Person, Membership)  # after the commit: the door's search plans on fresh statistics
         return report
     finally:
         if isinstance(source, (str, os.PathLike)):
