@@ -50,7 +50,7 @@ from ..imports.reading import open_source, read_header
 from ..imports.report import FileProblem, ImportReport
 from ..models import AuditAction, Branch, Category, Membership, MembershipStatus, Person
 from ..sql import maintenance
-from . import audit
+from . import audit, member_since
 
 ANALYZE_ROWS = 1000  # an import writing this many rows refreshes the planner's statistics
 
@@ -184,6 +184,7 @@ def _write(*, branch, stream, plan: Plan, report: ImportReport, actor, progress,
                 changed_memberships, sorted(membership_fields), batch_size=cleaning.BATCH_SIZE
             )
         Membership.objects.bulk_create(new_memberships, batch_size=cleaning.BATCH_SIZE)
+        member_since.refresh(m.person_id for m in [*new_memberships, *changed_memberships])
     if (report.created, report.updated, report.unchanged) != (created, updated, unchanged):
         # The list changed between the check and the write (someone else edited it).
         raise _Retry
