@@ -11,7 +11,8 @@ import os
 from collections.abc import Iterator
 from typing import IO
 
-from .formats import file_kind, not_csv_message
+from . import spreadsheets
+from .formats import ODS, XLSX, file_kind, not_csv_message
 from .report import FileProblem
 
 CHUNK = 1 << 20
@@ -153,6 +154,9 @@ def read_columns(source) -> list[str]:
     """The file's header row (for a mapping form); [] when it cannot be read."""
     stream = open_source(source)
     try:
+        kind = file_kind(stream)
+        if kind in (XLSX, ODS):
+            return spreadsheets.first_row(stream, kind)
         return read_header(stream)[2]
     except FileProblem:
         return []

@@ -34,9 +34,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..imports import cleaning
+from ..imports import cleaning, spreadsheets
 from ..imports.checking import changed_fields, existing_keys, load_matched, match, validate
 from ..imports.cleaning import cleaned_batches
+from ..imports.formats import ODS, XLSX, file_kind
 from ..imports.mapping import (
     NEW_CATEGORY,
     Plan,
@@ -76,9 +77,12 @@ def import_members(
     the report says what is wrong (report.file_error / report.errors)."""
     report = ImportReport(dry_run=dry_run)
     today = timezone.localdate()
-    stream = open_source(source)
+    original = stream = open_source(source)
+    workbook = None
     try:
         try:
+            workbook = _workbook_as_csv(original)
+            stream = workbook or original
             plan = _prepare(branch, stream, report, mapping, category_map, status_map)
             validate(branch, stream, plan, report, progress, today=today)
         except FileProblem as exc:
@@ -98,16 +102,36 @@ def import_members(
             maintenance.analyze(Person, Membership)  # after the commit: the door's search plans on fresh statistics
         return report
     finally:
+        if workbook is not None:
+            workbook.close()
         if isinstance(source, (str, os.PathLike)):
-            stream.close()
+            original.close()
+
+
+def _max_bytes() -> int:
+    return getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def _workbook_as_csv(stream):
+    """An .xlsx or .ods upload as CSV (groups/imports/spreadsheets.py); None for anything else."""
+    kind = file_kind(stream)
+    if kind not in (XLSX, ODS):
+        return None
+    _check_size(stream)
+    return spreadsheets.as_csv(stream, kind, max_bytes=_max_bytes())
+
+
+def _check_size(stream) -> None:
+    max_bytes = _max_bytes()
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    if size > max_bytes:
+        raise FileProblem(f"The file is {size / 1048576:.1f} MB; the limit is {max_bytes // 1048576} MB.")
 
 
 def _prepare(branch, stream, report: ImportReport, mapping, category_map, status_map) -> Plan:
-    max_bytes = getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024)
-    stream.seek(0, os.SEEK_END)
-    size = stream.tell()
-    if size > max_bytes:
-        raise FileProblem(f"The file is {size / 1048576:.1f} MB; the limit is {max_bytes // 1048576} MB.")
+    _check_size(stream)
     report.encoding, report.delimiter, columns = read_header(stream)
     report.columns = columns
     plan = make_plan(branch, columns, mapping, category_map, status_map)

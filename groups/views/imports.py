@@ -14,6 +14,11 @@ from ..models import Category
 from ..services.imports import import_members
 from .base import branch_view
 
+ACCEPT = (
+    ".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+    ".ods,application/vnd.oasis.opendocument.spreadsheet"
+)
+
 
 def _limit_mb() -> int:
     return settings.IMPORT_MAX_BYTES // (1024 * 1024)
@@ -21,8 +26,8 @@ def _limit_mb() -> int:
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="Membership list (CSV file)",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        label="Membership list (CSV file, Excel .xlsx or OpenDocument .ods)",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
     def clean_file(self):

@@ -7,7 +7,10 @@ from .base import CharField
 
 
 class ImportRequestSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="The membership list as CSV (UTF-8 or Windows-1252, comma or semicolon).")
+    file = serializers.FileField(
+        help_text="The membership list: CSV (UTF-8 or Windows-1252, comma or semicolon), "
+        "or an Excel .xlsx or OpenDocument .ods workbook (its first sheet)."
+    )
     dry_run = serializers.BooleanField(required=False, default=False, help_text="Check and count only; write nothing.")
     mapping = CharField(
         required=False,
