@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 
 from ..models import Membership, Person
 from .cleaning import cleaned_batches, plain_text
+from .duplicates import NearDuplicates
 from .mapping import Plan, category_key, column_label, membership_values, person_values
 from .preview import add_rows, add_warnings
 from .reading import rows
@@ -50,6 +51,7 @@ def validate(branch, stream, plan: Plan, report: ImportReport, progress, *, toda
     seen_numbers: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
     seen_people: dict[int, int] = {}
+    near = NearDuplicates(branch)
     try:
         for batch in cleaned_batches(plan, stream, report, progress, "checking", today=today):
             matched: list[tuple[int, dict, int | None]] = []
@@ -90,9 +92,12 @@ def validate(branch, stream, plan: Plan, report: ImportReport, progress, *, toda
                     seen_people.setdefault(person_id, line)
                 if not problem:
                     matched.append((line, values, person_id))
+                    if person_id is None:
+                        near.check(line, values)
             _count(branch, plan, matched, report)
             add_rows(plan, [(line, values) for line, values, _ in matched], report)
         _collect_values(plan, stream, report)
+        report.near_duplicates, report.near_duplicate_count = near.found, near.count
         report.blocked = report.rows - report.created - report.updated - report.unchanged
         add_warnings(plan, report)
     except csv.Error as exc:

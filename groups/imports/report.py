@@ -33,6 +33,8 @@ class ImportReport:
     unchanged: int = 0
     blocked: int = 0  # rows with a problem: rows == created + updated + unchanged + blocked
     preview: list[dict] = field(default_factory=list)  # the first rows as they will be stored
+    near_duplicates: list[dict] = field(default_factory=list)  # new rows resembling someone (duplicates.py)
+    near_duplicate_count: int = 0
     warnings: list[str] = field(default_factory=list)  # what the organiser may not expect; never blocks
     categories_created: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)

@@ -73,6 +73,12 @@ class ImportReportSerializer(serializers.Serializer):
         help_text="The first good rows as they will be stored: line, names, email, phone, postcode, "
         "date_of_birth and joined (as 14 Apr 1990), category (its name), status.",
     )
+    near_duplicates = serializers.ListField(
+        child=serializers.DictField(child=serializers.JSONField()),
+        help_text="New rows resembling someone (first 200): line, name, person (their id) or other_line, "
+        "other_name, same (postcode or date of birth). Never blocks.",
+    )
+    near_duplicate_count = serializers.IntegerField()
     warnings = serializers.ListField(
         child=serializers.CharField(), help_text="What may surprise (no consent column…); never blocks."
     )
