@@ -231,6 +231,19 @@ def main() -> None:
     if api_status == 200:
         ms, q, size = measure(client, api)
         rows.append(("API `/api/v1/branches/bench/people/`", ms, q, size))
+        number = (
+            Membership.objects.filter(person_id=ids[len(ids) // 3])
+            .exclude(number="")
+            .values_list("number", flat=True)
+            .first()
+        )
+        for label, params in (
+            (f"API search by name `?q={surname}`", {"q": surname}),
+            (f"API search by number `?q={number}`", {"q": number}),
+        ):
+            if params["q"]:
+                ms, q, size = measure(client, api, params)
+                rows.append((label, ms, q, size))
     print(f"### {db}, {PEOPLE:,} people ({date.today():%d %b %Y}), median of {RUNS} runs after a warm-up")
     print()
     print(f"Baseline (bare view, same middleware, one indexed query): {base_ms:.1f} ms, {base_q} queries.")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 
 from .models import Branch, Membership, MembershipStatus, Person
 from .normalise import NormaliseError, postcode
@@ -126,7 +125,9 @@ def search_people(queryset, text: str, branch: Branch):
             people.filter(last_name__istartswith=word).values("pk"),
             people.filter(email__istartswith=word).values("pk"),
             people.filter(postcode__istartswith=word).values("pk"),
-            memberships.filter(number__iexact=word).values("person_id"),
+            # Exact, as at the door: the (branch, number) index answers it, where
+            # iexact (UPPER(number) = UPPER(%s)) read every membership of the branch.
+            memberships.filter(number__in=sorted({word, word.upper()})).values("person_id"),
         )
         queryset = queryset.filter(pk__in=ids)
     return queryset
@@ -134,14 +135,9 @@ def search_people(queryset, text: str, branch: Branch):
 
 def sort_people(queryset, sort: str):
     if sort in ("joined", "-joined"):
-        since = (
-            Membership.objects.filter(person=OuterRef("pk"))
-            .annotate(since=Coalesce("continuous_since", "started_on"))
-            .order_by("since")
-            .values("since")[:1]
-        )
-        queryset = queryset.annotate(joined=Subquery(since))
-        key = F("joined").asc(nulls_last=True) if sort == "joined" else F("joined").desc(nulls_last=True)
+        # Person.member_since is stored and indexed (branch, member_since, names):
+        # the earliest continuous_since or started_on of their memberships.
+        key = F("member_since").asc(nulls_last=True) if sort == "joined" else F("member_since").desc(nulls_last=True)
         return queryset.order_by(key, "last_name", "first_name", "id")
     if sort == "category":
         first = (

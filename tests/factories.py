@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from groups.models import Attendance, Branch, Category, Meeting, MeetingStatus, Membership, Person, Role, RoleName
+from groups.services import member_since
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -71,6 +72,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(CategoryFactory, branch=factory.SelfAttribute("..person.branch"))
     status = "active"
     started_on = factory.Faker("date_between", start_date="-10y", end_date="-1y")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As every service that writes a membership does: keep Person.member_since right.
+        membership = super()._create(model_class, *args, **kwargs)
+        member_since.refresh([membership.person_id])
+        return membership
 
 
 # --- door (issue 6) ---

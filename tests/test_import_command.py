@@ -79,3 +79,14 @@ def test_exit_code_is_non_zero_on_errors(branch):
     assert "line 2, Status: “expelled” is not a status" in err.getvalue()
     command(branch.slug, str(FIX / "good.csv"))  # no error: exit code 0
     assert Person.objects.count() == 3
+
+
+def test_a_status_value_can_be_mapped(branch, tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text("First name,Category,Status\nAna,Party member,Gone\nBen,Party member,Paused\n")
+    with pytest.raises(CommandError, match="1 problem"):
+        command(branch.slug, str(path), "--dry-run")
+    out, _ = command(branch.slug, str(path), "--status", "Paused=suspended")
+    assert "status “Gone” (1 rows) → lapsed" in out and "status “Paused” (1 rows) → suspended" in out
+    assert "nobody can be emailed" in out
+    assert sorted(Person.objects.values_list("memberships__status", flat=True)) == ["lapsed", "suspended"]

@@ -177,7 +177,15 @@ def test_invalid_values_are_each_reported_by_line_and_column(branch, organiser):
 
 def test_a_status_must_be_one_of_the_four(branch, organiser):
     report = run(branch, organiser, "bad-status.csv")
-    assert reasons(report) == [(2, "Status", "“expelled” is not a status: use active, lapsed, suspended or resigned")]
+    assert reasons(report) == [
+        (
+            2,
+            "Status",
+            "“expelled” is not a status Rollcall knows (1 row): choose the status it stands for "
+            "(active, lapsed, suspended or resigned)",
+        )
+    ]
+    assert report.unknown_statuses == ["expelled"] and report.blocked == 1
 
 
 def test_formula_cells_are_stored_as_plain_text(branch, organiser):

@@ -27,7 +27,7 @@ def token_of(response):
 def test_upload_page_says_the_limit_and_accepts_csv(client_for, organiser, branch):
     page = client_for(organiser).get(reverse("import_upload", args=[branch.slug])).content.decode()
     assert "Files up to 20 MB" in page
-    assert 'accept=".csv,text/csv"' in page
+    assert 'accept=".csv,text/csv,.xlsx,' in page and ",.ods," in page
 
 
 def test_a_file_over_the_limit_is_refused_with_a_clear_message(client_for, organiser, branch, settings):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from ..models import AuditAction, Category, Meeting, Membership, Person, Role, RoleName
+from ..services import member_since
 from .users import demo_user
 
 
@@ -46,6 +47,7 @@ def seed_invitations(*, branch, users, rng, people) -> None:
             category=Category.objects.get(branch=branch, slug="registered-supporter"),
             started_on=timezone.localdate() - timedelta(days=400),
         )
+        member_since.refresh([riya.pk])
     riya.email, riya.user = supporter.email, supporter
     riya.consent_email, riya.consent_email_at = True, now
     riya.save()

@@ -7,6 +7,7 @@ import random
 from django.db import transaction
 
 from ..models import AuditAction, Branch, Category, Membership, Person, RoleName
+from ..services import member_since
 
 _FIRST_NAMES = [
     "Amara",
@@ -299,6 +300,7 @@ def seed_people(*, branch: Branch, users: dict, rng: random.Random, people: int)
         for row in rows
     ]
     Membership.objects.bulk_create(memberships)
+    member_since.refresh_branch(branch)
     audit.record(
         actor=users[RoleName.ORGANISER],
         branch=branch,

@@ -13,7 +13,9 @@ from django.db.models.functions import Lower
 
 from ..models import Membership, Person
 from .cleaning import cleaned_batches, plain_text
+from .duplicates import NearDuplicates
 from .mapping import Plan, category_key, column_label, membership_values, person_values
+from .preview import add_rows, add_warnings
 from .reading import rows
 from .report import FileProblem, ImportReport
 
@@ -49,7 +51,7 @@ def validate(branch, stream, plan: Plan, report: ImportReport, progress, *, toda
     seen_numbers: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
     seen_people: dict[int, int] = {}
-    category_values: dict[str, dict] = {}
+    near = NearDuplicates(branch)
     try:
         for batch in cleaned_batches(plan, stream, report, progress, "checking", today=today):
             matched: list[tuple[int, dict, int | None]] = []
@@ -90,43 +92,65 @@ def validate(branch, stream, plan: Plan, report: ImportReport, progress, *, toda
                     seen_people.setdefault(person_id, line)
                 if not problem:
                     matched.append((line, values, person_id))
+                    if person_id is None:
+                        near.check(line, values)
             _count(branch, plan, matched, report)
-        _collect_categories(plan, stream, report, category_values)
+            add_rows(plan, [(line, values) for line, values, _ in matched], report)
+        _collect_values(plan, stream, report)
+        report.near_duplicates, report.near_duplicate_count = near.found, near.count
+        report.blocked = report.rows - report.created - report.updated - report.unchanged
+        add_warnings(plan, report)
     except csv.Error as exc:
         raise FileProblem(f"The file is not a CSV file Rollcall can read: {exc}.") from None
 
 
-def _collect_categories(plan: Plan, stream, report: ImportReport, values: dict[str, dict]) -> None:
-    """The distinct category values in the file, and what each maps to. A
-    cheap extra pass over one column: a file has a handful of values."""
-    i = plan.index("category")
-    if i is None:
+def _collect_values(plan: Plan, stream, report: ImportReport) -> None:
+    """The distinct category and status values in the file, and what each maps
+    to. A cheap extra pass over two columns: a file has a handful of values."""
+    columns = {name: plan.index(name) for name in ("category", "status") if plan.index(name) is not None}
+    if not columns:
         return
-    first_line: dict[str, int] = {}
+    found: dict[str, dict[str, dict]] = {name: {} for name in columns}
+    first_line: dict[tuple[str, str], int] = {}
     for line, cells in rows(stream, report.encoding, report.delimiter):
-        raw = plain_text(cells[i]) if i < len(cells) else ""
-        if not raw:
-            continue
-        key = category_key(raw)
-        if key not in values:
-            if len(values) >= MAX_CATEGORY_VALUES:
-                raise FileProblem(
-                    f"The column “{plan.columns[i]}” has more than {MAX_CATEGORY_VALUES} different values; "
-                    "is it really the membership category? Choose another column or ignore it."
+        for name, i in columns.items():
+            raw = plain_text(cells[i]) if i < len(cells) else ""
+            if not raw:
+                continue
+            key = category_key(raw)
+            values = found[name]
+            if key not in values:
+                if len(values) >= MAX_CATEGORY_VALUES:
+                    raise FileProblem(
+                        f"The column “{plan.columns[i]}” has more than {MAX_CATEGORY_VALUES} different values; "
+                        f"is it really the membership {name}? Choose another column or ignore it."
+                    )
+                target = plan.category_for(raw) if name == "category" else plan.status_for(raw)
+                values[key] = {"value": raw, "rows": 0, name: target}
+                first_line[(name, key)] = line
+            values[key]["rows"] += 1
+    if "category" in found:
+        report.category_values = list(found["category"].values())
+    if "status" in found:
+        report.status_values = list(found["status"].values())
+    for name, values in found.items():
+        for key, entry in values.items():
+            if entry[name]:
+                continue
+            count = f"{entry['rows']:,} row{'' if entry['rows'] == 1 else 's'}"
+            if name == "category":
+                report.unknown_categories.append(entry["value"])
+                reason = (
+                    f"“{entry['value']}” is not one of this branch's categories ({count}): "
+                    "choose the category it stands for, or create it"
                 )
-            values[key] = {"value": raw, "rows": 0, "category": plan.category_for(raw)}
-            first_line[key] = line
-        values[key]["rows"] += 1
-    report.category_values = list(values.values())
-    for key, entry in values.items():
-        if not entry["category"]:
-            report.unknown_categories.append(entry["value"])
-            report.add_error(
-                first_line[key],
-                plan.columns[i],
-                f"“{entry['value']}” is not one of this branch's categories ({entry['rows']:,} rows): "
-                "choose the category it stands for, or create it",
-            )
+            else:
+                report.unknown_statuses.append(entry["value"])
+                reason = (
+                    f"“{entry['value']}” is not a status Rollcall knows ({count}): choose the "
+                    "status it stands for (active, lapsed, suspended or resigned)"
+                )
+            report.add_error(first_line[(name, key)], plan.columns[columns[name]], reason)
 
 
 def load_matched(branch, ids: list[int], category_ids: set[int]):

@@ -13,7 +13,6 @@ from typing import IO, Any
 
 from .. import normalise
 from ..cleaning import FULL_NAME, clean_person
-from ..models import MembershipStatus
 from .mapping import FIELDS, MEMBERSHIP_FIELDS, PERSON_FIELDS, Plan
 from .reading import rows
 from .report import ImportReport
@@ -21,7 +20,6 @@ from .report import ImportReport
 BATCH_SIZE = 1000  # rows cleaned, compared and written at a time
 NUMBER_MAX = 40
 _DATES = ("joined", "continuous_since", "dues_paid_until")
-_STATUSES = {s.value for s in MembershipStatus}
 _FORMULA = ("=", "+", "-", "@")
 
 
@@ -65,9 +63,9 @@ def clean_row(plan: Plan, cells: list[str], line: int, report: ImportReport, *, 
             if name in _DATES:
                 values[name] = normalise.parse_date(raw)
             elif name == "status":
-                if raw.lower() not in _STATUSES:
-                    raise ValueError(f"“{raw}” is not a status: use active, lapsed, suspended or resigned")
-                values[name] = raw.lower()
+                values[name] = plan.status_for(raw)
+                if not values[name]:
+                    bad = True  # counted once per value in report.unknown_statuses
             elif name == "membership_number" and len(raw) > NUMBER_MAX:
                 raise ValueError(f"This is longer than {NUMBER_MAX} characters; shorten it")
             else:  # membership_number, category

@@ -16,12 +16,14 @@ import's transaction would stay invisible until the import had finished.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import secrets
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -30,7 +32,8 @@ from django.http import Http404
 from django_tasks import task
 
 from ..models import Branch
-from ..services.imports import import_members
+from ..services.imports import import_members, remembered_choices
+from .report import ImportReport
 
 MAX_AGE_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -90,8 +93,7 @@ def save_upload(*, branch: Branch, user, uploaded) -> str:
             "user_id": user.pk,
             "name": os.path.basename(getattr(uploaded, "name", "") or "upload.csv")[:200],
             "size": uploaded.size,
-            "mapping": {},
-            "category_map": {},
+            **remembered_choices(branch),  # the branch's last choices, offered again
         },
     )
     return token
@@ -111,6 +113,31 @@ def load_upload(*, branch: Branch, user, token: str) -> tuple[Path, dict]:
     if meta.get("branch_id") != branch.pk or meta.get("user_id") != user.pk or not data.exists():
         raise Http404
     return data, meta
+
+
+def dry_run(*, token: str, meta: dict, key: str, compute: Callable[[], ImportReport]) -> ImportReport:
+    """The upload's dry run for these choices (`key`): computed once and kept
+    with the upload, so showing the preview again does not read the whole file
+    again. The import itself always checks the file afresh before writing."""
+    kept = meta.get("dry_run") or {}
+    if kept.get("key") == key:
+        return ImportReport.from_store(kept["report"])
+    report = compute()
+    meta.update(rows=report.rows, dry_run={"key": key, "report": report.to_store()})
+    write_meta(token, meta)
+    return report
+
+
+def choices_key(meta: dict, categories) -> str:
+    """What a dry run depends on besides the file: the mapping, the category
+    choices and the branch's categories (their names are matched too)."""
+    chosen = [
+        meta.get("mapping") or {},
+        meta.get("category_map") or {},
+        meta.get("status_map") or {},
+        sorted((c.slug, c.name) for c in categories),
+    ]
+    return hashlib.sha256(json.dumps(chosen, sort_keys=True).encode()).hexdigest()
 
 
 def delete_upload(token: str) -> None:
@@ -168,6 +195,7 @@ def run_import(*, token: str, branch_id: int, user_id: int) -> None:
             actor=user,
             mapping=meta.get("mapping") or None,
             category_map=meta.get("category_map") or None,
+            status_map=meta.get("status_map") or None,
             progress=progress,
         )
     except Exception:

@@ -5,7 +5,7 @@ from the headers and the category names)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
@@ -83,6 +83,65 @@ _MEMBERSHIP_COLUMNS = {  # import field → Membership model field
 }
 
 
+# Status values seen in party and spreadsheet exports → Rollcall's statuses
+# (category_key form). The organiser can choose otherwise in the preview.
+STATUS_GUESSES: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "active",
+            "current",
+            "member",
+            "paid",
+            "paid up",
+            "paid-up",
+            "in good standing",
+            "good standing",
+            "live",
+            "new",
+            "renewed",
+            "ok",
+            "yes",
+            "full",
+        ),
+        "active",
+    ),
+    **dict.fromkeys(
+        (
+            "lapsed",
+            "gone",
+            "expired",
+            "in arrears",
+            "arrears",
+            "overdue",
+            "unpaid",
+            "late",
+            "not paid",
+            "inactive",
+            "dormant",
+            "grace",
+            "grace period",
+        ),
+        "lapsed",
+    ),
+    **dict.fromkeys(("suspended", "frozen", "on hold", "hold", "barred", "administrative suspension"), "suspended"),
+    **dict.fromkeys(
+        (
+            "resigned",
+            "left",
+            "cancelled",
+            "canceled",
+            "ended",
+            "withdrawn",
+            "quit",
+            "terminated",
+            "closed",
+        ),
+        "resigned",
+    ),
+}
+STATUSES = ("active", "lapsed", "suspended", "resigned")
+
+
 def header_key(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", (text or "").strip().lstrip("\ufeff")).lower()
 
@@ -105,6 +164,7 @@ class Plan:
     category_choice: dict[str, str]  # category_key(value) → slug or NEW_CATEGORY
     categories: dict[str, Category]  # slug → Category
     auto: dict[str, str]  # category_key(name or slug) → slug
+    status_choice: dict[str, str] = field(default_factory=dict)  # category_key(value) → status
 
     def index(self, name: str) -> int | None:
         try:
@@ -118,9 +178,19 @@ class Plan:
             return self.category_choice[key]
         return self.auto.get(key) or self.auto.get(slugify(value), "")
 
+    def status_for(self, value: str) -> str:
+        """The status a value in the file stands for: the organiser's choice,
+        else a guess ("Gone" → lapsed); "" when neither knows it."""
+        key = category_key(value)
+        return self.status_choice.get(key) or STATUS_GUESSES.get(key, "")
+
 
 def make_plan(
-    branch: Branch, columns: list[str], mapping: dict[str, str] | None, category_map: dict[str, str] | None
+    branch: Branch,
+    columns: list[str],
+    mapping: dict[str, str] | None,
+    category_map: dict[str, str] | None,
+    status_map: dict[str, str] | None = None,
 ) -> Plan:
     mapping = {header_key(k): v for k, v in (mapping or {}).items()}
     fields: list[str] = []
@@ -141,7 +211,15 @@ def make_plan(
             raise FileProblem(f"“{target}” is not one of this branch's categories.")
         if target:
             choice[category_key(value)] = target
-    return Plan(columns=columns, fields=fields, category_choice=choice, categories=categories, auto=auto)
+    statuses = {}
+    for value, target in (status_map or {}).items():
+        if target and target not in STATUSES:
+            raise FileProblem(f"“{target}” is not a status: use active, lapsed, suspended or resigned.")
+        if target:
+            statuses[category_key(value)] = target
+    return Plan(
+        columns=columns, fields=fields, category_choice=choice, categories=categories, auto=auto, status_choice=statuses
+    )
 
 
 def check_columns(plan: Plan) -> None:

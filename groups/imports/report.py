@@ -3,7 +3,7 @@ command and the API (ImportReport.as_dict)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 MAX_ERRORS_SHOWN = 1000
@@ -25,10 +25,17 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     category_values: list[dict] = field(default_factory=list)  # {"value", "rows", "category" (slug/"new"/"")}
     unknown_categories: list[str] = field(default_factory=list)
+    status_values: list[dict] = field(default_factory=list)  # {"value", "rows", "status" (or "" when unknown)}
+    unknown_statuses: list[str] = field(default_factory=list)
     rows: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    blocked: int = 0  # rows with a problem: rows == created + updated + unchanged + blocked
+    preview: list[dict] = field(default_factory=list)  # the first rows as they will be stored
+    near_duplicates: list[dict] = field(default_factory=list)  # new rows resembling someone (duplicates.py)
+    near_duplicate_count: int = 0
+    warnings: list[str] = field(default_factory=list)  # what the organiser may not expect; never blocks
     categories_created: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
@@ -72,6 +79,17 @@ class ImportReport:
         data["mapping"] = dict(self.column_mapping)
         data["errors_truncated"] = self.errors_truncated
         return data
+
+    def to_store(self) -> dict[str, Any]:
+        """Everything, as JSON-ready data, for from_store (the cached dry run)."""
+        return asdict(self)
+
+    @classmethod
+    def from_store(cls, data: dict[str, Any]) -> ImportReport:
+        names = {f.name for f in fields(cls)}
+        report = cls(**{k: v for k, v in data.items() if k in names and k != "errors"})
+        report.errors = [RowError(**e) for e in data.get("errors", [])]
+        return report
 
 
 class FileProblem(Exception):

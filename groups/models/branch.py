@@ -21,6 +21,12 @@ class Branch(models.Model):
     stewards_may_override = models.BooleanField(
         default=False, help_text="Let stewards admit someone the attendance rule refuses, with a reason."
     )
+    import_choices = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The last import's choices (column → field, category and status values → what they stand "
+        "for), offered again for the next file: a branch imports the same export every month.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

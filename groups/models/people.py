@@ -52,6 +52,11 @@ class Person(models.Model):
     )
     # Registered interest through a public page and not yet reviewed by an organiser.
     pending_review = models.BooleanField(default=False)
+    # The earliest of their memberships' continuous_since (else started_on): what
+    # the people list sorts "joined" by. Stored so that sort reads an index
+    # instead of a subquery per person; kept right by every service that writes
+    # memberships (groups/services/member_since.py), null with no membership.
+    member_since = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,10 +75,24 @@ class Person(models.Model):
             models.Index(fields=["branch", "last_name", "first_name"], name="person_branch_name"),
             models.Index(fields=["branch", "postcode"], name="person_branch_postcode"),
             models.Index(fields=["branch", "ward"], name="person_branch_ward"),
+            models.Index(fields=["branch", "member_since", "last_name", "first_name"], name="person_branch_since"),
         ]
 
     def __str__(self) -> str:
         return self.full_name or self.email or f"Person {self.pk}"
+
+    def save(self, *args, **kwargs):
+        # member_since is written only by groups/services/member_since.py, an
+        # UPDATE from the memberships: saving a person loaded before that must
+        # not put the old value back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "member_since" and f.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

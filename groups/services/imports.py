@@ -34,9 +34,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..imports import cleaning
+from ..imports import cleaning, spreadsheets
 from ..imports.checking import changed_fields, existing_keys, load_matched, match, validate
 from ..imports.cleaning import cleaned_batches
+from ..imports.formats import ODS, XLSX, file_kind
 from ..imports.mapping import (
     NEW_CATEGORY,
     Plan,
@@ -49,7 +50,10 @@ from ..imports.mapping import (
 from ..imports.reading import open_source, read_header
 from ..imports.report import FileProblem, ImportReport
 from ..models import AuditAction, Branch, Category, Membership, MembershipStatus, Person
-from . import audit
+from ..sql import maintenance
+from . import audit, member_since
+
+ANALYZE_ROWS = 1000  # an import writing this many rows refreshes the planner's statistics
 
 
 def import_members(
@@ -60,19 +64,26 @@ def import_members(
     dry_run: bool = False,
     mapping: dict[str, str] | None = None,
     category_map: dict[str, str] | None = None,
+    status_map: dict[str, str] | None = None,
     progress: Callable[[str, int], None] | None = None,
 ) -> ImportReport:
     """Validate a membership list and, unless `dry_run` or any row is bad,
     write it in one transaction. `mapping`: file column → field name ("" to
     ignore). `category_map`: value in the file → category slug, or "new" to
-    create a category of that name. Never raises for problems in the file:
+    create a category of that name. `status_map`: value in the status column →
+    active, lapsed, suspended or resigned (common values are guessed). A
+    written import keeps its choices on the branch for the next file
+    (Branch.import_choices). Never raises for problems in the file:
     the report says what is wrong (report.file_error / report.errors)."""
     report = ImportReport(dry_run=dry_run)
     today = timezone.localdate()
-    stream = open_source(source)
+    original = stream = open_source(source)
+    workbook = None
     try:
         try:
-            plan = _prepare(branch, stream, report, mapping, category_map)
+            workbook = _workbook_as_csv(original)
+            stream = workbook or original
+            plan = _prepare(branch, stream, report, mapping, category_map, status_map)
             validate(branch, stream, plan, report, progress, today=today)
         except FileProblem as exc:
             report.file_error = str(exc)
@@ -87,21 +98,43 @@ def import_members(
             )
             return report
         report.applied = True
+        if report.created + report.updated >= getattr(settings, "IMPORT_ANALYZE_ROWS", ANALYZE_ROWS):
+            maintenance.analyze(Person, Membership)  # after the commit: the door's search plans on fresh statistics
         return report
     finally:
+        if workbook is not None:
+            workbook.close()
         if isinstance(source, (str, os.PathLike)):
-            stream.close()
+            original.close()
 
 
-def _prepare(branch, stream, report: ImportReport, mapping, category_map) -> Plan:
-    max_bytes = getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+def _max_bytes() -> int:
+    return getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def _workbook_as_csv(stream):
+    """An .xlsx or .ods upload as CSV (groups/imports/spreadsheets.py); None for anything else."""
+    kind = file_kind(stream)
+    if kind not in (XLSX, ODS):
+        return None
+    _check_size(stream)
+    return spreadsheets.as_csv(stream, kind, max_bytes=_max_bytes())
+
+
+def _check_size(stream) -> None:
+    max_bytes = _max_bytes()
     stream.seek(0, os.SEEK_END)
     size = stream.tell()
+    stream.seek(0)
     if size > max_bytes:
         raise FileProblem(f"The file is {size / 1048576:.1f} MB; the limit is {max_bytes // 1048576} MB.")
+
+
+def _prepare(branch, stream, report: ImportReport, mapping, category_map, status_map) -> Plan:
+    _check_size(stream)
     report.encoding, report.delimiter, columns = read_header(stream)
     report.columns = columns
-    plan = make_plan(branch, columns, mapping, category_map)
+    plan = make_plan(branch, columns, mapping, category_map, status_map)
     report.mapping = plan.fields
     report.ignored_columns = [c for c, f in zip(columns, plan.fields, strict=True) if not f]
     check_columns(plan)
@@ -175,9 +208,11 @@ def _write(*, branch, stream, plan: Plan, report: ImportReport, actor, progress,
                 changed_memberships, sorted(membership_fields), batch_size=cleaning.BATCH_SIZE
             )
         Membership.objects.bulk_create(new_memberships, batch_size=cleaning.BATCH_SIZE)
+        member_since.refresh(m.person_id for m in [*new_memberships, *changed_memberships])
     if (report.created, report.updated, report.unchanged) != (created, updated, unchanged):
         # The list changed between the check and the write (someone else edited it).
         raise _Retry
+    _remember_choices(branch, plan)
     audit.record(
         actor=actor,
         branch=branch,
@@ -193,6 +228,27 @@ def _write(*, branch, stream, plan: Plan, report: ImportReport, actor, progress,
             "categories_created": len(report.categories_created),
         },
     )
+
+
+def _remember_choices(branch: Branch, plan: Plan) -> None:
+    """What this import chose, for the branch's next file (headers and values, never a person's data)."""
+    branch.import_choices = {
+        "mapping": dict(zip(plan.columns, plan.fields, strict=True)),
+        "category_map": dict(plan.category_choice),
+        "status_map": dict(plan.status_choice),
+    }
+    branch.save(update_fields=["import_choices"])
+
+
+def remembered_choices(branch: Branch) -> dict[str, dict[str, str]]:
+    """The branch's last import choices, less any category since deleted."""
+    kept = branch.import_choices or {}
+    slugs = set(Category.objects.filter(branch=branch).values_list("slug", flat=True))
+    return {
+        "mapping": dict(kept.get("mapping") or {}),
+        "category_map": {k: v for k, v in (kept.get("category_map") or {}).items() if v in slugs},
+        "status_map": dict(kept.get("status_map") or {}),
+    }
 
 
 class _Retry(Exception):

@@ -27,7 +27,7 @@ from ..cleaning import FieldErrors, clean_person
 from ..errors import Conflict, InvalidInput
 from ..models import AuditAction, Branch, Category, Membership, MembershipStatus, Person
 from ..sql import as_id
-from . import audit
+from . import audit, member_since
 
 MEMBERSHIP_FIELDS = ("category", "number", "status", "started_on", "continuous_since", "ended_on", "dues_paid_until")
 
@@ -158,6 +158,7 @@ def _apply_memberships(person: Person, rows: list[dict], changes: dict) -> None:
         else:
             membership = Membership.objects.create(person=person, branch_id=person.branch_id, **values)
             changes[f"memberships.{membership.pk}"] = {"old": None, "new": values["category"].slug}
+    member_since.refresh([person.pk])
 
 
 def _consent_times(person: Person, values: dict, now: datetime, *, creating: bool) -> None:
@@ -408,6 +409,7 @@ def bulk_update_people(
         )
     elif changed:
         Membership.objects.filter(pk__in=list(plan["targets"].values_list("pk", flat=True))).update(**plan["update"])
+    member_since.refresh(changed)
     audit.record(
         actor=actor,
         branch=branch,

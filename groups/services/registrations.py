@@ -11,7 +11,7 @@ from django.utils import timezone
 from ..cleaning import clean_person
 from ..errors import Conflict, InvalidInput
 from ..models import AuditAction, Category, Meeting, Membership, Person
-from . import audit
+from . import audit, member_since
 
 
 @transaction.atomic(durable=True)
@@ -53,6 +53,7 @@ def register_interest(
     category = Category.objects.filter(branch=branch, slug="supporter").first()
     if category is not None:
         Membership.objects.create(person=person, branch=branch, category=category, started_on=now.date())
+        member_since.refresh([person.pk])
     audit.record(
         actor=None,
         branch=branch,

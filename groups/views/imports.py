@@ -8,11 +8,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ..imports import jobs as import_jobs
-from ..imports.mapping import FIELDS, NEW_CATEGORY
+from ..imports.mapping import FIELDS, NEW_CATEGORY, STATUSES
 from ..imports.reading import read_columns
 from ..models import Category
 from ..services.imports import import_members
 from .base import branch_view
+
+ACCEPT = (
+    ".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+    ".ods,application/vnd.oasis.opendocument.spreadsheet"
+)
 
 
 def _limit_mb() -> int:
@@ -21,8 +26,8 @@ def _limit_mb() -> int:
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="Membership list (CSV file)",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        label="Membership list (CSV file, Excel .xlsx or OpenDocument .ods)",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
     def clean_file(self):
@@ -63,21 +68,35 @@ def import_preview(request, branch, token):
             chosen = request.POST.get(f"cat-{j}", "")
             if value:
                 category_map[value] = chosen if chosen in slugs or chosen == NEW_CATEGORY else ""
-        meta.update(mapping=mapping, category_map={k: v for k, v in category_map.items() if v})
+        status_map = dict(meta.get("status_map") or {})
+        count = request.POST.get("status-count", "0")
+        for j in range(min(int(count), 1000) if count.isdecimal() and len(count) < 10 else 0):
+            value = request.POST.get(f"statval-{j}", "")
+            chosen = request.POST.get(f"stat-{j}", "")
+            if value:
+                status_map[value] = chosen if chosen in STATUSES else ""
+        meta.update(
+            mapping=mapping,
+            category_map={k: v for k, v in category_map.items() if v},
+            status_map={k: v for k, v in status_map.items() if v},
+        )
         import_jobs.write_meta(token, meta)
         return redirect("import_preview", slug=branch.slug, token=token)
-    report = import_members(
-        branch=branch,
-        source=path,
-        actor=request.user,
-        dry_run=True,
-        mapping=meta["mapping"] or None,
-        category_map=meta["category_map"] or None,
-    )
-    if meta.get("rows") != report.rows:
-        meta["rows"] = report.rows
-        import_jobs.write_meta(token, meta)
     categories = list(Category.objects.filter(branch=branch))
+    report = import_jobs.dry_run(
+        token=token,
+        meta=meta,
+        key=import_jobs.choices_key(meta, categories),
+        compute=lambda: import_members(
+            branch=branch,
+            source=path,
+            actor=request.user,
+            dry_run=True,
+            mapping=meta["mapping"] or None,
+            category_map=meta["category_map"] or None,
+            status_map=meta.get("status_map") or None,
+        ),
+    )
     return render(
         request,
         "groups/imports/preview.html",
@@ -89,6 +108,7 @@ def import_preview(request, branch, token):
             "fields": list(FIELDS.items()),
             "categories": categories,
             "new_category": NEW_CATEGORY,
+            "statuses": STATUSES,
             "to_import": report.created + report.updated + report.unchanged,
         },
     )

@@ -1,7 +1,10 @@
 """Serializer base for every API serializer: text fields take only JSON
 strings (DRF would turn 5 or true into "5" / "True" — the schema says string),
 and their length limit applies to what was sent, before spaces are trimmed
-(as the schema's maxLength says)."""
+(as the schema's maxLength says). JSON null for an optional text field is
+"no value", i.e. blank (CONTRACT.md §4): generated clients send null for
+every optional field they leave unset, so refusing it would be a 400 for
+nothing."""
 
 from django.db import models
 from rest_framework import serializers
@@ -9,6 +12,18 @@ from rest_framework import serializers
 
 class StrictTextMixin:
     default_error_messages = {"not_a_string": "Give text (a JSON string), not {type}."}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # An optional text field takes null as blank, and the schema says so (nullable).
+        self.null_is_blank = not self.required and not self.read_only and self.allow_blank and not self.allow_null
+        if self.null_is_blank:
+            self.allow_null = True
+
+    def validate_empty_values(self, data):
+        if data is None and self.null_is_blank:
+            return (True, "")
+        return super().validate_empty_values(data)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -28,6 +43,30 @@ class SlugField(StrictTextMixin, serializers.SlugField):
 
 class EmailField(StrictTextMixin, serializers.EmailField):
     pass
+
+
+class OptionalChoiceField(serializers.ChoiceField):
+    """An optional choice with a default: JSON null is "no value", so the default."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def validate_empty_values(self, data):
+        if data is None:
+            return (True, self.get_default())
+        return super().validate_empty_values(data)
+
+
+class OptionalBooleanField(serializers.BooleanField):
+    """An optional yes/no: JSON null is "no value", so no (never a recorded yes)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, **kwargs)
+
+    def validate_empty_values(self, data):
+        if data is None:
+            return (True, False)
+        return super().validate_empty_values(data)
 
 
 class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from ...cleaning import PERSON_FIELDS
 from ...models import MembershipStatus, Person
-from .base import CharField
+from .base import CharField, OptionalBooleanField, OptionalChoiceField
 
 MAX_MEMBERSHIPS = 50
 
@@ -25,7 +25,7 @@ class MembershipSerializer(serializers.Serializer):
     )
     category = CharField(max_length=60, help_text="The category's slug, e.g. party-member.")
     number = CharField(max_length=40, required=False, allow_blank=True, default="")
-    status = serializers.ChoiceField(choices=MembershipStatus.choices, required=False, default=MembershipStatus.ACTIVE)
+    status = OptionalChoiceField(choices=MembershipStatus.choices, required=False, default=MembershipStatus.ACTIVE)
     started_on = serializers.DateField()
     continuous_since = serializers.DateField(
         required=False,
@@ -65,8 +65,8 @@ class PersonSerializer(serializers.ModelSerializer):
     ward = CharField(max_length=100, required=False, allow_blank=True)
     notes = CharField(max_length=5000, required=False, allow_blank=True)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
-    consent_email = serializers.BooleanField(required=False)
-    consent_phone = serializers.BooleanField(required=False)
+    consent_email = OptionalBooleanField(required=False)
+    consent_phone = OptionalBooleanField(required=False)
     memberships = MembershipSerializer(
         many=True,
         required=False,

@@ -50,7 +50,9 @@ class ImportViewSet(BranchScopedViewSet):
             "would change without writing anything. `mapping`: optional JSON object, file column → field name "
             '("" ignores the column), e.g. {"Surname": "last_name", "Branch": ""}; columns not named are '
             "matched by their header. `category_map`: optional JSON object, value in the category column → "
-            'category slug, or "new" to create a category of that name. Answers 200 with the import report '
+            'category slug, or "new" to create a category of that name. `status_map`: optional JSON object, value '
+            "in the status column → active, lapsed, suspended or resigned (common values such as “Gone” are "
+            "guessed). Answers 200 with the import report "
             "when the file is good (written unless dry_run), 400 with the same report when any row is bad "
             "(nothing is written), and 400 with field errors when the request itself is bad (no file, too big)."
         ),
@@ -85,6 +87,7 @@ class ImportViewSet(BranchScopedViewSet):
             raise ValidationError({"file": ["The file is empty. Export the membership list as CSV and send that."]})
         mapping = _json_map("mapping", request.data.get("mapping"))
         category_map = _json_map("category_map", request.data.get("category_map"))
+        status_map = _json_map("status_map", request.data.get("status_map"))
         report = import_members(
             branch=self.get_branch(),
             source=upload,
@@ -92,5 +95,6 @@ class ImportViewSet(BranchScopedViewSet):
             dry_run=serializer.validated_data.get("dry_run", False),
             mapping=mapping,
             category_map=category_map,
+            status_map=status_map,
         )
         return Response(report.as_dict(), status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST)

@@ -1,4 +1,5 @@
-"""python manage.py import_members BRANCH_SLUG FILE.csv [--dry-run] [--map "Column=field"] [--category "Value=slug"]"""
+"""python manage.py import_members BRANCH_SLUG FILE.csv [--dry-run] [--map "Column=field"] [--category "Value=slug"]
+[--status "Value=status"]"""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -36,8 +37,15 @@ class Command(BaseCommand):
             metavar="VALUE=SLUG",
             help=f'the branch category a value in the file stands for; "{NEW_CATEGORY}" creates one of that name',
         )
+        parser.add_argument(
+            "--status",
+            action="append",
+            metavar="VALUE=STATUS",
+            help="the status a value in the file stands for (active, lapsed, suspended or resigned); "
+            "common ones such as Gone are guessed",
+        )
 
-    def handle(self, *args, branch, file, dry_run, map, category, **options):
+    def handle(self, *args, branch, file, dry_run, map, category, status, **options):
         try:
             target = Branch.objects.get(slug=branch)
         except Branch.DoesNotExist:
@@ -54,6 +62,7 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 mapping=_pairs(map, "--map") or None,
                 category_map=_pairs(category, "--category") or None,
+                status_map=_pairs(status, "--status") or None,
             )
         write = self.stdout.write
         if report.encoding:
@@ -62,9 +71,17 @@ class Command(BaseCommand):
             write(f"  {column} → {field or 'ignored'}")
         for entry in report.category_values:
             write(f"  category “{entry['value']}” ({entry['rows']:,} rows) → {entry['category'] or 'not matched'}")
+        for entry in report.status_values:
+            write(f"  status “{entry['value']}” ({entry['rows']:,} rows) → {entry['status'] or 'not matched'}")
+        for warning in report.warnings:
+            write(f"Note: {warning}")
+        if report.near_duplicate_count:
+            write(f"Possible duplicates: {report.near_duplicate_count:,} new rows look like someone already here")
         if report.file_error:
             raise CommandError(report.file_error)
         counts = f"{report.created:,} created, {report.updated:,} updated, {report.unchanged:,} unchanged"
+        if report.blocked:
+            counts += f", {report.blocked:,} blocked"
         for e in report.errors:
             self.stderr.write(f"line {e.line}, {e.column}: {e.reason}")
         if report.errors_truncated:
