@@ -23,7 +23,7 @@ def fill_member_since(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('groups', '0009_self_declared_attributes'),
+        ('groups', '0011_invitation_reminders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
