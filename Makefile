@@ -24,10 +24,14 @@ run: $(VENV)/.installed-run
 	@if DEBUG=true $(PY) manage.py shell -c "from groups.models import Branch; import sys; sys.exit(0 if Branch.objects.exists() else 1)"; then \
 		echo "The database already has data; keeping it (run 'DEBUG=true $(PY) manage.py demo' to recreate the demo)."; \
 	else \
-		DEBUG=true $(PY) manage.py demo; \
+		DEBUG=true TASKS_BACKEND=database $(PY) manage.py demo; \
 	fi
 	@echo "Demo logins (password rollcall-demo): organiser@example.org, steward@example.org, member@example.org, supporter@example.org"
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	@# Tasks due later (a meeting closing itself, automatic reminders) need a worker, not cron:
+	@# the demo runs the database queue's worker beside the web server and stops it with it.
+	@DEBUG=true TASKS_BACKEND=database $(PY) manage.py db_worker --no-reload --interval 5 -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=true TASKS_BACKEND=database $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest
