@@ -64,6 +64,8 @@ class Meeting(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # Set when the meeting is closed and its record frozen (MeetingRecord); null while open.
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When it was last reopened: it closes itself again only AUTO_CLOSE_AFTER that.
+    reopened_at = models.DateTimeField(null=True, blank=True)
     # Automatic reminder to those who have not answered, this many days before the start (0 = none).
     remind_days_before = models.PositiveSmallIntegerField(default=2)
     # When the automatic reminder is due, once invitations have gone out (null = none waiting):
@@ -105,8 +107,13 @@ class Meeting(models.Model):
 
     @property
     def closes_by_itself_at(self) -> datetime:
-        """When the meeting closes itself: 6 hours after it ends (or starts, with no end)."""
-        return (self.ends_at or self.starts_at) + AUTO_CLOSE_AFTER
+        """When the meeting closes itself: 6 hours after it ends (or starts, with
+        no end), and no sooner than 6 hours after it was last reopened (a
+        meeting reopened for a late paper list is not closed under the organiser)."""
+        due = (self.ends_at or self.starts_at) + AUTO_CLOSE_AFTER
+        if self.reopened_at is not None:
+            due = max(due, self.reopened_at + AUTO_CLOSE_AFTER)
+        return due
 
     @property
     def is_open_and_published(self) -> bool:

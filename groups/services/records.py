@@ -84,7 +84,8 @@ def reopen_meeting(*, meeting: Meeting, actor, reason: str, at: datetime | None 
     frozen = {f: getattr(record, f) for f in RECORD_FIELDS}
     record.delete()
     meeting.closed_at = None
-    meeting.save(update_fields=["closed_at", "updated_at"])
+    meeting.reopened_at = at
+    meeting.save(update_fields=["closed_at", "reopened_at", "updated_at"])
     audit.record(
         actor=actor,
         branch=meeting.branch,

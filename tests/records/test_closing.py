@@ -297,3 +297,15 @@ def test_the_check_in_read_sees_the_meeting_closed_typed_as_the_orm_gives_it(las
     assert check_in_reads(meeting.pk, None)[0].closed_at is None
     close_meeting(meeting=meeting, actor=organiser)
     assert check_in_reads(meeting.pk, None)[0].closed_at == Meeting.objects.get(pk=meeting.pk).closed_at
+
+
+def test_a_reopened_meeting_is_not_closed_by_itself_under_the_organiser(last_month, organiser):
+    """Reopened a month later for a late paper list: the queued close (or the
+    close_meetings command) waits 6 hours from the reopening."""
+    meeting, *_ = last_month
+    close_meeting(meeting=meeting, actor=organiser)
+    now = timezone.now()
+    reopen_meeting(meeting=meeting, actor=organiser, reason="Late paper list", at=now)
+    assert close_if_due(meeting_id=meeting.pk, at=now + timedelta(minutes=5)) is False
+    assert close_due_meetings(at=now + timedelta(hours=1)) == 0
+    assert close_if_due(meeting_id=meeting.pk, at=now + timedelta(hours=6)) is True
