@@ -14,6 +14,7 @@ from .meetings import (
     SendStatus,
 )
 from .people import Category, Membership, MembershipStatus, Person
+from .rate_limits import RateCount
 from .rules import Rule, RuleVersion
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "MembershipStatus",
     "Person",
     "QuorumCombine",
+    "RateCount",
     "Reply",
     "SendStatus",
     "Role",
