@@ -46,7 +46,7 @@ lint: $(VENV)/.installed-dev
 
 check-deploy: $(VENV)/.installed-run
 	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-key-but-long-enough-for-django ALLOWED_HOSTS=rollcall.example.org \
-		$(PY) manage.py check --deploy --fail-level WARNING
+		EMAIL_URL=smtp+tls://check-deploy@smtp.example.org:587 $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "groups.middleware.StripNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store for signed-in users; Permissions-Policy for all.
+    "groups.middleware.PrivateResponseMiddleware",
     # Deny by default: every view needs a signed-in user unless it says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -153,9 +155,19 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
+# A password reset for an address with no account sends nothing: no mail to
+# whatever address anyone types (the page says the same either way).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {
-    # allauth's defaults, spelt out so that nobody switches them off by accident.
-    "login_failed": "10/m/ip,5/5m/key",
+    # allauth's defaults, spelt out so that nobody switches them off by accident;
+    # all per client address (TRUSTED_PROXY_COUNT below), not the proxy's.
+    # Failed sign-ins: 10 a minute from one address, and 5 a minute for one
+    # account from one address (groups/accounts.py keys it so): someone typing
+    # a steward's email elsewhere cannot lock the steward out, and a mistyped
+    # password costs a minute at most. Per account from everywhere, a far
+    # higher limit stops a slow guess spread over many addresses.
+    "login_failed": "10/m/ip,5/m/key",
+    "login_failed_account": "50/h/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
@@ -170,6 +182,9 @@ MFA_TOTP_ISSUER = "Rollcall"
 if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
+    # Development: mails (with their sign-in, reset and RSVP links) on the
+    # console. In production that console is the error log, so `check --deploy`
+    # fails without EMAIL_URL (groups/checks.py).
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Rollcall <rollcall@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -212,6 +227,12 @@ IMPORT_MAX_BYTES = 20 * 1024 * 1024
 IMPORT_UPLOAD_DIR = env("IMPORT_UPLOAD_DIR", default=str(BASE_DIR / "var" / "imports"))
 
 # --- security ---
+# How many reverse proxies in front of the app append to X-Forwarded-For: the
+# client's address for every rate limit is that many entries from the right
+# (groups/client_ip.py). 0 (the default) trusts no header and uses the
+# connection's address; README's deployment (one proxy) needs 1.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
 SESSION_COOKIE_SECURE = not DEBUG
@@ -256,7 +277,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "groups.api.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "groups.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    # Per user and scope on the shared cache; 429 with Retry-After (groups/api/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["groups.api.throttling.ScopeThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api": env("API_RATE", default="1000/min"),
+        "door": env("API_DOOR_RATE", default="6000/min"),
+        "uploads": env("API_UPLOAD_RATE", default="60/min"),
+        # Anonymous calls and every 401 (no token or a bad one), per client address.
+        "unauthenticated": env("API_UNAUTHENTICATED_RATE", default="30/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rollcall API",
@@ -281,9 +310,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 
-# Flash messages ("Ana Silva is in.") use Django's default storage: a signed
-# cookie (HttpOnly, Secure and SameSite like the session cookie), falling back
-# to the session only when too large. The session storage it replaces rewrote
-# the session row on every POST (three more queries per check-in). A message
-# names at most the person just handled, and goes back to the same signed-in
-# steward's own browser, which was shown that name a moment before.
+# Flash messages ("Ana Silva is in.", "Ana Silva: not a party member") name
+# members, so they stay on the server, in the session: Django's default cookie
+# storage is signed, not encrypted, and would carry the names in clear. This
+# costs the session row's rewrite on a check-in that leaves a message.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -2,10 +2,21 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.urls import include, path, re_path
-from django.utils.http import urlencode
+from django.urls import include, path, re_path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from groups.api.errors import not_found as api_not_found
+
+
+def _safe_next(request) -> str:
+    """Where to go after signing in: only a path on this site (an address
+    elsewhere, "//evil.example" or "https://…", would be an open redirect)."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("admin:index")
 
 
 @login_not_required
@@ -14,8 +25,8 @@ def admin_login(request):
     if request.user.is_authenticated:
         if not request.user.is_staff:
             raise PermissionDenied
-        return redirect(request.GET.get("next") or "admin:index")
-    return redirect("/accounts/login/?" + urlencode({"next": request.GET.get("next", "/admin/")}))
+        return redirect(_safe_next(request))
+    return redirect("/accounts/login/?" + urlencode({"next": _safe_next(request)}))
 
 
 urlpatterns = [

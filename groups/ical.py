@@ -3,13 +3,14 @@ written in UTC, so calendar apps need no time-zone definitions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from datetime import UTC, timedelta
 
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from .models import Meeting, MeetingStatus
+from .normalise import one_line
 
 DEFAULT_LENGTH = timedelta(hours=2)
 
@@ -19,12 +20,18 @@ def meeting_uid(meeting: Meeting) -> str:
     return f"meeting-{meeting.pk}@rollcall.{meeting.branch.slug}"
 
 
-def calendar_for(meetings: Iterable[Meeting], *, name: str, url_for: Callable[[Meeting], str]) -> bytes:
+def calendar_for(
+    meetings: Iterable[Meeting], *, name: str, url_for: Callable[[Meeting], str], join_online: Container[int] = ()
+) -> bytes:
+    """The meetings as one calendar. A meeting's online link is written only
+    for the ids in ``join_online`` (groups.queries.me.meetings_to_join_online:
+    whom its attendance rule admits). One-line properties (the name, a
+    summary, a location) have their line breaks folded to spaces."""
     cal = Calendar()
     cal.add("prodid", "-//Rollcall//Meetings//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", one_line(name))
     now = timezone.now().astimezone(UTC)
     for meeting in meetings:
         event = Event()
@@ -34,13 +41,14 @@ def calendar_for(meetings: Iterable[Meeting], *, name: str, url_for: Callable[[M
         event.add("dtstart", meeting.starts_at.astimezone(UTC))
         event.add("dtend", (meeting.ends_at or meeting.starts_at + DEFAULT_LENGTH).astimezone(UTC))
         title = meeting.title if meeting.status != MeetingStatus.CANCELLED else f"Cancelled: {meeting.title}"
-        event.add("summary", title)
-        location = meeting.location or meeting.online_link
+        event.add("summary", one_line(title))
+        online = meeting.online_link if meeting.pk in join_online else ""
+        location = one_line(meeting.location) or online
         if location:
             event.add("location", location)
         event.add("url", url_for(meeting))
         description = [meeting.get_kind_display()]
-        if meeting.online_link:
+        if online:
             description.append(f"Join online: {meeting.online_link}")
         if meeting.status == MeetingStatus.CANCELLED and meeting.cancel_reason:
             description.append(f"Cancelled: {meeting.cancel_reason}")

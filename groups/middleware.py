@@ -41,3 +41,28 @@ class StripNulMiddleware:
         ):
             request.POST = _without_nul(request.POST)
         return self.get_response(request)
+
+
+# No page uses a camera, microphone or location: QR codes are scanned with
+# the phone's own camera app, which opens the door page.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), display-capture=()"
+
+
+class PrivateResponseMiddleware:
+    """Every answer to a signed-in user (a page, the API with a token or a
+    session) holds or is about someone's data: no shared cache and no
+    browser's back-button cache may keep it (Cache-Control: no-store,
+    private). And the Permissions-Policy on every answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # request.user is the DRF-authenticated user for API calls (DRF sets it back on the request).
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+            response.headers.pop("Expires", None)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

@@ -101,6 +101,13 @@ def email_address(value: str) -> str:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def one_line(value) -> str:
+    """Text for one line: a calendar's SUMMARY or LOCATION, an email's subject.
+    Line breaks (and runs of spaces) become one space: a break in a meeting's
+    title made its .ics fail, and would make a header that cannot be sent."""
+    return " ".join(str(value or "").split())
+
+
 # The two ways Rollcall reads a date typed or imported (forms use the same list).
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -129,10 +136,20 @@ def parse_date(value) -> date | None:
         raise NormaliseError(f"“{text}” is not a real date") from None
 
 
+# A separator then a formula character: opened in a locale whose separator
+# is that character (";" in much of Europe, tab for pasted text), "Semi;=1+1"
+# is two cells and the second is a formula.
+# So an apostrophe goes after the separator too: "Semi;'=1+1".
+_SEPARATOR_THEN_FORMULA = re.compile(r"([,;\t])(?=[=+\-@\t\r])")
+
+
 def spreadsheet_safe(value) -> str:
     """Escape a cell a spreadsheet would run as a formula (CSV injection):
-    prefix it with an apostrophe, which spreadsheets show as text."""
+    prefix it with an apostrophe, which spreadsheets show as text; and the
+    same after a separator (comma, semicolon, tab) followed by a formula
+    character, where a spreadsheet splitting on that separator starts a cell."""
     text = "" if value is None else str(value)
+    text = _SEPARATOR_THEN_FORMULA.sub(r"\1'", text)
     if text.startswith(_FORMULA_START):
         return "'" + text
     return text

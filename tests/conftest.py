@@ -76,3 +76,15 @@ def api(db):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _own_redis_keys(settings):
+    """With REDIS_URL, rate-limit counts live in Redis, outside the test's
+    transaction: give each test keys of its own, so that no test inherits
+    another's counts (the database cache and counter roll back by themselves)."""
+    import uuid
+
+    default = settings.CACHES["default"]
+    if "redis" in default["BACKEND"].lower():
+        settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}

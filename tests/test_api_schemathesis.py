@@ -35,6 +35,16 @@ def keep_test_connection():
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(autouse=True)
+def high_rate_limits(settings):
+    """Schemathesis sends hundreds of requests a minute, many on purpose
+    without a token (checking that they are refused): rate limits would turn
+    those into 429s. tests/security/test_api_throttling.py proves the limits
+    with the real rates."""
+    rates = {scope: "1000000/min" for scope in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+
 @pytest.fixture
 def token(keep_test_connection, organiser, branch):
     organiser.is_staff = True  # so that POST /branches/ is exercised beyond its 403

@@ -117,7 +117,7 @@ def test_door_search_ignores_a_nul_character(browser, branch, organiser):
     meeting = members_meeting(branch, organiser, starts_at=at(2030, 5, 14))
     person(branch, "Annabel")
     for name in ("door", "door_search"):
-        response = browser.get(reverse(name, args=[branch.slug, meeting.pk]), {"q": "Annabel\x00"})
+        response = browser.post(reverse(name, args=[branch.slug, meeting.pk]), {"q": "Annabel\x00"})
         assert response.status_code == 200
         assert "Annabel" in response.content.decode()
 

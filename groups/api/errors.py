@@ -17,11 +17,12 @@ from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..errors import Conflict, NotAllowed, RollcallError
+from .throttling import unauthenticated_window
 
 STATUS_FOR = {NotAllowed: status.HTTP_403_FORBIDDEN, Conflict: status.HTTP_409_CONFLICT}
 API_PREFIX = "/api/"
@@ -39,7 +40,16 @@ def exception_handler(exc, context):
             return Response({field: [exc.message]}, status=code)
         extra = {k: v for k, v in exc.details.items() if k != "errors"}
         return Response({"detail": exc.message, "code": exc.code, **extra}, status=code)
-    return drf_exception_handler(exc, context)
+    if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)) and context.get("request"):
+        # DRF refuses a missing or bad token before its throttles run: count
+        # the refusals here, per address, so that guessing tokens slows to 429.
+        window = unauthenticated_window(context["request"])
+        if not window.hit():
+            exc = exceptions.Throttled(window.wait)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, exceptions.Throttled) and response is not None:
+        response.data = {"detail": response.data["detail"], "code": "throttled", "retry_after": exc.wait}
+    return response
 
 
 def _is_api(request) -> bool:

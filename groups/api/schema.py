@@ -26,6 +26,11 @@ class AutoSchema(openapi.AutoSchema):
         errors = {
             "401": OpenApiResponse(ErrorSerializer, description="Not signed in: no token, or a bad one."),
             "403": OpenApiResponse(ErrorSerializer, description="Your role does not allow this."),
+            "429": OpenApiResponse(
+                ErrorSerializer,
+                description='Too many requests (groups/api/throttling.py): {"detail", "code": "throttled", '
+                '"retry_after": seconds}, with a Retry-After header.',
+            ),
         }
         if "{" in self.path or self._is_list_view():
             errors["404"] = OpenApiResponse(

@@ -14,6 +14,7 @@ from .meetings import (
     SendStatus,
 )
 from .people import Category, Membership, MembershipStatus, Person
+from .rate_limits import RateCount
 from .records import MeetingRecord
 from .rules import Rule, RuleVersion
 
@@ -37,6 +38,7 @@ __all__ = [
     "MembershipStatus",
     "Person",
     "QuorumCombine",
+    "RateCount",
     "Reply",
     "SendStatus",
     "Role",

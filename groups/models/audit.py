@@ -64,6 +64,7 @@ class AuditAction(models.TextChoices):
     CALENDAR_FEED_REVOKE = "calendar_feed.revoke", "Calendar feed switched off"
     API_TOKEN_CREATE = "api_token.create", "API token made"
     API_TOKEN_REVOKE = "api_token.revoke", "API token revoked"
+    SIGN_IN_FAILED = "account.sign_in_failed", "Sign-in failed (wrong password)"
     DEMO_PEOPLE = "demo.people", "Demo people made"
     DEMO_INVITATIONS = "demo.invitations", "Demo invitations made"
     DEMO_ATTENDANCE = "demo.attendance", "Demo attendance made"

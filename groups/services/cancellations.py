@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ..errors import Conflict, InvalidInput
 from ..models import AuditAction, Invitation, Meeting, MeetingStatus
+from ..normalise import one_line
 from . import audit
 
 logger = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def notify_cancellation(meeting: Meeting) -> int:
 
 def _send_cancellation(meeting: Meeting, person, when: str, connection) -> None:
     send_mail(
-        subject=f"Cancelled: {meeting.title} ({when})",
+        subject=one_line(f"Cancelled: {meeting.title} ({when})"),
         message=(
             f"Dear {person.first_name or person.full_name or 'member'},\n\n"
             f"{meeting.branch.name} has cancelled “{meeting.title}”, which was to be held on {when}"

@@ -37,6 +37,7 @@ from ..eligibility.decisions import decide, decisions_for, eligible_people
 from ..errors import Conflict, InvalidInput
 from ..exports.qr import door_token
 from ..models import AuditAction, Invitation, Meeting, MeetingStatus, Person, Reply, SendStatus
+from ..normalise import one_line
 from ..sql import as_id
 from . import audit
 
@@ -438,7 +439,7 @@ def invitation_email(
         when = context["starts"].strftime("%a %-d %b %Y, %H:%M")
         text = render_to_string("groups/email/invitation.txt", context)
         html = render_to_string("groups/email/invitation.html", context)
-    subject = f"{'TEST – ' if test_to else ''}{'Reminder: ' if reminder else ''}{meeting.title} – {when}"
+    subject = one_line(f"{'TEST – ' if test_to else ''}{'Reminder: ' if reminder else ''}{meeting.title} – {when}")
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ..errors import Conflict, InvalidInput
 from ..models import AuditAction, Branch, Meeting, MeetingKind, MeetingStatus, QuorumCombine, Rule
+from ..normalise import one_line
 from . import audit, records
 from .invitations import plan_reminder
 from .kind_defaults import check_rule, kind_defaults
@@ -47,7 +48,7 @@ MAX_COUNT = 1_000_000
 def _clean(branch: Branch, data: dict[str, Any]) -> dict[str, Any]:
     """Check a complete set of meeting fields; returns them tidied."""
     data = dict(data)
-    data["title"] = (data.get("title") or "").strip()
+    data["title"] = one_line(data.get("title"))  # a title is one line: it heads calendars and emails
     if not data["title"]:
         raise InvalidInput("Give the meeting a title.", code="title_required")
     if data.get("kind") not in MeetingKind.values:
@@ -91,6 +92,7 @@ def _clean(branch: Branch, data: dict[str, Any]) -> dict[str, Any]:
     check_rule(branch, data.get("voting_rule"), "voting rule")
     for text in ("location", "online_link", "agenda", "description"):
         data[text] = (data.get(text) or "").strip()
+    data["location"] = one_line(data["location"])
     if data["online_link"] and not data["online_link"].startswith(("https://", "http://")):
         raise InvalidInput("The online link must start with https://.", code="bad_online_link")
     return data

@@ -68,7 +68,7 @@ def invite_to_role(
 
 def _send_invitation_email(invitation: RoleInvitation, link: str) -> None:
     send_mail(
-        subject=f"[Rollcall] You are invited to help run {invitation.branch.name}",
+        subject=normalise.one_line(f"[Rollcall] You are invited to help run {invitation.branch.name}"),
         message=(
             f"You have been invited to be {invitation.get_role_display().lower()} of {invitation.branch.name} "
             f"on Rollcall.\n\nOpen this link and sign in or sign up with {invitation.email}:\n{link}\n\n"

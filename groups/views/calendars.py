@@ -12,9 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from ..eligibility.decisions import EVERYONE, definition_of
 from ..ical import calendar_for
 from ..models import Branch, Meeting
 from ..permissions import access_meeting, called_meetings_for, can
+from ..queries.me import meetings_to_join_online
 from ..services import calendar_feeds as services
 from .base import branch_view
 
@@ -34,7 +36,12 @@ def meeting_ics(request, branch, meeting_id):
     meeting = access_meeting(
         request.user, branch, meeting_id, Meeting.objects.select_related("branch", "attendance_rule", "voting_rule")
     )
-    body = calendar_for([meeting], name=meeting.title, url_for=lambda m: _detail_url(request, m))
+    body = calendar_for(
+        [meeting],
+        name=meeting.title,
+        url_for=lambda m: _detail_url(request, m),
+        join_online=meetings_to_join_online(request.user, [meeting]),
+    )
     return _ics_response(body, f"meeting-{meeting.pk}.ics")
 
 
@@ -49,8 +56,17 @@ def _public_url(request, meeting: Meeting) -> str:
 @login_not_required
 def public_feed(request, slug):
     branch = get_object_or_404(Branch, slug=slug)
-    meetings = Meeting.objects.open_and_published().filter(branch=branch).select_related("branch")
-    body = calendar_for(meetings, name=f"{branch.name}: open meetings", url_for=lambda m: _public_url(request, m))
+    meetings = list(
+        Meeting.objects.open_and_published().filter(branch=branch).select_related("branch", "attendance_rule")
+    )
+    # Anyone may read this feed: a join link only where the meeting admits everyone.
+    everyone = {m.pk for m in meetings if definition_of(m.attendance_rule) == EVERYONE}
+    body = calendar_for(
+        meetings,
+        name=f"{branch.name}: open meetings",
+        url_for=lambda m: _public_url(request, m),
+        join_online=everyone,
+    )
     return _ics_response(body, f"{branch.slug}-open-meetings.ics")
 
 
@@ -64,7 +80,10 @@ def private_feed(request, token):
         raise Http404
     since = timezone.now() - timedelta(days=366)
     meetings = (
-        called_meetings_for(feed.user).filter(starts_at__gte=since).select_related("branch").order_by("starts_at")
+        called_meetings_for(feed.user)
+        .filter(starts_at__gte=since)
+        .select_related("branch", "attendance_rule")
+        .order_by("starts_at")
     )
 
     def url_for(m: Meeting) -> str:
@@ -72,7 +91,13 @@ def private_feed(request, token):
             return _detail_url(request, m)
         return request.build_absolute_uri(reverse("branch_dashboard", args=[m.branch.slug]))
 
-    return _ics_response(calendar_for(meetings, name="My meetings (Rollcall)", url_for=url_for), "rollcall.ics")
+    body = calendar_for(
+        meetings,
+        name="My meetings (Rollcall)",
+        url_for=url_for,
+        join_online=meetings_to_join_online(feed.user, meetings),
+    )
+    return _ics_response(body, "rollcall.ics")
 
 
 def calendar_feed_settings(request):

@@ -4,7 +4,6 @@ and what the meeting leaves behind (attendance list, CSV, sign-in sheet, bulk)."
 from __future__ import annotations
 
 import csv
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -14,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ..errors import RollcallError
 from ..exports.qr import door_token, qr_svg, read_door_token
@@ -83,18 +82,35 @@ def _door_context(request, branch, meeting, *, q="", cards=None, scanned=None):
     }
 
 
+# What was typed into the door's search is a member's name, number, email or
+# postcode: it travels in POST bodies and the session, never in a URL (URLs
+# land in access logs, browser history and Referer headers).
+SEARCH_KEPT = "door-search-{}"
+
+
+def _typed(request) -> str:
+    return request.POST.get("q", "").strip()[:100]
+
+
+@require_http_methods(["GET", "POST"])
 @branch_view("door")
 def door(request, branch, meeting_id):
+    """The door screen. Searching without JavaScript POSTs here; after a
+    refused check-in the search comes back from the session, once."""
     meeting = _meeting(branch, meeting_id)
-    q = request.GET.get("q", "").strip()[:100]
+    if request.method == "POST":
+        q = _typed(request)
+    else:
+        q = request.session.pop(SEARCH_KEPT.format(meeting.pk), "")  # writes the session only when one was kept
     return _render(request, branch, "groups/door/door.html", _door_context(request, branch, meeting, q=q))
 
 
+@require_POST
 @branch_view("door")
 def door_search(request, branch, meeting_id):
-    """The results region alone, for search-as-you-type."""
+    """The results region alone, for search-as-you-type (htmx POSTs the box)."""
     meeting = _meeting(branch, meeting_id)
-    q = request.GET.get("q", "").strip()[:100]
+    q = _typed(request)
     cards = door_cards(branch, meeting, search_people(branch, q))
     return _render(
         request,
@@ -110,9 +126,12 @@ def door_search(request, branch, meeting_id):
     )
 
 
-def _back_to_door(branch, meeting, q: str = ""):
-    url = reverse("door", args=[branch.slug, meeting.pk])
-    return redirect(f"{url}?{urlencode({'q': q})}" if q else url)
+def _back_to_door(request, branch, meeting, q: str = ""):
+    """To the door screen; with ``q``, showing that search again (kept in the
+    session for the next page, not put in the address)."""
+    if q:
+        request.session[SEARCH_KEPT.format(meeting.pk)] = q
+    return redirect("door", slug=branch.slug, meeting_id=meeting.pk)
 
 
 @require_POST
@@ -134,13 +153,13 @@ def door_check_in(request, branch, meeting_id):
         )
     except RollcallError as exc:
         messages.error(request, f"{person}: {exc.message}")
-        return _back_to_door(branch, meeting, q or person.last_name or person.first_name)
+        return _back_to_door(request, branch, meeting, q or person.last_name or person.first_name)
     if created:
         messages.success(request, f"{person} is in" + (" (let in by override)." if attendance.override_reason else "."))
     else:
         local = timezone.localtime(attendance.checked_in_at, branch.zone)
         messages.info(request, f"{person} was already in, since {local:%H:%M}.")
-    return _back_to_door(branch, meeting)
+    return _back_to_door(request, branch, meeting)
 
 
 @require_POST
@@ -159,7 +178,7 @@ def door_guest(request, branch, meeting_id):
         messages.error(request, f"Guest not added: {exc.message}")
     else:
         messages.success(request, f"{' '.join(name.split())} is in as a guest (observer; not counted for quorum).")
-    return _back_to_door(branch, meeting)
+    return _back_to_door(request, branch, meeting)
 
 
 class NewPersonForm(forms.Form):
@@ -190,7 +209,7 @@ def door_new_person(request, branch, meeting_id):
             add_service_error(form, exc, field=field)
         else:
             messages.success(request, f"{person} was added and is in.")
-            return _back_to_door(branch, meeting)
+            return _back_to_door(request, branch, meeting)
     return _render(request, branch, "groups/door/new_person.html", {"meeting": meeting, "form": form})
 
 
@@ -218,7 +237,7 @@ def door_undo(request, branch, meeting_id, attendance_id):
         messages.error(request, f"Not undone: {exc.message}")
     else:
         messages.success(request, f"Check-in of {who} undone.")
-    return _back_to_door(branch, meeting)
+    return _back_to_door(request, branch, meeting)
 
 
 @require_POST
@@ -233,7 +252,7 @@ def door_left(request, branch, meeting_id, attendance_id):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"{who} has left; they no longer count as present.")
-    return _back_to_door(branch, meeting)
+    return _back_to_door(request, branch, meeting)
 
 
 @branch_view("door")

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ..client_ip import client_ip
 from ..errors import RollcallError
 from ..forms import InterestForm
 from ..models import Meeting, Person
@@ -62,12 +63,8 @@ def _public_meeting(slug: str, meeting_id: int) -> Meeting:
     return get_object_or_404(meetings, branch__slug=slug, pk=meeting_id)
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _over_limit(request) -> bool:
-    key = f"interest-ip:{_client_ip(request)}"
+    key = f"interest-ip:{client_ip(request)}"
     cache.add(key, 0, INTEREST_WINDOW)
     try:
         count = cache.incr(key)

@@ -29,6 +29,7 @@ class CountViewSet(BranchScopedViewSet):
     parser_classes = [MultiPartParser, FormParser]
     serializer_class = CountRequestSerializer
     permission = {"create": "count_ballots"}
+    throttle_scope = "uploads"
 
     @extend_schema(
         tags=["counts"],

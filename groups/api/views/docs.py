@@ -9,3 +9,4 @@ class DocsView(SpectacularSwaggerSplitView):
     template_name = "groups/api/swagger_ui.html"
     url_name = "api_schema"
     title = "Rollcall API"
+    throttle_classes: list = []  # public, no data (like the schema, groups/api/urls.py)

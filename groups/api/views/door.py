@@ -38,6 +38,7 @@ MEETING_ID = OpenApiParameter(
 
 class MeetingScopedViewSet(BranchScopedViewSet):
     permission = "door"
+    throttle_scope = "door"  # a busy door searches on every keystroke (groups/api/throttling.py)
 
     def get_meeting(self) -> Meeting:
         """The branch's meeting with its rules, read as the door screen reads it."""

@@ -40,6 +40,7 @@ class ImportViewSet(BranchScopedViewSet):
     parser_classes = [MultiPartParser, FormParser]
     serializer_class = ImportRequestSerializer
     permission = {"create": "import_people"}
+    throttle_scope = "uploads"
 
     @extend_schema(
         tags=["imports"],

@@ -1,0 +1,104 @@
+"""API rate limits, per caller and per scope, counted where every worker
+sees the same numbers: Redis when REDIS_URL is set (the cache), otherwise
+one row per caller and scope in the database (groups/sql/rate_limits.py: one
+statement, where the database cache's add and incr cost eleven queries on
+every door keystroke).
+
+Scopes (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], each from an environment
+variable README lists):
+
+- ``api``: ordinary reads and writes, per signed-in user (a token belongs to
+  one user);
+- ``door``: the door's search, check-ins and quorum, far above a busy door;
+- ``uploads``: imports and counts, which read whole files;
+- ``unauthenticated``: per client address (groups/client_ip.py): anonymous
+  calls to the public schema, and every 401 (no token, or a bad one), counted
+  in groups/api/errors.py, since DRF refuses a bad token before any throttle
+  would run.
+
+Fixed windows: at most the limit in each minute (for "…/min")."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.throttling import BaseThrottle
+
+from ..client_ip import client_ip
+from ..sql import rate_limits
+
+DEFAULT_SCOPE = "api"
+UNAUTHENTICATED = "unauthenticated"
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """ "1000/min" → (1000, 60): DRF's notation (s, m, h, d by first letter)."""
+    amount, _, period = rate.partition("/")
+    return int(amount), PERIODS[period.strip()[:1].lower()]
+
+
+def rate_for(scope: str) -> tuple[int, int]:
+    return parse_rate(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope])
+
+
+def _on_redis() -> bool:
+    return "redis" in settings.CACHES["default"]["BACKEND"].lower()
+
+
+class Window:
+    """One caller's count in the current window of a scope."""
+
+    def __init__(self, scope: str, ident: str):
+        self.scope, self.ident = scope, ident
+        self.limit, self.period = rate_for(scope)
+        self.wait = self.period
+
+    def hit(self) -> bool:
+        """Count one request; False when it is over the limit (``wait`` then
+        says how many seconds until the window ends)."""
+        now = time.time()
+        start = int(now // self.period) * self.period
+        end = start + self.period
+        if _on_redis():
+            key = f"throttle:{self.scope}:{self.ident}:{start}"
+            # add, then incr: Django's incr refuses a missing key.
+            if cache.add(key, 1, self.period + 1):
+                count = 1
+            else:
+                try:
+                    count = cache.incr(key)
+                except ValueError:  # expired between add and incr
+                    cache.set(key, 1, self.period + 1)
+                    count = 1
+        else:
+            count, end = rate_limits.hit(f"{self.scope}:{self.ident}", now=int(now), window_end=end)
+            if count == 1 and self.scope == UNAUTHENTICATED:
+                # Rows per address would pile up; users' rows are few and reused.
+                rate_limits.forget_before(int(now) - 3600)
+        self.wait = max(1, int(end - now + 0.999))
+        return count <= self.limit
+
+
+def unauthenticated_window(request) -> Window:
+    return Window(UNAUTHENTICATED, client_ip(request))
+
+
+class ScopeThrottle(BaseThrottle):
+    """Per signed-in user and the view's ``throttle_scope`` (``api`` when it
+    names none); anonymous callers per address in ``unauthenticated``."""
+
+    def allow_request(self, request, view) -> bool:
+        user = request.user
+        if user and user.is_authenticated:
+            window = Window(getattr(view, "throttle_scope", None) or DEFAULT_SCOPE, f"user-{user.pk}")
+        else:
+            window = unauthenticated_window(request)
+        allowed = window.hit()
+        self._wait = window.wait
+        return allowed
+
+    def wait(self) -> int:
+        return self._wait

@@ -1,0 +1,46 @@
+"""The API's rate-limit counter without Redis: one statement per request
+(the database cache's add and incr cost eleven, on every door keystroke)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.db import connection
+
+from ..models import RateCount
+from .core import fetch
+
+
+@cache
+def _names() -> tuple[str, str, str, str]:
+    meta = RateCount._meta
+    return (meta.db_table, *(meta.get_field(n).column for n in ("key", "count", "expires")))
+
+
+@cache
+def _hit_statement() -> str:
+    table, key, count, expires = _names()
+    # One row per caller and scope: a window that has ended starts again at 1.
+    # (Both databases read the old row on the right of SET.)
+    return (
+        f'INSERT INTO "{table}" ("{key}", "{count}", "{expires}") VALUES (%s, 1, %s) '
+        f'ON CONFLICT ("{key}") DO UPDATE SET '
+        f'"{count}" = CASE WHEN "{table}"."{expires}" <= %s THEN 1 ELSE "{table}"."{count}" + 1 END, '
+        f'"{expires}" = CASE WHEN "{table}"."{expires}" <= %s THEN excluded."{expires}" ELSE "{table}"."{expires}" END '
+        f'RETURNING "{count}", "{expires}"'
+    )
+
+
+def hit(key: str, *, now: int, window_end: int) -> tuple[int, int]:
+    """Count one request under ``key`` in the window ending at ``window_end``:
+    (the count so far, this one included; when its window ends). Atomic on
+    both databases."""
+    count, expires = fetch(_hit_statement(), [key, window_end, now, now])[0]
+    return count, expires
+
+
+def forget_before(now: int) -> None:
+    """Delete the counts of windows that ended before ``now``."""
+    table, _, _, expires = _names()
+    with connection.cursor() as cursor:
+        cursor.execute(f'DELETE FROM "{table}" WHERE "{expires}" < %s', [now])
