@@ -71,6 +71,7 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from django.urls import path, reverse  # noqa: E402
 
 from groups.models import Category, Membership, Person, Role  # noqa: E402
+from groups.services import member_since  # noqa: E402
 from groups.services.branches import create_branch  # noqa: E402
 
 FIRST = [
@@ -177,6 +178,7 @@ def build():
                 )
             )
     Membership.objects.bulk_create(memberships, batch_size=2000)
+    member_since.refresh_branch(branch)  # as the services would have kept it
     with connection.cursor() as cursor:
         # Statistics and (PostgreSQL) the visibility map, as autovacuum would leave a live database.
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
