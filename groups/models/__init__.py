@@ -15,9 +15,13 @@ from .meetings import (
 )
 from .people import Category, Membership, MembershipStatus, Person
 from .rules import Rule, RuleVersion
+from .standing_orders import Preset, QuestionKind, StandingOrders
+from .votes import Ballot, Choice, Vote, VotedMark, VoteEntitlement, VoteMethod, VoteResult, VoteStatus
 
 __all__ = [
     "Attendance",
+    "Ballot",
+    "Choice",
     "AttributeDefinition",
     "AuditAction",
     "AuditEvent",
@@ -34,6 +38,8 @@ __all__ = [
     "Membership",
     "MembershipStatus",
     "Person",
+    "Preset",
+    "QuestionKind",
     "QuorumCombine",
     "Reply",
     "SendStatus",
@@ -43,4 +49,11 @@ __all__ = [
     "Rule",
     "RuleVersion",
     "SelfDeclaredAttribute",
+    "StandingOrders",
+    "Vote",
+    "VoteEntitlement",
+    "VoteMethod",
+    "VoteResult",
+    "VoteStatus",
+    "VotedMark",
 ]
