@@ -7,106 +7,318 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('groups', '0009_self_declared_attributes'),
+        ("groups", "0009_self_declared_attributes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.CharField(max_length=500)),
-                ('method', models.CharField(choices=[('secret', 'Secret ballot'), ('named', 'Named vote'), ('show_of_hands', 'Show of hands')], max_length=16)),
-                ('kind', models.CharField(choices=[('motion', 'A motion'), ('amendment', 'An amendment'), ('procedural', 'A procedural motion'), ('standing_orders', 'Changing or suspending standing orders'), ('challenge', "A challenge to the chair's ruling")], default='motion', max_length=20)),
-                ('threshold', models.CharField(choices=[('simple_majority', 'A simple majority of those voting'), ('two_thirds', 'Two thirds of those voting'), ('two_thirds_present', 'Two thirds of those present and entitled to vote'), ('majority_present', 'A majority of those present and entitled to vote')], max_length=24)),
-                ('status', models.CharField(choices=[('draft', 'Not yet open'), ('open', 'Open'), ('closed', 'Closed')], default='draft', max_length=8)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('opened_at', models.DateTimeField(blank=True, null=True)),
-                ('override_reason', models.TextField(blank=True, help_text='Why it opened although the meeting was not quorate.')),
-                ('quorum_at_open', models.JSONField(blank=True, default=dict)),
-                ('tally_for', models.PositiveIntegerField(blank=True, null=True)),
-                ('tally_against', models.PositiveIntegerField(blank=True, null=True)),
-                ('tally_abstain', models.PositiveIntegerField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('votes_for', models.PositiveIntegerField(blank=True, null=True)),
-                ('votes_against', models.PositiveIntegerField(blank=True, null=True)),
-                ('abstain', models.PositiveIntegerField(blank=True, null=True)),
-                ('entitled', models.PositiveIntegerField(blank=True, null=True)),
-                ('voted', models.PositiveIntegerField(blank=True, null=True)),
-                ('base', models.PositiveIntegerField(blank=True, null=True)),
-                ('needed', models.PositiveIntegerField(blank=True, null=True)),
-                ('casting_vote', models.CharField(blank=True, max_length=8)),
-                ('result', models.CharField(blank=True, choices=[('carried', 'Carried'), ('lost', 'Lost')], max_length=8)),
-                ('explanation', models.CharField(blank=True, max_length=300)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='groups.meeting')),
-                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("question", models.CharField(max_length=500)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("secret", "Secret ballot"),
+                            ("named", "Named vote"),
+                            ("show_of_hands", "Show of hands"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("motion", "A motion"),
+                            ("amendment", "An amendment"),
+                            ("procedural", "A procedural motion"),
+                            ("standing_orders", "Changing or suspending standing orders"),
+                            ("challenge", "A challenge to the chair's ruling"),
+                        ],
+                        default="motion",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "threshold",
+                    models.CharField(
+                        choices=[
+                            ("simple_majority", "A simple majority of those voting"),
+                            ("two_thirds", "Two thirds of those voting"),
+                            ("two_thirds_present", "Two thirds of those present and entitled to vote"),
+                            ("majority_present", "A majority of those present and entitled to vote"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Not yet open"), ("open", "Open"), ("closed", "Closed")],
+                        default="draft",
+                        max_length=8,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("opened_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "override_reason",
+                    models.TextField(blank=True, help_text="Why it opened although the meeting was not quorate."),
+                ),
+                ("quorum_at_open", models.JSONField(blank=True, default=dict)),
+                ("tally_for", models.PositiveIntegerField(blank=True, null=True)),
+                ("tally_against", models.PositiveIntegerField(blank=True, null=True)),
+                ("tally_abstain", models.PositiveIntegerField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("votes_for", models.PositiveIntegerField(blank=True, null=True)),
+                ("votes_against", models.PositiveIntegerField(blank=True, null=True)),
+                ("abstain", models.PositiveIntegerField(blank=True, null=True)),
+                ("entitled", models.PositiveIntegerField(blank=True, null=True)),
+                ("voted", models.PositiveIntegerField(blank=True, null=True)),
+                ("base", models.PositiveIntegerField(blank=True, null=True)),
+                ("needed", models.PositiveIntegerField(blank=True, null=True)),
+                ("casting_vote", models.CharField(blank=True, max_length=8)),
+                (
+                    "result",
+                    models.CharField(blank=True, choices=[("carried", "Carried"), ("lost", "Lost")], max_length=8),
+                ),
+                ("explanation", models.CharField(blank=True, max_length=300)),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="votes", to="groups.meeting"
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Ballot',
+            name="Ballot",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('choice', models.CharField(choices=[('for', 'For'), ('against', 'Against'), ('abstain', 'Abstain')], max_length=8)),
-                ('vote', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='groups.vote')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "choice",
+                    models.CharField(
+                        choices=[("for", "For"), ("against", "Against"), ("abstain", "Abstain")], max_length=8
+                    ),
+                ),
+                (
+                    "vote",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ballots", to="groups.vote"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='VotedMark',
+            name="VotedMark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cast_at', models.DateTimeField()),
-                ('named_choice', models.CharField(blank=True, choices=[('for', 'For'), ('against', 'Against'), ('abstain', 'Abstain')], max_length=8)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='groups.person')),
-                ('vote', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='marks', to='groups.vote')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("cast_at", models.DateTimeField()),
+                (
+                    "named_choice",
+                    models.CharField(
+                        blank=True,
+                        choices=[("for", "For"), ("against", "Against"), ("abstain", "Abstain")],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="groups.person"
+                    ),
+                ),
+                (
+                    "vote",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="marks", to="groups.vote"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='VoteEntitlement',
+            name="VoteEntitlement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='groups.person')),
-                ('vote', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entitlements', to='groups.vote')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="groups.person"
+                    ),
+                ),
+                (
+                    "vote",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="entitlements", to="groups.vote"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StandingOrders',
+            name="StandingOrders",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('preset', models.CharField(choices=[('labour', 'Labour branch model procedural rules'), ('union', 'Trade-union branch'), ('simple', 'Simple majority')], default='simple', help_text='The preset these started from.', max_length=12)),
-                ('threshold_motion', models.CharField(choices=[('simple_majority', 'A simple majority of those voting'), ('two_thirds', 'Two thirds of those voting'), ('two_thirds_present', 'Two thirds of those present and entitled to vote'), ('majority_present', 'A majority of those present and entitled to vote')], default='simple_majority', help_text='A motion', max_length=24)),
-                ('threshold_amendment', models.CharField(choices=[('simple_majority', 'A simple majority of those voting'), ('two_thirds', 'Two thirds of those voting'), ('two_thirds_present', 'Two thirds of those present and entitled to vote'), ('majority_present', 'A majority of those present and entitled to vote')], default='simple_majority', help_text='An amendment', max_length=24)),
-                ('threshold_procedural', models.CharField(choices=[('simple_majority', 'A simple majority of those voting'), ('two_thirds', 'Two thirds of those voting'), ('two_thirds_present', 'Two thirds of those present and entitled to vote'), ('majority_present', 'A majority of those present and entitled to vote')], default='simple_majority', help_text='A procedural motion', max_length=24)),
-                ('threshold_standing_orders', models.CharField(choices=[('simple_majority', 'A simple majority of those voting'), ('two_thirds', 'Two thirds of those voting'), ('two_thirds_present', 'Two thirds of those present and entitled to vote'), ('majority_present', 'A majority of those present and entitled to vote')], default='simple_majority', help_text='Changing or suspending standing orders', max_length=24)),
-                ('threshold_challenge', models.CharField(choices=[('simple_majority', 'A simple majority of those voting'), ('two_thirds', 'Two thirds of those voting'), ('two_thirds_present', 'Two thirds of those present and entitled to vote'), ('majority_present', 'A majority of those present and entitled to vote')], default='simple_majority', help_text="A challenge to the chair's ruling (to overturn it)", max_length=24)),
-                ('casting_vote', models.BooleanField(default=False, help_text='The chair has a casting vote on a tie.')),
-                ('amendment_to_amendment', models.BooleanField(default=False, help_text='An amendment may itself be amended.')),
-                ('challenge_support', models.PositiveSmallIntegerField(default=1, help_text='Members needed to support a challenge to the chair before it is put.')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('branch', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='standing_orders', to='groups.branch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "preset",
+                    models.CharField(
+                        choices=[
+                            ("labour", "Labour branch model procedural rules"),
+                            ("union", "Trade-union branch"),
+                            ("simple", "Simple majority"),
+                        ],
+                        default="simple",
+                        help_text="The preset these started from.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "threshold_motion",
+                    models.CharField(
+                        choices=[
+                            ("simple_majority", "A simple majority of those voting"),
+                            ("two_thirds", "Two thirds of those voting"),
+                            ("two_thirds_present", "Two thirds of those present and entitled to vote"),
+                            ("majority_present", "A majority of those present and entitled to vote"),
+                        ],
+                        default="simple_majority",
+                        help_text="A motion",
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "threshold_amendment",
+                    models.CharField(
+                        choices=[
+                            ("simple_majority", "A simple majority of those voting"),
+                            ("two_thirds", "Two thirds of those voting"),
+                            ("two_thirds_present", "Two thirds of those present and entitled to vote"),
+                            ("majority_present", "A majority of those present and entitled to vote"),
+                        ],
+                        default="simple_majority",
+                        help_text="An amendment",
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "threshold_procedural",
+                    models.CharField(
+                        choices=[
+                            ("simple_majority", "A simple majority of those voting"),
+                            ("two_thirds", "Two thirds of those voting"),
+                            ("two_thirds_present", "Two thirds of those present and entitled to vote"),
+                            ("majority_present", "A majority of those present and entitled to vote"),
+                        ],
+                        default="simple_majority",
+                        help_text="A procedural motion",
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "threshold_standing_orders",
+                    models.CharField(
+                        choices=[
+                            ("simple_majority", "A simple majority of those voting"),
+                            ("two_thirds", "Two thirds of those voting"),
+                            ("two_thirds_present", "Two thirds of those present and entitled to vote"),
+                            ("majority_present", "A majority of those present and entitled to vote"),
+                        ],
+                        default="simple_majority",
+                        help_text="Changing or suspending standing orders",
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "threshold_challenge",
+                    models.CharField(
+                        choices=[
+                            ("simple_majority", "A simple majority of those voting"),
+                            ("two_thirds", "Two thirds of those voting"),
+                            ("two_thirds_present", "Two thirds of those present and entitled to vote"),
+                            ("majority_present", "A majority of those present and entitled to vote"),
+                        ],
+                        default="simple_majority",
+                        help_text="A challenge to the chair's ruling (to overturn it)",
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "casting_vote",
+                    models.BooleanField(default=False, help_text="The chair has a casting vote on a tie."),
+                ),
+                (
+                    "amendment_to_amendment",
+                    models.BooleanField(default=False, help_text="An amendment may itself be amended."),
+                ),
+                (
+                    "challenge_support",
+                    models.PositiveSmallIntegerField(
+                        default=1, help_text="Members needed to support a challenge to the chair before it is put."
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "branch",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="standing_orders", to="groups.branch"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'standing orders',
-                'constraints': [models.CheckConstraint(condition=models.Q(('challenge_support__gte', 1)), name='standing_orders_challenge_support_positive')],
+                "verbose_name_plural": "standing orders",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("challenge_support__gte", 1)),
+                        name="standing_orders_challenge_support_positive",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='vote',
-            index=models.Index(fields=['meeting', 'status'], name='vote_meeting_status'),
+            model_name="vote",
+            index=models.Index(fields=["meeting", "status"], name="vote_meeting_status"),
         ),
         migrations.AddConstraint(
-            model_name='votedmark',
-            constraint=models.UniqueConstraint(fields=('vote', 'person'), name='one_ballot_per_vote_person'),
+            model_name="votedmark",
+            constraint=models.UniqueConstraint(fields=("vote", "person"), name="one_ballot_per_vote_person"),
         ),
         migrations.AddConstraint(
-            model_name='voteentitlement',
-            constraint=models.UniqueConstraint(fields=('vote', 'person'), name='one_entitlement_per_vote_person'),
+            model_name="voteentitlement",
+            constraint=models.UniqueConstraint(fields=("vote", "person"), name="one_entitlement_per_vote_person"),
         ),
     ]
