@@ -7,6 +7,7 @@ from ..views import votes as views
 branch_patterns: list = [
     path("standing-orders/", views.standing_orders, name="standing_orders"),
     path("meetings/<int:meeting_id>/votes/", views.meeting_votes, name="meeting_votes"),
+    path("meetings/<int:meeting_id>/votes/projector/", views.vote_projector, name="vote_projector"),
     path("meetings/<int:meeting_id>/votes/new/", views.vote_create, name="vote_create"),
     path("meetings/<int:meeting_id>/votes/<int:vote_id>/open/", views.vote_open, name="vote_open"),
     path("meetings/<int:meeting_id>/votes/<int:vote_id>/tally/", views.vote_tally, name="vote_tally"),

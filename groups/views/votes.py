@@ -139,6 +139,27 @@ def vote_close(request, branch, meeting_id, vote_id):
     return _chair_action(request, branch, meeting_id, vote_id, CloseVoteForm, act, "The vote is closed.")
 
 
+@branch_view("chair")
+def vote_projector(request, branch, meeting_id):
+    """What the hall reads from the back: the latest vote (open, or else the
+    last closed), its progress and result in very large type, no controls.
+    htmx polls the inside every few seconds (the fragment when asked by htmx)."""
+    meeting = _meeting(request, branch, meeting_id)
+    votes = list(vote_queries.meeting_votes(meeting).exclude(status="draft"))
+    live = [v for v in votes if v.status == "open"]
+    vote = (live or votes or [None])[-1]
+    context = {
+        "branch": branch,
+        "meeting": meeting,
+        "vote": vote,
+        "progress": progress(vote) if vote is not None else None,
+        "threshold_text": THRESHOLDS[vote.threshold] if vote is not None else "",
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "groups/votes/_projector_body.html", context)
+    return render(request, "groups/votes/projector.html", context)
+
+
 # --- the member's phone ----------------------------------------------------
 
 

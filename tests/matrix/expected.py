@@ -101,6 +101,7 @@ vote_close                    login      404        403        403        302
 vote_create                   login      404        403        403        302
 vote_now                      login      404        200        200        200
 vote_open                     login      404        403        403        302
+vote_projector                login      404        403        403        200
 vote_tally                    login      404        403        403        302
 """
 

@@ -20,6 +20,7 @@ ENTRIES = {
     "vote_create": Entry(
         kwargs=_m, need="chair", method="post", data=lambda w: {"question": "Q", "method": "named", "kind": "motion"}
     ),
+    "vote_projector": Entry(kwargs=_m, need="chair"),
     "vote_open": Entry(kwargs=_v, need="chair", method="post"),
     "vote_tally": Entry(kwargs=_v, need="chair", method="post"),
     "vote_close": Entry(kwargs=_v, need="chair", method="post"),

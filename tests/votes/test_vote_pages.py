@@ -114,3 +114,19 @@ def test_the_organiser_chooses_and_edits_standing_orders(client_for, organiser, 
     assert so.challenge_support == 4 and so.threshold_standing_orders == "simple_majority"
     bad = client.post(url, {**form, "challenge_support": 0})
     assert bad.status_code == 400 and "There is a problem" in bad.content.decode()
+
+
+def test_the_projector_shows_progress_then_the_result_and_polls_itself(client_for, organiser, branch):
+    meeting, voters, _ = hall(branch, organiser, members=3)
+    client = client_for(organiser)
+    url = reverse("vote_projector", args=[branch.slug, meeting.pk])
+    assert "No vote yet" in client.get(url).content.decode()
+    vote = open_vote(vote=create_vote(meeting=meeting, actor=organiser, question="Q", method="secret"), actor=organiser)
+    cast_ballot(vote=vote, person=voters[0], choice="for", actor=None)
+    page = client.get(url).content.decode()
+    assert "1 of 3 have voted" in page and 'hx-trigger="every 3s"' in page
+    from groups.services.votes import close_vote
+
+    close_vote(vote=vote, actor=organiser)
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Carried" in fragment and "For 1 · Against 0" in fragment and "<html" not in fragment
