@@ -13,12 +13,17 @@ from .meetings import (
     Reply,
     SendStatus,
 )
+from .motions import AgendaItem, AgendaKind, Motion, MotionState
 from .people import Category, Membership, MembershipStatus, Person
 from .rules import Rule, RuleVersion
 from .standing_orders import Preset, QuestionKind, StandingOrders
 from .votes import Ballot, Choice, Vote, VotedMark, VoteEntitlement, VoteMethod, VoteResult, VoteStatus
 
 __all__ = [
+    "AgendaItem",
+    "AgendaKind",
+    "Motion",
+    "MotionState",
     "Attendance",
     "Ballot",
     "Choice",

@@ -15,6 +15,7 @@ from django.db import models
 
 from ..counting.thresholds import THRESHOLDS
 from .meetings import Meeting
+from .motions import Motion
 from .people import Person
 from .standing_orders import QuestionKind
 
@@ -45,6 +46,7 @@ class VoteResult(models.TextChoices):
 class Vote(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
     question = models.CharField(max_length=500)
+    motion = models.ForeignKey(Motion, on_delete=models.PROTECT, null=True, blank=True, related_name="votes")
     method = models.CharField(max_length=16, choices=VoteMethod.choices)
     kind = models.CharField(max_length=20, choices=QuestionKind.choices, default=QuestionKind.MOTION)
     threshold = models.CharField(max_length=24, choices=list(THRESHOLDS.items()))

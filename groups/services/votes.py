@@ -26,6 +26,8 @@ from ..models import (
     Choice,
     Meeting,
     MeetingStatus,
+    Motion,
+    MotionState,
     Person,
     QuestionKind,
     Vote,
@@ -63,13 +65,28 @@ def create_vote(
     *,
     meeting: Meeting,
     actor,
-    question: str,
+    question: str = "",
     method: str,
     threshold: str | None = None,
     kind: str = QuestionKind.MOTION,
+    motion: Motion | None = None,
 ) -> Vote:
     """A vote in draft: the question, how it is taken, and its threshold (the
-    standing orders' default for its kind unless one is chosen)."""
+    standing orders' default for its kind unless one is chosen). With a
+    motion (seconded, of this meeting) the motion is put to the vote: its
+    text is the question unless one is given, its kind the vote's."""
+    if motion is not None:
+        motion = Motion.objects.select_for_update().filter(pk=motion.pk, meeting=meeting).first()
+        if motion is None:
+            raise InvalidInput(
+                "This meeting has no such motion.", code="invalid", errors={"motion": ["No such motion."]}
+            )
+        if motion.state != MotionState.SECONDED:
+            raise Conflict(
+                f"Only a seconded motion can be put to the vote; this one is {motion.get_state_display().lower()}.",
+                code="motion_not_seconded",
+            )
+        question, kind = question or motion.text[:MAX_QUESTION], motion.kind
     question = " ".join((question or "").split())
     errors = {}
     if not question:
@@ -88,15 +105,30 @@ def create_vote(
         raise Conflict("This meeting was cancelled, so it takes no votes.", code="meeting_cancelled")
     threshold = threshold or standing_orders_for(meeting.branch).threshold_for(kind)
     vote = Vote.objects.create(
-        meeting=meeting, question=question, method=method, kind=kind, threshold=threshold, created_by=actor
+        meeting=meeting,
+        question=question,
+        method=method,
+        kind=kind,
+        threshold=threshold,
+        created_by=actor,
+        motion=motion,
     )
+    if motion is not None:
+        motion.state = MotionState.PUT
+        motion.save(update_fields=["state", "updated_at"])
     audit.record(
         actor=actor,
         branch=meeting.branch,
         action=AuditAction.VOTE_CREATE,
         obj=vote,
         summary=f"Vote set up: {question}"[:300],
-        changes={"meeting": meeting.pk, "method": method, "threshold": threshold, "kind": kind},
+        changes={
+            "meeting": meeting.pk,
+            "method": method,
+            "threshold": threshold,
+            "kind": kind,
+            "motion": motion.pk if motion else None,
+        },
     )
     return vote
 
@@ -293,6 +325,10 @@ def close_vote(*, vote: Vote, actor, casting_vote: str | None = None, at: dateti
     vote.result = outcome.result
     vote.explanation = outcome.explanation[:300]
     vote.save()
+    if vote.motion_id is not None:
+        Motion.objects.filter(pk=vote.motion_id).update(
+            state=MotionState.CARRIED if outcome.carried else MotionState.LOST, updated_at=vote.closed_at
+        )
     audit.record(
         actor=actor,
         branch=vote.meeting.branch,

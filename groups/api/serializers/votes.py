@@ -7,14 +7,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ...counting.thresholds import THRESHOLDS
-from ...models import Choice, QuestionKind, VoteMethod
+from ...models import Choice, Motion, QuestionKind, VoteMethod
 from ...queries.votes import named_roll, progress
 from .base import CharField
 from .rules import DecisionSerializer
 
 
 class VoteCreateSerializer(serializers.Serializer):
-    question = CharField(max_length=500)
     method = serializers.ChoiceField(choices=VoteMethod.choices)
     threshold = serializers.ChoiceField(
         choices=list(THRESHOLDS.items()),
@@ -24,13 +23,20 @@ class VoteCreateSerializer(serializers.Serializer):
     )
     kind = serializers.ChoiceField(choices=QuestionKind.choices, required=False, default=QuestionKind.MOTION)
     motion = serializers.IntegerField(
-        required=False, allow_null=True, help_text="A motion of this meeting (motions are not recorded yet: null)."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="A seconded motion of this meeting, put to the vote by this one (its text is the question).",
     )
+    question = CharField(max_length=500, required=False, allow_blank=True, help_text="Needed without a motion.")
 
     def validate_motion(self, value):
-        if value is not None:
+        if value is None:
+            return None
+        motion = Motion.objects.filter(meeting=self.context.get("meeting"), pk=value).first()
+        if motion is None:
             raise serializers.ValidationError("This meeting has no such motion.")
-        return value
+        return motion
 
 
 class OpenSerializer(serializers.Serializer):
@@ -121,7 +127,7 @@ class VoteSerializer(serializers.Serializer):
         return THRESHOLDS[vote.threshold]
 
     def get_motion(self, vote) -> int | None:
-        return None
+        return vote.motion_id
 
     def get_entitled(self, vote) -> int:
         return progress(vote)["entitled"]

@@ -93,16 +93,17 @@ class VoteViewSet(BranchScopedViewSet):
     )
     def create(self, request, *args, **kwargs):
         meeting = self.get_meeting()  # 404 before anything is read from the body
-        body = VoteCreateSerializer(data=request.data)
+        body = VoteCreateSerializer(data=request.data, context={"meeting": meeting})
         body.is_valid(raise_exception=True)
         data = body.validated_data
         vote = services.create_vote(
             meeting=meeting,
             actor=request.user,
-            question=data["question"],
+            question=data.get("question") or "",
             method=data["method"],
             threshold=data.get("threshold"),
             kind=data.get("kind") or "motion",
+            motion=data.get("motion"),
         )
         return Response(self._fresh(vote), status=status.HTTP_201_CREATED)
 
