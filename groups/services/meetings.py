@@ -38,8 +38,6 @@ EDITABLE = [
 _USE_KIND_DEFAULT = object()
 
 
-
-
 # Quorum and capacity: people, so far below what the integer columns hold
 # (PostgreSQL's integer stops at 2,147,483,647; a larger number was a 500).
 MAX_COUNT = 1_000_000

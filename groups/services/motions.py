@@ -120,17 +120,16 @@ def _need(motion: Motion, *states: str, doing: str) -> None:
         )
 
 
-def _transition(motion: Motion, actor, action: AuditAction, summary: str, **changes) -> Motion:
+def _saved(motion: Motion, actor, summary: str, **changes) -> dict:
+    """Save the motion; the audit row's fields (each caller names its own action)."""
     motion.save()
-    audit.record(
-        actor=actor,
-        branch=motion.meeting.branch,
-        action=action,
-        obj=motion,
-        summary=summary[:300],
-        changes={"state": motion.state, **changes},
-    )
-    return motion
+    return {
+        "actor": actor,
+        "branch": motion.meeting.branch,
+        "obj": motion,
+        "summary": summary[:300],
+        "changes": {"state": motion.state, **changes},
+    }
 
 
 @transaction.atomic(durable=True)
@@ -139,7 +138,8 @@ def move_motion(*, motion: Motion, actor, mover: Person) -> Motion:
     _need(motion, MotionState.SUBMITTED, doing="moved")
     _may_speak_to_it(motion, mover, "move")
     motion.mover, motion.state = mover, MotionState.MOVED
-    return _transition(motion, actor, AuditAction.MOTION_MOVE, f"Moved by {mover}", person=mover.pk)
+    audit.record(action=AuditAction.MOTION_MOVE, **_saved(motion, actor, "Moved", person=mover.pk))
+    return motion
 
 
 @transaction.atomic(durable=True)
@@ -150,7 +150,8 @@ def second_motion(*, motion: Motion, actor, seconder: Person) -> Motion:
         raise NotAllowed("The mover cannot second their own motion.", code="own_motion")
     _may_speak_to_it(motion, seconder, "second")
     motion.seconder, motion.state = seconder, MotionState.SECONDED
-    return _transition(motion, actor, AuditAction.MOTION_SECOND, f"Seconded by {seconder}", person=seconder.pk)
+    audit.record(action=AuditAction.MOTION_SECOND, **_saved(motion, actor, "Seconded", person=seconder.pk))
+    return motion
 
 
 @transaction.atomic(durable=True)
@@ -159,7 +160,8 @@ def fall_motion(*, motion: Motion, actor) -> Motion:
     motion = _locked(motion)
     _need(motion, MotionState.MOVED, doing="declared fallen")
     motion.state = MotionState.FALLEN
-    return _transition(motion, actor, AuditAction.MOTION_FALL, "Fell for want of a seconder")
+    audit.record(action=AuditAction.MOTION_FALL, **_saved(motion, actor, "Fell for want of a seconder"))
+    return motion
 
 
 @transaction.atomic(durable=True)
@@ -167,4 +169,5 @@ def withdraw_motion(*, motion: Motion, actor) -> Motion:
     motion = _locked(motion)
     _need(motion, *OPEN_STATES, doing="withdrawn")
     motion.state = MotionState.WITHDRAWN
-    return _transition(motion, actor, AuditAction.MOTION_WITHDRAW, "Withdrawn")
+    audit.record(action=AuditAction.MOTION_WITHDRAW, **_saved(motion, actor, "Withdrawn"))
+    return motion

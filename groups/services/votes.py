@@ -164,15 +164,21 @@ def open_vote(*, vote: Vote, actor, override_reason: str | None = None, at: date
     vote.quorum_at_open = figures
     vote.save(update_fields=["status", "opened_at", "opened_by", "override_reason", "quorum_at_open"])
     overridden = not figures["quorate"]
-    audit.record(
-        actor=actor,
-        branch=meeting.branch,
-        action=AuditAction.VOTE_OPEN_OVERRIDE if overridden else AuditAction.VOTE_OPEN,
-        obj=vote,
-        at=vote.opened_at,
-        summary=(f"Vote opened although not quorate: {reason}" if overridden else "Vote opened")[:300],
-        changes={"entitled": len(ids), "quorum": figures, **({"override_reason": reason} if overridden else {})},
-    )
+    row = {"actor": actor, "branch": meeting.branch, "obj": vote, "at": vote.opened_at}
+    if overridden:
+        audit.record(
+            action=AuditAction.VOTE_OPEN_OVERRIDE,
+            summary=f"Vote opened although not quorate: {reason}"[:300],
+            changes={"entitled": len(ids), "quorum": figures, "override_reason": reason},
+            **row,
+        )
+    else:
+        audit.record(
+            action=AuditAction.VOTE_OPEN,
+            summary="Vote opened",
+            changes={"entitled": len(ids), "quorum": figures},
+            **row,
+        )
     return vote
 
 
