@@ -300,6 +300,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The schema and the docs are public: they describe the API, not anyone's data.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # Votes share field names ("method", "kind") with other endpoints' choices.
+    "ENUM_NAME_OVERRIDES": {
+        "VoteMethodEnum": "groups.models.votes.VoteMethod.choices",
+        "QuestionKindEnum": "groups.models.standing_orders.QuestionKind.choices",
+    },
 }
 
 # Never log field values: the default handlers log request paths and errors only.

@@ -40,6 +40,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_reports": frozenset({ORGANISER}),
     "override": frozenset({ORGANISER}),
     "count_ballots": frozenset({ORGANISER}),
+    # decision-making meetings: chairing is the organisers' for now; anyone
+    # with a role may try to vote — whether they may is the meeting's rules'
+    # answer (groups.eligibility.voting.may_vote), for their own person only
+    "chair": frozenset({ORGANISER}),
+    "manage_standing_orders": frozenset({ORGANISER}),
+    "vote": frozenset({ORGANISER, STEWARD, MEMBER}),
 }
 
 

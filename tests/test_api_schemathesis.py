@@ -66,7 +66,18 @@ def objects(branch):
     person = PersonFactory(branch=branch, first_name="Ana", last_name="Silva")
     MembershipFactory(person=person, category=branch.categories.get(slug="party-member"), started_on=date(2015, 1, 1))
     meeting = MeetingFactory(branch=branch, attendance_rule=rule, voting_rule=rule, quorum=2)
-    return {"meeting_id": meeting.pk, "/people/": person.pk, "/rules/": rule.pk, "/meetings/": meeting.pk}
+    from groups.models import Vote
+
+    vote = Vote.objects.create(
+        meeting=meeting, question="That we meet monthly", method="secret", threshold="two_thirds"
+    )
+    return {
+        "meeting_id": meeting.pk,
+        "/people/": person.pk,
+        "/rules/": rule.pk,
+        "/meetings/": meeting.pk,
+        "/votes/": vote.pk,
+    }
 
 
 @pytest.mark.django_db
@@ -82,7 +93,7 @@ def test_api_conforms_to_its_schema(case, token, objects):
     if isinstance(params.get("meeting_id"), int):
         case.path_parameters["meeting_id"] = objects["meeting_id"]
     if isinstance(params.get("id"), (int, str)) and str(params["id"]).isdigit():
-        for part in ("/people/", "/rules/", "/meetings/"):
+        for part in ("/people/", "/rules/", "/meetings/", "/votes/"):  # the last match wins
             if part in case.path:
                 case.path_parameters["id"] = objects[part]
     case.call_and_validate(

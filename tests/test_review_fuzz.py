@@ -131,6 +131,7 @@ WITHOUT_A_BRANCH_OBJECT = {
     "role_list",
     "rule_list",
     "rule_new",
+    "standing_orders",
     # the signed-in user's own pages, and pages outside any branch
     "api_token_revoke",
     "api_tokens",

@@ -13,13 +13,22 @@ from .meetings import (
     Reply,
     SendStatus,
 )
+from .motions import AgendaItem, AgendaKind, Motion, MotionState
 from .people import Category, Membership, MembershipStatus, Person
 from .rate_limits import RateCount
 from .records import MeetingRecord
 from .rules import Rule, RuleVersion
+from .standing_orders import Preset, QuestionKind, StandingOrders
+from .votes import Ballot, Choice, Vote, VotedMark, VoteEntitlement, VoteMethod, VoteResult, VoteStatus
 
 __all__ = [
+    "AgendaItem",
+    "AgendaKind",
+    "Motion",
+    "MotionState",
     "Attendance",
+    "Ballot",
+    "Choice",
     "AttributeDefinition",
     "AuditAction",
     "AuditEvent",
@@ -37,6 +46,8 @@ __all__ = [
     "Membership",
     "MembershipStatus",
     "Person",
+    "Preset",
+    "QuestionKind",
     "QuorumCombine",
     "RateCount",
     "Reply",
@@ -47,4 +58,11 @@ __all__ = [
     "Rule",
     "RuleVersion",
     "SelfDeclaredAttribute",
+    "StandingOrders",
+    "Vote",
+    "VoteEntitlement",
+    "VoteMethod",
+    "VoteResult",
+    "VoteStatus",
+    "VotedMark",
 ]

@@ -68,6 +68,7 @@ meeting_pending_approve       login      404        403        403        302
 meeting_pending_reject        login      404        403        403        302
 meeting_publish               login      404        403        403        302
 meeting_reopen                login      404        403        403        302
+meeting_votes                 login      404        403        403        200
 my_details                    login      404        200        200        200
 my_meeting_reply              login      404        302        302        302
 my_meetings                   login      404        200        200        200
@@ -99,7 +100,15 @@ rule_edit                     login      404        403        403        200
 rule_list                     login      404        403        403        200
 rule_new                      login      404        403        403        200
 signin_sheet                  login      404        403        200        200
+standing_orders               login      404        403        403        200
 unsubscribe                   200        200        200        200        200
+vote_cast                     login      404        302        302        302
+vote_close                    login      404        403        403        302
+vote_create                   login      404        403        403        302
+vote_now                      login      404        200        200        200
+vote_open                     login      404        403        403        302
+vote_projector                login      404        403        403        200
+vote_tally                    login      404        403        403        302
 """
 
 

@@ -40,7 +40,22 @@ FOREIGN_IDS = [
     ("api-meeting-record-record", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
     ("api-meeting-record-close", lambda f: {"meeting_id": f.meeting.pk}, "post", None),
     ("api-meeting-record-reopen", lambda f: {"meeting_id": f.meeting.pk}, "post", {"reason": "x"}),
+    ("api-vote-list", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
+    ("api-vote-list", lambda f: {"meeting_id": f.meeting.pk}, "post", {"question": "Q", "method": "secret"}),
+    ("api-vote-detail", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_vote(f).pk}, "get", None),
+    ("api-vote-open", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_vote(f).pk}, "post", {}),
+    ("api-vote-ballots", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_vote(f).pk}, "post", {"choice": "for"}),
+    ("api-vote-tally", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_vote(f).pk}, "post", {"for": 0}),
+    ("api-vote-close", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_vote(f).pk}, "post", {}),
 ]
+
+
+def _far_vote(far):
+    from groups.models import Vote
+
+    return Vote.objects.get_or_create(meeting=far.meeting, question="Theirs", method="secret", threshold="two_thirds")[
+        0
+    ]
 
 
 @pytest.mark.parametrize("name, ids, method, body", FOREIGN_IDS, ids=[f"{n}-{m}" for n, _, m, _ in FOREIGN_IDS])

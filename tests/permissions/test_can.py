@@ -49,6 +49,9 @@ view_audit          no        no       no     no      yes
 view_reports        no        no       no     no      yes
 override            no        no       no     no      yes
 count_ballots       no        no       no     no      yes
+chair               no        no       no     no      yes
+manage_standing_orders no     no       no     no      yes
+vote                no        no       yes    yes     yes
 """
 ACTORS = ("anonymous", "outsider", "member", "steward", "organiser")
 EXPECTED = {

@@ -1,0 +1,202 @@
+"""Votes through the API (CONTRACT.md §6), under
+/branches/{slug}/meetings/{meeting_id}/votes/. The chair (organisers) sets
+up, opens, counts a show of hands and closes; a voter casts their own ballot
+as the person linked to their account. Every write is a service in
+groups.services.votes; domain errors become JSON through groups.api.errors."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from ...models import Meeting, Vote
+from ...permissions import access_meeting
+from ...queries.me import linked_person
+from ...queries.votes import meeting_votes, progress, vote_in_meeting
+from ...services import votes as services
+from ..schema import FIELD_ERRORS
+from ..serializers.votes import (
+    BallotSerializer,
+    CloseSerializer,
+    OpenSerializer,
+    ResultSerializer,
+    TallySerializer,
+    VoteCreateSerializer,
+    VoteRefusalSerializer,
+    VoteSerializer,
+    result_of,
+)
+from .base import BranchScopedViewSet
+from .door import MEETING_ID
+
+TAGS = ["votes"]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="The meeting's votes, with progress and results", parameters=[MEETING_ID]),
+    retrieve=extend_schema(tags=TAGS, summary="One vote", parameters=[MEETING_ID]),
+)
+class VoteViewSet(BranchScopedViewSet):
+    serializer_class = VoteSerializer
+    parser_classes = [JSONParser]
+    filter_backends: list = []
+    pagination_class = None  # a meeting has a handful of votes
+    lookup_value_regex = "[0-9]{1,18}"
+    permission = {
+        "list": "view_branch",
+        "retrieve": "view_branch",
+        "create": "chair",
+        "open": "chair",
+        "tally": "chair",
+        "close": "chair",
+        "ballots": "vote",
+    }
+
+    def get_meeting(self) -> Meeting:
+        if not hasattr(self, "_meeting"):
+            queryset = Meeting.objects.select_related("branch", "attendance_rule", "voting_rule")
+            self._meeting = access_meeting(self.request.user, self.get_branch(), self.kwargs["meeting_id"], queryset)
+        return self._meeting
+
+    def get_queryset(self):
+        if self.is_schema_generation():
+            return Vote.objects.none()
+        return meeting_votes(self.get_meeting())
+
+    def get_object(self) -> Vote:
+        vote = vote_in_meeting(self.get_meeting(), self.kwargs["pk"])
+        if vote is None:
+            raise Http404
+        return vote
+
+    def list(self, request, *args, **kwargs):
+        # The named roll is left out of the list: one query per vote otherwise.
+        return Response(VoteSerializer(self.get_queryset(), many=True, context={"roll": False}).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(VoteSerializer(self.get_object()).data)
+
+    def _fresh(self, vote: Vote) -> dict:
+        return VoteSerializer(vote_in_meeting(self.get_meeting(), vote.pk)).data
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Set up a vote, in draft (the chair: organisers)",
+        description="Without a threshold, the branch's standing orders give the default for its kind.",
+        parameters=[MEETING_ID],
+        request=VoteCreateSerializer,
+        responses={201: VoteSerializer, 400: FIELD_ERRORS},
+    )
+    def create(self, request, *args, **kwargs):
+        meeting = self.get_meeting()  # 404 before anything is read from the body
+        body = VoteCreateSerializer(data=request.data, context={"meeting": meeting})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        vote = services.create_vote(
+            meeting=meeting,
+            actor=request.user,
+            question=data.get("question") or "",
+            method=data["method"],
+            threshold=data.get("threshold"),
+            kind=data.get("kind") or "motion",
+            motion=data.get("motion"),
+        )
+        return Response(self._fresh(vote), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Open the vote (the chair: organisers)",
+        description=(
+            "Only while the meeting is quorate, unless override_reason is given (it is recorded): otherwise 409 "
+            "with code not_quorate and the quorum figures. Snapshots who is entitled: those checked in now whom "
+            "the meeting's rules admit; someone checked in later is not in this vote."
+        ),
+        parameters=[MEETING_ID],
+        request=OpenSerializer,
+        responses={200: VoteSerializer, 409: VoteRefusalSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def open(self, request, *args, **kwargs):
+        vote = self.get_object()  # 404 before anything is read from the body
+        body = OpenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        vote = services.open_vote(
+            vote=vote, actor=request.user, override_reason=body.validated_data.get("override_reason")
+        )
+        return Response(self._fresh(vote))
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Vote: your own ballot (the person linked to your account)",
+        description=(
+            "201 when counted. 403 with the Decision (code not_entitled) when you may not vote: not checked in "
+            "and entitled when the vote opened, gone since, or not admitted by the meeting's rules. 409 "
+            "already_voted for a second ballot, vote_closed when the vote is not open, show_of_hands when the "
+            "chair counts hands. A secret ballot is kept apart from the record that you voted."
+        ),
+        parameters=[MEETING_ID],
+        request=BallotSerializer,
+        responses={
+            201: OpenApiResponse(description='{"detail": "…", "voted": n, "entitled": m}'),
+            403: VoteRefusalSerializer,
+            409: VoteRefusalSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def ballots(self, request, *args, **kwargs):
+        vote = self.get_object()
+        body = BallotSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        person = linked_person(request.user, self.get_branch())
+        services.cast_ballot(vote=vote, person=person, choice=body.validated_data["choice"], actor=request.user)
+        now = progress(vote_in_meeting(self.get_meeting(), vote.pk))
+        return Response(
+            {"detail": "Your vote has been recorded.", "voted": now["voted"], "entitled": now["entitled"]},
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Enter a show of hands (the chair: organisers)",
+        description="400 when the total is more than those entitled and still present.",
+        parameters=[MEETING_ID],
+        request=TallySerializer,
+        responses={200: VoteSerializer, 400: FIELD_ERRORS, 409: VoteRefusalSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def tally(self, request, *args, **kwargs):
+        vote = self.get_object()  # 404 before anything is read from the body
+        body = TallySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        vote = services.enter_tally(
+            vote=vote,
+            actor=request.user,
+            votes_for=data["for"],
+            votes_against=data["against"],
+            abstain=data["abstain"],
+        )
+        return Response(self._fresh(vote))
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Close the vote and declare the result (the chair: organisers)",
+        description=(
+            "The result is computed from the counts, those entitled and the threshold, never typed. A tie is "
+            "lost unless the standing orders give the chair a casting vote and casting_vote is given."
+        ),
+        parameters=[MEETING_ID],
+        request=CloseSerializer,
+        responses={200: ResultSerializer, 400: FIELD_ERRORS, 409: VoteRefusalSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, *args, **kwargs):
+        vote = self.get_object()  # 404 before anything is read from the body
+        body = CloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        vote = services.close_vote(vote=vote, actor=request.user, casting_vote=body.validated_data.get("casting_vote"))
+        return Response(result_of(vote))

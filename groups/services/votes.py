@@ -1,0 +1,356 @@
+"""Votes: set up, open, vote, count a show of hands, close. Each write is one
+durable transaction with its audit row (CONTRACT.md §6).
+
+Entitlement is groups.eligibility.voting (may_vote / voters): snapshotted
+when the vote opens, and checked again at the moment of voting. A secret
+vote writes the voted mark and the ballot in one transaction, sharing no id,
+time or order (see groups.models.votes); closing rewrites its ballots in a
+random order."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from ..counting.thresholds import THRESHOLDS, ThresholdError, decide_question
+from ..eligibility.voting import may_vote, voters
+from ..errors import Conflict, InvalidInput, NotAllowed
+from ..models import (
+    Attendance,
+    AuditAction,
+    Ballot,
+    Choice,
+    Meeting,
+    MeetingStatus,
+    Motion,
+    MotionState,
+    Person,
+    QuestionKind,
+    Vote,
+    VotedMark,
+    VoteEntitlement,
+    VoteMethod,
+    VoteStatus,
+)
+from ..queries.attendance import quorum
+from ..queries.standing_orders import standing_orders_for
+from . import audit
+
+MAX_QUESTION = 500
+MAX_REASON = 500
+
+
+def _locked(vote: Vote) -> Vote:
+    """The vote as it stands now, its row locked until the transaction ends:
+    a ballot and the close never cross."""
+    return (
+        Vote.objects.select_for_update(of=("self",))
+        .select_related("meeting__branch", "meeting__attendance_rule", "meeting__voting_rule")
+        .get(pk=vote.pk)
+    )
+
+
+def _entitled_and_present(vote: Vote) -> int:
+    """Those in the vote's snapshot who are still here (a show of hands cannot count more)."""
+    here = Attendance.objects.filter(meeting_id=vote.meeting_id, undone_at__isnull=True, left_at__isnull=True)
+    return VoteEntitlement.objects.filter(vote=vote, person_id__in=here.values("person_id")).count()
+
+
+@transaction.atomic(durable=True)
+def create_vote(
+    *,
+    meeting: Meeting,
+    actor,
+    question: str = "",
+    method: str,
+    threshold: str | None = None,
+    kind: str = QuestionKind.MOTION,
+    motion: Motion | None = None,
+) -> Vote:
+    """A vote in draft: the question, how it is taken, and its threshold (the
+    standing orders' default for its kind unless one is chosen). With a
+    motion (seconded, of this meeting) the motion is put to the vote: its
+    text is the question unless one is given, its kind the vote's."""
+    if motion is not None:
+        motion = Motion.objects.select_for_update().filter(pk=motion.pk, meeting=meeting).first()
+        if motion is None:
+            raise InvalidInput(
+                "This meeting has no such motion.", code="invalid", errors={"motion": ["No such motion."]}
+            )
+        if motion.state != MotionState.SECONDED:
+            raise Conflict(
+                f"Only a seconded motion can be put to the vote; this one is {motion.get_state_display().lower()}.",
+                code="motion_not_seconded",
+            )
+        question, kind = question or motion.text[:MAX_QUESTION], motion.kind
+    question = " ".join((question or "").split())
+    errors = {}
+    if not question:
+        errors["question"] = ["Write the question the meeting is voting on."]
+    elif len(question) > MAX_QUESTION:
+        errors["question"] = [f"Keep the question under {MAX_QUESTION} characters."]
+    if method not in VoteMethod.values:
+        errors["method"] = ["Choose secret, named or show of hands."]
+    if kind not in QuestionKind.values:
+        errors["kind"] = ["Choose a kind of question."]
+    if threshold not in (None, "") and threshold not in THRESHOLDS:
+        errors["threshold"] = ["Choose one of the thresholds offered."]
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], code="invalid", errors=errors)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise Conflict("This meeting was cancelled, so it takes no votes.", code="meeting_cancelled")
+    threshold = threshold or standing_orders_for(meeting.branch).threshold_for(kind)
+    vote = Vote.objects.create(
+        meeting=meeting,
+        question=question,
+        method=method,
+        kind=kind,
+        threshold=threshold,
+        created_by=actor,
+        motion=motion,
+    )
+    if motion is not None:
+        motion.state = MotionState.PUT
+        motion.save(update_fields=["state", "updated_at"])
+    audit.record(
+        actor=actor,
+        branch=meeting.branch,
+        action=AuditAction.VOTE_CREATE,
+        obj=vote,
+        summary=f"Vote set up: {question}"[:300],
+        changes={
+            "meeting": meeting.pk,
+            "method": method,
+            "threshold": threshold,
+            "kind": kind,
+            "motion": motion.pk if motion else None,
+        },
+    )
+    return vote
+
+
+@transaction.atomic(durable=True)
+def open_vote(*, vote: Vote, actor, override_reason: str | None = None, at: datetime | None = None) -> Vote:
+    """Open the vote: only while the meeting is quorate, unless the chair gives
+    a reason (recorded). Snapshots who is entitled: those present whom the
+    rules admit now; someone checked in later is not in this vote."""
+    vote = _locked(vote)
+    if vote.status != VoteStatus.DRAFT:
+        raise Conflict("This vote has already been opened.", code="vote_not_draft")
+    meeting = vote.meeting
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise Conflict("This meeting was cancelled, so it takes no votes.", code="meeting_cancelled")
+    reason = " ".join((override_reason or "").split())
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"Keep the reason under {MAX_REASON} characters.", code="reason_too_long")
+    figures = quorum(meeting)
+    if not figures["quorate"] and not reason:
+        raise Conflict(
+            f"Not quorate — {figures['present_eligible']} of {figures['quorum']} needed. "
+            "To open the vote anyway, give a reason.",
+            code="not_quorate",
+            quorum=figures,
+        )
+    ids = voters(meeting)
+    VoteEntitlement.objects.bulk_create([VoteEntitlement(vote=vote, person_id=pk) for pk in ids])
+    vote.status = VoteStatus.OPEN
+    vote.opened_at = at or timezone.now()
+    vote.opened_by = actor
+    vote.override_reason = "" if figures["quorate"] else reason
+    vote.quorum_at_open = figures
+    vote.save(update_fields=["status", "opened_at", "opened_by", "override_reason", "quorum_at_open"])
+    overridden = not figures["quorate"]
+    row = {"actor": actor, "branch": meeting.branch, "obj": vote, "at": vote.opened_at}
+    if overridden:
+        audit.record(
+            action=AuditAction.VOTE_OPEN_OVERRIDE,
+            summary=f"Vote opened although not quorate: {reason}"[:300],
+            changes={"entitled": len(ids), "quorum": figures, "override_reason": reason},
+            **row,
+        )
+    else:
+        audit.record(
+            action=AuditAction.VOTE_OPEN,
+            summary="Vote opened",
+            changes={"entitled": len(ids), "quorum": figures},
+            **row,
+        )
+    return vote
+
+
+def _refuse(reasons) -> NotAllowed:
+    reasons = tuple(reasons)
+    return NotAllowed(
+        "You may not vote on this: " + "; ".join(r.rstrip(".") for r in reasons) + ".",
+        code="not_entitled",
+        decision={"eligible": False, "reasons": list(reasons)},
+    )
+
+
+@transaction.atomic(durable=True)
+def cast_ballot(*, vote: Vote, person: Person | None, choice: str, actor) -> VotedMark:
+    """The voter's own ballot. Refused (not_entitled, with the Decision) when
+    they were not entitled when the vote opened or may not vote now;
+    already_voted for a second ballot (the database's unique constraint is
+    the last word); vote_closed when the vote is not open."""
+    if choice not in Choice.values:
+        raise InvalidInput('Choose "for", "against" or "abstain".', code="invalid", errors={"choice": ["Choose one."]})
+    vote = _locked(vote)
+    if vote.status != VoteStatus.OPEN:
+        word = "has not opened yet" if vote.status == VoteStatus.DRAFT else "is closed"
+        raise Conflict(f"This vote {word}: no ballots are taken now.", code="vote_closed")
+    if vote.method == VoteMethod.SHOW_OF_HANDS:
+        raise Conflict("This vote is a show of hands: raise your hand when the chair asks.", code="show_of_hands")
+    if person is None:
+        raise _refuse(["Your account is not linked to a member of this branch."])
+    if not VoteEntitlement.objects.filter(vote=vote, person=person).exists():
+        raise _refuse(["You were not checked in and entitled to vote when this vote opened."])
+    decision = may_vote(vote.meeting, person)
+    if not decision.eligible:
+        raise _refuse(decision.reasons)
+    named = vote.method == VoteMethod.NAMED
+    try:
+        with transaction.atomic():
+            mark = VotedMark.objects.create(
+                vote=vote, person=person, cast_at=timezone.now(), named_choice=choice if named else ""
+            )
+    except IntegrityError:
+        raise Conflict("You have already voted on this.", code="already_voted") from None
+    if not named:
+        Ballot.objects.create(vote=vote, choice=choice)  # a random UUID, no person, no time
+    audit.record(
+        actor=actor,
+        branch=vote.meeting.branch,
+        action=AuditAction.VOTE_BALLOT,
+        obj=vote,
+        person_id=person.pk,
+        at=mark.cast_at,
+        summary="Voted" + (f" {choice}" if named else ""),
+        changes={"choice": choice} if named else {},  # a secret choice never reaches the audit trail
+    )
+    return mark
+
+
+@transaction.atomic(durable=True)
+def enter_tally(*, vote: Vote, actor, votes_for: int, votes_against: int, abstain: int) -> Vote:
+    """The chair's count of a show of hands; refused above those entitled and present."""
+    vote = _locked(vote)
+    if vote.method != VoteMethod.SHOW_OF_HANDS:
+        raise Conflict("Only a show of hands is counted by the chair.", code="not_show_of_hands")
+    if vote.status != VoteStatus.OPEN:
+        raise Conflict("This vote is not open.", code="vote_closed")
+    counts = {"for": votes_for, "against": votes_against, "abstain": abstain}
+    bad = {
+        k: ["Give a whole number, 0 or more."]
+        for k, v in counts.items()
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0
+    }
+    if bad:
+        raise InvalidInput("Give whole numbers, 0 or more.", code="invalid", errors=bad)
+    limit = _entitled_and_present(vote)
+    if sum(counts.values()) > limit:
+        raise InvalidInput(
+            f"{sum(counts.values())} hands is more than the {limit} entitled to vote and present.", code="too_many"
+        )
+    old = {"for": vote.tally_for, "against": vote.tally_against, "abstain": vote.tally_abstain}
+    vote.tally_for, vote.tally_against, vote.tally_abstain = votes_for, votes_against, abstain
+    vote.save(update_fields=["tally_for", "tally_against", "tally_abstain"])
+    audit.record(
+        actor=actor,
+        branch=vote.meeting.branch,
+        action=AuditAction.VOTE_TALLY,
+        obj=vote,
+        summary=f"Show of hands: {votes_for} for, {votes_against} against, {abstain} abstaining",
+        changes={k: {"old": old[k], "new": v} for k, v in counts.items()},
+    )
+    return vote
+
+
+def _counts(vote: Vote) -> tuple[int, int, int, int]:
+    """(for, against, abstain, voted)."""
+    if vote.method == VoteMethod.SHOW_OF_HANDS:
+        if vote.tally_for is None:
+            raise InvalidInput("Enter the show of hands before closing the vote.", code="no_tally")
+        f, a, b = vote.tally_for, vote.tally_against, vote.tally_abstain
+        return f, a, b, f + a + b
+    if vote.method == VoteMethod.NAMED:
+        rows = VotedMark.objects.filter(vote=vote).values_list("named_choice").annotate(n=Count("id"))
+    else:
+        rows = Ballot.objects.filter(vote=vote).values_list("choice").annotate(n=Count("id"))
+    got = dict(rows)
+    voted = VotedMark.objects.filter(vote=vote).count()
+    return got.get("for", 0), got.get("against", 0), got.get("abstain", 0), voted
+
+
+def _reshuffle(vote: Vote) -> None:
+    """Rewrite a secret vote's ballots in a random order with fresh keys, so no
+    trace of the order they were cast in (physical order, PostgreSQL's xmin)
+    survives the close."""
+    choices = list(Ballot.objects.filter(vote=vote).values_list("choice", flat=True))
+    secrets.SystemRandom().shuffle(choices)
+    Ballot.objects.filter(vote=vote).delete()
+    Ballot.objects.bulk_create([Ballot(vote=vote, choice=c) for c in choices])
+
+
+@transaction.atomic(durable=True)
+def close_vote(*, vote: Vote, actor, casting_vote: str | None = None, at: datetime | None = None) -> Vote:
+    """Close the vote and declare its result, computed by
+    groups.counting.thresholds from the counts, those entitled and the
+    standing orders (the chair's casting vote only on a tie, where allowed)."""
+    vote = _locked(vote)
+    if vote.status != VoteStatus.OPEN:
+        word = "is closed already" if vote.status == VoteStatus.CLOSED else "has not been opened"
+        raise Conflict(f"This vote {word}.", code="vote_closed")
+    votes_for, votes_against, abstain, voted = _counts(vote)
+    entitled = VoteEntitlement.objects.filter(vote=vote).count()
+    so = standing_orders_for(vote.meeting.branch)
+    try:
+        outcome = decide_question(
+            threshold=vote.threshold,
+            votes_for=votes_for,
+            votes_against=votes_against,
+            abstain=abstain,
+            present=entitled,
+            casting_allowed=so.casting_vote,
+            casting_vote=casting_vote or None,
+        )
+    except ThresholdError as exc:
+        raise InvalidInput(str(exc), code="invalid_casting_vote", errors={"casting_vote": [str(exc)]}) from None
+    if vote.method == VoteMethod.SECRET:
+        _reshuffle(vote)
+    vote.status = VoteStatus.CLOSED
+    vote.closed_at = at or timezone.now()
+    vote.closed_by = actor
+    vote.votes_for, vote.votes_against, vote.abstain = votes_for, votes_against, abstain
+    vote.entitled, vote.voted, vote.base, vote.needed = entitled, voted, outcome.base, outcome.needed
+    vote.casting_vote = outcome.casting_vote or ""
+    vote.result = outcome.result
+    vote.explanation = outcome.explanation[:300]
+    vote.save()
+    if vote.motion_id is not None:
+        Motion.objects.filter(pk=vote.motion_id).update(
+            state=MotionState.CARRIED if outcome.carried else MotionState.LOST, updated_at=vote.closed_at
+        )
+    audit.record(
+        actor=actor,
+        branch=vote.meeting.branch,
+        action=AuditAction.VOTE_CLOSE,
+        obj=vote,
+        at=vote.closed_at,
+        summary=f"{vote.question}: {outcome.result} ({outcome.explanation})"[:300],
+        changes={
+            "for": votes_for,
+            "against": votes_against,
+            "abstain": abstain,
+            "entitled": entitled,
+            "voted": voted,
+            "threshold": vote.threshold,
+            "result": outcome.result,
+            "casting_vote": outcome.casting_vote,
+        },
+    )
+    return vote
