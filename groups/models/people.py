@@ -27,6 +27,8 @@ class Category(models.Model):
 
 
 ERASED_NAME = "Erased person"
+# How a named vote or a position held by an erased person reads (issue 12's tables).
+FORMER_MEMBER = "a former member (erased)"
 
 
 class PersonQuerySet(models.QuerySet):

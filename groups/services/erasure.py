@@ -42,6 +42,7 @@ from django.utils import timezone
 
 from .. import normalise
 from ..errors import Conflict, InvalidInput
+from ..imports.jobs import forget_upload, uploads_mentioning
 from ..models import (
     Attendance,
     AuditAction,
@@ -226,8 +227,6 @@ def _clean_reason(reason: str, ids: Identifiers) -> str:
 def erase_person(*, person: Person, actor, reason: str, at: datetime | None = None) -> dict[str, int]:
     """Erase the person's personal data everywhere; returns what was erased,
     as counts. Raises InvalidInput without a reason, Conflict when already erased."""
-    from ..imports.jobs import forget_upload, uploads_mentioning
-
     now = at or timezone.now()
     person = Person.everyone.select_for_update().select_related("branch").get(pk=person.pk)
     if person.erased_at is not None:

@@ -145,3 +145,36 @@ def test_others_data_is_untouched(known, organiser, django_capture_on_commit_cal
     assert (other.first_name, other.email) == ("Olive", "olive@example.org")
     assert AuditEvent.objects.filter(person_id=other.pk).exclude(changes={}).exists()
     assert "erased" not in str(list(AuditEvent.objects.filter(person_id=other.pk).values_list("changes", flat=True)))
+
+
+def test_an_event_about_someone_else_loses_only_the_values_that_name_them(
+    branch, organiser, known, django_capture_on_commit_callbacks
+):
+    from groups.services import audit
+
+    audit.record(
+        actor=organiser,
+        branch=branch,
+        action=AuditAction.ROLE_INVITE,
+        summary=f"Invited {scenario.EMAIL} to be a steward",
+        changes={"email": {"old": None, "new": scenario.EMAIL.upper()}, "role": {"old": None, "new": "steward"}},
+    )
+    erase(known.person, organiser, django_capture_on_commit_callbacks)
+    event = AuditEvent.objects.get(action=AuditAction.ROLE_INVITE)
+    assert event.summary == "Invited erased to be a steward"
+    assert event.changes == {"email": {"old": None, "new": "erased"}, "role": {"old": None, "new": "steward"}}
+
+
+def test_a_name_with_accents_is_found_wherever_it_is_stored(branch, organiser, django_capture_on_commit_callbacks):
+    from groups.services import audit
+    from groups.services.people import create_person, update_person
+
+    person = create_person(branch=branch, actor=organiser, data={"first_name": "Siân", "last_name": "Ó Briain"})
+    update_person(person=person, actor=organiser, data={"notes": "Siân Ó Briain chairs the tenants’ association"})
+    # An event about no one in particular that names her (JSON stores "Si\u00e2n" on SQLite).
+    audit.record(
+        actor=organiser, branch=branch, action=AuditAction.PERSON_BULK_UPDATE, changes={"who": "Siân Ó Briain"}
+    )
+    erase(person, organiser, django_capture_on_commit_callbacks)
+    dumped = str(scenario.dump()).lower()
+    assert "siân" not in dumped and "si\\\\u00e2n" not in dumped and "briain" not in dumped
