@@ -114,3 +114,9 @@ def test_an_erased_person_is_not_invited_counted_or_found(branch, organiser, kno
     assert count_eligible(branch, None, known.upcoming.effective_eligibility_date) == before - 1
     assert door_person(branch, known.person.pk) is None
     assert not Person.objects.filter(branch=branch, pk=known.person.pk).exists()
+
+
+def test_the_api_refuses_a_reason_that_is_not_text(api, branch, organiser, known):
+    url = reverse("api-person-data-erase", kwargs={"branch_slug": branch.slug, "pk": known.person.pk})
+    assert api(organiser).post(url, {"reason": 0}, format="json").status_code == 400
+    assert Person.objects.filter(pk=known.person.pk).exists()

@@ -19,6 +19,7 @@ from ...permissions import get_in_branch
 from ...queries.subject_access import counts, subject_access
 from ...services import erasure, exports
 from ..schema import FIELD_ERRORS, ErrorSerializer
+from ..serializers.base import CharField
 from .base import BranchScopedViewSet
 
 EXPORT = OpenApiResponse(
@@ -29,7 +30,7 @@ EXPORT = OpenApiResponse(
 
 
 class EraseSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = CharField(
         max_length=erasure.MAX_REASON, help_text="Why their data is erased (kept in the audit log, without their name)."
     )
 
