@@ -64,9 +64,8 @@ def test_the_audit_page_filters_by_action_person_and_date(branch, organiser, ste
     event(branch, steward, action="export.csv", person_id=7, at=datetime(2016, 4, 14, 21, 0, tzinfo=LONDON))
     event(branch, steward, action="person.edit", person_id=7, at=datetime(2016, 5, 1, 9, 0, tzinfo=LONDON))
 
-    assert _rows(
-        client.get(url, {"action": "person.edit", "person": 7, "date_from": "2016-04-14", "date_to": "2016-04-14"})
-    ) == [kept]
+    assert _rows(client.get(url, {"action": "person.edit", "person": 7, "date_from": "2016-04-14",
+                                  "date_to": "2016-04-14"})) == [kept]
     assert len(_rows(client.get(url, {"action": "export.csv"}))) == 1
     assert len(_rows(client.get(url, {"person": 7}))) == 3
     assert len(_rows(client.get(url, {"date_from": "2016-05-01", "date_to": "2016-05-31"}))) == 1

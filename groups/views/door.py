@@ -259,7 +259,9 @@ def door_left(request, branch, meeting_id, attendance_id):
 def door_quorum(request, branch, meeting_id):
     """The quorum panel's inside, polled every few seconds."""
     meeting = _meeting(branch, meeting_id)
-    return _render(request, branch, "groups/door/_quorum_body.html", {"meeting": meeting, "quorum": quorum(meeting)})
+    return _render(
+        request, branch, "groups/door/_quorum_body.html", {"meeting": meeting, "quorum": quorum(meeting)}
+    )
 
 
 def _scanned_person(branch, meeting, token) -> Person | None:
