@@ -31,6 +31,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # organisers manage everything
     "manage_people": frozenset({ORGANISER}),
     "export_people": frozenset({ORGANISER}),
+    # a person's data (issue 15): subject access for anyone in the branch, and erasure
+    "view_person_data": frozenset({ORGANISER}),
+    "erase_people": frozenset({ORGANISER}),
     "import_people": frozenset({ORGANISER}),
     "manage_categories": frozenset({ORGANISER}),
     "manage_rules": frozenset({ORGANISER}),

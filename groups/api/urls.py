@@ -7,7 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from .errors import not_found
 from .meetings import MeetingViewSet
-from .views import branches, categories, counts, docs, door, imports, people, records, rules, votes
+from .views import branches, categories, counts, docs, door, imports, people, person_data, records, rules, votes
 
 BRANCH = r"branches/(?P<branch_slug>[-a-zA-Z0-9_]+)"
 MEETING = rf"{BRANCH}/meetings/(?P<meeting_id>[0-9]+)"
@@ -17,6 +17,7 @@ router.register("branches", branches.BranchViewSet, basename="api-branch")
 router.register(rf"{BRANCH}/categories", categories.CategoryViewSet, basename="api-category")
 router.register(rf"{BRANCH}/meetings", MeetingViewSet, basename="api-meeting")
 router.register(rf"{BRANCH}/people", people.PersonViewSet, basename="api-person")
+router.register(rf"{BRANCH}/people", person_data.PersonDataViewSet, basename="api-person-data")  # data/, erase/
 router.register(rf"{BRANCH}/imports", imports.ImportViewSet, basename="api-import")
 router.register(rf"{BRANCH}/rules", rules.RuleViewSet, basename="api-rule")
 router.register(rf"{BRANCH}/counts", counts.CountViewSet, basename="api-count")
@@ -31,6 +32,7 @@ urlpatterns = [
     # (schemathesis and the docs page read it without a token, before any database).
     path("schema/", SpectacularAPIView.as_view(throttle_classes=[]), name="api_schema"),
     path("docs/", docs.DocsView.as_view(), name="api_docs"),
+    path("me/data/", person_data.MyDataView.as_view(), name="api_my_data"),
     *router.urls,
     # Last: anything else under /api/v1/ answers JSON 404.
     re_path(r"^.*$", not_found, name="api_not_found"),

@@ -145,6 +145,54 @@ def delete_upload(token: str) -> None:
         path.unlink(missing_ok=True)
 
 
+def forget_upload(token: str) -> None:
+    """The upload and its progress and report too (delete_upload keeps those for the result page)."""
+    delete_upload(token)
+    _state_path(token).unlink(missing_ok=True)
+
+
+def _as_text(raw: bytes) -> str | None:
+    """A stored file as text, or None for one that is not (a spreadsheet kept as it came)."""
+    if raw[:2] == b"PK" or b"\x00" in raw[:4096]:
+        return None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def uploads_mentioning(branch_id: int, pattern: re.Pattern) -> list[str]:
+    """Tokens of the branch's stored uploads whose file, choices or report
+    match `pattern` (an erased person's values: groups/services/erasure.py).
+    A file that is not text (an .xlsx or .ods kept as uploaded) counts as a
+    match: it cannot be read cheaply, and an upload is only a day's
+    convenience, where keeping someone's erased data is not."""
+    found = []
+    for meta_path in sorted(upload_dir().glob("*.json")):
+        token = meta_path.name.split(".", 1)[0]
+        if meta_path.name != f"{token}.json" or not _TOKEN.match(token):
+            continue
+        try:
+            meta = json.loads(meta_path.read_text())
+        except (FileNotFoundError, ValueError):
+            continue
+        if meta.get("branch_id") != branch_id:
+            continue
+        data, _ = _paths(token)
+        try:
+            text = _as_text(data.read_bytes())
+        except FileNotFoundError:
+            text = ""
+        # As JSON without \\u escapes, so a name with an accent is found as written.
+        meta_text = json.dumps(meta, ensure_ascii=False)
+        state_text = json.dumps(_read_state(token), ensure_ascii=False)
+        if text is None or any(pattern.search(t) for t in (text, meta_text, state_text)):
+            found.append(token)
+    return found
+
+
 # --- progress and the task -----------------------------------------------------
 
 

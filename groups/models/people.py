@@ -26,6 +26,27 @@ class Category(models.Model):
         return self.name
 
 
+ERASED_NAME = "Erased person"
+# How a named vote or a position held by an erased person reads (issue 12's tables).
+FORMER_MEMBER = "a former member (erased)"
+
+
+class PersonQuerySet(models.QuerySet):
+    pass
+
+
+class LivingPeople(models.Manager.from_queryset(PersonQuerySet)):
+    """`Person.objects`: everyone but the tombstones an erasure leaves
+    (groups/services/erasure.py). Lists, searches, counts, invitations, the
+    import's matching and every fetch by id go through it, so an erased person
+    is nowhere to be found; attendance and records still point at the row
+    (related lookups use the base manager), which is what keeps past turnout
+    and quorum true. `Person.everyone` reaches the tombstones too."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(erased_at__isnull=True)
+
+
 class Person(models.Model):
     """Someone the branch knows about; not necessarily a user account."""
 
@@ -57,8 +78,14 @@ class Person(models.Model):
     # instead of a subquery per person; kept right by every service that writes
     # memberships (groups/services/member_since.py), null with no membership.
     member_since = models.DateField(null=True, blank=True, editable=False)
+    # Set by the erasure (groups/services/erasure.py): the row stays as a
+    # tombstone with no personal data, so attendance and counts stay true.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LivingPeople()
+    everyone = models.Manager.from_queryset(PersonQuerySet)()
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -95,7 +122,13 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    @property
     def full_name(self) -> str:
+        if self.erased_at is not None:
+            return ERASED_NAME
         return f"{self.first_name} {self.last_name}".strip()
 
 

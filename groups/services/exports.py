@@ -79,3 +79,18 @@ def record_call_list_export(*, meeting: Meeting, actor, rows: int) -> None:
         summary=f"Exported the call list of {meeting.title} ({rows:,} {'person' if rows == 1 else 'people'})",
         changes={"rows": rows},
     )
+
+
+@transaction.atomic(durable=True)
+def record_subject_access(*, person: Person, actor, counts: dict[str, int], own: bool) -> None:
+    """A person's data downloaded (subject access): by an organiser, or by themselves."""
+    audit.record(
+        actor=actor,
+        branch=person.branch,
+        action=AuditAction.PERSON_SUBJECT_ACCESS,
+        object_type="person",
+        object_id=person.pk,
+        person_id=person.pk,
+        summary=f"{'They downloaded their own data' if own else f'Downloaded the data held about person {person.pk}'}",
+        changes={"own": own, **counts},
+    )

@@ -39,7 +39,8 @@ def meeting_with_rules(branch_id: int, pk: int) -> Meeting | None:
 @cache
 def _person_statement() -> str:
     p = Table(Person, "p")
-    return f"SELECT {p.all} FROM {p} WHERE {p.id} = %s AND {p.branch} = %s"
+    # Never a tombstone (Person.objects leaves them out too): an erased person cannot be checked in.
+    return f"SELECT {p.all} FROM {p} WHERE {p.id} = %s AND {p.branch} = %s AND {p.erased_at} IS NULL"
 
 
 def person(branch_id: int, pk: int) -> Person | None:
@@ -109,8 +110,7 @@ def search(branch_id: int, q: str, *, postcode: str, limit: int) -> list[Person]
             where, by = _name_term(p, *fields, order=order)
             terms.append((f"{person}{where} ORDER BY {by}", [branch_id, *map(_like_prefix, prefixes)]))
     statement = " UNION ALL ".join(
-        f"SELECT * FROM ({text} LIMIT {int(limit)}) t{i}"
-        for i, (text, _) in enumerate(terms)
+        f"SELECT * FROM ({text} LIMIT {int(limit)}) t{i}" for i, (text, _) in enumerate(terms)
     )
     found: dict[int, tuple] = {}
     for row in fetch(statement, [value for _, params in terms for value in params]):

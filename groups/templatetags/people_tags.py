@@ -46,3 +46,25 @@ def email_wbr(value):
         return value
     local, domain = value.rsplit("@", 1)
     return format_html("{}@<wbr>{}", local, domain)
+
+
+@register.filter
+def when(value, fmt="j M Y, H:i"):
+    """An ISO date or time from a data export (queries/subject_access.py) as
+    people read it, in the page's time zone; "—" for none."""
+    from datetime import date, datetime
+
+    from django.utils import timezone
+    from django.utils.dateformat import format as date_format
+
+    if not value:
+        return "—"
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return value
+    if len(str(value)) == 10:
+        return date_format(date.fromisoformat(str(value)), "j M Y")
+    if timezone.is_aware(parsed):
+        parsed = timezone.localtime(parsed)
+    return date_format(parsed, fmt)

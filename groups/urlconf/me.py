@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from ..views import api_tokens, me
+from ..views import api_tokens, me, person_data
 
 branch_patterns: list = [
     path("me/meetings/", me.my_meetings_page, name="my_meetings"),
     path("me/meetings/<int:meeting_id>/reply/", me.my_meeting_reply, name="my_meeting_reply"),
     path("me/details/", me.my_details, name="my_details"),
+    path("me/data/", person_data.my_data, name="my_data"),
+    path("me/data.json", person_data.my_data_json, name="my_data_json"),
     path("people/<int:person_id>/unlink-account/", me.person_unlink_user, name="person_unlink_user"),
 ]
 urlpatterns: list = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import categories, people
+from ..views import categories, people, person_data
 
 branch_patterns: list = [
     path("people/", people.people_list, name="people_list"),
@@ -13,6 +13,9 @@ branch_patterns: list = [
     path("people/<int:person_id>/edit/", people.person_edit, name="person_edit"),
     path("people/<int:person_id>/delete/", people.person_delete, name="person_delete"),
     path("people/<int:person_id>/export.csv", people.person_export, name="person_export"),
+    path("people/<int:person_id>/erase/", person_data.person_erase, name="person_erase"),
+    path("people/<int:person_id>/data/", person_data.person_data, name="person_data"),
+    path("people/<int:person_id>/data.json", person_data.person_data_json, name="person_data_json"),
     path("categories/", categories.category_list, name="category_list"),
     path("categories/<int:category_id>/rename/", categories.category_rename, name="category_rename"),
     path("categories/<int:category_id>/move/", categories.category_move, name="category_move"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ..errors import RollcallError
 from ..exports.qr import door_token
-from ..models import Category, Meeting, MeetingStatus, Membership, Person, Reply
+from ..models import Category, Invitation, Meeting, MeetingStatus, Membership, Person, Reply
 from ..permissions import get_in_branch
 from ..queries.meetings import meeting_reply_counts, meeting_rule_summary
 from ..services import invitations as services
@@ -22,6 +22,10 @@ from .base import branch_view
 from .invitation_people import invited_context
 
 REFUSALS_SHOWN = 10
+
+
+def _erased(pk: int) -> bool:
+    return Person.everyone.filter(pk=pk, erased_at__isnull=False).exists()
 
 
 def _meeting(branch, meeting_id) -> Meeting:
@@ -161,8 +165,24 @@ def meeting_invitations_progress(request, branch, meeting_id):
 # --- public signed links --------------------------------------------------------
 
 
-def _invalid(request, status=404):
+def _invalid(request, status=404, *, token: str = "", salt: str = "", gone=None):
+    """The page for a link that leads nowhere: "no longer available" (410)
+    when the link is genuine but what it named is gone (its person's data
+    was erased), else "not valid or expired"."""
+    if token and _names_what_is_gone(token, salt, gone):
+        return render(request, "groups/invitations/link_gone.html", status=410)
     return render(request, "groups/invitations/link_invalid.html", status=status)
+
+
+def _names_what_is_gone(token: str, salt: str, gone) -> bool:
+    from django.core import signing
+
+    try:
+        value = signing.loads(token, salt=salt)
+    except (signing.BadSignature, ValueError, TypeError):
+        return False
+    pk = next(iter(value.values()), None) if isinstance(value, dict) and len(value) == 1 else None
+    return isinstance(pk, int) and gone(pk)
 
 
 def _rsvp_context(request, invitation, token):
@@ -187,7 +207,9 @@ def rsvp(request, token):
     (so link scanners in mail systems never answer for anyone)."""
     invitation = services.read_rsvp_token(token)
     if invitation is None:
-        return _invalid(request)
+        return _invalid(
+            request, token=token, salt=services.RSVP_SALT, gone=lambda pk: not Invitation.objects.filter(pk=pk).exists()
+        )
     context = _rsvp_context(request, invitation, token)
     if request.method == "POST":
         reply = request.POST.get("reply", "")
@@ -207,7 +229,7 @@ def rsvp(request, token):
 def unsubscribe(request, token):
     person = services.read_unsubscribe_token(token)
     if person is None:
-        return _invalid(request)
+        return _invalid(request, token=token, salt=services.UNSUBSCRIBE_SALT, gone=_erased)
     done = False
     if request.method == "POST":
         services.unsubscribe(person=person)

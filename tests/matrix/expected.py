@@ -69,6 +69,8 @@ meeting_pending_reject        login      404        403        403        302
 meeting_publish               login      404        403        403        302
 meeting_reopen                login      404        403        403        302
 meeting_votes                 login      404        403        403        200
+my_data                       login      404        200        200        200
+my_data_json                  login      404        302        302        302
 my_details                    login      404        200        200        200
 my_meeting_reply              login      404        302        302        302
 my_meetings                   login      404        200        200        200
@@ -78,7 +80,10 @@ people_list                   login      404        403        200        200
 person_create                 login      404        403        403        200
 person_delete                 login      404        403        403        200
 person_detail                 login      404        403        200        200
+person_data                   login      404        403        403        200
+person_data_json              login      404        403        403        200
 person_edit                   login      404        403        403        200
+person_erase                  login      404        403        403        200
 person_export                 login      404        403        403        200
 person_unlink_user            login      404        403        403        302
 private_feed                  200        200        200        200        200

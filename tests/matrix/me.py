@@ -23,6 +23,9 @@ ENTRIES = {
     "api_token_revoke": Entry(kwargs=lambda w: {}, method="post"),
     "my_meetings": Entry(need="view_own"),
     "my_details": Entry(need="view_own"),
+    "my_data": Entry(need="view_own"),
+    # None of the matrix's users is linked to a person: sent back to My details.
+    "my_data_json": Entry(need="view_own"),
     "my_meeting_reply": Entry(kwargs=_published, need="view_own", method="post", data=lambda w: {"reply": "yes"}),
     "person_unlink_user": Entry(kwargs=_linked_person, need="manage_people", method="post"),
 }

@@ -28,6 +28,9 @@ ENTRIES = {
     "people_bulk": Entry(need="manage_people", method="post", data=_bulk_data),
     "people_export": Entry(need="export_people"),
     "person_export": Entry(kwargs=_person, need="export_people"),
+    "person_erase": Entry(kwargs=_person, need="erase_people"),
+    "person_data": Entry(kwargs=_person, need="view_person_data"),
+    "person_data_json": Entry(kwargs=_person, need="view_person_data"),
     "category_list": Entry(need="manage_categories"),
     "category_rename": Entry(kwargs=_category, need="manage_categories"),
     "category_move": Entry(

@@ -26,6 +26,8 @@ FOREIGN_IDS = [
     ("api-person-detail", lambda f: {"pk": f.person.pk}, "get", None),
     ("api-person-detail", lambda f: {"pk": f.person.pk}, "patch", {"first_name": "Changed"}),
     ("api-person-detail", lambda f: {"pk": f.person.pk}, "delete", None),
+    ("api-person-data-data", lambda f: {"pk": f.person.pk}, "get", None),
+    ("api-person-data-erase", lambda f: {"pk": f.person.pk}, "post", {"reason": "They asked"}),
     ("api-rule-detail", lambda f: {"pk": f.rule.pk}, "get", None),
     ("api-rule-detail", lambda f: {"pk": f.rule.pk}, "patch", {"name": "Changed"}),
     ("api-rule-detail", lambda f: {"pk": f.rule.pk}, "delete", None),

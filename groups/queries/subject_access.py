@@ -1,0 +1,180 @@
+"""Subject access (UK GDPR Art. 15): everything a branch holds about one
+person, as plain data (JSON for the API and the download, the same dict for
+the readable page). Only their data: the people who checked them in or
+edited their record are said to be "someone in the branch", never named.
+
+A fixed number of queries whatever they have done (pinned in
+tests/rights/test_subject_access.py). When the votes and elections tables
+arrive (issue 12), positions, nominations and named votes are read here too;
+secret ballots never point at anyone, so they are never part of it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import (
+    Attendance,
+    AuditEvent,
+    Invitation,
+    Membership,
+    Person,
+    SelfDeclaredAttribute,
+)
+from ..normalise import phone_display
+
+CONSENT_FIELDS = ("consent_email", "consent_phone")
+
+
+def _when(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _meeting(meeting) -> dict[str, Any]:
+    return {"id": meeting.pk, "title": meeting.title, "starts_at": _when(meeting.starts_at), "kind": meeting.kind}
+
+
+def _by(actor_id: int | None, person: Person) -> str:
+    if actor_id is None:
+        return "automatically, or through a link"
+    if actor_id == person.user_id:
+        return "you"
+    return "someone in the branch"
+
+
+def _consent_history(person: Person, events: list[AuditEvent]) -> list[dict[str, Any]]:
+    """Each time their consent to be contacted changed, oldest first, from the
+    audit events (the record itself keeps only the latest)."""
+    history = []
+    for event in reversed(events):
+        for field in CONSENT_FIELDS:
+            change = event.changes.get(field) if isinstance(event.changes, dict) else None
+            if isinstance(change, dict) and "new" in change:
+                history.append(
+                    {
+                        "at": _when(event.at),
+                        "what": "email" if field == "consent_email" else "phone",
+                        "given": bool(change["new"]),
+                        "how": event.action_label,
+                        "by": _by(event.actor_id, person),
+                    }
+                )
+    return history
+
+
+def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, Any]:
+    """Everything about `person` (of their branch, `person.branch` loaded)."""
+    branch = person.branch
+    memberships = list(Membership.objects.filter(person=person).select_related("category"))
+    attributes = list(
+        SelfDeclaredAttribute.objects.filter(person=person).select_related("definition").order_by("definition__order")
+    )
+    invitations = list(
+        Invitation.objects.filter(person=person).select_related("meeting").order_by("meeting__starts_at", "id")
+    )
+    attendances = list(
+        Attendance.objects.filter(person=person).select_related("meeting").order_by("checked_in_at", "id")
+    )
+    events = list(
+        AuditEvent.objects.filter(branch=branch)
+        .filter(Q(person_id=person.pk) | Q(object_type="person", object_id=str(person.pk)))
+        .order_by("-at", "-id")
+    )
+    account = person.user.email if person.user_id and person.user else None
+    return {
+        "generated_at": _when(now or timezone.now()),
+        "branch": {"name": branch.name, "slug": branch.slug},
+        "details": {
+            "id": person.pk,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "phone": phone_display(person.phone),
+            "postcode": person.postcode,
+            "ward": person.ward,
+            "date_of_birth": _when(person.date_of_birth),
+            "notes": person.notes,
+            "linked_account": account,
+            "waiting_for_review": person.pending_review,
+            "recorded_since": _when(person.created_at),
+            "last_changed": _when(person.updated_at),
+        },
+        "consent": {
+            "email": {"given": person.consent_email, "at": _when(person.consent_email_at)},
+            "phone": {"given": person.consent_phone, "at": _when(person.consent_phone_at)},
+        },
+        "consent_history": _consent_history(person, events),
+        "memberships": [
+            {
+                "category": m.category.name,
+                "number": m.number,
+                "status": m.get_status_display(),
+                "started_on": _when(m.started_on),
+                "continuous_since": _when(m.continuous_since),
+                "ended_on": _when(m.ended_on),
+                "dues_paid_until": _when(m.dues_paid_until),
+            }
+            for m in memberships
+        ],
+        "self_declared": [
+            {
+                "question": a.definition.name,
+                "answer": a.definition.label_of(a.value),
+                "given": a.get_source_display(),
+                "consent_given_at": _when(a.consent_given_at),
+            }
+            for a in attributes
+        ],
+        "invitations": [
+            {
+                "meeting": _meeting(i.meeting),
+                "sent_at": _when(i.sent_at),
+                "email": i.get_send_status_display() if i.send_status else None,
+                "reminded_at": _when(i.reminded_at or i.auto_reminded_at),
+                "reply": i.get_reply_display() if i.reply else None,
+                "replied_at": _when(i.replied_at),
+            }
+            for i in invitations
+        ],
+        "attendance": [
+            {
+                "meeting": _meeting(a.meeting),
+                "checked_in_at": _when(a.checked_in_at),
+                "how": a.get_method_display(),
+                "decision": a.decision,
+                "may_vote": a.may_vote,
+                "override_reason": a.override_reason or None,
+                "left_at": _when(a.left_at),
+                "undone_at": _when(a.undone_at),
+                "undo_reason": a.undo_reason or None,
+            }
+            for a in attendances
+        ],
+        # Issue 12 (votes and elections) fills these; until then the branch holds none.
+        "positions": [],
+        "nominations": [],
+        "votes": [],
+        "audit_events": [
+            {
+                "at": _when(e.at),
+                "action": e.action,
+                "what": e.action_label,
+                "summary": e.summary,
+                "changes": e.changes,
+                "by": _by(e.actor_id, person),
+            }
+            for e in events
+        ],
+    }
+
+
+def counts(data: dict[str, Any]) -> dict[str, int]:
+    """How many of each kind the export holds: what its audit event records."""
+    return {key: len(value) for key, value in data.items() if isinstance(value, list)}
+
+
+__all__ = ["counts", "subject_access"]

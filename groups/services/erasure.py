@@ -1,0 +1,290 @@
+"""Erasure (UK GDPR Art. 17): one service removes a person's personal data
+everywhere the branch holds it, in one transaction.
+
+What stays, and why:
+- the Person row, as a tombstone (`erased_at` set, every personal field
+  blank): attendance points at it, so past turnout, quorum and closed
+  meetings' frozen records stay true. `Person.objects` never returns it
+  (groups/models/people.py), so lists, searches, counts and invitations do
+  not see it; pages that show an attendance name it "Erased person".
+- their attendance rows, without the Decision's reasons (which quote ages
+  and postcodes) and with any override or undo reason replaced by "erased";
+  whether they were admitted and might vote stays, for the counts.
+- their memberships' categories, statuses and dates, without numbers (the
+  tombstone is counted nowhere, but a report by category of a past meeting
+  still adds up).
+- the audit events about them: the events stay, every value in them becomes
+  "erased". This service is the one way audit rows change
+  (groups/sql/audit.py); its own event holds counts only.
+
+What goes: contact details, date of birth, notes, consent records, the link
+to a user account, invitations and their replies, self-declared attributes,
+role invitations sent to their email, guest rows that name them, and stored
+import uploads that mention them (deleted once the transaction commits: a
+rolled-back erasure must not lose an organiser's file).
+
+When the votes and elections tables arrive (issue 12), their named votes,
+nominations, positions and speakers' requests belong here too (see the
+report to the lead): secret ballots never point at anyone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .. import normalise
+from ..errors import Conflict, InvalidInput
+from ..imports.jobs import forget_upload, uploads_mentioning
+from ..models import (
+    Attendance,
+    AuditAction,
+    AuditEvent,
+    Invitation,
+    Membership,
+    Person,
+    RoleInvitation,
+    SelfDeclaredAttribute,
+)
+from ..sql.audit import rewrite_events
+from . import audit
+
+ERASED = "erased"
+ERASED_GUEST = "Erased guest"
+MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class Identifiers:
+    """What would identify the person in text: `strong` patterns name them
+    on their own (email, full name, phone in any format, membership number,
+    notes), `all_` adds the values only meaningful beside them (a first name,
+    a postcode, a date of birth). `search` are plain strings for a database's
+    first pass (icontains), as written and as JSON escapes them."""
+
+    strong: re.Pattern | None
+    all_: re.Pattern | None
+    search: tuple[str, ...]
+
+
+def _loose(text: str) -> str:
+    """A pattern for `text` with any run of spaces matching any other."""
+    return r"\s+".join(re.escape(word) for word in text.split())
+
+
+def _digits(text: str) -> str:
+    """A pattern for a run of digits written with or without separators (07700 900-154)."""
+    return r"[\s\-().]*".join(text)
+
+
+def identifiers(person: Person, numbers: list[str]) -> Identifiers:
+    strong: list[str] = []
+    weak: list[str] = []
+    search: list[str] = []
+    full = f"{person.first_name} {person.last_name}".strip()
+    if person.first_name and person.last_name:
+        strong.append(_loose(full))
+        search.append(full)
+    for name in (person.first_name, person.last_name):
+        if len(name.strip()) >= 2:
+            (weak if person.first_name and person.last_name else strong).append(_loose(name))
+    if person.email:
+        strong.append(re.escape(person.email))
+        search.append(person.email)
+    if person.phone:
+        national = re.sub(r"\D", "", normalise.phone_display(person.phone))
+        core = re.sub(r"\D", "", person.phone)
+        if core.startswith("44"):
+            core = core[2:]
+        for digits in {core, national.lstrip("0")}:
+            if len(digits) >= 6:
+                # With its country code or trunk 0 when written with one (+44 7700…, 07700…).
+                strong.append(r"(?:\+?44[\s\-().]*(?:\(0\)[\s]*)?|0)?" + _digits(digits))
+        search.append(person.phone)
+    for number in numbers:
+        if len(number) >= 3:
+            strong.append(re.escape(number))
+            search.append(number)
+    if len(person.notes.strip()) >= 8:
+        strong.append(_loose(person.notes))
+    if person.postcode:
+        weak.append(_digits(person.postcode.replace(" ", "")))
+    if person.date_of_birth:
+        dob = person.date_of_birth
+        weak += [re.escape(dob.isoformat()), rf"0?{dob.day}/0?{dob.month}/{dob.year}"]
+    if person.ward:
+        weak.append(_loose(person.ward))
+    search += [json.dumps(s)[1:-1] for s in search if not s.isascii()]
+
+    def compile_(parts: list[str]) -> re.Pattern | None:
+        # Longest first, so a full name is replaced whole rather than word by word.
+        # Whole words only: a first name "Ed" must not eat the "ed" of "Changed".
+        parts = sorted(set(parts), key=len, reverse=True)
+        return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", re.IGNORECASE) if parts else None
+
+    return Identifiers(strong=compile_(strong), all_=compile_(strong + weak), search=tuple(dict.fromkeys(search)))
+
+
+def scrub_text(text: str, pattern: re.Pattern | None) -> str:
+    return pattern.sub(ERASED, text) if pattern is not None and text else text
+
+
+def _erase_values(value: Any) -> Any:
+    """Every value in an event's changes replaced by "erased" (keys stay: the
+    history still says which fields changed, never to what)."""
+    if isinstance(value, dict):
+        return {k: _erase_values(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_erase_values(v) for v in value]
+    return None if value is None else ERASED
+
+
+def _erase_matches(value: Any, pattern: re.Pattern | None) -> Any:
+    """Only the values that mention them (an event about someone else)."""
+    if isinstance(value, dict):
+        return {k: _erase_matches(v, pattern) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_erase_matches(v, pattern) for v in value]
+    if isinstance(value, str) and pattern is not None and pattern.search(value):
+        return ERASED
+    return value
+
+
+def _scrub_audit(person: Person, ids: Identifiers) -> int:
+    """Rewrite the events about them, and any other event of the branch (or
+    of no branch) whose words or values mention them."""
+    about = Q(person_id=person.pk) | Q(object_type="person", object_id=str(person.pk))
+    mentions = Q()
+    for text in ids.search:
+        mentions |= Q(summary__icontains=text) | Q(changes__icontains=text)
+    where = about | mentions if ids.search else about
+    rows = []
+    events = AuditEvent.objects.filter(Q(branch_id=person.branch_id) | Q(branch__isnull=True)).filter(where)
+    for pk, person_id, object_type, object_id, summary, changes in events.values_list(
+        "pk", "person_id", "object_type", "object_id", "summary", "changes"
+    ).iterator(chunk_size=500):
+        if person_id == person.pk or (object_type == "person" and object_id == str(person.pk)):
+            new = (scrub_text(summary, ids.all_), _erase_values(changes))
+        else:
+            new = (scrub_text(summary, ids.strong), _erase_matches(changes, ids.strong))
+        if new != (summary, changes):
+            rows.append((pk, *new))
+    return rewrite_events(rows)
+
+
+def _scrub_attendance(person: Person, ids: Identifiers) -> tuple[int, int]:
+    """Their check-ins without reasons that could name them; guest rows
+    that named them (someone who came as a guest before joining)."""
+    mine = 0
+    for attendance in Attendance.objects.filter(person=person):
+        decision = attendance.decision if isinstance(attendance.decision, dict) else {}
+        attendance.decision = {"eligible": bool(decision.get("eligible")), "reasons": [ERASED]}
+        if attendance.override_reason:
+            attendance.override_reason = ERASED
+        if attendance.undo_reason:
+            attendance.undo_reason = ERASED
+        attendance.save(update_fields=["decision", "override_reason", "undo_reason"])
+        mine += 1
+    guests = Q()
+    if person.email:
+        guests |= Q(guest_email__iexact=person.email)
+    if person.first_name and person.last_name:
+        guests |= Q(guest_name__iexact=f"{person.first_name} {person.last_name}")
+    named = 0
+    if guests:
+        named = Attendance.objects.filter(guests, person__isnull=True, meeting__branch_id=person.branch_id).update(
+            guest_name=ERASED_GUEST, guest_email=""
+        )
+    return mine, named
+
+
+def _clean_reason(reason: str, ids: Identifiers) -> str:
+    text = " ".join(str(reason or "").split())
+    if not text:
+        raise InvalidInput(
+            "Say why their data is being erased (for example: “They asked us to, by email on 3 March”).",
+            code="reason_required",
+            errors={"reason": ["Say why their data is being erased."]},
+        )
+    if len(text) > MAX_REASON:
+        raise InvalidInput(
+            f"Use at most {MAX_REASON} characters for the reason.",
+            code="reason_too_long",
+            errors={"reason": [f"Use at most {MAX_REASON} characters."]},
+        )
+    # The reason is kept; their name in it would undo the erasure.
+    return scrub_text(text, ids.all_)
+
+
+@transaction.atomic(durable=True)
+def erase_person(*, person: Person, actor, reason: str, at: datetime | None = None) -> dict[str, int]:
+    """Erase the person's personal data everywhere; returns what was erased,
+    as counts. Raises InvalidInput without a reason, Conflict when already erased."""
+    now = at or timezone.now()
+    person = Person.everyone.select_for_update().select_related("branch").get(pk=person.pk)
+    if person.erased_at is not None:
+        raise Conflict("This person's data has already been erased.", code="already_erased")
+    memberships = Membership.objects.filter(person=person)
+    numbers = [n for n in memberships.values_list("number", flat=True) if n]
+    ids = identifiers(person, numbers)
+    reason = _clean_reason(reason, ids)
+
+    counts: dict[str, int] = {}
+    counts["memberships"] = memberships.count()
+    memberships.exclude(number="").update(number="")
+    counts["invitations"] = Invitation.objects.filter(person=person).delete()[0]
+    counts["attributes"] = SelfDeclaredAttribute.objects.filter(person=person).delete()[0]
+    counts["attendances"], counts["guest_rows"] = _scrub_attendance(person, ids)
+    counts["role_invitations"] = (
+        RoleInvitation.objects.filter(branch_id=person.branch_id, email__iexact=person.email).update(email="")
+        if person.email
+        else 0
+    )
+    counts["audit_events"] = _scrub_audit(person, ids)
+    uploads = uploads_mentioning(person.branch_id, ids.strong) if ids.strong is not None else []
+    counts["uploads"] = len(uploads)
+    counts["linked_account"] = int(person.user_id is not None)
+
+    Person.everyone.filter(pk=person.pk).update(
+        first_name="",
+        last_name="",
+        email="",
+        phone="",
+        postcode="",
+        ward="",
+        date_of_birth=None,
+        notes="",
+        consent_email=False,
+        consent_email_at=None,
+        consent_phone=False,
+        consent_phone_at=None,
+        user=None,
+        unlinked_user=None,
+        pending_review=False,
+        erased_at=now,
+        updated_at=now,
+    )
+    audit.record(
+        actor=actor,
+        branch=person.branch,
+        action=AuditAction.PERSON_ERASE,
+        object_type="person",
+        object_id=person.pk,
+        person_id=person.pk,
+        summary=f"Erased the personal data of person {person.pk}",
+        changes={"reason": reason, **counts},
+        at=now,
+    )
+    for token in uploads:
+        transaction.on_commit(lambda token=token: forget_upload(token))
+    return counts
+
+
+__all__ = ["ERASED", "erase_person", "identifiers", "scrub_text"]
