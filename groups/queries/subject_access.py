@@ -4,9 +4,10 @@ the readable page). Only their data: the people who checked them in or
 edited their record are said to be "someone in the branch", never named.
 
 A fixed number of queries whatever they have done (pinned in
-tests/rights/test_subject_access.py). When the votes and elections tables
-arrive (issue 12), positions, nominations and named votes are read here too;
-secret ballots never point at anyone, so they are never part of it.
+tests/rights/test_subject_access.py). Votes: that they voted, and their
+choice only in a named vote; a secret ballot never points at anyone, so how
+they voted in one is not held and cannot be part of it. Positions and
+nominations arrive with elections (issue 13).
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from ..models import (
     AuditEvent,
     Invitation,
     Membership,
+    Motion,
     Person,
     SelfDeclaredAttribute,
+    VotedMark,
+    VoteMethod,
 )
 from ..normalise import phone_display
 
@@ -84,6 +88,8 @@ def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, 
         .filter(Q(person_id=person.pk) | Q(object_type="person", object_id=str(person.pk)))
         .order_by("-at", "-id")
     )
+    marks = list(VotedMark.objects.filter(person=person).select_related("vote__meeting").order_by("cast_at", "id"))
+    motions = list(Motion.objects.filter(Q(mover=person) | Q(seconder=person)).select_related("meeting").order_by("id"))
     account = person.user.email if person.user_id and person.user else None
     return {
         "generated_at": _when(now or timezone.now()),
@@ -154,10 +160,30 @@ def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, 
             }
             for a in attendances
         ],
-        # Issue 12 (votes and elections) fills these; until then the branch holds none.
+        # Elections (issue 13) will fill these; until then the branch holds none.
         "positions": [],
         "nominations": [],
-        "votes": [],
+        "votes": [
+            {
+                "meeting": _meeting(m.vote.meeting),
+                "question": m.vote.question,
+                "how": m.vote.get_method_display(),
+                "voted_at": _when(m.cast_at),
+                # A secret ballot's choice is stored apart from the voter: nobody holds it.
+                "choice": m.get_named_choice_display() if m.vote.method == VoteMethod.NAMED else None,
+            }
+            for m in marks
+        ],
+        "motions": [
+            {
+                "meeting": _meeting(m.meeting),
+                "text": m.text,
+                "moved": m.mover_id == person.pk,
+                "seconded": m.seconder_id == person.pk,
+                "state": m.get_state_display(),
+            }
+            for m in motions
+        ],
         "audit_events": [
             {
                 "at": _when(e.at),

@@ -17,6 +17,8 @@ from groups.models import AuditAction, AuditEvent, Invitation
 from groups.queries.subject_access import subject_access
 
 from ..factories import MeetingFactory, PersonFactory
+from ..rate_limits import RATE_LIMIT_QUERIES
+from ..votes.helpers import hall, open_one
 from . import scenario
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +141,7 @@ def queries_for(person) -> int:
 
 def test_the_export_costs_a_fixed_number_of_queries(branch, organiser, known, django_assert_num_queries):
     person = type(known.person).objects.select_related("branch", "user").get(pk=known.person.pk)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         subject_access(person)
     before = queries_for(known.person)
     for _ in range(5):
@@ -152,6 +154,20 @@ def test_the_export_costs_a_fixed_number_of_queries(branch, organiser, known, dj
 def test_the_api_export_pins_its_queries(api, branch, organiser, known, django_assert_num_queries):
     client = api(organiser)
     client.get(api_url(branch, known.person))
-    # The token, the role, the rate count, the person, the five reads, and the audit row (in its savepoint).
-    with django_assert_num_queries(12):
+    # The token, the role, the rate count, the person, the seven reads, and the audit row (in its savepoint).
+    with django_assert_num_queries(13 + RATE_LIMIT_QUERIES):
         assert client.get(api_url(branch, known.person)).status_code == 200
+
+
+def test_votes_are_listed_with_a_named_choice_but_never_a_secret_one(branch, organiser):
+    from groups.services.votes import cast_ballot
+
+    meeting, (voter, *_), _ = hall(branch, organiser)
+    named = open_one(meeting, organiser, method="named")
+    secret = open_one(meeting, organiser, method="secret")
+    cast_ballot(vote=named, person=voter, choice="against", actor=None)
+    cast_ballot(vote=secret, person=voter, choice="for", actor=None)
+
+    data = subject_access(type(voter).objects.select_related("branch", "user").get(pk=voter.pk))
+
+    assert [(v["how"], v["choice"]) for v in data["votes"]] == [("Named vote", "Against"), ("Secret ballot", None)]
