@@ -2,6 +2,7 @@ from .attendance import Attendance, CheckInMethod
 from .attributes import AttributeDefinition, DeclarationSource, SelfDeclaredAttribute
 from .audit import AuditAction, AuditEvent
 from .branch import Branch, Role, RoleInvitation, RoleName
+from .door import DoorRefusal
 from .meetings import (
     CalendarFeed,
     Invitation,
@@ -28,6 +29,7 @@ __all__ = [
     "Category",
     "CheckInMethod",
     "DeclarationSource",
+    "DoorRefusal",
     "Invitation",
     "KindDefault",
     "Meeting",

@@ -57,6 +57,7 @@ class AuditAction(models.TextChoices):
     ATTENDANCE_GUEST = "attendance.guest", "Guest let in"
     ATTENDANCE_UNDO = "attendance.undo", "Check-in undone"
     ATTENDANCE_LEFT = "attendance.left", "Left the meeting"
+    ATTENDANCE_REFUSED = "attendance.refused", "Refused at the door"
     ATTENDANCE_EXPORT = "attendance.export", "Attendance exported (CSV)"
     ATTENDANCE_EXPORT_SIGN_IN_SHEET = "attendance.export_sign_in_sheet", "Sign-in sheet printed"
     REPORTS_EXPORT_ABSENT = "reports.export_absent", "People who have not come lately exported (CSV)"

@@ -15,16 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..errors import RollcallError
+from ..errors import NotAllowed, RollcallError
 from ..exports.qr import door_token, qr_svg, read_door_token
 from ..models import Attendance, Meeting, Person
 from ..models.attendance import CheckInMethod
 from ..normalise import spreadsheet_safe
 from ..permissions import can, get_in_branch
-from ..queries.attendance import apologies, attendance_rows, expected_people, quorum
+from ..queries.attendance import apologies, attendance_rows, door_refusals, expected_people, quorum
 from ..queries.door import door_cards, door_meeting, door_person, door_results
 from ..services import attendance as attendance_services
 from ..services import exports
+from ..services.door_refusals import record_refusal
 from ..sql import as_id
 from .base import add_service_error, branch_view
 
@@ -165,6 +166,9 @@ def door_check_in(request, branch, meeting_id):
             override_reason=request.POST.get("override_reason", "") or None,
         )
     except RollcallError as exc:
+        if isinstance(exc, NotAllowed):
+            # Outside check_in's transaction, which rolled back: the refusal stays on the record.
+            record_refusal(meeting=meeting, person=person, actor=request.user, refusal=exc, method=method)
         if live:
             return _outcome(request, branch, meeting, person, refusal=exc)
         messages.error(request, f"{person}: {exc.message}")
@@ -363,6 +367,8 @@ def attendance_list(request, branch, meeting_id):
             "meeting": meeting,
             "rows": list(attendance_rows(meeting)),
             "apologies": list(apologies(meeting)),
+            # Refusals are for those who can let people in (organisers, or stewards where allowed).
+            "refusals": list(door_refusals(meeting)) if can(request.user, branch, "override") else None,
             "quorum": quorum(meeting),
             "can_export": can(request.user, branch, "export_people"),
             "can_manage": can(request.user, branch, "manage_meetings"),
