@@ -2,7 +2,7 @@ from .attendance import Attendance, CheckInMethod
 from .attributes import AttributeDefinition, DeclarationSource, SelfDeclaredAttribute
 from .audit import AuditAction, AuditEvent
 from .branch import Branch, Role, RoleInvitation, RoleName
-from .door import DoorRefusal
+from .door import DoorRefusal, OverrideRequest, OverrideStatus
 from .meetings import (
     CalendarFeed,
     Invitation,
@@ -37,6 +37,8 @@ __all__ = [
     "MeetingRecord",
     "MeetingStatus",
     "Membership",
+    "OverrideRequest",
+    "OverrideStatus",
     "MembershipStatus",
     "Person",
     "QuorumCombine",

@@ -30,3 +30,34 @@ class DoorRefusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} refused at {self.meeting}"
+
+
+class OverrideStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an organiser"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+class OverrideRequest(models.Model):
+    """A steward who may not override asks an organiser to let someone in.
+    Approving checks them in (override reason "approved by …"); either answer
+    is audited and shows on the steward's card."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="override_requests")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="override_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_at = models.DateTimeField()
+    reason = models.TextField(help_text="Why the steward asks, as they typed it.")
+    decision = models.JSONField(default=dict, blank=True, help_text="The attendance Decision when they asked.")
+    status = models.CharField(max_length=8, choices=OverrideStatus.choices, default=OverrideStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        indexes = [models.Index(fields=["meeting", "status", "requested_at"], name="override_request_pending")]
+
+    def __str__(self) -> str:
+        return f"Override for {self.person} at {self.meeting}"

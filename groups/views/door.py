@@ -199,6 +199,7 @@ def _outcome(request, branch, meeting, person, *, attendance=None, created=False
             "refusal": refusal,
             "reasons": decision.get("reasons", []),
             "recent": _recent(meeting) if refusal is None else None,
+            "can_override": can(request.user, branch, "override"),
         },
     )
     if refusal is None:
