@@ -91,3 +91,28 @@ def test_door_mode_on_a_phone_with_the_keyboard_up(browser, live_server, branch,
     page.screenshot(path=str(shot.__globals__["ARTIFACTS"] / "door-mode-4-menu.png"))
     assert errors == [], errors
     page.context.close()
+
+
+def test_a_steward_asks_an_organiser_and_the_card_shows_the_answer(browser, live_server, branch, steward):  # noqa: F811
+    from groups.models import OverrideRequest
+    from groups.services.override_requests import approve_override
+
+    party = Rule.objects.get(branch=branch, name="Party members only")
+    meeting = MeetingFactory(branch=branch, title="Branch meeting", attendance_rule=party, voting_rule=party, quorum=2)
+    person(branch, "Sam", "Reg", "registered-supporter")
+    page, errors = phone_page(browser, live_server, steward)
+    page.goto(f"{live_server.url}/b/{branch.slug}/meetings/{meeting.pk}/door/")
+    page.locator("#door-q").press_sequentially("sam", delay=20)
+    card = page.locator(".door-card", has_text="Sam Reg")
+    card.get_by_text("Ask an organiser…").click()
+    card.get_by_label("Why let them in?").fill("Says they renewed last week")
+    card.get_by_role("button", name="Ask an organiser about Sam Reg").click()
+    page.locator(".door-outcome-wait", has_text="Waiting for an organiser").wait_for()
+    no_sideways_scroll(page)
+    page.screenshot(path=str(shot.__globals__["ARTIFACTS"] / "door-mode-5-asked.png"))
+    organiser = branch.roles.get(role="organiser").user
+    approve_override(request=OverrideRequest.objects.get(), actor=organiser)
+    page.locator(".door-outcome-in", has_text="Approved by").wait_for(timeout=8_000)
+    page.screenshot(path=str(shot.__globals__["ARTIFACTS"] / "door-mode-6-approved.png"))
+    assert errors == [], errors
+    page.context.close()
