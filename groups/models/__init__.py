@@ -2,6 +2,7 @@ from .attendance import Attendance, CheckInMethod
 from .attributes import AttributeDefinition, DeclarationSource, SelfDeclaredAttribute
 from .audit import AuditAction, AuditEvent
 from .branch import Branch, Role, RoleInvitation, RoleName
+from .door import DoorRefusal, OverrideRequest, OverrideStatus
 from .meetings import (
     CalendarFeed,
     Invitation,
@@ -37,6 +38,7 @@ __all__ = [
     "Category",
     "CheckInMethod",
     "DeclarationSource",
+    "DoorRefusal",
     "Invitation",
     "KindDefault",
     "Meeting",
@@ -44,6 +46,8 @@ __all__ = [
     "MeetingRecord",
     "MeetingStatus",
     "Membership",
+    "OverrideRequest",
+    "OverrideStatus",
     "MembershipStatus",
     "Person",
     "Preset",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 
 from ..eligibility.decisions import count_eligible, eligible_person_ids, meeting_voting_definition
-from ..models import Attendance, Invitation, Meeting, MeetingRecord, Person, Reply
+from ..models import Attendance, DoorRefusal, Invitation, Meeting, MeetingRecord, Person, Reply
 from ..models.meetings import QuorumCombine
 
 
@@ -75,6 +75,13 @@ def attendance_rows(meeting: Meeting) -> QuerySet[Attendance]:
         Attendance.objects.filter(meeting=meeting)
         .select_related("person", "checked_in_by", "undone_by")
         .order_by("checked_in_at", "id")
+    )
+
+
+def door_refusals(meeting: Meeting):
+    """Everyone the door turned away at this meeting, in order, with who did (one query)."""
+    return (
+        DoorRefusal.objects.filter(meeting=meeting).select_related("person", "refused_by").order_by("refused_at", "id")
     )
 
 

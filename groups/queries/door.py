@@ -32,14 +32,33 @@ def door_person(branch: Branch, person_id) -> Person | None:
 
 def door_search(branch: Branch, q: str, *, limit: int = DOOR_RESULTS) -> list[Person]:
     """People matching what the steward typed: name prefixes ("ana", "ana sil",
-    "silva"), an exact membership number, email or postcode. At most `limit`,
+    "silva", surname first "silva ana"), an exact membership number, email or postcode. At most `limit`,
     sorted by last name then first name. With more matches than fit, the ten
     shown are a sample the steward narrows by typing more (groups.sql.door.search)."""
+    return door_results(branch, q, limit=limit, count_more=False)[0]
+
+
+# Counting the rest stops here: "490+ more" says "type more" as well as an exact figure would.
+MORE_CAP = 500
+
+
+def door_results(
+    branch: Branch, q: str, *, limit: int = DOOR_RESULTS, count_more: bool = True
+) -> tuple[list[Person], str]:
+    """door_search's people, and how many more match than are shown, as the
+    card list says it ("14", "490+"; "" when all are shown; counted up to MORE_CAP by a second statement, run only when
+    there are more: the search reads one row beyond `limit` to know)."""
     q = " ".join((q or "").split())
     if not q:
-        return []
-    people = statements.search(branch.pk, q, postcode=normalise_postcode(q), limit=limit)
-    return sorted(people, key=lambda p: (p.last_name.upper(), p.first_name.upper(), p.pk))[:limit]
+        return [], ""
+    postcode = normalise_postcode(q)
+    people = statements.search(branch.pk, q, postcode=postcode, limit=limit + 1)
+    people.sort(key=lambda p: (p.last_name.upper(), p.first_name.upper(), p.pk))
+    if len(people) <= limit or not count_more:
+        return people[:limit], ""
+    total = statements.count(branch.pk, q, postcode=postcode, cap=MORE_CAP)
+    more = f"{max(total - limit, 1):,}"
+    return people[:limit], more + "+" if total >= MORE_CAP else more
 
 
 def _card_category(facts) -> str:

@@ -408,3 +408,32 @@ def bulk_check_in(
             errors=errors,
         )
     return results
+
+
+def preview_check_in(*, meeting: Meeting, person: Person, actor, override_reason: str | None = None) -> dict:
+    """What check_in would answer for this person now, writing nothing (no
+    attendance, no audit row, no refusal): the API's ``simulate``. The same
+    reads and the same decisions as _check_in, in the same order.
+
+    ``outcome``: "check_in" (would be let in), "already_in", or "refused" with
+    the refusal's ``code`` and ``detail``; ``decision`` whenever one was made."""
+    meeting, _, memberships = _current(meeting, person)
+    decision = None
+    try:
+        _check_open(meeting, CheckInMethod.API)
+        if person.branch_id != meeting.branch_id:
+            raise NotAllowed("This person is not in this branch.", code="wrong_branch")
+        decision, may_vote = _assess(meeting, person, memberships)
+        existing = Attendance.objects.filter(meeting=meeting, person=person, undone_at__isnull=True).first()
+        if existing is not None:
+            return {"outcome": "already_in", "decision": decision.as_dict(), "may_vote": existing.may_vote}
+        reason = _admit(meeting, decision, override_reason, actor)
+    except (NotAllowed, InvalidInput) as exc:
+        return {
+            "outcome": "refused",
+            "code": exc.code,
+            "detail": exc.message,
+            "decision": decision.as_dict() if decision is not None else None,
+            "may_vote": False,
+        }
+    return {"outcome": "check_in", "decision": decision.as_dict(), "may_vote": may_vote, "override": bool(reason)}

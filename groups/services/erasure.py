@@ -47,8 +47,10 @@ from ..models import (
     Attendance,
     AuditAction,
     AuditEvent,
+    DoorRefusal,
     Invitation,
     Membership,
+    OverrideRequest,
     Person,
     RoleInvitation,
     SelfDeclaredAttribute,
@@ -241,6 +243,10 @@ def erase_person(*, person: Person, actor, reason: str, at: datetime | None = No
     memberships.exclude(number="").update(number="")
     counts["invitations"] = Invitation.objects.filter(person=person).delete()[0]
     counts["attributes"] = SelfDeclaredAttribute.objects.filter(person=person).delete()[0]
+    # The door's refusals and override requests are about them (the steward's
+    # typed reason, the Decision's dates): they go; the audit rows stay, scrubbed.
+    counts["door_refusals"] = DoorRefusal.objects.filter(person=person).delete()[0]
+    counts["override_requests"] = OverrideRequest.objects.filter(person=person).delete()[0]
     counts["attendances"], counts["guest_rows"] = _scrub_attendance(person, ids)
     counts["role_invitations"] = (
         RoleInvitation.objects.filter(branch_id=person.branch_id, email__iexact=person.email).update(email="")

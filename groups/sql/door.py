@@ -73,19 +73,10 @@ def _name_term(p: Table, *fields: str, order: tuple[str, str]) -> tuple[str, str
     return " AND ".join(where), ", ".join([*by, p.id])
 
 
-def search(branch_id: int, q: str, *, postcode: str, limit: int) -> list[Person]:
-    """The branch's people matching `q` (whitespace already collapsed): an
-    exact membership number, email or postcode (`postcode`: `q` normalised as
-    one), or name prefixes ("ana", "ana sil", "silva"); at most `limit` from
-    each way of matching, each person once, in no particular order.
-
-    One statement: a UNION ALL of one small indexed search per way of
-    matching, never an OR across columns (neither SQLite nor PostgreSQL can
-    answer such an OR from indexes, and a branch of 100,000 people would be
-    scanned on every keystroke). Each way contributes its first `limit`
-    people in its own index order (a first-name match by first name)."""
+def _search_terms(branch_id: int, q: str, *, postcode: str, columns: str) -> list[tuple[str, list]]:
+    """One (statement, params) per way of matching `q`, each selecting `columns` of the person."""
     p, ms = Table(Person, "p"), Table(Membership, "m")
-    person = f"SELECT {p.all} FROM {p} WHERE {p.branch} = %s AND "
+    person = f"SELECT {columns} FROM {p} WHERE {p.branch} = %s AND "
     terms: list[tuple[str, list]] = [
         (
             person + f"{p.id} IN (SELECT {ms.person} FROM {ms} WHERE {ms.branch} = %s AND {ms.number} = %s)",
@@ -100,15 +91,34 @@ def search(branch_id: int, q: str, *, postcode: str, limit: int) -> list[Person]
             terms.append((person + f"{p.postcode} = %s", [branch_id, postcode]))
     else:
         words = q.split(" ")
+        rest = " ".join(words[1:])
         for fields, prefixes, order in (
             (("last_name",), [q], ("last_name", "first_name")),
             (("first_name",), [q], ("first_name", "last_name")),
-            (("first_name", "last_name"), [words[0], " ".join(words[1:])], ("first_name", "last_name")),
+            (("first_name", "last_name"), [words[0], rest], ("first_name", "last_name")),
+            # Surname first ("adeyemi emre"), as a register lists people: the
+            # last-name index answers it, the first name filters what it finds.
+            (("last_name", "first_name"), [words[0], rest], ("last_name", "first_name")),
         ):
             if len(prefixes) > 1 and len(words) < 2:
                 continue
             where, by = _name_term(p, *fields, order=order)
             terms.append((f"{person}{where} ORDER BY {by}", [branch_id, *map(_like_prefix, prefixes)]))
+    return terms
+
+
+def search(branch_id: int, q: str, *, postcode: str, limit: int) -> list[Person]:
+    """The branch's people matching `q` (whitespace already collapsed): an
+    exact membership number, email or postcode (`postcode`: `q` normalised as
+    one), or name prefixes ("ana", "ana sil", "silva"); at most `limit` from
+    each way of matching, each person once, in no particular order.
+
+    One statement: a UNION ALL of one small indexed search per way of
+    matching, never an OR across columns (neither SQLite nor PostgreSQL can
+    answer such an OR from indexes, and a branch of 100,000 people would be
+    scanned on every keystroke). Each way contributes its first `limit`
+    people in its own index order (a first-name match by first name)."""
+    terms = _search_terms(branch_id, q, postcode=postcode, columns=Table(Person, "p").all)
     statement = " UNION ALL ".join(
         f"SELECT * FROM ({text} LIMIT {int(limit)}) t{i}" for i, (text, _) in enumerate(terms)
     )
@@ -116,6 +126,19 @@ def search(branch_id: int, q: str, *, postcode: str, limit: int) -> list[Person]
     for row in fetch(statement, [value for _, params in terms for value in params]):
         found.setdefault(row[0], row)
     return [read(Person, row) for row in found.values()]
+
+
+def count(branch_id: int, q: str, *, postcode: str, cap: int) -> int:
+    """How many people `search` could find for `q`, counted up to `cap` (each
+    way of matching stops at `cap`, so a one-letter prefix in a branch of
+    100,000 reads at most `cap` index entries per way). Asked only when the
+    search found more than it shows."""
+    p = Table(Person, "p")
+    terms = _search_terms(branch_id, q, postcode=postcode, columns=p.id)
+    # UNION, not UNION ALL: someone found by first and by last name counts once.
+    union = " UNION ".join(f"SELECT * FROM ({text} LIMIT {int(cap)}) c{i}" for i, (text, _) in enumerate(terms))
+    rows = fetch(f"SELECT COUNT(*) FROM ({union}) found", [value for _, params in terms for value in params])
+    return min(int(rows[0][0]), cap)
 
 
 # --------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import door
+from ..views import door, door_overrides
 
 M = "meetings/<int:meeting_id>/"
 
@@ -15,6 +15,19 @@ branch_patterns: list = [
     path(f"{M}door/new-person/", door.door_new_person, name="door_new_person"),
     path(f"{M}door/attendance/<int:attendance_id>/undo/", door.door_undo, name="door_undo"),
     path(f"{M}door/attendance/<int:attendance_id>/left/", door.door_left, name="door_left"),
+    path(f"{M}door/ask/", door_overrides.door_ask, name="door_ask"),
+    path(f"{M}door/ask/<int:request_id>/", door_overrides.door_ask_status, name="door_ask_status"),
+    path(f"{M}door/requests/", door_overrides.door_requests, name="door_requests"),
+    path(
+        f"{M}door/requests/<int:request_id>/approve/",
+        door_overrides.door_request_approve,
+        name="door_request_approve",
+    ),
+    path(
+        f"{M}door/requests/<int:request_id>/decline/",
+        door_overrides.door_request_decline,
+        name="door_request_decline",
+    ),
     path(f"{M}door/p/<str:token>/", door.door_qr_open, name="door_qr_open"),
     path(f"{M}door/p/<str:token>/qr.svg", door.door_qr_image, name="door_qr_image"),
     path(f"{M}quorum/", door.door_quorum, name="door_quorum"),

@@ -15,17 +15,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..errors import RollcallError
+from ..errors import NotAllowed, RollcallError
 from ..exports.qr import door_token, qr_svg, read_door_token
 from ..models import Attendance, Meeting, Person
 from ..models.attendance import CheckInMethod
 from ..normalise import spreadsheet_safe
 from ..permissions import can, get_in_branch
-from ..queries.attendance import apologies, attendance_rows, expected_people, quorum
-from ..queries.door import door_cards, door_meeting, door_person
-from ..queries.door import door_search as search_people
+from ..queries.attendance import apologies, attendance_rows, door_refusals, expected_people, quorum
+from ..queries.door import door_cards, door_meeting, door_person, door_results
 from ..services import attendance as attendance_services
 from ..services import exports
+from ..services.door_refusals import record_refusal
 from ..sql import as_id
 from .base import add_service_error, branch_view
 
@@ -62,20 +62,28 @@ def door_index(request, branch):
     return _render(request, branch, "groups/door/index.html", {"coming": coming, "recent": recent})
 
 
-def _door_context(request, branch, meeting, *, q="", cards=None, scanned=None):
-    recent = (
+def _recent(meeting):
+    return (
         Attendance.objects.filter(meeting=meeting, undone_at__isnull=True)
         .select_related("person")
         .order_by("-checked_in_at", "-id")[:RECENT]
     )
+
+
+def _door_context(request, branch, meeting, *, q="", cards=None, scanned=None):
+    more = ""
+    if cards is None:
+        people, more = door_results(branch, q)
+        cards = door_cards(branch, meeting, people)
     return {
         "meeting": meeting,
         "quorum": quorum(meeting),
         "q": q,
-        "cards": cards if cards is not None else door_cards(branch, meeting, search_people(branch, q)),
+        "cards": cards,
+        "more": more,
         "searched": bool(q) or scanned is not None,
         "scanned": scanned,
-        "recent": recent,
+        "recent": _recent(meeting),
         "can_override": can(request.user, branch, "override"),
         "can_add_person": can(request.user, branch, "manage_people"),
         "can_manage": can(request.user, branch, "manage_meetings"),
@@ -111,7 +119,8 @@ def door_search(request, branch, meeting_id):
     """The results region alone, for search-as-you-type (htmx POSTs the box)."""
     meeting = _meeting(branch, meeting_id)
     q = _typed(request)
-    cards = door_cards(branch, meeting, search_people(branch, q))
+    people, more = door_results(branch, q)
+    cards = door_cards(branch, meeting, people)
     return _render(
         request,
         branch,
@@ -120,6 +129,7 @@ def door_search(request, branch, meeting_id):
             "meeting": meeting,
             "q": q,
             "cards": cards,
+            "more": more,
             "searched": bool(q),
             "can_override": can(request.user, branch, "override"),
         },
@@ -137,12 +147,16 @@ def _back_to_door(request, branch, meeting, q: str = ""):
 @require_POST
 @branch_view("door")
 def door_check_in(request, branch, meeting_id):
+    """One tap. Without JavaScript: a message and back to the door. From htmx
+    (the door's forms enhanced): the card itself answers, "✓ In" or
+    "✕ Not eligible" with the reason, and the last check-ins come along."""
     meeting = _meeting(branch, meeting_id)
     q = request.POST.get("q", "")[:100]
     person = door_person(branch, request.POST.get("person"))
     if person is None:
         raise Http404
     method = CheckInMethod.QR if request.POST.get("method") == CheckInMethod.QR else CheckInMethod.DOOR
+    live = bool(getattr(request, "htmx", False))
     try:
         attendance, created = attendance_services.check_in(
             meeting=meeting,
@@ -152,14 +166,45 @@ def door_check_in(request, branch, meeting_id):
             override_reason=request.POST.get("override_reason", "") or None,
         )
     except RollcallError as exc:
+        if isinstance(exc, NotAllowed):
+            # Outside check_in's transaction, which rolled back: the refusal stays on the record.
+            record_refusal(meeting=meeting, person=person, actor=request.user, refusal=exc, method=method)
+        if live:
+            return _outcome(request, branch, meeting, person, refusal=exc)
         messages.error(request, f"{person}: {exc.message}")
         return _back_to_door(request, branch, meeting, q or person.last_name or person.first_name)
+    if live:
+        return _outcome(request, branch, meeting, person, attendance=attendance, created=created)
     if created:
         messages.success(request, f"{person} is in" + (" (let in by override)." if attendance.override_reason else "."))
     else:
         local = timezone.localtime(attendance.checked_in_at, branch.zone)
         messages.info(request, f"{person} was already in, since {local:%H:%M}.")
     return _back_to_door(request, branch, meeting)
+
+
+def _outcome(request, branch, meeting, person, *, attendance=None, created=False, refusal=None):
+    """The answered card (groups/door/_outcome.html), with the last check-ins
+    swapped in out of band; the quorum bar hears "door-changed" and refreshes."""
+    decision = (refusal.details.get("decision") if refusal is not None else None) or {}
+    response = _render(
+        request,
+        branch,
+        "groups/door/_outcome.html",
+        {
+            "meeting": meeting,
+            "person": person,
+            "attendance": attendance,
+            "created": created,
+            "refusal": refusal,
+            "reasons": decision.get("reasons", []),
+            "recent": _recent(meeting) if refusal is None else None,
+            "can_override": can(request.user, branch, "override"),
+        },
+    )
+    if refusal is None:
+        response["HX-Trigger"] = "door-changed"
+    return response
 
 
 @require_POST
@@ -259,9 +304,7 @@ def door_left(request, branch, meeting_id, attendance_id):
 def door_quorum(request, branch, meeting_id):
     """The quorum panel's inside, polled every few seconds."""
     meeting = _meeting(branch, meeting_id)
-    return _render(
-        request, branch, "groups/door/_quorum_body.html", {"meeting": meeting, "quorum": quorum(meeting)}
-    )
+    return _render(request, branch, "groups/door/_quorum_body.html", {"meeting": meeting, "quorum": quorum(meeting)})
 
 
 def _scanned_person(branch, meeting, token) -> Person | None:
@@ -325,6 +368,8 @@ def attendance_list(request, branch, meeting_id):
             "meeting": meeting,
             "rows": list(attendance_rows(meeting)),
             "apologies": list(apologies(meeting)),
+            # Refusals are for those who can let people in (organisers, or stewards where allowed).
+            "refusals": list(door_refusals(meeting)) if can(request.user, branch, "override") else None,
             "quorum": quorum(meeting),
             "can_export": can(request.user, branch, "export_people"),
             "can_manage": can(request.user, branch, "manage_meetings"),

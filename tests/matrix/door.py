@@ -27,6 +27,18 @@ def _person_post(w):
     return {"person": person_with_membership(w.branch, "party-member").pk}
 
 
+def _override_request(w):
+    from django.utils import timezone
+
+    from groups.models import OverrideRequest
+
+    meeting = _meeting(w)
+    asked = OverrideRequest.objects.create(
+        meeting=meeting, person=PersonFactory(branch=w.branch), requested_at=timezone.now(), reason="Please"
+    )
+    return {"slug": w.branch.slug, "meeting_id": meeting.pk, "request_id": asked.pk}
+
+
 ENTRIES = {
     "door_index": Entry(need="door"),
     "door": Entry(kwargs=_m, need="door"),
@@ -37,6 +49,11 @@ ENTRIES = {
     "door_undo": Entry(kwargs=_attendance, need="door", method="post", data=lambda w: {"reason": "Mistake"}),
     "door_left": Entry(kwargs=_attendance, need="door", method="post"),
     "door_qr_open": Entry(kwargs=_token, need="door"),
+    "door_ask": Entry(kwargs=_m, need="door", method="post", data=lambda w: {**_person_post(w), "reason": "Please"}),
+    "door_ask_status": Entry(kwargs=_override_request, need="door"),
+    "door_requests": Entry(kwargs=_m, need="override"),
+    "door_request_approve": Entry(kwargs=_override_request, need="override", method="post"),
+    "door_request_decline": Entry(kwargs=_override_request, need="override", method="post"),
     # The signed token is the secret; the image repeats it and nothing more.
     "door_qr_image": Entry(kwargs=_token),
     "door_quorum": Entry(kwargs=_m, need="door"),

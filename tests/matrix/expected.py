@@ -31,6 +31,8 @@ category_list                 login      404        403        403        200
 category_move                 login      404        403        403        302
 category_rename               login      404        403        403        200
 door                          login      404        403        200        200
+door_ask                      login      404        403        302        302
+door_ask_status               login      404        403        200        200
 door_badges                   login      404        403        200        200
 door_check_in                 login      404        403        302        302
 door_guest                    login      404        403        302        302
@@ -40,6 +42,9 @@ door_new_person               login      404        403        403        200
 door_qr_image                 200        200        200        200        200
 door_qr_open                  login      404        403        200        200
 door_quorum                   login      404        403        200        200
+door_request_approve          login      404        403        403        302
+door_request_decline          login      404        403        403        302
+door_requests                 login      404        403        403        200
 door_search                   login      404        403        200        200
 door_undo                     login      404        403        302        302
 healthz                       200        200        200        200        200

@@ -19,8 +19,10 @@ from groups.models import (
     Attendance,
     AttributeDefinition,
     DeclarationSource,
+    DoorRefusal,
     Invitation,
     Meeting,
+    OverrideRequest,
     Person,
     RoleInvitation,
     RoleName,
@@ -93,6 +95,18 @@ def build(branch, organiser) -> Scenario:
     attendance_services.check_in(meeting=closed, person=person, actor=organiser, at=starts)
     # As if a steward had let them in by override, with a reason that names them.
     Attendance.objects.filter(meeting=closed, person=person).update(override_reason=f"{FIRST} {LAST} is the speaker")
+    # The door also turned them away once and a steward asked for an override, naming them.
+    DoorRefusal.objects.create(
+        meeting=closed,
+        person=person,
+        refused_at=starts,
+        code="not_eligible",
+        message=f"{FIRST} {LAST} may not come in.",
+        decision={"eligible": False, "reasons": [f"{EMAIL}"]},
+    )
+    OverrideRequest.objects.create(
+        meeting=closed, person=person, requested_at=starts, reason=f"{FIRST} {LAST} says they paid; {PHONE}"
+    )
     close_meeting(meeting=closed, actor=organiser, at=starts + timedelta(hours=3))
 
     upcoming = MeetingFactory(branch=branch, title="Next month", starts_at=timezone.now() + timedelta(days=30))

@@ -123,6 +123,9 @@ class CheckInSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=200, help_text="A walk-in guest: counts as an observer."
     )
     guest_email = CharField(required=False, allow_blank=True, max_length=254)
+    simulate = serializers.BooleanField(
+        required=False, default=False, help_text="Answer what would happen for this person; write nothing."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,9 +141,21 @@ class CheckInSerializer(serializers.Serializer):
             raise serializers.ValidationError({"guest_name": ["Give a person or a guest, not both."]})
         if person is None and data.get("override_reason"):
             raise serializers.ValidationError({"override_reason": ["Guests need no override."]})
+        if person is None and data.get("simulate"):
+            raise serializers.ValidationError({"simulate": ["Simulate a person's check-in: give their id."]})
         if person is not None and data.get("guest_email"):
             raise serializers.ValidationError({"guest_email": ["Only guests have a guest_email."]})
         return data
+
+
+class SimulatedCheckInSerializer(serializers.Serializer):
+    simulated = serializers.BooleanField(help_text="Always true: nothing was written.")
+    outcome = serializers.ChoiceField(choices=["check_in", "already_in", "refused"])
+    code = serializers.CharField(required=False, help_text="Why refused: not_eligible, override_not_allowed, …")
+    detail = serializers.CharField(required=False)
+    decision = DecisionSerializer(allow_null=True, help_text="The attendance Decision (null if none was made).")
+    may_vote = serializers.BooleanField()
+    override = serializers.BooleanField(required=False, help_text="Would be let in by override.")
 
 
 class QuorumSerializer(serializers.Serializer):

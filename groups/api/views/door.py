@@ -5,18 +5,26 @@ the only way in; a meeting of another branch answers 404."""
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from ...errors import NotAllowed
 from ...models import Attendance, Meeting
 from ...models.attendance import CheckInMethod
 from ...permissions import get_in_branch
 from ...queries.attendance import attendance_rows, quorum
 from ...queries.door import DOOR_RESULTS, door_cards, door_meeting, door_search
-from ...services.attendance import check_in, mark_left, undo_check_in
+from ...services.attendance import check_in, mark_left, preview_check_in, undo_check_in
+from ...services.door_refusals import record_refusal
 from ..schema import FIELD_ERRORS
 from ..serializers.door import (
     AttendanceSerializer,
@@ -26,6 +34,7 @@ from ..serializers.door import (
     DoorSearchSerializer,
     QuorumSerializer,
     RefusalSerializer,
+    SimulatedCheckInSerializer,
     UndoneAttendanceSerializer,
     UndoSerializer,
 )
@@ -65,13 +74,23 @@ class MeetingScopedViewSet(BranchScopedViewSet):
             'duplicate). 403 with the Decision ({"detail", "code": "not_eligible", "decision"}) when the '
             "attendance rule does not admit them and no override_reason was given, or (code "
             "override_not_allowed) when you may not override: organisers may, stewards only where the "
-            "branch allows it."
+            "branch allows it. Every such refusal is kept on the record for organisers. "
+            '{"simulate": true} with a person answers what would happen, writing nothing: 200 with '
+            '{"simulated": true, "outcome": "check_in" | "already_in" | "refused", "code"?, "detail"?, '
+            '"decision", "may_vote"}.'
         ),
         parameters=[MEETING_ID],
         request=CheckInSerializer,
         responses={
             201: AttendanceSerializer,
-            200: OpenApiResponse(AttendanceSerializer, description="Already checked in: their first check-in."),
+            200: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="CheckInOrSimulation",
+                    serializers=[AttendanceSerializer, SimulatedCheckInSerializer],
+                    resource_type_field_name=None,
+                ),
+                description="Already checked in: their first check-in. With simulate: what would happen.",
+            ),
             400: FIELD_ERRORS,
             403: OpenApiResponse(RefusalSerializer, description="Refused: not eligible, or not allowed to override."),
         },
@@ -93,15 +112,29 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
         serializer = CheckInSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        attendance, created = check_in(
-            meeting=meeting,
-            person=data.get("person"),
-            guest_name=data.get("guest_name", ""),
-            guest_email=data.get("guest_email", ""),
-            actor=request.user,
-            method=CheckInMethod.API,
-            override_reason=data.get("override_reason") or None,
-        )
+        person = data.get("person")
+        if data.get("simulate"):
+            outcome = preview_check_in(
+                meeting=meeting, person=person, actor=request.user, override_reason=data.get("override_reason") or None
+            )
+            return Response({"simulated": True, **outcome})
+        try:
+            attendance, created = check_in(
+                meeting=meeting,
+                person=person,
+                guest_name=data.get("guest_name", ""),
+                guest_email=data.get("guest_email", ""),
+                actor=request.user,
+                method=CheckInMethod.API,
+                override_reason=data.get("override_reason") or None,
+            )
+        except NotAllowed as exc:
+            if person is not None:
+                # check_in's transaction rolled back; the refusal is kept in its own.
+                record_refusal(
+                    meeting=meeting, person=person, actor=request.user, refusal=exc, method=CheckInMethod.API
+                )
+            raise
         attendance = attendance_rows(meeting).get(pk=attendance.pk)
         return Response(
             AttendanceSerializer(attendance).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK

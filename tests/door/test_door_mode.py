@@ -1,0 +1,84 @@
+"""Door mode (issue 14): a tap answers in its card when the page has JavaScript
+(htmx), and the plain form still works without it."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from groups.models import Attendance, Category, Rule
+
+from ..factories import MeetingFactory, MembershipFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def person_in(branch, slug, **kwargs):
+    person = PersonFactory(branch=branch, **kwargs)
+    MembershipFactory(
+        person=person, category=Category.objects.get(branch=branch, slug=slug), started_on=date(2015, 1, 1)
+    )
+    return person
+
+
+@pytest.fixture
+def meeting(branch):
+    rule = Rule.objects.get(branch=branch, name="Party members only")
+    return MeetingFactory(branch=branch, title="Branch meeting", attendance_rule=rule, voting_rule=rule, quorum=2)
+
+
+def url(name, meeting, *args):
+    return reverse(name, args=[meeting.branch.slug, meeting.pk, *args])
+
+
+def test_a_tap_answers_in_the_card_with_the_last_check_ins_and_a_quorum_nudge(client_for, steward, meeting, branch):
+    ana = person_in(branch, "party-member", first_name="Ana", last_name="Silva")
+    response = client_for(steward).post(url("door_check_in", meeting), {"person": ana.pk, "q": "ana"}, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "door-outcome-in" in html and "✓</span> In" in html and "Ana Silva" in html
+    assert 'id="door-recent-body" hx-swap-oob="true"' in html  # the last check-ins come along
+    assert response["HX-Trigger"] == "door-changed"  # the quorum bar refreshes now, not in 5 seconds
+    assert Attendance.objects.filter(meeting=meeting, person=ana).count() == 1
+    # The same tap again: still "In", since when.
+    html = client_for(steward).post(url("door_check_in", meeting), {"person": ana.pk}, **HTMX).content.decode()
+    assert "✓</span> In" in html and "Already in since" in html
+    # Nothing waits in the session for the next full page (the answer was on screen).
+    page = client_for(steward).get(url("door", meeting)).content.decode()
+    assert "Ana Silva is in." not in page
+
+
+def test_a_refused_tap_fills_the_card_red_with_the_reason(client_for, steward, meeting, branch):
+    sam = person_in(branch, "registered-supporter", first_name="Sam", last_name="Reg")
+    response = client_for(steward).post(url("door_check_in", meeting), {"person": sam.pk}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200 and "door-outcome-no" in html
+    assert "✕</span> Not eligible" in html
+    assert "No active Party member membership (holds: Registered supporter)" in html
+    assert "HX-Trigger" not in response and "door-recent-body" not in html
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+
+
+def test_a_tap_at_a_closed_meeting_says_why_not(client_for, steward, meeting, branch):
+    ana = person_in(branch, "party-member", first_name="Ana", last_name="Silva")
+    meeting.closed_at = timezone.now() - timedelta(minutes=1)
+    meeting.save(update_fields=["closed_at"])
+    html = client_for(steward).post(url("door_check_in", meeting), {"person": ana.pk}, **HTMX).content.decode()
+    assert "✕</span> Not checked in" in html and "This meeting is closed" in html
+
+
+def test_without_javascript_the_tap_still_redirects_with_a_message(client_for, steward, meeting, branch):
+    ana = person_in(branch, "party-member", first_name="Ana", last_name="Silva")
+    response = client_for(steward).post(url("door_check_in", meeting), {"person": ana.pk}, follow=True)
+    assert "Ana Silva is in." in response.content.decode()
+
+
+def test_the_door_page_has_a_menu_out_and_enhanced_forms(client_for, steward, meeting, branch):
+    person_in(branch, "party-member", first_name="Ana", last_name="Silva")
+    html = client_for(steward).post(url("door", meeting), {"q": "ana"}).content.decode()
+    assert 'class="door-menu"' in html and reverse("meeting_detail", args=[branch.slug, meeting.pk]) in html
+    assert 'hx-post="' + url("door_check_in", meeting) + '"' in html and "data-door-tap" in html
+    assert 'action="' + url("door_check_in", meeting) + '"' in html  # the no-JS form is the same form
+    assert "door-changed from:body" in html

@@ -1,0 +1,121 @@
+"""Stewards asking an organiser for an override (issue 14 item 4): the steward
+types why, organisers see the request with the Decision and approve (checked in,
+"approved by …") or decline with one tap; the steward's card shows the answer;
+all audited; another branch's request is a 404."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from groups.models import Attendance, AuditAction, AuditEvent, Category, OverrideRequest, Rule
+
+from ..factories import MeetingFactory, MembershipFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+REASON = "No active Party member membership (holds: Registered supporter)"
+
+
+@pytest.fixture
+def meeting(branch):
+    rule = Rule.objects.get(branch=branch, name="Party members only")
+    return MeetingFactory(branch=branch, title="Branch meeting", attendance_rule=rule, voting_rule=rule, quorum=2)
+
+
+@pytest.fixture
+def sam(branch):
+    person = PersonFactory(branch=branch, first_name="Sam", last_name="Reg")
+    MembershipFactory(
+        person=person,
+        category=Category.objects.get(branch=branch, slug="registered-supporter"),
+        started_on=date(2015, 1, 1),
+    )
+    return person
+
+
+def url(name, meeting, *args):
+    return reverse(name, args=[meeting.branch.slug, meeting.pk, *args])
+
+
+def test_a_refused_card_offers_ask_an_organiser_to_stewards_only(client_for, steward, organiser, meeting, sam):
+    html = client_for(steward).post(url("door_search", meeting), {"q": "sam"}).content.decode()
+    assert "Ask an organiser…" in html and url("door_ask", meeting) in html
+    html = client_for(organiser).post(url("door_search", meeting), {"q": "sam"}).content.decode()
+    assert "Ask an organiser…" not in html and "Let them in anyway" in html
+    tapped = client_for(steward).post(url("door_check_in", meeting), {"person": sam.pk}, **HTMX).content.decode()
+    assert "Ask an organiser…" in tapped
+
+
+def test_ask_then_approve_checks_them_in_and_the_card_says_so(client_for, steward, organiser, meeting, sam):
+    card = (
+        client_for(steward)
+        .post(url("door_ask", meeting), {"person": sam.pk, "reason": "Says they renewed last week"}, **HTMX)
+        .content.decode()
+    )
+    asked = OverrideRequest.objects.get()
+    assert "Waiting for an organiser" in card and 'hx-trigger="every 3s"' in card
+    assert asked.requested_by == steward and REASON in asked.decision["reasons"]
+    # Asking twice is one request.
+    client_for(steward).post(url("door_ask", meeting), {"person": sam.pk, "reason": "again"}, **HTMX)
+    assert OverrideRequest.objects.count() == 1
+
+    page = client_for(organiser).get(url("door_requests", meeting)).content.decode()
+    assert "Says they renewed last week" in page and REASON in page and "steward@example.org" in page
+    client_for(organiser).post(url("door_request_approve", meeting, asked.pk), follow=True)
+    attendance = Attendance.objects.get(meeting=meeting, person=sam)
+    assert attendance.override_reason == "approved by organiser@example.org: Says they renewed last week"
+    assert attendance.checked_in_by == organiser
+
+    card = client_for(steward).get(url("door_ask_status", meeting, asked.pk), **HTMX).content.decode()
+    assert "✓</span> In" in card and "Approved by organiser@example.org" in card and "every 3s" not in card
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {AuditAction.OVERRIDE_ASK, AuditAction.OVERRIDE_APPROVE, AuditAction.ATTENDANCE_CHECK_IN} <= actions
+    # Answered once only.
+    response = client_for(organiser).post(url("door_request_decline", meeting, asked.pk), follow=True)
+    assert "already answered" in response.content.decode()
+
+
+def test_decline_lets_nobody_in_and_the_steward_sees_it_without_javascript(
+    client_for, steward, organiser, meeting, sam
+):
+    response = client_for(steward).post(
+        url("door_ask", meeting), {"person": sam.pk, "reason": "Guest of chair"}, follow=True
+    )
+    assert "Waiting for an organiser" in response.content.decode()  # a plain page, no JS needed
+    asked = OverrideRequest.objects.get()
+    client_for(organiser).post(url("door_request_decline", meeting, asked.pk))
+    assert not Attendance.objects.exists()
+    page = client_for(steward).get(url("door_ask_status", meeting, asked.pk)).content.decode()
+    assert "Declined by organiser@example.org" in page
+    assert AuditEvent.objects.filter(action=AuditAction.OVERRIDE_DECLINE, person_id=sam.pk).exists()
+
+
+def test_stewards_cannot_answer_and_a_reason_is_needed(client_for, steward, meeting, sam):
+    client = client_for(steward)
+    response = client.post(url("door_ask", meeting), {"person": sam.pk, "reason": "  "}, **HTMX)
+    assert "Say why they should be let in" in response.content.decode() and not OverrideRequest.objects.exists()
+    client.post(url("door_ask", meeting), {"person": sam.pk, "reason": "Please"})
+    asked = OverrideRequest.objects.get()
+    assert client.get(url("door_requests", meeting)).status_code in (403, 404)
+    assert client.post(url("door_request_approve", meeting, asked.pk)).status_code in (403, 404)
+    assert not Attendance.objects.exists()
+
+
+def test_the_requests_page_runs_a_fixed_number_of_queries(
+    client_for, steward, organiser, meeting, branch, django_assert_num_queries
+):
+    def ask(n):
+        for i in range(n):
+            p = PersonFactory(branch=branch, first_name="Reg", last_name=f"Sup{n}{chr(97 + i)}")
+            client_for(steward).post(url("door_ask", meeting), {"person": p.pk, "reason": "Please"})
+        client = client_for(organiser)
+        client.get(url("door_requests", meeting))
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url("door_requests", meeting), **HTMX)
+        return len(ctx.captured_queries)
+
+    assert ask(1) == ask(5) == 5
