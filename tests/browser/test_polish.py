@@ -88,3 +88,78 @@ def test_the_login_page_describes_its_fields_with_elements_that_exist(live_serve
     assert page.locator("[aria-describedby]").count() >= 1
     assert page.evaluate(DANGLING_DESCRIBEDBY) == []
     assert page.evaluate(SHORT_TARGETS) == []
+
+
+@pytest.fixture
+def demo_people(transactional_db):
+    """The demo with 60 generated people: more than a page of 50."""
+    from groups.demo import build_demo
+
+    return build_demo(people=60)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_bulk_actions_are_reachable_without_scrolling_past_the_list(
+    demo_people, live_server, page, console_errors, screenshot, viewport
+):
+    page.set_viewport_size(VIEWPORTS[viewport])
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/b/demo/people/")
+    first_row = page.locator(".people-table tbody tr").first.bounding_box()
+    assert page.get_by_label("Action").bounding_box()["y"] < first_row["y"]
+    bar = page.get_by_role("button", name="Continue with the ticked people")
+    height = VIEWPORTS[viewport]["height"]
+    for row in (0, 25, 49):
+        page.locator(".people-table tbody tr").nth(row).scroll_into_view_if_needed()
+        box = bar.bounding_box()
+        assert 0 <= box["y"] and box["y"] + box["height"] <= height, row
+    page.screenshot(path=str(screenshot("people")).replace(".png", "-scrolled.png"))
+    # Tick two people near the end of the page and go on from the bar at the foot of the screen.
+    page.get_by_label("Action").select_option(label="Change membership status")
+    page.get_by_label("New status").select_option(label="Lapsed")
+    for row in (48, 49):
+        page.locator(".people-table tbody tr").nth(row).locator("input[type=checkbox]").check()
+    bar.click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("This will change")
+    assert_no_sideways_scroll(page)
+
+
+# Where a text wraps: the characters after which the next one starts a new line.
+LINE_BREAKS = """el => {
+  const text = el.textContent; const breaks = []; let top = null; let seen = 0;
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const t = walker.currentNode;
+    for (let i = 0; i < t.length; i++) {
+      const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 1);
+      const y = Math.round(r.getBoundingClientRect().top);
+      if (top !== null && y > top + 2) breaks.push(text.slice(0, seen));
+      top = y; seen++;
+    }
+  }
+  return breaks;
+}"""
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_a_long_email_wraps_after_the_at_sign_on_the_person_page(
+    demo, live_server, page, console_errors, screenshot, viewport
+):
+    from groups.models import Person
+
+    person = Person.objects.create(
+        branch=demo, first_name="Bartholomew", last_name="Featherstonehaugh",
+        email="bartholomew.featherstonehaugh@greenlanes-ward-branch.example.org",
+    )
+    page.set_viewport_size(VIEWPORTS[viewport])
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/b/demo/people/{person.pk}/")
+    email = page.locator(".details .email").first
+    breaks = email.evaluate(LINE_BREAKS)
+    # Only between the parts of the address (after the @ or a hyphen), never inside a word.
+    assert all(b[-1] in "@-" for b in breaks), breaks
+    if viewport == "phone":
+        assert breaks[0] == "bartholomew.featherstonehaugh@"
+    assert_no_sideways_scroll(page)
+    assert page.evaluate(SHORT_TARGETS) == []
+    screenshot("person")
