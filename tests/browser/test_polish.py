@@ -8,7 +8,8 @@ from groups.demo import DEMO_PASSWORD
 VIEWPORTS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
 
 # Rows the branch navigation takes: its links' distinct top edges.
-NAV_ROWS = "new Set([...document.querySelectorAll('.branch-nav a')].map(a => Math.round(a.getBoundingClientRect().top))).size"
+NAV_ROWS = """new Set([...document.querySelectorAll('.branch-nav a')]
+  .map(a => Math.round(a.getBoundingClientRect().top))).size"""
 
 # Visible links and buttons shorter than 44px (inline links inside running text excepted: WCAG 2.5.8).
 SHORT_TARGETS = """() => {
@@ -19,7 +20,8 @@ SHORT_TARGETS = """() => {
     .filter(el => el.offsetParent !== null && !el.closest('.visually-hidden, .skip-link'))
     .filter(el => !inText(el))
     .filter(el => el.getBoundingClientRect().height < 43.5)
-    .map(el => `${el.tagName} "${el.textContent.trim().slice(0, 40)}" ${Math.round(el.getBoundingClientRect().height)}px`);
+    .map(el => `${el.tagName} "${el.textContent.trim().slice(0, 40)}"
+      ${Math.round(el.getBoundingClientRect().height)}px`);
 }"""
 
 # aria-describedby naming an element that is not there.
@@ -69,7 +71,8 @@ def test_the_account_menu_opens_as_a_menu(demo, live_server, page, console_error
     box = button.bounding_box()
     assert box["height"] >= 44
     # It reads as a button with a caret, whatever the width.
-    assert page.evaluate("getComputedStyle(document.querySelector('.account-menu > summary'), '::after').content") == '"▾"'
+    caret = "getComputedStyle(document.querySelector('.account-menu > summary'), '::after').content"
+    assert page.evaluate(caret) == '"▾"'
     button.click()
     menu = page.locator(".account-menu ul")
     assert menu.is_visible()
@@ -112,7 +115,7 @@ def test_bulk_actions_are_reachable_without_scrolling_past_the_list(
     for row in (0, 25, 49):
         page.locator(".people-table tbody tr").nth(row).scroll_into_view_if_needed()
         box = bar.bounding_box()
-        assert 0 <= box["y"] and box["y"] + box["height"] <= height, row
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, row
     page.screenshot(path=str(screenshot("people")).replace(".png", "-scrolled.png"))
     # Tick two people near the end of the page and go on from the bar at the foot of the screen.
     page.get_by_label("Action").select_option(label="Change membership status")
@@ -148,7 +151,9 @@ def test_a_long_email_wraps_after_the_at_sign_on_the_person_page(
     from groups.models import Person
 
     person = Person.objects.create(
-        branch=demo, first_name="Bartholomew", last_name="Featherstonehaugh",
+        branch=demo,
+        first_name="Bartholomew",
+        last_name="Featherstonehaugh",
         email="bartholomew.featherstonehaugh@greenlanes-ward-branch.example.org",
     )
     page.set_viewport_size(VIEWPORTS[viewport])
