@@ -48,7 +48,7 @@ def test_the_organisers_navigation_fits_and_every_target_is_tall_enough(
 ):
     page.set_viewport_size(VIEWPORTS[viewport])
     sign_in(page, live_server.url)
-    pages = ["", "people/", "roles/", "audit/", "meetings/", "categories/"]
+    pages = ["", "people/", "people/new/", "roles/", "audit/", "meetings/", "categories/"]
     short = {}
     for path in pages:
         page.goto(f"{live_server.url}/b/demo/{path}")
