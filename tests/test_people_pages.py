@@ -418,7 +418,7 @@ def test_the_person_form_has_its_headings_in_order(branch, organiser, client_for
     main = html[html.index("<main") :]
     levels = [int(n) for n in re.findall(r"<h([1-6])", main)]
     assert levels[0] == 1 and 2 in levels
-    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
 
 
 def test_the_categories_page_shows_names_not_slugs(branch, organiser, client_for):
