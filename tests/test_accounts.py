@@ -274,3 +274,10 @@ def test_the_account_pages_are_in_sentence_case(client, organiser):
     mfa = client.get("/accounts/2fa/").content.decode()
     assert "Two-factor authentication" in mfa and "Two-Factor Authentication" not in mfa
     assert "Authenticator app" in mfa
+
+
+def test_the_account_pages_keep_the_branch_navigation(client, organiser, branch):
+    client.force_login(organiser)
+    for path in ["/accounts/email/", "/accounts/password/change/", "/accounts/2fa/"]:
+        html = client.get(path).content.decode()
+        assert 'class="branch-nav"' in html and f"/b/{branch.slug}/people/" in html, path
