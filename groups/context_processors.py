@@ -17,6 +17,9 @@ BRANCH_SECTIONS = [
 ]
 
 
+ACCOUNT_PAGES = ("account_email", "account_change_password", "account_set_password", "mfa_")
+
+
 def navigation(request):
     """What the header needs: the user's branches (for the switcher), the
     current branch, and the sections the user may open in it."""
@@ -24,8 +27,13 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     branch = getattr(request, "branch", None)
-    caps = capabilities(user, branch) if branch else set()
     current = getattr(getattr(request, "resolver_match", None), "url_name", "") or ""
+    if branch is None and current.startswith(ACCOUNT_PAGES):
+        # One's own account pages keep the branch's navigation when there is only one branch to mean.
+        cached = cached_branches(user)
+        mine = cached if cached is not None else list(branches_for(user))
+        branch = mine[0] if len(mine) == 1 else None
+    caps = capabilities(user, branch) if branch else set()
     items = [
         {
             "label": label,

@@ -14,7 +14,8 @@ class RoleChangeForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label="Action", required=False)
-    person = forms.IntegerField(label="Person number", required=False, min_value=1)
+    # Set by "History of this record" on a person's page; never typed, so the page shows no number.
+    person = forms.IntegerField(label="Record", required=False, min_value=1, widget=forms.HiddenInput)
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

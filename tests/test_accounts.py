@@ -264,3 +264,20 @@ def test_usernames_are_generated_from_email_and_never_shown(client, mailoutbox):
     user = get_user_model().objects.get(email="grace@example.org")
     assert user.username  # Django needs one
     assert "username" not in mailoutbox[0].body.lower()
+
+
+def test_the_account_pages_are_in_sentence_case(client, organiser):
+    client.force_login(organiser)
+    email = client.get("/accounts/email/").content.decode()
+    assert "Email addresses" in email and "Email Addresses" not in email
+    assert "Add email" in email and "Add Email" not in email
+    mfa = client.get("/accounts/2fa/").content.decode()
+    assert "Two-factor authentication" in mfa and "Two-Factor Authentication" not in mfa
+    assert "Authenticator app" in mfa
+
+
+def test_the_account_pages_keep_the_branch_navigation(client, organiser, branch):
+    client.force_login(organiser)
+    for path in ["/accounts/email/", "/accounts/password/change/", "/accounts/2fa/"]:
+        html = client.get(path).content.decode()
+        assert 'class="branch-nav"' in html and f"/b/{branch.slug}/people/" in html, path

@@ -153,3 +153,21 @@ def test_bulk_check_in_page_is_all_or_nothing(client_for, organiser, meeting, br
     assert response.status_code == 302
     assert Attendance.objects.filter(method="bulk").count() == 2
     assert Attendance.objects.get(person=sam).override_reason == "Signed the paper list"
+
+
+def test_the_signin_sheet_numbers_its_pages_shows_membership_numbers_and_leaves_rows_for_walk_ins(
+    client_for, steward, meeting, branch
+):
+    for i in range(40):  # more than one A4 page
+        person_in(branch, "party-member", first_name=f"Person{i:02d}", last_name="Member")
+    abbott = person_in(branch, "party-member", first_name="Adam", last_name="Abbott")
+    abbott.memberships.update(number="L0104321")
+    response = client_for(steward).get(url("signin_sheet", meeting), {"list": "expected"})
+    text = pdf_text(response.content).replace(") Tj (", "")  # fpdf2 draws the page total as its own string
+    assert "Membership no." in text and "L0104321" in text
+    assert "page 1 of 3" in text and "page 3 of 3" in text and "page 4" not in text
+    assert "Not on the list? Write your name here" in text
+    # After the meeting the sheet is a record of who came: no blank rows to fill in.
+    after = pdf_text(client_for(steward).get(url("signin_sheet", meeting), {"list": "attended"}).content)
+    after = after.replace(") Tj (", "")
+    assert "Not on the list?" not in after and "page 1 of 1" in after

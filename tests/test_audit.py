@@ -64,8 +64,9 @@ def test_the_audit_page_filters_by_action_person_and_date(branch, organiser, ste
     event(branch, steward, action="export.csv", person_id=7, at=datetime(2016, 4, 14, 21, 0, tzinfo=LONDON))
     event(branch, steward, action="person.edit", person_id=7, at=datetime(2016, 5, 1, 9, 0, tzinfo=LONDON))
 
-    assert _rows(client.get(url, {"action": "person.edit", "person": 7, "date_from": "2016-04-14",
-                                  "date_to": "2016-04-14"})) == [kept]
+    assert _rows(
+        client.get(url, {"action": "person.edit", "person": 7, "date_from": "2016-04-14", "date_to": "2016-04-14"})
+    ) == [kept]
     assert len(_rows(client.get(url, {"action": "export.csv"}))) == 1
     assert len(_rows(client.get(url, {"person": 7}))) == 3
     assert len(_rows(client.get(url, {"date_from": "2016-05-01", "date_to": "2016-05-31"}))) == 1
@@ -160,3 +161,35 @@ def test_every_service_names_its_audit_action_from_the_one_list():
                     if kw.arg == "action" and not named:
                         offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
+
+
+def test_the_audit_page_says_changes_in_words_not_codes_or_slugs(branch, organiser, client_for):
+    from groups.models import AuditAction, Category
+    from groups.services import people as people_services
+
+    Category.objects.get_or_create(branch=branch, slug="party-member", defaults={"name": "Party member"})
+    person = people_services.create_person(
+        branch=branch,
+        actor=organiser,
+        data={"first_name": "Ana", "last_name": "Silva"},
+        memberships=[{"category": "party-member", "status": "active", "started_on": "2020-01-01"}],
+    )
+    people_services.update_person(person=person, actor=organiser, data={"first_name": "Ana", "consent_email": True})
+    event(
+        branch,
+        organiser,
+        action=AuditAction.ROLE_CHANGE,
+        summary="Changed a role",
+        changes={"role": {"old": "steward", "new": "organiser"}, "user": {"old": None, "new": 5}},
+    )
+    html = client_for(organiser).get(f"/b/{branch.slug}/audit/").content.decode()
+    assert "Party member" in html and "party-member" not in html
+    assert "Changed a person’s consent to email" in html
+    assert '<strong>Consent to email</strong>: No <span aria-hidden="true">→</span>' in html
+    assert "<strong>Role</strong>: Steward" in html and "Organiser" in html
+    assert "consent_email" not in html and "first_name" not in html and ">person.create<" not in html
+    assert f"person {person.pk}" not in html
+    # The person filter comes from a record's "History of this record" link: no number to type or read.
+    assert "Person number" not in html
+    one = client_for(organiser).get(f"/b/{branch.slug}/audit/", {"person": person.pk}).content.decode()
+    assert "The history of one person’s record only." in one and f'value="{person.pk}"' in one

@@ -409,3 +409,18 @@ def test_unknown_filter_values_show_an_error_not_a_crash(branch, organiser, clie
     assert response.status_code == 200
     assert "Select a valid choice." in response.content.decode()
     assert _names(response) == ["Still, " + Person.objects.get().first_name]
+
+
+def test_the_person_form_has_its_headings_in_order(branch, organiser, client_for):
+    import re
+
+    html = client_for(organiser).get(_url("person_create", branch)).content.decode()
+    main = html[html.index("<main") :]
+    levels = [int(n) for n in re.findall(r"<h([1-6])", main)]
+    assert levels[0] == 1 and 2 in levels
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+
+
+def test_the_categories_page_shows_names_not_slugs(branch, organiser, client_for):
+    html = client_for(organiser).get(_url("category_list", branch)).content.decode()
+    assert "Party member" in html and ">party-member<" not in html

@@ -163,3 +163,29 @@ def test_withdrawing_an_invitation_already_accepted_says_so_and_keeps_the_role(b
     assert "had already accepted" in page.content.decode()
     assert Role.objects.filter(branch=branch, user=user).exists()
     assert not AuditEvent.objects.filter(action="role.invite_revoke").exists()
+
+
+def test_the_page_offers_no_remove_or_change_for_the_last_organiser(branch, organiser, steward, client_for):
+    client = client_for(organiser)
+    mine = Role.objects.get(branch=branch, user=organiser)
+    theirs = Role.objects.get(branch=branch, user=steward)
+    html = client.get(f"/b/{branch.slug}/roles/").content.decode()
+    assert f"/roles/{mine.pk}/remove/" not in html and f"/roles/{mine.pk}/change/" not in html
+    assert "The only organiser" in html
+    assert f"/roles/{theirs.pk}/remove/" in html
+    # The service still refuses a request made by hand.
+    page = client.post(f"/b/{branch.slug}/roles/{mine.pk}/remove/", follow=True)
+    assert "A branch must keep at least one organiser." in page.content.decode()
+    assert Role.objects.filter(pk=mine.pk).exists()
+
+
+def test_with_two_organisers_each_may_be_removed_and_the_message_says_the_role_in_words(
+    branch, organiser, steward, client_for
+):
+    second = RoleFactory(branch=branch, role=RoleName.ORGANISER)
+    client = client_for(organiser)
+    html = client.get(f"/b/{branch.slug}/roles/").content.decode()
+    assert f"/roles/{second.pk}/remove/" in html and "The only organiser" not in html
+    theirs = Role.objects.get(branch=branch, user=steward)
+    page = client.post(f"/b/{branch.slug}/roles/{theirs.pk}/change/", {"role": "organiser"}, follow=True)
+    assert f"{steward.email} is now an organiser." in page.content.decode()

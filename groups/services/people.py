@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -211,7 +212,7 @@ def create_person(
         action=AuditAction.PERSON_CREATE,
         obj=person,
         person_id=person.pk,
-        summary=f"Added person {person.pk} with {len(rows)} membership{'s' if len(rows) != 1 else ''}",
+        summary=f"Added a person with {len(rows)} membership{'s' if len(rows) != 1 else ''}",
         changes={"memberships": len(rows), "categories": sorted({r["category"].slug for r in rows})},
         at=now,
     )
@@ -259,7 +260,7 @@ def update_person(
             action=AuditAction.PERSON_UPDATE,
             obj=person,
             person_id=person.pk,
-            summary=f"Changed person {person.pk}: {', '.join(sorted(_summary_fields(changes)))}",
+            summary=f"Changed a person’s {', '.join(sorted(_summary_fields(changes)))}",
             changes=changes,
             at=now,
         )
@@ -267,7 +268,19 @@ def update_person(
 
 
 def _summary_fields(changes: dict) -> set[str]:
-    return {"memberships" if k.startswith("memberships.") else k for k in changes if not k.endswith("_at")}
+    """The changed fields in words for the audit sentence ("email, first name, memberships")."""
+    return {
+        "memberships" if k.startswith("memberships.") else _field_words(k) for k in changes if not k.endswith("_at")
+    }
+
+
+def _field_words(name: str) -> str:
+    if name.startswith("consent_"):
+        return f"consent to {name.removeprefix('consent_')}"
+    try:
+        return str(Person._meta.get_field(name).verbose_name).lower()
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
 
 
 @transaction.atomic(durable=True)
@@ -293,7 +306,7 @@ def delete_person(*, person: Person, actor, at: datetime | None = None) -> None:
         object_type="person",
         object_id=pk,
         person_id=pk,
-        summary=f"Deleted person {pk} and {count} membership{'s' if count != 1 else ''}",
+        summary=f"Deleted a person and {count} membership{'s' if count != 1 else ''}",
         changes={"memberships": count},
         at=at,
     )

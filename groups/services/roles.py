@@ -150,7 +150,7 @@ def change_role(*, role: Role, new_role: str, actor) -> Role:
         branch=role.branch,
         action=AuditAction.ROLE_CHANGE,
         obj=role,
-        summary=f"Changed a role from {old} to {new_role}",
+        summary=f"Changed a role from {RoleName(old).label.lower()} to {RoleName(new_role).label.lower()}",
         changes={"role": {"old": old, "new": new_role}},
     )
     return role
@@ -165,7 +165,7 @@ def remove_role(*, role: Role, actor) -> None:
         branch=role.branch,
         action=AuditAction.ROLE_REMOVE,
         obj=role,
-        summary=f"Removed a {role.role} role",
+        summary=f"Removed the role of {role.get_role_display().lower()}",
         changes={"role": {"old": role.role, "new": None}},
     )
     role.delete()

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..errors import NotAllowed, RollcallError
 from ..exports.qr import door_token, qr_svg, read_door_token
-from ..models import Attendance, Meeting, Person
+from ..models import Attendance, Meeting, Membership, Person
 from ..models.attendance import CheckInMethod
 from ..normalise import spreadsheet_safe
 from ..permissions import can, get_in_branch
@@ -428,6 +428,15 @@ def attendance_csv(request, branch, meeting_id):
     return response
 
 
+def _membership_numbers(person_ids) -> dict[int, str]:
+    """Each person's membership numbers for the sign-in sheet, in one query."""
+    numbers: dict[int, list[str]] = {}
+    rows = Membership.objects.filter(person_id__in=list(person_ids)).exclude(number="").order_by("category__order")
+    for person_id, number in rows.values_list("person_id", "number"):
+        numbers.setdefault(person_id, []).append(number)
+    return {pk: ", ".join(found) for pk, found in numbers.items()}
+
+
 @branch_view("door")
 def signin_sheet(request, branch, meeting_id):
     from ..signin_sheet import signin_sheet_pdf
@@ -442,12 +451,16 @@ def signin_sheet(request, branch, meeting_id):
         names = sorted(
             (people[i] for i in ids if i in people), key=lambda p: (p.last_name.lower(), p.first_name.lower(), p.pk)
         )
-        lines = [(str(p), p.postcode) for p in names]
+        numbers = _membership_numbers(ids)
+        lines = [(str(p), numbers.get(p.pk, ""), p.postcode) for p in names]
     else:
         here = [a for a in attendance_rows(meeting) if a.undone_at is None]
         here.sort(key=lambda a: ((a.person.last_name if a.person else a.guest_name).lower(), a.pk))
+        numbers = _membership_numbers([a.person_id for a in here if a.person_id])
         lines = [
-            (str(a.person) if a.person else f"{a.guest_name} (guest)", a.person.postcode if a.person else "")
+            (str(a.person), numbers.get(a.person_id, ""), a.person.postcode)
+            if a.person
+            else (f"{a.guest_name} (guest)", "", "")
             for a in here
         ]
     with timezone.override(branch.zone):

@@ -31,7 +31,11 @@ def role_list(request, branch):
             invite_link = request.build_absolute_uri(reverse("role_invitation_accept", args=[token]))
             messages.success(request, f"Invitation sent to {invitation.email}. The link works once, for 7 days.")
             form = RoleInviteForm()
-    roles = Role.objects.filter(branch=branch).select_related("user").order_by("role", "user__email")
+    roles = list(Role.objects.filter(branch=branch).select_related("user").order_by("role", "user__email"))
+    # The service refuses to remove or demote the last organiser; the page does not offer it.
+    organisers = sum(r.role == RoleName.ORGANISER for r in roles)
+    for r in roles:
+        r.is_last_organiser = r.role == RoleName.ORGANISER and organisers == 1
     pending = RoleInvitation.objects.filter(branch=branch, accepted_at__isnull=True, revoked_at__isnull=True)
     return render(
         request,
@@ -56,7 +60,8 @@ def role_change(request, branch, role_id):
     if form.is_valid():
         try:
             role_services.change_role(role=role, new_role=form.cleaned_data["role"], actor=request.user)
-            messages.success(request, f"{role.user.email} is now {form.cleaned_data['role']}.")
+            label = RoleName(form.cleaned_data["role"]).label.lower()
+            messages.success(request, f"{role.user.email} is now {'an' if label[0] in 'aeiou' else 'a'} {label}.")
         except RollcallError as exc:
             messages.error(request, exc.message)
     return redirect("role_list", slug=branch.slug)
