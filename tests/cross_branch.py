@@ -1,5 +1,5 @@
 """Another branch full of real objects, and a snapshot of every table: what the
-cross-branch tests (tests/test_review_fuzz.py, tests/permissions/) use to show
+cross-branch tests (tests/test_url_fuzz.py, tests/permissions/) use to show
 that another branch's ids answer 404 and that nothing at all was written."""
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from groups.models import Attendance, Category, Invitation, Membership, MembershipStatus
 
-from .invitation_helpers import members_meeting, person
-from .meetings_helpers import at, make_meeting
-from .test_import_views import token_of, upload
+from ..invitation_helpers import members_meeting, person
+from ..meetings_helpers import at, make_meeting
+from ..test_import_views import token_of, upload
 
 pytestmark = pytest.mark.django_db
 
