@@ -73,6 +73,7 @@ def test_an_organiser_sees_and_can_undo_the_link_for_good(branch, organiser, cli
     link_user_to_people(user)
     client = client_for(organiser)
     html = client.get(reverse("person_detail", args=[branch.slug, ana.pk])).content.decode()
+    html = html.replace("<wbr>", "")  # the page lets a long email wrap after the @
     assert "Linked to the account" in html and "ana@example.org" in html and "Unlink this account" in html
     response = client.post(reverse("person_unlink_user", args=[branch.slug, ana.pk]))
     assert response.status_code == 302

@@ -55,7 +55,7 @@ def test_organiser_imports_the_party_list_and_finds_the_people(
     assert_no_sideways_scroll(page)
     screenshot("1-upload")
 
-    page.get_by_label("Membership list (CSV file)").set_input_files(str(SAMPLE))
+    page.get_by_label("Membership list (CSV file, Excel .xlsx or OpenDocument .ods)").set_input_files(str(SAMPLE))
     page.get_by_role("button", name="Upload and check").click()
 
     # The preview: what Rollcall detected, and the category it does not know.
