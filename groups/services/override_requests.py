@@ -83,16 +83,6 @@ def approve_override(*, request: OverrideRequest, actor, at: datetime | None = N
         at=at,
     )
     _answer(request, actor, OverrideStatus.APPROVED, at)
-    audit.record(
-        actor=actor,
-        branch=request.meeting.branch,
-        action=AuditAction.OVERRIDE_APPROVE,
-        obj=request,
-        person_id=request.person_id,
-        summary=f"Override approved at {request.meeting.title}",
-        changes={"person": request.person_id},
-        at=at,
-    )
     return request
 
 
@@ -101,21 +91,23 @@ def decline_override(*, request: OverrideRequest, actor, at: datetime | None = N
     at = at or timezone.now()
     request = _pending(request, actor)
     _answer(request, actor, OverrideStatus.DECLINED, at)
-    audit.record(
-        actor=actor,
-        branch=request.meeting.branch,
-        action=AuditAction.OVERRIDE_DECLINE,
-        obj=request,
-        person_id=request.person_id,
-        summary=f"Override declined at {request.meeting.title}",
-        changes={"person": request.person_id},
-        at=at,
-    )
     return request
 
 
 def _answer(request, actor, status, at) -> None:
+    """Store an organiser's answer and its audit row."""
     request.status = status
     request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     request.decided_at = at
     request.save(update_fields=["status", "decided_by", "decided_at"])
+    approved = status == OverrideStatus.APPROVED
+    audit.record(
+        actor=actor,
+        branch=request.meeting.branch,
+        action=AuditAction.OVERRIDE_APPROVE if approved else AuditAction.OVERRIDE_DECLINE,
+        obj=request,
+        person_id=request.person_id,
+        summary=f"Override {'approved' if approved else 'declined'} at {request.meeting.title}",
+        changes={"person": request.person_id},
+        at=at,
+    )
