@@ -132,4 +132,6 @@ def test_quorum_partial_and_panel(client_for, steward, setup):
     html = client.get(part).content.decode()
     assert "Quorate — 3 of 3 needed" in html and "<html" not in html
     page = client.get(reverse("door", args=[meeting.branch.slug, meeting.pk])).content.decode()
-    assert 'hx-trigger="every 5s"' in page and f'hx-get="{part}"' in page and "Quorate — 3 of 3 needed" in page
+    # The bar refreshes every 5 s, and at once after each check-in at this door (door mode).
+    assert 'hx-trigger="every 5s, door-changed from:body"' in page
+    assert f'hx-get="{part}"' in page and "Quorate — 3 of 3 needed" in page
