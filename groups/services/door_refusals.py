@@ -1,8 +1,9 @@
 """Refusals at the door, kept on the record.
 
 A refused check-in raises inside check_in's own (durable) transaction, which
-rolls back: anything written there would go with it. So the view and the API
-catch the NotAllowed and call `record_refusal`, its own durable transaction."""
+rolls back: anything written there would go with it. So `check_in_on_the_record`
+(what the door page and the door API call) catches the NotAllowed and calls
+`record_refusal`, its own durable transaction, then lets the refusal go on."""
 
 from __future__ import annotations
 
@@ -14,7 +15,18 @@ from django.utils import timezone
 from ..errors import NotAllowed
 from ..models import AuditAction, DoorRefusal, Meeting, Person
 from ..models.attendance import CheckInMethod
-from . import audit
+from . import attendance, audit
+
+
+def check_in_on_the_record(*, meeting: Meeting, person: Person | None, actor, method: str, **details):
+    """`attendance.check_in`, with a refusal of a known person kept on the
+    record (a guest refused has no person to keep it against). Re-raises."""
+    try:
+        return attendance.check_in(meeting=meeting, person=person, actor=actor, method=method, **details)
+    except NotAllowed as refusal:
+        if person is not None:
+            record_refusal(meeting=meeting, person=person, actor=actor, refusal=refusal, method=method)
+        raise
 
 
 @transaction.atomic(durable=True)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..errors import NotAllowed, RollcallError
+from ..errors import RollcallError
 from ..exports.qr import door_token, qr_svg, read_door_token
 from ..models import Attendance, Meeting, Membership, Person
 from ..models.attendance import CheckInMethod
@@ -25,7 +25,7 @@ from ..queries.attendance import apologies, attendance_rows, door_refusals, expe
 from ..queries.door import door_cards, door_meeting, door_person, door_results
 from ..services import attendance as attendance_services
 from ..services import exports
-from ..services.door_refusals import record_refusal
+from ..services.door_refusals import check_in_on_the_record
 from ..sql import as_id
 from .base import add_service_error, branch_view
 
@@ -158,7 +158,7 @@ def door_check_in(request, branch, meeting_id):
     method = CheckInMethod.QR if request.POST.get("method") == CheckInMethod.QR else CheckInMethod.DOOR
     live = bool(getattr(request, "htmx", False))
     try:
-        attendance, created = attendance_services.check_in(
+        attendance, created = check_in_on_the_record(
             meeting=meeting,
             person=person,
             actor=request.user,
@@ -166,9 +166,6 @@ def door_check_in(request, branch, meeting_id):
             override_reason=request.POST.get("override_reason", "") or None,
         )
     except RollcallError as exc:
-        if isinstance(exc, NotAllowed):
-            # Outside check_in's transaction, which rolled back: the refusal stays on the record.
-            record_refusal(meeting=meeting, person=person, actor=request.user, refusal=exc, method=method)
         if live:
             return _outcome(request, branch, meeting, person, refusal=exc)
         messages.error(request, f"{person}: {exc.message}")

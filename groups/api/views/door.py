@@ -1,6 +1,6 @@
 """The door through the API (CONTRACT.md §4): search with Decisions, check-ins
 and quorum, under /branches/{slug}/meetings/{meeting_id}/. Organisers and
-stewards ("door"). Check-ins go through groups.services.attendance.check_in,
+stewards ("door"). Check-ins go through groups.services.door_refusals.check_in_on_the_record (check_in, a refusal kept),
 the only way in; a meeting of another branch answers 404."""
 
 from django.http import Http404
@@ -17,14 +17,13 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from ...errors import NotAllowed
 from ...models import Attendance, Meeting
 from ...models.attendance import CheckInMethod
 from ...permissions import get_in_branch
 from ...queries.attendance import attendance_rows, quorum
 from ...queries.door import DOOR_RESULTS, door_cards, door_meeting, door_search
-from ...services.attendance import check_in, mark_left, preview_check_in, undo_check_in
-from ...services.door_refusals import record_refusal
+from ...services.attendance import mark_left, preview_check_in, undo_check_in
+from ...services.door_refusals import check_in_on_the_record
 from ..schema import FIELD_ERRORS
 from ..serializers.door import (
     AttendanceSerializer,
@@ -118,23 +117,15 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
                 meeting=meeting, person=person, actor=request.user, override_reason=data.get("override_reason") or None
             )
             return Response({"simulated": True, **outcome})
-        try:
-            attendance, created = check_in(
-                meeting=meeting,
-                person=person,
-                guest_name=data.get("guest_name", ""),
-                guest_email=data.get("guest_email", ""),
-                actor=request.user,
-                method=CheckInMethod.API,
-                override_reason=data.get("override_reason") or None,
-            )
-        except NotAllowed as exc:
-            if person is not None:
-                # check_in's transaction rolled back; the refusal is kept in its own.
-                record_refusal(
-                    meeting=meeting, person=person, actor=request.user, refusal=exc, method=CheckInMethod.API
-                )
-            raise
+        attendance, created = check_in_on_the_record(
+            meeting=meeting,
+            person=person,
+            guest_name=data.get("guest_name", ""),
+            guest_email=data.get("guest_email", ""),
+            actor=request.user,
+            method=CheckInMethod.API,
+            override_reason=data.get("override_reason") or None,
+        )
         attendance = attendance_rows(meeting).get(pk=attendance.pk)
         return Response(
             AttendanceSerializer(attendance).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
