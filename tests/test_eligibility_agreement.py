@@ -27,7 +27,7 @@ from groups.queries.door import door_cards
 from groups.queries.door import door_meeting as door_meeting_of
 from groups.queries.me import my_meetings
 from groups.reports import _BranchData, eligible_sets
-from groups.services.attendance import _check_in
+from groups.services.attendance import check_in_within
 from groups.services.invitations import admitted_people, plan
 
 PARTY, REGISTERED, AFFILIATED, SUPPORTER = "party-member", "registered-supporter", "affiliated-supporter", "supporter"
@@ -327,7 +327,7 @@ def test_every_way_of_deciding_agrees_with_evaluate(branch, organiser, world):
                 door_meeting = door_meeting_of(Branch.objects.get(pk=branch.pk), meeting.pk)
                 for p in persons:
                     # check_in's body without its durable transaction: each example rolls back.
-                    attendance, _ = _check_in(
+                    attendance, _ = check_in_within(
                         meeting=door_meeting,
                         person=p,
                         actor=organiser,

@@ -148,7 +148,9 @@ def check_in(
         meeting, _, _ = _current(meeting, None)
         _check_open(meeting, method)
         return _check_in_guest(meeting, guest_name, guest_email, actor, method, at), True
-    return _check_in(meeting=meeting, person=person, actor=actor, method=method, override_reason=override_reason, at=at)
+    return check_in_within(
+        meeting=meeting, person=person, actor=actor, method=method, override_reason=override_reason, at=at
+    )
 
 
 def _check_open(meeting: Meeting, method: str) -> None:
@@ -157,13 +159,14 @@ def _check_open(meeting: Meeting, method: str) -> None:
         raise InvalidInput("Unknown check-in method.", code="bad_method")
 
 
-def _check_in(
+def check_in_within(
     *, meeting: Meeting, person: Person, actor, method: str, override_reason: str | None, at: datetime
 ) -> tuple[Attendance, bool]:
     """check_in for a person, inside the caller's transaction: check_in's own,
     or that of a service that checks people in as part of a bigger write
-    (bulk_check_in, create_person_at_door). Raises before it writes anything,
-    so bulk_check_in can go on to the next person after a refusal."""
+    (bulk_check_in, create_person_at_door, approving an override request).
+    Raises before it writes anything, so bulk_check_in can go on to the next
+    person after a refusal."""
     meeting, rule_version_id, memberships = _current(meeting, person)
     _check_open(meeting, method)
     if person.branch_id != meeting.branch_id:
@@ -357,7 +360,7 @@ def create_person_at_door(
         changes={"person": person.pk},
         at=at,
     )
-    attendance, _ = _check_in(
+    attendance, _ = check_in_within(
         meeting=meeting, person=person, actor=actor, method=CheckInMethod.DOOR, override_reason=override_reason, at=at
     )
     return person, attendance
@@ -390,7 +393,7 @@ def bulk_check_in(
     for pid in ids:
         try:
             results.append(
-                _check_in(
+                check_in_within(
                     meeting=meeting,
                     person=people[pid],
                     actor=actor,
@@ -413,7 +416,7 @@ def bulk_check_in(
 def preview_check_in(*, meeting: Meeting, person: Person, actor, override_reason: str | None = None) -> dict:
     """What check_in would answer for this person now, writing nothing (no
     attendance, no audit row, no refusal): the API's ``simulate``. The same
-    reads and the same decisions as _check_in, in the same order.
+    reads and the same decisions as check_in_within, in the same order.
 
     ``outcome``: "check_in" (would be let in), "already_in", or "refused" with
     the refusal's ``code`` and ``detail``; ``decision`` whenever one was made."""

@@ -17,7 +17,7 @@ from ..models import AuditAction, Meeting, OverrideRequest, OverrideStatus, Pers
 from ..models.attendance import CheckInMethod
 from ..permissions import can
 from . import audit
-from .attendance import MAX_REASON, _check_in
+from .attendance import MAX_REASON, check_in_within
 
 
 @transaction.atomic(durable=True)
@@ -74,7 +74,7 @@ def approve_override(*, request: OverrideRequest, actor, at: datetime | None = N
     at = at or timezone.now()
     request = _pending(request, actor)
     who = getattr(actor, "email", "") or "an organiser"
-    _check_in(
+    check_in_within(
         meeting=request.meeting,
         person=request.person,
         actor=actor,
