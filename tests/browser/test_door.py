@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from groups.models import Category, Rule
 
@@ -107,7 +108,8 @@ def test_steward_at_the_door_on_a_phone(browser, live_server, branch, steward):
     shot(page, "2-search")
     button.click()
     page.locator(".door-outcome-in", has_text="Ana Silva").wait_for()  # the card answers (door mode)
-    assert box.input_value() == ""
+    # door.js empties the box just after the card is swapped in: wait for it rather than race it.
+    expect(box).to_have_value("", timeout=3_000)
     page.wait_for_function("document.activeElement && document.activeElement.id === 'door-q'")
     page.locator(".quorum-status", has_text="Not quorate — 1 of 2 needed").wait_for(timeout=3_000)
     assert page.locator(".door-recent-list").get_by_text("Ana Silva", exact=True).is_visible()
