@@ -156,8 +156,11 @@ def test_every_service_names_its_audit_action_from_the_one_list():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "record":
                 for kw in node.keywords:
-                    value = kw.value
-                    named = isinstance(value, ast.Attribute) and getattr(value.value, "id", "") == "AuditAction"
+                    # "AuditAction.A if approved else AuditAction.B" names both.
+                    arms = [kw.value.body, kw.value.orelse] if isinstance(kw.value, ast.IfExp) else [kw.value]
+                    named = all(
+                        isinstance(arm, ast.Attribute) and getattr(arm.value, "id", "") == "AuditAction" for arm in arms
+                    )
                     if kw.arg == "action" and not named:
                         offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
