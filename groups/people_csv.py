@@ -1,6 +1,7 @@
-"""People as CSV rows, in CONTRACT.md §3's column names so an export can be
-imported again: one row per membership (a person without one gets one row).
-Every cell goes through normalise.spreadsheet_safe."""
+"""People as CSV rows, one per membership (a person without one gets one row),
+under plain headings and with category names and statuses in words, all of
+which the import reads back (CONTRACT.md §3). Every cell goes through
+normalise.spreadsheet_safe."""
 
 from __future__ import annotations
 
@@ -12,21 +13,23 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from . import normalise
 from .models import Membership, Person
 
+# Plain words, as in the attendance and reports exports. Each is one the
+# import recognises (imports/mapping.py), so an export can be imported again.
 COLUMNS = [
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "postcode",
-    "ward",
-    "date_of_birth",
-    "category",
-    "membership_number",
-    "status",
-    "joined",
-    "continuous_since",
-    "dues_paid_until",
-    "notes",
+    "First name",
+    "Last name",
+    "Email",
+    "Phone",
+    "Postcode",
+    "Ward",
+    "Date of birth",
+    "Membership category",
+    "Membership number",
+    "Membership status",
+    "Joined on",
+    "Continuous membership since",
+    "Dues paid until",
+    "Notes",
 ]
 
 
@@ -52,9 +55,9 @@ def person_rows(person: Person) -> Iterator[list[str]]:
     for m in memberships:
         row = [
             *base,
-            m.category.slug,
+            m.category.name,
             m.number,
-            m.status,
+            m.get_status_display(),
             _date(m.started_on),
             _date(m.continuous_since),
             _date(m.dues_paid_until),

@@ -374,20 +374,20 @@ def attendance_list(request, branch, meeting_id):
     )
 
 
-CSV_HEADER = [
-    "name",
-    "guest",
-    "checked_in_at",
-    "checked_in_by",
-    "method",
-    "eligible",
-    "reasons",
-    "override_reason",
-    "may_vote",
-    "left_at",
-    "undone_at",
-    "undone_by",
-    "undo_reason",
+CSV_HEADER = [  # plain words, as the people and reports exports
+    "Name",
+    "Guest",
+    "Checked in at",
+    "Checked in by",
+    "How",
+    "Eligible",
+    "Reasons",
+    "Override reason",
+    "May vote",
+    "Left at",
+    "Undone at",
+    "Undone by",
+    "Why undone",
 ]
 
 
