@@ -279,7 +279,7 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 
 @branch_view("export_people")
 def people_export(request, branch):
-    filterset = PeopleFilter(request.GET or None, branch=branch)
+    filterset = PeopleFilter(request.GET or None, branch=branch, every_choice=False)
     people = filterset.qs
     rows, count = people_csv.count_rows(people)
     exports.record_people_export(

@@ -98,7 +98,7 @@ class PersonViewSet(
         if self.action != "list":
             return queryset
         PersonQuerySerializer(data=self.request.query_params).is_valid(raise_exception=True)  # lengths, choices
-        filterset = PeopleFilter(self.request.query_params, branch=self.get_branch())
+        filterset = PeopleFilter(self.request.query_params, branch=self.get_branch(), every_choice=False)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return filterset.qs.prefetch_related(memberships_prefetch())
