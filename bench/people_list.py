@@ -70,6 +70,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import path, reverse  # noqa: E402
 
+from config import urls as project_urls  # noqa: E402
 from groups.models import Category, Membership, Person, Role  # noqa: E402
 from groups.services import member_since  # noqa: E402
 from groups.services.branches import create_branch  # noqa: E402
@@ -133,7 +134,9 @@ def baseline_view(request):
     return HttpResponse(str(Person.objects.filter(pk=request.GET.get("id")).values_list("last_name", flat=True)[:1]))
 
 
-urlpatterns = [path("bench-baseline/", baseline_view, name="bench_baseline")]
+# The bare view beside the app's own URLs, so both answer while the baseline and the
+# measured request alternate.
+urlpatterns = [path("bench-baseline/", baseline_view, name="bench_baseline"), *project_urls.urlpatterns]
 
 
 def build():
@@ -188,17 +191,32 @@ def build():
     return branch, user, ids
 
 
-def measure(client, url, params=None) -> tuple[float, int, int]:
+BASELINE: tuple[str, dict] = ("/bench-baseline/", {})
+
+
+def _time(client, url, params) -> float:
+    t = time.perf_counter()
+    client.get(url, params, secure=True)
+    return (time.perf_counter() - t) * 1000
+
+
+def measure(client, url, params=None) -> tuple[float, int, int, float]:
+    """(median ms, queries, bytes, × baseline). Each request is timed right
+    after a request to the bare view, and the ratio is of the two medians: on a
+    shared machine the load drifts within a run, and a baseline measured once at
+    the start made the ratios swing by 3× between runs."""
+    base_url, base_params = BASELINE
     response = client.get(url, params, secure=True)  # warm up
     assert response.status_code == 200, (url, response.status_code)
-    times = []
-    for _ in range(RUNS):
-        t = time.perf_counter()
-        client.get(url, params, secure=True)
-        times.append((time.perf_counter() - t) * 1000)
+    times, bases = [], []
+    with override_settings(ROOT_URLCONF=__name__):
+        for _ in range(RUNS):
+            bases.append(_time(client, base_url, base_params))
+            times.append(_time(client, url, params))
     with CaptureQueriesContext(connection) as ctx:
         client.get(url, params, secure=True)
-    return statistics.median(times), len(ctx.captured_queries), len(response.content)
+    median = statistics.median(times)
+    return median, len(ctx.captured_queries), len(response.content), median / statistics.median(bases)
 
 
 def main() -> None:
@@ -223,16 +241,18 @@ def main() -> None:
         ("Sort `?sort=-name`, page 50", people, {"sort": "-name", "page": 50}),
     ]
     api = f"/api/v1/branches/{branch.slug}/people/"
+    BASELINE[1]["id"] = ids[len(ids) // 2]
     with override_settings(ROOT_URLCONF=__name__):
-        base_ms, base_q, _ = measure(client, "/bench-baseline/", {"id": ids[len(ids) // 2]})
+        base_ms = statistics.median(_time(client, *BASELINE) for _ in range(RUNS))
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(*BASELINE, secure=True)
+        base_q = len(ctx.captured_queries)
     rows = []
     for label, url, params in cases:
-        ms, q, size = measure(client, url, params)
-        rows.append((label, ms, q, size))
+        rows.append((label, *measure(client, url, params)))
     api_status = client.get(api, secure=True).status_code
     if api_status == 200:
-        ms, q, size = measure(client, api)
-        rows.append(("API `/api/v1/branches/bench/people/`", ms, q, size))
+        rows.append(("API `/api/v1/branches/bench/people/`", *measure(client, api)))
         number = (
             Membership.objects.filter(person_id=ids[len(ids) // 3])
             .exclude(number="")
@@ -244,17 +264,18 @@ def main() -> None:
             (f"API search by number `?q={number}`", {"q": number}),
         ):
             if params["q"]:
-                ms, q, size = measure(client, api, params)
-                rows.append((label, ms, q, size))
+                rows.append((label, *measure(client, api, params)))
     print(f"### {db}, {PEOPLE:,} people ({date.today():%d %b %Y}), median of {RUNS} runs after a warm-up")
     print()
     print(f"Baseline (bare view, same middleware, one indexed query): {base_ms:.1f} ms, {base_q} queries.")
+    print("× baseline: against the bare view timed before each request of the row (see measure).")
     print()
     print("| request | median ms | × baseline | queries | target |")
     print("|---|---:|---:|---:|---|")
-    for label, ms, q, _size in rows:
-        ok = "✓" if ms <= 50 and q <= 8 else "✕"
-        print(f"| {label} | {ms:.1f} | {ms / base_ms:.1f} | {q} | {ok} |")
+    for label, ms, q, _size, ratio in rows:
+        # The API searches' target (issue 11): within 2× the bare view; the pages': 50 ms, 8 queries.
+        ok = ratio <= 2 if label.startswith("API search") else (ms <= 50 and q <= 8)
+        print(f"| {label} | {ms:.1f} | {ratio:.1f} | {q} | {'✓' if ok else '✕'} |")
     if api_status != 200:
         print()
         print(f"API people list: `{api}` answered {api_status} (not on this branch yet).")

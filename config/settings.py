@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # NUL characters out of every query string and form (PostgreSQL refuses them in text).
     "groups.middleware.StripNulMiddleware",
+    # Under /api/ each query parameter once (?page=1&page=9 is a 400).
+    "groups.middleware.SingleValuedQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control: no-store for signed-in users; Permissions-Policy for all.

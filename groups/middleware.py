@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import QueryDict
+from django.http import JsonResponse, QueryDict
 
 NUL = "\x00"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -66,3 +66,23 @@ class PrivateResponseMiddleware:
             response.headers.pop("Expires", None)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class SingleValuedQueryMiddleware:
+    """Under /api/ every query parameter takes one value: `?page=1&page=9` is
+    refused with a 400 naming the parameter, where Django would quietly use
+    the last one and a client (or a cache in between) the first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/api/"):
+            repeated = sorted(key for key, values in request.GET.lists() if len(values) > 1)
+            if repeated:
+                names = ", ".join(f"“{key}”" for key in repeated)
+                return JsonResponse(
+                    {"detail": f"Give {names} once.", "code": "repeated_parameter", "parameters": repeated},
+                    status=400,
+                )
+        return self.get_response(request)

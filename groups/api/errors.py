@@ -9,11 +9,17 @@
 - Unknown URLs under /api/ reach `not_found` (the last pattern in
   groups/api/urls.py and config/urls.py), and the project's handler404/403/400/500
   (config/urls.py) answer JSON for any path under /api/, HTML elsewhere.
+- The database out of reach answers 503 with Retry-After (JSON under /api/,
+  a plain page elsewhere), not 500.
 """
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.urls import Resolver404, resolve
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
@@ -92,7 +98,35 @@ def handler400(request, exception=None):
     return defaults.bad_request(request, exception)
 
 
+# Seconds a client is asked to wait when the database cannot be reached.
+RETRY_AFTER = 30
+
+
+def _database_unavailable() -> bool:
+    """Whether the error being handled is the database being out of reach (a
+    restart, a network cut, SQLite busy beyond its timeout): then the answer is
+    "try again shortly", not "something is broken"."""
+    error = sys.exc_info()[1]
+    return isinstance(error, (OperationalError, InterfaceError))
+
+
 def handler500(request):
+    """500, or 503 with Retry-After when the database is out of reach. Neither
+    touches the database: both must answer while it is down."""
+    if _database_unavailable():
+        if _is_api(request):
+            response = JsonResponse(
+                {
+                    "detail": "The database cannot be reached just now. Nothing was saved; try again shortly.",
+                    "code": "unavailable",
+                    "retry_after": RETRY_AFTER,
+                },
+                status=503,
+            )
+        else:
+            response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     if _is_api(request):
         return JsonResponse({"detail": "Something went wrong on our side; please try again later."}, status=500)
     return defaults.server_error(request)
