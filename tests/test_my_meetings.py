@@ -187,6 +187,61 @@ def test_my_meetings_runs_a_fixed_number_of_queries(branch, organiser):
     assert n == 23 and many == few
 
 
+def _under_way(branch, organiser, **kw):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    return members_meeting(
+        branch, organiser, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=2), **kw
+    )
+
+
+def test_a_member_checked_in_at_a_meeting_under_way_finds_the_vote_from_my_meetings(branch, organiser, client_for):
+    from groups.services.attendance import check_in
+
+    ana = person(branch, "Ana")
+    user = _member(branch, "ana@example.org")
+    link_user_to_people(user)
+    meeting = _under_way(branch, organiser, title="Branch meeting tonight")
+    client = client_for(user)
+    html = client.get(reverse("my_meetings", args=[branch.slug])).content.decode()
+    assert "Branch meeting tonight" in html and "Happening now" in html
+    assert "When a steward at the door has checked you in, you can vote from here." in html
+    assert reverse("vote_now", args=[branch.slug, meeting.pk]) not in html
+
+    check_in(meeting=meeting, person=ana, actor=organiser)
+    html = client.get(reverse("my_meetings", args=[branch.slug])).content.decode()
+    assert "You are checked in." in html
+    assert f'href="{reverse("vote_now", args=[branch.slug, meeting.pk])}"' in html
+
+
+def test_meetings_that_are_over_or_closed_are_not_listed(branch, organiser, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from groups.services.records import close_meeting
+
+    person(branch, "Ana")
+    user = _member(branch, "ana@example.org")
+    link_user_to_people(user)
+    now = timezone.now()
+    members_meeting(branch, organiser, title="Last week", starts_at=now - timedelta(days=7))
+    members_meeting(
+        branch,
+        organiser,
+        title="Ended an hour ago",
+        starts_at=now - timedelta(hours=3),
+        ends_at=now - timedelta(hours=1),
+    )
+    closed = _under_way(branch, organiser, title="Closed early")
+    close_meeting(meeting=closed, actor=organiser)
+    html = client_for(user).get(reverse("my_meetings", args=[branch.slug])).content.decode()
+    assert "Last week" not in html and "Ended an hour ago" not in html and "Closed early" not in html
+
+
 # --- My details -----------------------------------------------------------------
 
 

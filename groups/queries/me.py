@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import Q
+
 from ..eligibility.decisions import decide, unreadable
 from ..eligibility.engine import Decision, RuleError
 from ..eligibility.loading import load_facts, needs_history
-from ..models import Branch, Invitation, Meeting, MeetingStatus, Person, Rule
+from ..models import Attendance, Branch, Invitation, Meeting, MeetingStatus, Person, Rule
+from ..models.meetings import AUTO_CLOSE_AFTER
 from ..permissions import can
 
 
@@ -40,12 +43,18 @@ def why_not(rule: Rule, decision: Decision, memberships) -> str:
 
 
 def my_meetings(branch: Branch, person: Person, *, now: datetime, limit: int | None = None) -> list[dict]:
-    """Upcoming published meetings of the branch with, for this person, the
-    Decision of each meeting's attendance rule, their invitation and reply,
-    and a plain-English reason when they may not come. A fixed number of
-    queries whatever the number of meetings."""
+    """Published meetings of the branch that are happening now or coming up
+    with, for this person, the Decision of each meeting's attendance rule,
+    their invitation and reply, a plain-English reason when they may not come,
+    and for a meeting under way whether they are checked in (a member in the
+    room finds the vote from here). A fixed number of queries whatever the
+    number of meetings."""
+    under_way = Q(starts_at__lte=now, closed_at__isnull=True) & (
+        Q(ends_at__gt=now) | Q(ends_at__isnull=True, starts_at__gt=now - AUTO_CLOSE_AFTER)
+    )
     meetings = list(
-        Meeting.objects.filter(branch=branch, status=MeetingStatus.PUBLISHED, starts_at__gte=now)
+        Meeting.objects.filter(branch=branch, status=MeetingStatus.PUBLISHED)
+        .filter(Q(starts_at__gt=now) | under_way)
         .select_related("attendance_rule")
         .order_by("starts_at", "id")
     )
@@ -57,6 +66,16 @@ def my_meetings(branch: Branch, person: Person, *, now: datetime, limit: int | N
     invitations = {
         i.meeting_id: i for i in Invitation.objects.filter(person=person, meeting__in=[m.pk for m in meetings])
     }
+    started = [m.pk for m in meetings if m.starts_at <= now]
+    checked_in = (
+        set(
+            Attendance.objects.filter(
+                person=person, meeting__in=started, undone_at__isnull=True, left_at__isnull=True
+            ).values_list("meeting_id", flat=True)
+        )
+        if started
+        else set()
+    )
     rows = []
     for meeting in meetings:
         meeting.branch = branch
@@ -71,6 +90,8 @@ def my_meetings(branch: Branch, person: Person, *, now: datetime, limit: int | N
                 "decision": decision,
                 "invitation": invitations.get(meeting.pk),
                 "why": "" if decision.eligible else why_not(rule, decision, facts.memberships),
+                "under_way": meeting.starts_at <= now,
+                "checked_in": meeting.pk in checked_in,
             }
         )
     if limit is not None:
