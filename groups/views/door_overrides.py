@@ -10,8 +10,9 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from ..errors import RollcallError
-from ..models import OverrideRequest, OverrideStatus
+from ..models import OverrideRequest
 from ..queries.door import door_cards, door_person
+from ..queries.override_requests import requests_at
 from ..services import override_requests as services
 from .base import branch_view
 from .door import _back_to_door, _meeting, _render
@@ -71,16 +72,7 @@ def door_ask_status(request, branch, meeting_id, request_id):
 def door_requests(request, branch, meeting_id):
     """Organisers: requests waiting, each with the person's Decision; the last answered below."""
     meeting = _meeting(branch, meeting_id)
-    rows = list(
-        OverrideRequest.objects.filter(meeting=meeting)
-        .select_related("person", "requested_by", "decided_by")
-        .order_by("-requested_at", "-id")[:50]
-    )
-    context = {
-        "meeting": meeting,
-        "pending": [r for r in rows if r.status == OverrideStatus.PENDING][::-1],
-        "answered": [r for r in rows if r.status != OverrideStatus.PENDING][:10],
-    }
+    context = {"meeting": meeting, **requests_at(meeting)}
     template = "groups/door/_requests_body.html" if request.htmx else "groups/door/requests.html"
     return _render(request, branch, template, context)
 

@@ -30,6 +30,7 @@ from ..queries.meetings import (
     quorum_description,
     upcoming_meetings,
 )
+from ..queries.override_requests import requests_at
 from ..queries.records import meeting_record
 from ..services import meetings as services
 from ..services.cancellations import cancel_meeting
@@ -142,6 +143,17 @@ def meeting_detail(request, branch, meeting_id):
         live_quorum = quorum(meeting)
         eligible_to_attend = count_eligible(branch, meeting.attendance_rule, meeting.effective_eligibility_date)
     may_manage = can(request.user, branch, "manage_meetings")
+    # While it is under way, organisers answer stewards' requests from here too.
+    now = timezone.now()
+    requests = (
+        requests_at(meeting)
+        if record is None
+        and not branch.stewards_may_override
+        and meeting.status == MeetingStatus.PUBLISHED
+        and meeting.starts_at - REQUESTS_BEFORE <= now
+        and can(request.user, branch, "override")
+        else None
+    )
     return render(
         request,
         "groups/meetings/detail.html",
@@ -165,6 +177,7 @@ def meeting_detail(request, branch, meeting_id):
             "quorum": quorum_description(meeting),
             "eligibility_date": meeting.effective_eligibility_date,
             "may_manage": may_manage,
+            "requests": requests,
             "public_url": request.build_absolute_uri(reverse("public_meeting", args=[branch.slug, meeting.pk]))
             if meeting.is_open_and_published
             else None,
@@ -173,6 +186,8 @@ def meeting_detail(request, branch, meeting_id):
 
 
 FROZEN_QUORUM = ("present", "present_eligible", "quorum", "quorate", "guests")
+# The door opens before the meeting starts: requests show from an hour before.
+REQUESTS_BEFORE = timedelta(hours=1)
 
 
 @require_POST

@@ -119,3 +119,35 @@ def test_the_requests_page_runs_a_fixed_number_of_queries(
         return len(ctx.captured_queries)
 
     assert ask(1) == ask(5) == 5
+
+
+def test_organisers_see_and_answer_requests_on_the_meeting_page_while_it_is_under_way(
+    client_for, steward, organiser, meeting, sam
+):
+    client_for(steward).post(url("door_ask", meeting), {"person": sam.pk, "reason": "Renewed on Monday"}, **HTMX)
+    html = client_for(organiser).get(url("meeting_detail", meeting)).content.decode()
+    assert "Stewards’ requests to let someone in" in html
+    assert "Sam Reg" in html and "“Renewed on Monday”" in html and REASON in html
+    assert url("door_request_approve", meeting, OverrideRequest.objects.get().pk) in html
+    assert f'hx-get="{url("door_requests", meeting)}" hx-trigger="every 4s"' in html
+    # Stewards may not answer, so their meeting page has no such panel.
+    assert (
+        "Stewards’ requests to let someone in"
+        not in client_for(steward).get(url("meeting_detail", meeting)).content.decode()
+    )
+
+
+def test_no_requests_panel_for_a_meeting_days_away_or_where_stewards_may_override(client_for, organiser, meeting):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    meeting.starts_at = timezone.now() + timedelta(days=3)
+    meeting.save()
+    assert "Stewards’ requests" not in client_for(organiser).get(url("meeting_detail", meeting)).content.decode()
+    meeting.starts_at = timezone.now()
+    meeting.save()
+    assert "Stewards’ requests" in client_for(organiser).get(url("meeting_detail", meeting)).content.decode()
+    meeting.branch.stewards_may_override = True
+    meeting.branch.save()
+    assert "Stewards’ requests" not in client_for(organiser).get(url("meeting_detail", meeting)).content.decode()
