@@ -203,26 +203,58 @@ def _read_state(token: str) -> dict:
         return {}
 
 
-def job_state(*, branch: Branch, user, token: str) -> dict:
+# A running import writes its progress every 1,000 rows (a few seconds apart at
+# most). One silent for this long has lost its worker (killed, restarted, out of
+# memory): it is marked failed so the organiser can run it again, where it would
+# otherwise show "Importing… row 10,000 of 20,000" for ever. Nothing was written:
+# the import writes in one transaction, which died with the worker.
+STALE_AFTER_SECONDS = 5 * 60
+# Queued this long and not picked up: no worker is running, probably.
+WAITING_HINT_AFTER_SECONDS = 60
+
+
+def _current_state(token: str) -> dict:
     state = _read_state(token)
+    if state.get("state") == "running" and time.time() - state.get("beat", 0) > STALE_AFTER_SECONDS:
+        state = set_state(token, state="failed", stopped=True)
+    return state
+
+
+def job_state(*, branch: Branch, user, token: str) -> dict:
+    state = _current_state(token)
     if not state or state.get("branch_id") != branch.pk or state.get("user_id") != user.pk:
         raise Http404
+    state["waiting_long"] = (
+        state.get("state") == "queued" and time.time() - state.get("beat", 0) > WAITING_HINT_AFTER_SECONDS
+    )
     return state
 
 
 def set_state(token: str, **values) -> dict:
+    """Store progress; each write is also the heartbeat `_current_state` reads."""
     state = _read_state(token)
-    state.update(values)
+    state.update(values, beat=time.time())
     _write_json(_state_path(token), state)
     return state
 
 
 def is_started(token: str) -> bool:
-    return _read_state(token).get("state") in ("queued", "running")
+    """Queued or running (a stopped one is not: it may be run again)."""
+    return _current_state(token).get("state") in ("queued", "running")
 
 
 def start_import(*, branch: Branch, user, token: str, rows: int) -> None:
-    set_state(token, branch_id=branch.pk, user_id=user.pk, state="queued", phase="", done=0, total=rows, report=None)
+    set_state(
+        token,
+        branch_id=branch.pk,
+        user_id=user.pk,
+        state="queued",
+        phase="",
+        done=0,
+        total=rows,
+        report=None,
+        stopped=False,
+    )
     run_import.enqueue(token=token, branch_id=branch.pk, user_id=user.pk)
 
 
