@@ -29,7 +29,7 @@ run: $(VENV)/.installed-run
 	@echo "Demo logins (password rollcall-demo): organiser@example.org, steward@example.org, member@example.org, supporter@example.org"
 	@# Tasks due later (a meeting closing itself, automatic reminders) need a worker, not cron:
 	@# the demo runs the database queue's worker beside the web server and stops it with it.
-	@DEBUG=true TASKS_BACKEND=database $(PY) manage.py db_worker --no-reload --interval 5 -v 0 & worker=$$!; \
+	@DEBUG=true TASKS_BACKEND=database $(PY) manage.py task_worker --no-reload --interval 5 -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true TASKS_BACKEND=database $(PY) manage.py runserver $(HOST):$(PORT)
 
