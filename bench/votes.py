@@ -1,0 +1,309 @@
+"""Benchmark: a secret ballot of 2,000 entitled voters through the API. Run by hand:
+
+    .venv/bin/python bench/votes.py                      # SQLite: bench/votes.sqlite3
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rollcall_bench_votes .venv/bin/python bench/votes.py
+    options: --voters N (2000)  --threads N (load generator threads, 8)
+             --workers N (gunicorn workers, 2)  --worker-threads N (gthread threads, 4; 0 = sync)
+
+1. Builds a branch with N party members, each with their own account, all checked
+   in at a meeting under way; creates a secret ballot and opens it (the
+   entitlement snapshot of N).
+2. gunicorn serves the app on 127.0.0.1 (bench/door_wsgi.py: the app plus the bare
+   view, one indexed query through the same middleware). First the bare view is
+   loaded by the same thread pool for as many requests as there are voters, then
+   every voter POSTs their own ballot (`POST …/votes/{id}/ballots/`, session
+   cookie and CSRF header, as a phone's browser would): ballots per second as a
+   ratio to the bare view's requests per second, p50/p95, errors.
+3. The vote is closed in this process: the time to close it and compute the result.
+   Checks that the database holds exactly N ballots and N voted marks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SLUG = "bench-votes"
+SECRET = "bench-only-secret-key-bench-only-secret-key-0123456789"
+
+
+def env() -> dict:
+    e = dict(os.environ)
+    e.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'votes.sqlite3'}")
+    e.update(
+        {
+            "SECRET_KEY": SECRET,
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1,testserver",
+            "SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "LOG_LEVEL": "ERROR",
+            "STATIC_MANIFEST": "false",
+        }
+    )
+    return e
+
+
+def fresh_database() -> None:
+    url = env()["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        path = Path(url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    else:
+        import psycopg
+
+        base, _, name = url.rpartition("/")
+        if "bench" not in name:
+            sys.exit(f"Refusing to recreate database {name!r}: use a name containing 'bench'.")
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env(), check=True)
+    subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env(), check=True)
+
+
+def setup() -> None:
+    os.environ.update(env())
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def build(voters: int):
+    """The branch, N members with accounts and sessions, all checked in; an open secret ballot."""
+    from datetime import date
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from groups.models import Category, Membership, Person, Role, Rule
+    from groups.services.attendance import check_in
+    from groups.services.branches import create_branch
+    from groups.services.meetings import create_meeting
+    from groups.services.votes import create_vote, open_vote
+
+    started = time.perf_counter()
+    User = get_user_model()
+    chair = User.objects.create_user(username="bench-chair", email="chair@example.org", password="x")
+    branch = create_branch(name="Bench votes", slug=SLUG, actor=chair)
+    party = Category.objects.get(branch=branch, slug="party-member")
+    rule = Rule.objects.get(branch=branch, name="Party members only")
+    users = User.objects.bulk_create(
+        [User(username=f"voter{i}", email=f"voter{i}@example.org") for i in range(voters)], batch_size=1000
+    )
+    users = list(User.objects.filter(username__startswith="voter").order_by("id"))
+    Role.objects.bulk_create([Role(user=u, branch=branch, role="member") for u in users], batch_size=1000)
+    Person.objects.bulk_create(
+        [
+            Person(branch=branch, first_name=f"Voter{i}", last_name="Bench", email=u.email, user=u)
+            for i, u in enumerate(users)
+        ],
+        batch_size=1000,
+    )
+    people = list(Person.objects.filter(branch=branch).order_by("id"))
+    Membership.objects.bulk_create(
+        [
+            Membership(person=p, branch=branch, category=party, number=f"V{p.pk}", started_on=date(2015, 1, 1))
+            for p in people
+        ],
+        batch_size=1000,
+    )
+    now = timezone.now()
+    meeting = create_meeting(
+        branch=branch,
+        actor=chair,
+        title="Bench AGM",
+        kind="organisational",
+        starts_at=now - timedelta(minutes=30),
+        ends_at=now + timedelta(hours=3),
+        attendance_rule=rule,
+        voting_rule=rule,
+        status="published",
+    )
+    for person in people:
+        check_in(meeting=meeting, person=person, actor=chair)
+    vote = create_vote(meeting=meeting, actor=chair, question="That the branch adopts the budget", method="secret")
+    vote = open_vote(vote=vote, actor=chair)
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # as a sign-in would store it
+    sessions = []
+    for user in users:
+        store = SessionStore()
+        store["_auth_user_id"] = str(user.pk)
+        store["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
+        store["_auth_user_hash"] = user.get_session_auth_hash()
+        store.create()
+        sessions.append(store.session_key)
+    print(f"Built {voters:,} voters, checked in, vote open, in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return branch, meeting, vote, people, sessions
+
+
+def run_pool(threads: int, jobs: list, send) -> tuple[float, list[float], list[str]]:
+    """Run `send(job)` for every job on `threads` threads; (seconds, latencies, errors)."""
+    lock = threading.Lock()
+    queue = iter(jobs)
+    latencies: list[float] = []
+    errors: list[str] = []
+
+    def worker() -> None:
+        import requests
+
+        http = requests.Session()
+        mine, bad = [], []
+        while True:
+            with lock:
+                job = next(queue, None)
+            if job is None:
+                break
+            t = time.perf_counter()
+            problem = send(http, job)
+            mine.append(time.perf_counter() - t)
+            if problem:
+                bad.append(problem)
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    started = time.perf_counter()
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return time.perf_counter() - started, latencies, errors
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--voters", type=int, default=2000)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-threads", type=int, default=4)
+    args = parser.parse_args()
+
+    fresh_database()
+    setup()
+    from django.db import connection
+    from django.utils.crypto import get_random_string
+
+    from groups.models import Ballot, VotedMark
+    from groups.services.votes import close_vote
+
+    branch, meeting, vote, people, sessions = build(args.voters)
+    import socket
+
+    with socket.socket() as s:  # a free port: other work on this machine may hold any fixed one
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "door_wsgi:application",
+        "--pythonpath",
+        str(ROOT / "bench"),
+        "--workers",
+        str(args.workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+    if args.worker_threads:
+        command += ["--worker-class", "gthread", "--threads", str(args.worker_threads)]
+    server = subprocess.Popen(command, cwd=ROOT, env=env())
+    base = f"http://127.0.0.1:{port}"
+    csrf = get_random_string(32)
+    try:
+        import requests
+
+        for _ in range(100):
+            try:
+                requests.get(f"{base}/accounts/login/", timeout=2)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+
+        def bare(http, person_id):
+            r = http.get(f"{base}/bench/bare/{SLUG}/{person_id}/", cookies={"sessionid": sessions[0]})
+            return "" if r.status_code == 200 else f"bare {r.status_code}"
+
+        ballots_url = f"{base}/api/v1/branches/{SLUG}/meetings/{meeting.pk}/votes/{vote.pk}/ballots/"
+        choices = random.Random(7).choices(["for", "against", "abstain"], weights=[55, 40, 5], k=len(sessions))
+
+        def ballot(http, i):
+            r = http.post(
+                ballots_url,
+                json={"choice": choices[i]},
+                cookies={"sessionid": sessions[i], "csrftoken": csrf},
+                headers={"X-CSRFToken": csrf, "Referer": base + "/"},
+            )
+            return "" if r.status_code == 201 else f"ballot {r.status_code}: {r.text[:120]}"
+
+        ids = [p.pk for p in people]
+        bare(requests.Session(), ids[0])  # warm up each path once
+        bare_seconds, bare_latency, bare_errors = run_pool(args.threads, ids, bare)
+        vote_seconds, vote_latency, vote_errors = run_pool(args.threads, list(range(len(sessions))), ballot)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    connection.close()  # the server wrote; read fresh
+    stored_ballots = Ballot.objects.filter(vote=vote).count()
+    stored_marks = VotedMark.objects.filter(vote=vote).count()
+    started = time.perf_counter()
+    closed = close_vote(vote=vote, actor=None)
+    close_ms = (time.perf_counter() - started) * 1000
+
+    bare_rate = len(ids) / bare_seconds
+    vote_rate = len(sessions) / vote_seconds
+    if connection.vendor == "postgresql":
+        v = connection.cursor().connection.info.server_version
+        db = f"PostgreSQL {v // 10000}.{v % 10000}"
+    else:
+        import sqlite3
+
+        db = f"SQLite {sqlite3.sqlite_version}"
+    setup_text = f"gunicorn {args.workers} workers" + (
+        f" × {args.worker_threads} threads" if args.worker_threads else ", sync"
+    )
+    load = os.getloadavg()
+    print(f"### {db}, {args.voters:,} voters, {setup_text}, {args.threads} client threads (load average {load[0]:.1f})")
+    print()
+    print("| | requests | per second | ratio to bare | p50 ms | p95 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        f"| bare view (one indexed query) | {len(ids):,} | {bare_rate:.0f} | 1 | "
+        f"{statistics.median(bare_latency) * 1000:.1f} | {p95(bare_latency) * 1000:.1f} | {len(bare_errors)} |"
+    )
+    print(
+        f"| secret ballot, each voter's own session | {len(sessions):,} | {vote_rate:.0f} | "
+        f"**{vote_rate / bare_rate:.2f}** | {statistics.median(vote_latency) * 1000:.1f} | "
+        f"**{p95(vote_latency) * 1000:.1f}** | {len(vote_errors)} |"
+    )
+    print()
+    print(
+        f"Stored: {stored_ballots:,} ballots, {stored_marks:,} voted marks. Close and compute the result: "
+        f"**{close_ms:.0f} ms** ({closed.votes_for:,} for, {closed.votes_against:,} against, "
+        f"{closed.abstain:,} abstaining: {closed.get_result_display().lower()})."
+    )
+    for problem in (bare_errors + vote_errors)[:5]:
+        print(f"- {problem}")
+
+
+if __name__ == "__main__":
+    main()
