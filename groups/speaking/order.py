@@ -163,9 +163,7 @@ class _Debate:
             return None
         group = best[1]
         had, target = self.by_group[group], self.settings.targets[group]
-        words = (
-            f"below its target of at least {_percent(target)} ({had} of {self.total} speeches on this item so far)"
-        )
+        words = f"below its target of at least {_percent(target)} ({had} of {self.total} speeches on this item so far)"
         return group, words
 
 
@@ -185,9 +183,7 @@ def order(
     replies = [r for r in free if r.kind == REPLY]
     debate_waiting = [r for r in free if r.kind not in (POINT_OF_ORDER, REPLY)]
 
-    automatic: list[tuple[Request, str]] = [
-        (r, "Point of order: taken before the debate goes on") for r in points
-    ]
+    automatic: list[tuple[Request, str]] = [(r, "Point of order: taken before the debate goes on") for r in points]
     debate = _Debate(history, settings)
     while debate_waiting:
         chosen, why = debate.pick(debate_waiting)
