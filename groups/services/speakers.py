@@ -176,16 +176,17 @@ def _record_done(actor, meeting: Meeting, request: SpeakerRequest) -> None:
 @transaction.atomic(durable=True)
 def call_next(*, meeting: Meeting, actor, at: datetime | None = None) -> SpeakerRequest:
     """Call the first in the order (groups.speaking.order). Whoever is
-    speaking is marked done first, with how long they spoke."""
+    speaking is marked done first, with how long they spoke. With nobody
+    waiting, refused (nobody_waiting) and the speaker goes on."""
     meeting = _locked_meeting(meeting)
     _refuse_if_closed(meeting)
     now = at or timezone.now()
     current = speakers_list(meeting)
-    if current.speaking is not None:
-        _record_done(actor, meeting, _finish(_locked_request(current.speaking), now))
-        current = speakers_list(meeting)
     if not current.queue:
         raise Conflict("Nobody is waiting to speak.", code="nobody_waiting")
+    if current.speaking is not None:
+        _record_done(actor, meeting, _finish(_locked_request(current.speaking), now))
+        current = speakers_list(meeting)  # their speech now counts towards the order
     first = current.queue[0]
     request = _locked_request(first.request)
     request.status = SpeakerStatus.SPEAKING
