@@ -121,7 +121,7 @@ def ask_to_speak(
 
 
 def _locked_request(request: SpeakerRequest) -> SpeakerRequest:
-    return SpeakerRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
+    return SpeakerRequest.objects.select_for_update(of=("self",)).select_related("person").get(pk=request.pk)
 
 
 @transaction.atomic(durable=True)
