@@ -71,8 +71,14 @@ def objects(branch):
     vote = Vote.objects.create(
         meeting=meeting, question="That we meet monthly", method="secret", threshold="two_thirds"
     )
+    from django.utils import timezone
+
+    from groups.models import SpeakerRequest
+
+    speaker = SpeakerRequest.objects.create(meeting=meeting, person=person, kind="for", asked_at=timezone.now())
     return {
         "meeting_id": meeting.pk,
+        "/speakers/": speaker.pk,
         "/people/": person.pk,
         "/rules/": rule.pk,
         "/meetings/": meeting.pk,
@@ -93,7 +99,7 @@ def test_api_conforms_to_its_schema(case, token, objects):
     if isinstance(params.get("meeting_id"), int):
         case.path_parameters["meeting_id"] = objects["meeting_id"]
     if isinstance(params.get("id"), (int, str)) and str(params["id"]).isdigit():
-        for part in ("/people/", "/rules/", "/meetings/", "/votes/"):  # the last match wins
+        for part in ("/people/", "/rules/", "/meetings/", "/votes/", "/speakers/"):  # the last match wins
             if part in case.path:
                 case.path_parameters["id"] = objects[part]
     case.call_and_validate(
