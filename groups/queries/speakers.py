@@ -98,7 +98,7 @@ class SpeakersList:
     settings: SpeakersListSettings
     speaking: SpeakerRequest | None
     queue: list[Placed] = field(default_factory=list)
-    spoken_on_item: int = 0
+    spoken_on_item: int = 0  # speeches on the current item: those done, and the one being made
     group_label: str = ""
 
     @property
@@ -179,7 +179,7 @@ def speakers_list(meeting: Meeting, *, settings: SpeakersListSettings | None = N
         settings=settings,
         speaking=speaking,
         queue=queue,
-        spoken_on_item=len(history),
+        spoken_on_item=len(history) + (speaking is not None),
         group_label=rules.labels.get(BALANCE_GROUP, ""),
     )
 

@@ -89,6 +89,7 @@ def test_the_chair_calls_marks_done_and_moves_without_javascript(client_for, org
     called = client.post(url(meeting, "speakers_call"), follow=True)
     page = text(called)
     assert "Called: M1 Speaker" in page and "Speaking: M1 Speaker" in page
+    assert "1 speech on this item so far" in page
     assert "data-speaking-since=" in page and "of 2:00 allowed" not in page and "of 3:00 allowed" in page
     assert re.search(r"Started <time datetime=\"[^\"]+\">\d\d:\d\d:\d\d</time>", page)
     moved = client.post(

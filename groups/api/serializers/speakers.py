@@ -3,6 +3,7 @@ API shows it, and each action's body. The chair sees each position's reason
 and whether a request is in the balance group; everyone else sees names,
 kinds and positions only."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from ...models import SpeakingKind
@@ -37,6 +38,7 @@ class SpeakerSerializer(serializers.Serializer):
     in_group = serializers.BooleanField(required=False, help_text="In the balance group (the chair only).")
 
 
+@extend_schema_serializer(many=False)  # the list endpoint answers one object, not an array
 class SpeakersListSerializer(serializers.Serializer):
     speaking = SpeakerSerializer(allow_null=True)
     queue = SpeakerSerializer(many=True)
