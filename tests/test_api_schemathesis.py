@@ -60,7 +60,7 @@ def objects(branch):
 
     from groups.models import Rule
 
-    from .factories import MeetingFactory, MembershipFactory, PersonFactory
+    from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PersonFactory
 
     rule = Rule.objects.get(branch=branch, name="Party members only")
     person = PersonFactory(branch=branch, first_name="Ana", last_name="Silva")
@@ -75,7 +75,10 @@ def objects(branch):
 
     from groups.models import SpeakerRequest
 
-    speaker = SpeakerRequest.objects.create(meeting=meeting, person=person, kind="for", asked_at=timezone.now())
+    # Someone else asked to speak (a request needs a check-in, so that person can never be deleted; Ana can).
+    speaker_person = PersonFactory(branch=branch, first_name="Bea", last_name="Costa")
+    AttendanceFactory(meeting=meeting, person=speaker_person)
+    speaker = SpeakerRequest.objects.create(meeting=meeting, person=speaker_person, kind="for", asked_at=timezone.now())
     return {
         "meeting_id": meeting.pk,
         "/speakers/": speaker.pk,
