@@ -206,7 +206,8 @@ def call_next(*, meeting: Meeting, actor, at: datetime | None = None) -> Speaker
         person_id=request.person_id,
         at=now,
         summary=f"Called to speak: {speaker_name(request.person)}"[:300],
-        changes={"meeting": meeting.pk, "kind": request.kind, "why": first.reason},
+        # Not the order's reason: it can say which balance group they are in, and the log keeps no such thing.
+        changes={"meeting": meeting.pk, "kind": request.kind, "position": first.position},
     )
     return request
 

@@ -55,6 +55,9 @@ def test_calling_through_the_list_follows_the_order_and_records_durations(branch
     for i in range(4):
         called.append(services.call_next(meeting=meeting, actor=organiser, at=start + timedelta(minutes=2 * i)))
     assert [r.person.first_name for r in called] == ["M1", "W1", "M2", "W2"]
+    # The log says who was called, never the balance group that put them there.
+    calls = AuditEvent.objects.filter(action="speaker.call")
+    assert calls.count() == 4 and not any("women" in str(e.changes) + e.summary for e in calls)
     done = SpeakerRequest.objects.filter(meeting=meeting, status="done").order_by("called_at")
     # Calling the next speaker finished the one before, with how long they spoke.
     assert [r.seconds_spoken for r in done] == [120, 120, 120]
