@@ -191,3 +191,16 @@ def test_the_queue_page_runs_a_fixed_number_of_queries(
     # Session, user, branch and role, meeting, quorum (4); then the list: settings, requests, history, groups.
     with django_assert_num_queries(12):
         assert client.get(url(meeting, "meeting_speakers")).status_code == 200
+
+
+def test_a_closed_meeting_offers_no_form_and_refuses_a_request(client_for, member, organiser, branch):
+    meeting, people = worked_hall(branch, organiser)
+    people["W1"].user = member
+    people["W1"].save(update_fields=["user"])
+    type(meeting).objects.filter(pk=meeting.pk).update(closed_at=timezone.now())
+    client = client_for(member)
+    page = text(client.get(url(meeting, "speak")))
+    assert "This meeting is closed" in page and 'name="kind"' not in page
+    refused = client.post(url(meeting, "speak_ask"), {"kind": "contribution"}, follow=True)
+    assert "This meeting is closed: its record is history" in text(refused)
+    assert not SpeakerRequest.objects.exists()
