@@ -306,6 +306,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "VoteMethodEnum": "groups.models.votes.VoteMethod.choices",
         "QuestionKindEnum": "groups.models.standing_orders.QuestionKind.choices",
+        "SpeakingKindEnum": "groups.models.speakers.SpeakingKind.choices",
     },
 }
 

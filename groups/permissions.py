@@ -49,6 +49,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "chair": frozenset({ORGANISER}),
     "manage_standing_orders": frozenset({ORGANISER}),
     "vote": frozenset({ORGANISER, STEWARD, MEMBER}),
+    # the speakers' list: anyone with a role may ask; whether they may is
+    # "checked in, not left" (groups.services.speakers), never the voting rule
+    "speak": frozenset({ORGANISER, STEWARD, MEMBER}),
 }
 
 

@@ -60,7 +60,7 @@ def objects(branch):
 
     from groups.models import Rule
 
-    from .factories import MeetingFactory, MembershipFactory, PersonFactory
+    from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PersonFactory
 
     rule = Rule.objects.get(branch=branch, name="Party members only")
     person = PersonFactory(branch=branch, first_name="Ana", last_name="Silva")
@@ -71,8 +71,17 @@ def objects(branch):
     vote = Vote.objects.create(
         meeting=meeting, question="That we meet monthly", method="secret", threshold="two_thirds"
     )
+    from django.utils import timezone
+
+    from groups.models import SpeakerRequest
+
+    # Someone else asked to speak (a request needs a check-in, so that person can never be deleted; Ana can).
+    speaker_person = PersonFactory(branch=branch, first_name="Bea", last_name="Costa")
+    AttendanceFactory(meeting=meeting, person=speaker_person)
+    speaker = SpeakerRequest.objects.create(meeting=meeting, person=speaker_person, kind="for", asked_at=timezone.now())
     return {
         "meeting_id": meeting.pk,
+        "/speakers/": speaker.pk,
         "/people/": person.pk,
         "/rules/": rule.pk,
         "/meetings/": meeting.pk,
@@ -93,7 +102,7 @@ def test_api_conforms_to_its_schema(case, token, objects):
     if isinstance(params.get("meeting_id"), int):
         case.path_parameters["meeting_id"] = objects["meeting_id"]
     if isinstance(params.get("id"), (int, str)) and str(params["id"]).isdigit():
-        for part in ("/people/", "/rules/", "/meetings/", "/votes/"):  # the last match wins
+        for part in ("/people/", "/rules/", "/meetings/", "/votes/", "/speakers/"):  # the last match wins
             if part in case.path:
                 case.path_parameters["id"] = objects[part]
     case.call_and_validate(

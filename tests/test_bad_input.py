@@ -158,7 +158,7 @@ def test_an_import_names_a_full_name_too_long_for_its_columns(branch, organiser,
 
 
 def test_a_category_whose_slug_is_also_a_rule_word_can_be_removed(branch, organiser):
-    """"Everyone" is a key of the preset rules' language, not a category they name."""
+    """ "Everyone" is a key of the preset rules' language, not a category they name."""
     everyone = category_services.create_category(branch=branch, actor=organiser, name="Everyone")
     assert everyone.slug == "everyone"
     Rule.objects.create(branch=branch, name="Anyone", definition={"everyone": True})
@@ -168,7 +168,6 @@ def test_a_category_whose_slug_is_also_a_rule_word_can_be_removed(branch, organi
     # A category a rule does name stays.
     party = Category.objects.get(branch=branch, slug="party-member")
     assert "Party members only" in category_services.rules_naming(party)
-
 
 
 # --- ids that are not whole numbers -------------------------------------------------

@@ -203,9 +203,7 @@ def test_local_time_on_clock_change_days_is_kept(branch, organiser, day):
     local = meeting.starts_at.astimezone(branch.zone)
     assert (local.date(), local.hour, local.minute) == (day, 19, 30)
     expected_utc_hour = 19 if day.month == 10 else 18  # GMT after the October change, BST after March's
-    assert meeting.starts_at.astimezone(branch.zone).utcoffset() == timedelta(
-        hours=19 - expected_utc_hour
-    )
+    assert meeting.starts_at.astimezone(branch.zone).utcoffset() == timedelta(hours=19 - expected_utc_hour)
 
 
 def test_a_failed_cancellation_email_does_not_stop_the_others(

@@ -40,6 +40,11 @@ class AutoSchema(openapi.AutoSchema):
             errors["400"] = FIELD_ERRORS  # bad body, or a bad query parameter (page_size=0)
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             errors["409"] = FIELD_ERRORS  # taken names: {"name": ["…"]}
+        if self.method in ("POST", "PUT", "PATCH"):
+            # DRF's answer to a body it cannot read as any of the endpoint's content types (a broken multipart one).
+            errors["415"] = OpenApiResponse(
+                ErrorSerializer, description="The body's content type is not one accepted here."
+            )
         for code, response in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code, direction=direction)

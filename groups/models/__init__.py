@@ -19,6 +19,7 @@ from .people import Category, Membership, MembershipStatus, Person
 from .rate_limits import RateCount
 from .records import MeetingRecord
 from .rules import Rule, RuleVersion
+from .speakers import SpeakerRequest, SpeakersListSettings, SpeakerStatus, SpeakingKind
 from .standing_orders import Preset, QuestionKind, StandingOrders
 from .votes import Ballot, Choice, Vote, VotedMark, VoteEntitlement, VoteMethod, VoteResult, VoteStatus
 
@@ -62,6 +63,10 @@ __all__ = [
     "Rule",
     "RuleVersion",
     "SelfDeclaredAttribute",
+    "SpeakerRequest",
+    "SpeakerStatus",
+    "SpeakersListSettings",
+    "SpeakingKind",
     "StandingOrders",
     "Vote",
     "VoteEntitlement",

@@ -26,6 +26,7 @@ from ..models import (
     Motion,
     Person,
     SelfDeclaredAttribute,
+    SpeakerRequest,
     VotedMark,
     VoteMethod,
 )
@@ -89,6 +90,9 @@ def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, 
         .order_by("-at", "-id")
     )
     marks = list(VotedMark.objects.filter(person=person).select_related("vote__meeting").order_by("cast_at", "id"))
+    speeches = list(
+        SpeakerRequest.objects.filter(person=person).select_related("meeting", "agenda_item").order_by("asked_at", "id")
+    )
     motions = list(Motion.objects.filter(Q(mover=person) | Q(seconder=person)).select_related("meeting").order_by("id"))
     account = person.user.email if person.user_id and person.user else None
     return {
@@ -173,6 +177,19 @@ def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, 
                 "choice": m.get_named_choice_display() if m.vote.method == VoteMethod.NAMED else None,
             }
             for m in marks
+        ],
+        "speaker_requests": [
+            {
+                "meeting": _meeting(s.meeting),
+                "agenda_item": s.agenda_item.title if s.agenda_item else None,
+                "kind": s.get_kind_display(),
+                "status": s.get_status_display(),
+                "asked_at": _when(s.asked_at),
+                "called_at": _when(s.called_at),
+                "seconds_spoken": s.seconds_spoken,
+                "moved_by_the_chair": s.moved_reason or None,
+            }
+            for s in speeches
         ],
         "motions": [
             {

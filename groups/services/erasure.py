@@ -23,9 +23,11 @@ role invitations sent to their email, guest rows that name them, and stored
 import uploads that mention them (deleted once the transaction commits: a
 rolled-back erasure must not lose an organiser's file).
 
-When the votes and elections tables arrive (issue 12), their named votes,
-nominations, positions and speakers' requests belong here too (see the
-report to the lead): secret ballots never point at anyone.
+Their requests to speak: waiting ones are deleted; those they made stay,
+anonymised (no person, no chair's reason), so who spoke on an item still
+adds up. When the elections tables arrive, their named votes, nominations and
+positions belong here too (see the report to the lead): secret ballots never
+point at anyone.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ from ..models import (
     Person,
     RoleInvitation,
     SelfDeclaredAttribute,
+    SpeakerRequest,
+    SpeakerStatus,
 )
 from ..sql.audit import rewrite_events
 from . import audit
@@ -248,6 +252,12 @@ def erase_person(*, person: Person, actor, reason: str, at: datetime | None = No
     counts["door_refusals"] = DoorRefusal.objects.filter(person=person).delete()[0]
     counts["override_requests"] = OverrideRequest.objects.filter(person=person).delete()[0]
     counts["attendances"], counts["guest_rows"] = _scrub_attendance(person, ids)
+    # Requests to speak: a waiting one goes; a speech made stays counted (that
+    # someone spoke on the item, for how long) but no longer points at them,
+    # and a chair's reason for moving them goes with the link.
+    theirs = SpeakerRequest.objects.filter(person=person)
+    counts["speaker_requests"] = theirs.filter(status=SpeakerStatus.WAITING).delete()[0]
+    counts["speaker_requests"] += theirs.update(person=None, moved_reason="")
     counts["role_invitations"] = (
         RoleInvitation.objects.filter(branch_id=person.branch_id, email__iexact=person.email).update(email="")
         if person.email

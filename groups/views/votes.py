@@ -23,6 +23,8 @@ from ..services import standing_orders as standing_order_services
 from ..services import votes as services
 from ..vote_forms import BallotForm, CloseVoteForm, OpenVoteForm, StandingOrdersForm, TallyForm, VoteForm
 from .base import add_service_error, branch_view
+from .speakers import chair_context as speakers_chair_context
+from .speakers import projector_context as speakers_projector_context
 
 
 def _meeting(request, branch, meeting_id) -> Meeting:
@@ -65,6 +67,7 @@ def _chair_page(request, branch, meeting, form=None):
             "close_form": CloseVoteForm(),
             "live_quorum": quorum(meeting),
             "standing_orders": so,
+            **speakers_chair_context(meeting),
         },
         status=400 if form is not None else 200,
     )
@@ -154,6 +157,7 @@ def vote_projector(request, branch, meeting_id):
         "vote": vote,
         "progress": progress(vote) if vote is not None else None,
         "threshold_text": THRESHOLDS[vote.threshold] if vote is not None else "",
+        "projector_speakers": speakers_projector_context(meeting),
     }
     if request.headers.get("HX-Request"):
         return render(request, "groups/votes/_projector_body.html", context)

@@ -73,6 +73,7 @@ meeting_pending_approve       login      404        403        403        302
 meeting_pending_reject        login      404        403        403        302
 meeting_publish               login      404        403        403        302
 meeting_reopen                login      404        403        403        302
+meeting_speakers              login      404        403        403        200
 meeting_votes                 login      404        403        403        200
 my_data                       login      404        200        200        200
 my_data_json                  login      404        302        302        302
@@ -110,6 +111,14 @@ rule_edit                     login      404        403        403        200
 rule_list                     login      404        403        403        200
 rule_new                      login      404        403        403        200
 signin_sheet                  login      404        403        200        200
+speak                         login      404        200        200        200
+speak_ask                     login      404        302        302        302
+speak_withdraw                login      404        302        302        302
+speakers_call                 login      404        403        403        302
+speakers_done                 login      404        403        403        302
+speakers_move                 login      404        403        403        302
+speakers_remove               login      404        403        403        302
+speakers_settings             login      404        403        403        200
 standing_orders               login      404        403        403        200
 unsubscribe                   200        200        200        200        200
 vote_cast                     login      404        302        302        302

@@ -54,6 +54,7 @@ count_ballots       no        no       no     no      yes
 chair               no        no       no     no      yes
 manage_standing_orders no     no       no     no      yes
 vote                no        no       yes    yes     yes
+speak               no        no       yes    yes     yes
 """
 ACTORS = ("anonymous", "outsider", "member", "steward", "organiser")
 EXPECTED = {
