@@ -49,7 +49,21 @@ FOREIGN_IDS = [
     ("api-vote-ballots", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_vote(f).pk}, "post", {"choice": "for"}),
     ("api-vote-tally", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_vote(f).pk}, "post", {"for": 0}),
     ("api-vote-close", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_vote(f).pk}, "post", {}),
+    ("api-speaker-list", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
+    ("api-speaker-list", lambda f: {"meeting_id": f.meeting.pk}, "post", {"kind": "contribution"}),
+    ("api-speaker-call", lambda f: {"meeting_id": f.meeting.pk}, "post", {}),
+    ("api-speaker-done", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_request(f).pk}, "post", {}),
+    ("api-speaker-move", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_request(f).pk}, "post", {"position": 1}),
+    ("api-speaker-withdraw", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_request(f).pk}, "post", {}),
 ]
+
+
+def _far_request(far):
+    from django.utils import timezone
+
+    from groups.models import SpeakerRequest
+
+    return SpeakerRequest.objects.get_or_create(meeting=far.meeting, person=far.person, asked_at=timezone.now())[0]
 
 
 def _far_vote(far):
