@@ -16,6 +16,7 @@ from .meetings import (
 )
 from .motions import AgendaItem, AgendaKind, Motion, MotionState
 from .people import Category, Membership, MembershipStatus, Person
+from .positions import HolderSource, Position, PositionAlert, PositionHolder
 from .rate_limits import RateCount
 from .records import MeetingRecord
 from .rules import Rule, RuleVersion
@@ -50,6 +51,10 @@ __all__ = [
     "OverrideStatus",
     "MembershipStatus",
     "Person",
+    "HolderSource",
+    "Position",
+    "PositionAlert",
+    "PositionHolder",
     "Preset",
     "QuestionKind",
     "QuorumCombine",
