@@ -49,6 +49,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "chair": frozenset({ORGANISER}),
     "manage_standing_orders": frozenset({ORGANISER}),
     "vote": frozenset({ORGANISER, STEWARD, MEMBER}),
+    # positions (issue 13): who holds which office is known to the branch's
+    # organisers and stewards; appointing, ending terms and the alerts are the
+    # organisers'. Self-declared values (special-category data) only organisers
+    # see, and each look is audited.
+    "view_positions": frozenset({ORGANISER, STEWARD}),
+    "manage_positions": frozenset({ORGANISER}),
+    "manage_attributes": frozenset({ORGANISER}),
+    "view_attributes": frozenset({ORGANISER}),
 }
 
 

@@ -16,7 +16,7 @@ from .meetings import (
 )
 from .motions import AgendaItem, AgendaKind, Motion, MotionState
 from .people import Category, Membership, MembershipStatus, Person
-from .positions import HolderSource, Position, PositionAlert, PositionHolder
+from .positions import HolderSource, Position, PositionAlert, PositionHolder, RecheckPlan
 from .rate_limits import RateCount
 from .records import MeetingRecord
 from .rules import Rule, RuleVersion
@@ -55,6 +55,7 @@ __all__ = [
     "Position",
     "PositionAlert",
     "PositionHolder",
+    "RecheckPlan",
     "Preset",
     "QuestionKind",
     "QuorumCombine",

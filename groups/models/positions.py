@@ -109,3 +109,16 @@ class PositionAlert(models.Model):
 
     def __str__(self) -> str:
         return f"Alert for holder {self.holder_id}"
+
+
+class RecheckPlan(models.Model):
+    """When the branch's next daily re-check of holders is planned: the queued
+    task runs only if this is still the plan (a second task queued for the
+    same day finds another time here and does nothing)."""
+
+    branch = models.OneToOneField(Branch, on_delete=models.CASCADE, related_name="recheck_plan")
+    planned_for = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Re-check plan of branch {self.branch_id}"
