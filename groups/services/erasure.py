@@ -23,9 +23,10 @@ role invitations sent to their email, guest rows that name them, and stored
 import uploads that mention them (deleted once the transaction commits: a
 rolled-back erasure must not lose an organiser's file).
 
-When the votes and elections tables arrive (issue 12), their named votes,
-nominations, positions and speakers' requests belong here too (see the
-report to the lead): secret ballots never point at anyone.
+Positions (issue 13): their terms stay as history without the words about
+them (the Decision's reasons, the reason a term ended); a current term ends on
+the day of the erasure; the re-check's alerts about them go. When elections
+arrive, nominations belong here too: secret ballots never point at anyone.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DateField, F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from .. import normalise
@@ -52,6 +54,8 @@ from ..models import (
     Membership,
     OverrideRequest,
     Person,
+    PositionAlert,
+    PositionHolder,
     RoleInvitation,
     SelfDeclaredAttribute,
 )
@@ -248,6 +252,12 @@ def erase_person(*, person: Person, actor, reason: str, at: datetime | None = No
     counts["door_refusals"] = DoorRefusal.objects.filter(person=person).delete()[0]
     counts["override_requests"] = OverrideRequest.objects.filter(person=person).delete()[0]
     counts["attendances"], counts["guest_rows"] = _scrub_attendance(person, ids)
+    counts["position_alerts"] = PositionAlert.objects.filter(holder__person=person).delete()[0]
+    terms = PositionHolder.objects.filter(person=person)
+    counts["positions"] = terms.count()
+    today = Value(person.branch.today(now), output_field=DateField())
+    terms.filter(ended_on__isnull=True).update(ended_on=Greatest(F("started_on"), today))
+    terms.update(decision={}, end_reason=ERASED)
     counts["role_invitations"] = (
         RoleInvitation.objects.filter(branch_id=person.branch_id, email__iexact=person.email).update(email="")
         if person.email
