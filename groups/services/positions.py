@@ -124,7 +124,7 @@ def update_position(
     *, position: Position, actor, name: str, description="", holder_rule=None, seats=1, term_months=None
 ) -> Position:
     """Change an office (not its slug). Fewer seats than current holders is refused."""
-    position = Position.objects.select_for_update().select_related("branch").get(pk=position.pk)
+    position = Position.objects.select_for_update(of=("self",)).select_related("branch").get(pk=position.pk)
     fields = _clean(
         branch=position.branch,
         name=name,
@@ -168,7 +168,9 @@ def appoint_within(
     *, position: Position, person: Person, started_on, actor, source: str = HolderSource.APPOINTED
 ) -> PositionHolder:
     """appoint's body, for a caller inside a bigger write (an election's declaration)."""
-    position = Position.objects.select_for_update().select_related("branch", "holder_rule").get(pk=position.pk)
+    position = (
+        Position.objects.select_for_update(of=("self",)).select_related("branch", "holder_rule").get(pk=position.pk)
+    )
     branch = position.branch
     started_on = _date(started_on, "started_on", "the start")
     if person.branch_id != branch.pk or person.erased_at is not None:
@@ -223,7 +225,7 @@ def appoint(*, position: Position, person: Person, started_on, actor) -> Positio
 @transaction.atomic(durable=True)
 def end_term(*, holder: PositionHolder, ended_on, actor, reason: str = "") -> PositionHolder:
     """End a holder's term on `ended_on` (their last day). The row stays."""
-    holder = PositionHolder.objects.select_for_update().select_related("position__branch").get(pk=holder.pk)
+    holder = PositionHolder.objects.select_for_update(of=("self",)).select_related("position__branch").get(pk=holder.pk)
     if holder.ended_on is not None:
         raise Conflict("That term has already ended.", code="already_ended")
     ended_on = _date(ended_on, "ended_on", "the last day")
