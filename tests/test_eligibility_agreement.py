@@ -164,6 +164,16 @@ def worlds(draw):
         )
 
     membership_block = membership_blocks()
+    declared_leaf = st.one_of(
+        st.sampled_from(sorted(QUESTIONS)).flatmap(
+            lambda key: st.lists(st.sampled_from([*QUESTIONS[key], "unheard-of"]), min_size=1, max_size=2).map(
+                lambda values: {"attribute": {"key": key, "any": values}}
+            )
+        ),
+        st.lists(st.sampled_from([*sorted(POSITIONS), "no-such-position"]), min_size=1, max_size=2).map(
+            lambda slugs: {"office": {"positions": slugs}}
+        ),
+    )
     bound = st.builds(lambda a, e: max(a + e, 0), st.sampled_from(ages), EDGE) | st.integers(0, 90)
     leaves = st.one_of(
         st.just({"everyone": True}),
@@ -184,14 +194,7 @@ def worlds(draw):
             st.lists(st.sampled_from(["N15", "N1", "N15 4", "n15 4ab", "E17", "N2"]), max_size=2),
         ).filter(lambda r: r["area"]),
         st.builds(lambda n, k: {"attended": {"min": min(n, k), "of_last": k}}, st.integers(0, 4), st.integers(1, 5)),
-        st.sampled_from(sorted(QUESTIONS)).flatmap(
-            lambda key: st.lists(st.sampled_from([*QUESTIONS[key], "unheard-of"]), min_size=1, max_size=2).map(
-                lambda values: {"attribute": {"key": key, "any": values}}
-            )
-        ),
-        st.lists(st.sampled_from([*sorted(POSITIONS), "no-such-position"]), min_size=1, max_size=2).map(
-            lambda slugs: {"office": {"positions": slugs}}
-        ),
+        declared_leaf,
     )
     rules = st.recursive(
         leaves,
@@ -203,7 +206,12 @@ def worlds(draw):
         max_leaves=6,
     )
     # The first rule is one membership condition, so every example puts the dates to the test.
-    rule_list = [{"membership": draw(membership_blocks(min_size=1))}, *draw(st.lists(rules, max_size=2))]
+    # The second asks what they declared or hold, so that terms ending on, just before or after as-of count.
+    rule_list = [
+        {"membership": draw(membership_blocks(min_size=1))},
+        draw(declared_leaf),
+        *draw(st.lists(rules, max_size=2)),
+    ]
     return {"as_of": as_of, "people": people, "meetings": meetings, "rules": rule_list}
 
 
