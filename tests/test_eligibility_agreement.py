@@ -284,8 +284,8 @@ def _oracle(branch, people, meetings, persons, made_meetings) -> dict[int, Perso
     """Each person's facts built straight from the generated rows, by the
     engine's documented contract (memberships by category order, start date,
     then the order they were recorded; a meeting's local date is the day it
-    was generated for; undone check-ins do not count) — never by any of the
-    loaders under test."""
+    was generated for; undone check-ins do not count; terms by start date, then
+    the order recorded) — never by any of the loaders under test."""
     order = dict(Category.objects.filter(branch=branch).values_list("slug", "order"))
     names = dict(Category.objects.filter(branch=branch).values_list("slug", "name"))
     branch_meetings = tuple(
@@ -312,7 +312,6 @@ def _oracle(branch, people, meetings, persons, made_meetings) -> dict[int, Perso
             ),
             branch_meetings=branch_meetings,
             declared=frozenset(row["declared"].items()),
-            # Terms by start date, then the order they were recorded.
             offices=tuple(
                 OfficeFacts(
                     slug=t["slug"], name=POSITIONS[t["slug"]], started_on=t["started_on"], ended_on=t["ended_on"]
