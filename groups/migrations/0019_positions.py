@@ -6,93 +6,162 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('groups', '0016_door_refusals'),
+        ("groups", "0016_door_refusals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60)),
-                ('name', models.CharField(max_length=100)),
-                ('description', models.TextField(blank=True)),
-                ('seats', models.PositiveSmallIntegerField(default=1, help_text='How many people hold it at once.')),
-                ('term_months', models.PositiveSmallIntegerField(blank=True, help_text='The usual term, in months.', null=True)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='positions', to='groups.branch')),
-                ('holder_rule', models.ForeignKey(blank=True, help_text='Who may hold it; empty: anyone in the branch.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='positions', to='groups.rule')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=60)),
+                ("name", models.CharField(max_length=100)),
+                ("description", models.TextField(blank=True)),
+                ("seats", models.PositiveSmallIntegerField(default=1, help_text="How many people hold it at once.")),
+                (
+                    "term_months",
+                    models.PositiveSmallIntegerField(blank=True, help_text="The usual term, in months.", null=True),
+                ),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="positions", to="groups.branch"
+                    ),
+                ),
+                (
+                    "holder_rule",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who may hold it; empty: anyone in the branch.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="positions",
+                        to="groups.rule",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'name'],
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='PositionHolder',
+            name="PositionHolder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField()),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('end_reason', models.CharField(blank=True, max_length=300)),
-                ('source', models.CharField(choices=[('appointed', 'Appointed by an organiser'), ('elected', 'Elected')], default='appointed', max_length=12)),
-                ('decision', models.JSONField(blank=True, default=dict)),
-                ('appointed_at', models.DateTimeField()),
-                ('appointed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='positions_held', to='groups.person')),
-                ('position', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='holders', to='groups.position')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_on", models.DateField()),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("end_reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("appointed", "Appointed by an organiser"), ("elected", "Elected")],
+                        default="appointed",
+                        max_length=12,
+                    ),
+                ),
+                ("decision", models.JSONField(blank=True, default=dict)),
+                ("appointed_at", models.DateTimeField()),
+                (
+                    "appointed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="positions_held", to="groups.person"
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="holders", to="groups.position"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_on', '-id'],
+                "ordering": ["-started_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PositionAlert',
+            name="PositionAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('found_on', models.DateField()),
-                ('reasons', models.JSONField(default=list)),
-                ('raised_at', models.DateTimeField()),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution', models.CharField(blank=True, max_length=120)),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='position_alerts', to='groups.branch')),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='groups.positionholder')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("found_on", models.DateField()),
+                ("reasons", models.JSONField(default=list)),
+                ("raised_at", models.DateTimeField()),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("resolution", models.CharField(blank=True, max_length=120)),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="position_alerts", to="groups.branch"
+                    ),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="alerts", to="groups.positionholder"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at', '-id'],
+                "ordering": ["-raised_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RecheckPlan',
+            name="RecheckPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('planned_for', models.DateTimeField(blank=True, null=True)),
-                ('last_run_at', models.DateTimeField(blank=True, null=True)),
-                ('branch', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='recheck_plan', to='groups.branch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("planned_for", models.DateTimeField(blank=True, null=True)),
+                ("last_run_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "branch",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="recheck_plan", to="groups.branch"
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.UniqueConstraint(fields=('branch', 'slug'), name='position_slug_unique_in_branch'),
+            model_name="position",
+            constraint=models.UniqueConstraint(fields=("branch", "slug"), name="position_slug_unique_in_branch"),
         ),
         migrations.AddIndex(
-            model_name='positionholder',
-            index=models.Index(fields=['position', 'ended_on'], name='holder_position_ended'),
+            model_name="positionholder",
+            index=models.Index(fields=["position", "ended_on"], name="holder_position_ended"),
         ),
         migrations.AddIndex(
-            model_name='positionholder',
-            index=models.Index(fields=['person', 'started_on'], name='holder_person_started'),
+            model_name="positionholder",
+            index=models.Index(fields=["person", "started_on"], name="holder_person_started"),
         ),
         migrations.AddIndex(
-            model_name='positionalert',
-            index=models.Index(fields=['branch', 'resolved_at'], name='position_alert_branch_open'),
+            model_name="positionalert",
+            index=models.Index(fields=["branch", "resolved_at"], name="position_alert_branch_open"),
         ),
         migrations.AddConstraint(
-            model_name='positionalert',
-            constraint=models.UniqueConstraint(condition=models.Q(('resolved_at__isnull', True)), fields=('holder',), name='one_open_alert_per_holder'),
+            model_name="positionalert",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("resolved_at__isnull", True)), fields=("holder",), name="one_open_alert_per_holder"
+            ),
         ),
     ]
