@@ -10,6 +10,7 @@ BRANCH_SECTIONS = [
     ("Meetings", "meeting_list", "view_meetings", ("meeting_",)),
     ("Door", "door_index", "door", ("door", "attendance_", "signin_sheet")),
     ("Rules", "rule_list", "manage_rules", ("rule_",)),
+    ("Positions", "position_list", "view_positions", ("position_", "holder_", "attribute_")),
     ("Reports", "reports", "view_reports", ("reports",)),
     ("Team", "role_list", "manage_roles", ("role_",)),
     ("Audit", "audit_log", "view_audit", ("audit_",)),

@@ -52,6 +52,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # the speakers' list: anyone with a role may ask; whether they may is
     # "checked in, not left" (groups.services.speakers), never the voting rule
     "speak": frozenset({ORGANISER, STEWARD, MEMBER}),
+    # positions (issue 13): who holds which office is known to the branch's
+    # organisers and stewards; appointing, ending terms and the alerts are the
+    # organisers'. Self-declared values (special-category data) only organisers
+    # see, and each look is audited.
+    "view_positions": frozenset({ORGANISER, STEWARD}),
+    "manage_positions": frozenset({ORGANISER}),
+    "manage_attributes": frozenset({ORGANISER}),
+    "view_attributes": frozenset({ORGANISER}),
 }
 
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from .eligibility.decisions import EVERYONE, decide, definition_of
 from .eligibility.engine import PersonFacts
-from .eligibility.loading import load_facts
+from .eligibility.loading import load_facts, needs_declared
 from .models import Branch, Invitation, Meeting, MeetingRecord, MeetingStatus, Person, Reply
 
 MAX_MEETINGS = 24
@@ -136,9 +136,9 @@ class _BranchData:
     meetings: four queries), their contact details (one), and the counted
     meetings' dates with their guests (one)."""
 
-    def __init__(self, branch: Branch, today: date) -> None:
+    def __init__(self, branch: Branch, today: date, *, declared: bool = False) -> None:
         self.branch = branch
-        loaded = load_facts(Person.objects.filter(branch=branch), branch=branch, names=True)
+        loaded = load_facts(Person.objects.filter(branch=branch), branch=branch, names=True, declared=declared)
         self.facts: dict[int, PersonFacts] = loaded.facts
         self.names: dict[str, str] = loaded.names or {}  # category slug → name, in category order
         self.people: dict[int, Who] = {
@@ -240,7 +240,7 @@ def build(
         m.branch = branch  # effective_eligibility_date reads the branch's time zone: no query per meeting
     # Meetings share the attendance rule's object when they share the rule.
     # The branch's memberships, check-ins and meetings.
-    data = _BranchData(branch, today)
+    data = _BranchData(branch, today, declared=needs_declared(*(m.attendance_rule for m in in_period + last_n)))
     eligible = eligible_sets(data, period + [m for m in last_n if m not in period])
     yes = dict(
         Invitation.objects.filter(meeting__in=[m.pk for m in period], reply=Reply.YES)

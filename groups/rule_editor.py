@@ -25,6 +25,8 @@ KINDS = [
     ("age", "Age"),
     ("area", "Area (wards or postcodes)"),
     ("attended", "Attendance at recent meetings"),
+    ("attribute", "Self-declared answer"),
+    ("office", "Holds a position"),
     ("everyone", "Everyone"),
 ]
 KIND_LABELS = dict(KINDS)
@@ -44,6 +46,8 @@ FIELD_LABELS = {
     "postcodes": "postcode areas",
     "min": "meetings attended",
     "of_last": "recent meetings",
+    "answers": "answers",
+    "positions": "positions",
 }
 
 
@@ -102,6 +106,10 @@ def _leaf_values(kind: str, block) -> dict:
         return {"wards": "\n".join(block.get("wards", [])), "postcodes": "\n".join(block.get("postcodes", []))}
     if kind == "attended":
         return {"min": str(block.get("min", 1)), "of_last": str(block.get("of_last", 3))}
+    if kind == "attribute":
+        return {"answers": [f"{block['key']}:{v}" for v in block.get("any", [])] if "key" in block else []}
+    if kind == "office":
+        return {"positions": list(block.get("positions", []))}
     return {}
 
 
@@ -181,6 +189,10 @@ class Draft:
                 values = {"wards": data.get(p + "wards", ""), "postcodes": data.get(p + "postcodes", "")}
             elif kind == "attended":
                 values = {"min": data.get(p + "min", "").strip(), "of_last": data.get(p + "of_last", "").strip()}
+            elif kind == "attribute":
+                values = {"answers": data.getlist(p + "answers")}
+            elif kind == "office":
+                values = {"positions": data.getlist(p + "positions")}
             draft.conditions.append(Condition(kind=kind, negate=bool(data.get(p + "negate")), values=values))
         return draft
 
@@ -331,4 +343,19 @@ def _build(c: Condition) -> dict | None:
         if of_last is None and "of_last" not in c.errors:
             c.errors["of_last"] = "Enter how many recent meetings to count."
         return None if c.errors else {"attended": {"min": minimum, "of_last": of_last}}
+    if c.kind == "attribute":
+        pairs = [a.partition(":") for a in c.values.get("answers", [])]
+        keys = {key for key, _, _ in pairs}
+        if not pairs:
+            c.errors["answers"] = "Tick at least one answer."
+            return None
+        if len(keys) > 1:
+            c.errors["answers"] = "Tick answers to one question only; add another condition for another question."
+            return None
+        return {"attribute": {"key": keys.pop(), "any": [value for _, _, value in pairs]}}
+    if c.kind == "office":
+        if not c.values.get("positions"):
+            c.errors["positions"] = "Tick at least one position."
+            return None
+        return {"office": {"positions": list(c.values["positions"])}}
     return None

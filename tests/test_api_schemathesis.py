@@ -79,7 +79,16 @@ def objects(branch):
     speaker_person = PersonFactory(branch=branch, first_name="Bea", last_name="Costa")
     AttendanceFactory(meeting=meeting, person=speaker_person)
     speaker = SpeakerRequest.objects.create(meeting=meeting, person=speaker_person, kind="for", asked_at=timezone.now())
+    from groups.models import Position, PositionHolder
+
+    position = Position.objects.create(branch=branch, slug="chair", name="Chair", holder_rule=rule, seats=3)
+    holder = PositionHolder.objects.create(
+        position=position, person=person, started_on=date(2025, 1, 1), appointed_at=meeting.starts_at
+    )
     return {
+        "position_id": position.pk,
+        "/positions/": position.pk,
+        "/holders/": holder.pk,
         "meeting_id": meeting.pk,
         "/speakers/": speaker.pk,
         "/people/": person.pk,
@@ -99,10 +108,11 @@ def test_api_conforms_to_its_schema(case, token, objects):
     if isinstance(slug, str) and SLUG.match(slug):
         # A well-formed slug: use the real branch rather than a random 404. Malformed ones stay.
         case.path_parameters["branch_slug"] = "green-lanes"
-    if isinstance(params.get("meeting_id"), int):
-        case.path_parameters["meeting_id"] = objects["meeting_id"]
+    for name in ("meeting_id", "position_id"):
+        if isinstance(params.get(name), int):
+            case.path_parameters[name] = objects[name]
     if isinstance(params.get("id"), (int, str)) and str(params["id"]).isdigit():
-        for part in ("/people/", "/rules/", "/meetings/", "/votes/", "/speakers/"):  # the last match wins
+        for part in ("/people/", "/rules/", "/meetings/", "/votes/", "/speakers/", "/positions/", "/holders/"):  # the last match wins
             if part in case.path:
                 case.path_parameters["id"] = objects[part]
     case.call_and_validate(

@@ -740,7 +740,7 @@ def test_validate_accepts_every_setting():
             {"not": {"member": {}}},
             (
                 "not.member: unknown condition (expected one of: all, any, not, everyone, "
-                "membership, age, area, attended)"
+                "membership, age, area, attended, attribute, office)"
             ),
         ),
         (

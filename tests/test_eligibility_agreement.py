@@ -20,9 +20,29 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from groups.eligibility.decisions import decide, decisions_for, eligible_people, person_decisions
-from groups.eligibility.engine import MeetingFacts, MembershipFacts, PersonFacts, evaluate, normalise_postcode
+from groups.eligibility.engine import (
+    MeetingFacts,
+    MembershipFacts,
+    OfficeFacts,
+    PersonFacts,
+    evaluate,
+    normalise_postcode,
+)
 from groups.eligibility.loading import category_names, load_facts
-from groups.models import Attendance, Branch, Category, Meeting, Membership, Person, Rule, RuleVersion
+from groups.models import (
+    Attendance,
+    AttributeDefinition,
+    Branch,
+    Category,
+    Meeting,
+    Membership,
+    Person,
+    Position,
+    PositionHolder,
+    Rule,
+    RuleVersion,
+    SelfDeclaredAttribute,
+)
 from groups.queries.door import door_cards
 from groups.queries.door import door_meeting as door_meeting_of
 from groups.queries.me import my_meetings
@@ -39,6 +59,9 @@ SLUGS = st.sampled_from([PARTY, REGISTERED, AFFILIATED, SUPPORTER])
 STATUSES = ["active", "lapsed", "suspended", "resigned"]
 WARDS = ["", "Tottenham Green", "harringay ", "St Ann's", "TOTTENHAM GREEN"]
 POSTCODES = ["", "N15 4AB", "N1 5AB", "N15 6GD", "N22 8JP", "E17 4AA", "N154AB"]
+# Self-declared questions and their answers, and the branch's positions (issue 13).
+QUESTIONS = {"gender": ["woman", "man", "non-binary"], "disability": ["yes", "no"]}
+POSITIONS = {"chair": "Chair", "womens-officer": "Women's officer", "secretary": "Secretary"}
 EDGE = st.sampled_from([-1, 0, 1])  # a boundary and the days either side of it
 
 
@@ -52,6 +75,14 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February in a year without one
         return day.replace(year=day.year - years, day=28)
+
+
+def _term(draw, as_of):
+    """A term in one of the positions, starting and ending on, just before or just after as-of."""
+    start = as_of + timedelta(days=draw(_offsets(-900, 30)))
+    end = draw(st.none() | _offsets(-400, 400))
+    ended_on = None if end is None else max(start, as_of + timedelta(days=end))
+    return {"slug": draw(st.sampled_from(sorted(POSITIONS))), "started_on": start, "ended_on": ended_on}
 
 
 @st.composite
@@ -87,6 +118,12 @@ def worlds(draw):
                 "memberships": memberships,
                 "attended": draw(st.frozensets(st.integers(0, 5), max_size=6)),
                 "undone": draw(st.frozensets(st.integers(0, 5), max_size=2)),
+                # One answer per question at most; "" = not declared (or withdrawn).
+                "declared": {
+                    key: value for key, answers in QUESTIONS.items() if (value := draw(st.sampled_from(["", *answers])))
+                },
+                # Terms in the branch's positions: starting and ending on, just before or just after as-of.
+                "terms": [_term(draw, as_of) for _ in range(draw(st.integers(0, 2)))],
             }
         )
     meetings = [
@@ -127,6 +164,16 @@ def worlds(draw):
         )
 
     membership_block = membership_blocks()
+    declared_leaf = st.one_of(
+        st.sampled_from(sorted(QUESTIONS)).flatmap(
+            lambda key: st.lists(st.sampled_from([*QUESTIONS[key], "unheard-of"]), min_size=1, max_size=2).map(
+                lambda values: {"attribute": {"key": key, "any": values}}
+            )
+        ),
+        st.lists(st.sampled_from([*sorted(POSITIONS), "no-such-position"]), min_size=1, max_size=2).map(
+            lambda slugs: {"office": {"positions": slugs}}
+        ),
+    )
     bound = st.builds(lambda a, e: max(a + e, 0), st.sampled_from(ages), EDGE) | st.integers(0, 90)
     leaves = st.one_of(
         st.just({"everyone": True}),
@@ -147,6 +194,7 @@ def worlds(draw):
             st.lists(st.sampled_from(["N15", "N1", "N15 4", "n15 4ab", "E17", "N2"]), max_size=2),
         ).filter(lambda r: r["area"]),
         st.builds(lambda n, k: {"attended": {"min": min(n, k), "of_last": k}}, st.integers(0, 4), st.integers(1, 5)),
+        declared_leaf,
     )
     rules = st.recursive(
         leaves,
@@ -158,7 +206,12 @@ def worlds(draw):
         max_leaves=6,
     )
     # The first rule is one membership condition, so every example puts the dates to the test.
-    rule_list = [{"membership": draw(membership_blocks(min_size=1))}, *draw(st.lists(rules, max_size=2))]
+    # The second asks what they declared or hold, so that terms ending on, just before or after as-of count.
+    rule_list = [
+        {"membership": draw(membership_blocks(min_size=1))},
+        draw(declared_leaf),
+        *draw(st.lists(rules, max_size=2)),
+    ]
     return {"as_of": as_of, "people": people, "meetings": meetings, "rules": rule_list}
 
 
@@ -171,6 +224,13 @@ class _Rollback(Exception):
 
 def _write(branch, people, meetings):
     cats = {c.slug: c for c in Category.objects.filter(branch=branch)}
+    questions = {
+        key: AttributeDefinition.objects.create(
+            branch=branch, key=key, name=key.capitalize(), options=[{"value": v, "label": v} for v in answers]
+        )
+        for key, answers in QUESTIONS.items()
+    }
+    positions = {slug: Position.objects.create(branch=branch, slug=slug, name=name) for slug, name in POSITIONS.items()}
     made_meetings = [
         Meeting.objects.create(
             branch=branch,
@@ -205,6 +265,18 @@ def _write(branch, people, meetings):
                     checked_in_at=made_meetings[k].starts_at,
                     undone_at=made_meetings[k].starts_at if k in row["undone"] else None,
                 )
+        for key, value in row["declared"].items():
+            SelfDeclaredAttribute.objects.create(
+                person=p, definition=questions[key], value=value, source="self", consent_given_at=timezone.now()
+            )
+        for term in row["terms"]:
+            PositionHolder.objects.create(
+                position=positions[term["slug"]],
+                person=p,
+                started_on=term["started_on"],
+                ended_on=term["ended_on"],
+                appointed_at=timezone.now(),
+            )
     return persons
 
 
@@ -212,8 +284,8 @@ def _oracle(branch, people, meetings, persons, made_meetings) -> dict[int, Perso
     """Each person's facts built straight from the generated rows, by the
     engine's documented contract (memberships by category order, start date,
     then the order they were recorded; a meeting's local date is the day it
-    was generated for; undone check-ins do not count) — never by any of the
-    loaders under test."""
+    was generated for; undone check-ins do not count; terms by start date, then
+    the order recorded) — never by any of the loaders under test."""
     order = dict(Category.objects.filter(branch=branch).values_list("slug", "order"))
     names = dict(Category.objects.filter(branch=branch).values_list("slug", "name"))
     branch_meetings = tuple(
@@ -239,6 +311,13 @@ def _oracle(branch, people, meetings, persons, made_meetings) -> dict[int, Perso
                 made_meetings[k].pk for k in row["attended"] if k < len(made_meetings) and k not in row["undone"]
             ),
             branch_meetings=branch_meetings,
+            declared=frozenset(row["declared"].items()),
+            offices=tuple(
+                OfficeFacts(
+                    slug=t["slug"], name=POSITIONS[t["slug"]], started_on=t["started_on"], ended_on=t["ended_on"]
+                )
+                for _, t in sorted(enumerate(row["terms"]), key=lambda it: (it[1]["started_on"], it[0]))
+            ),
         )
     return out
 
@@ -290,8 +369,10 @@ def test_every_way_of_deciding_agrees_with_evaluate(branch, organiser, world):
                 _door_meeting(branch, i, rule, rule_list[(i + 1) % len(rule_list)], as_of)
                 for i, rule in enumerate(rule_list)
             ]
-            whole_branch = load_facts(Person.objects.filter(branch=branch), branch=branch, as_of=as_of).facts
-            report_data = _BranchData(branch, as_of)
+            whole_branch = load_facts(
+                Person.objects.filter(branch=branch), branch=branch, as_of=as_of, declared=True
+            ).facts
+            report_data = _BranchData(branch, as_of, declared=True)
             report_sets = eligible_sets(report_data, door)
             for rule, meeting in zip(rule_list, door, strict=True):
                 why = (rule, as_of)

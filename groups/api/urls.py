@@ -16,6 +16,7 @@ from .views import (
     imports,
     people,
     person_data,
+    positions,
     records,
     rules,
     speakers,
@@ -34,6 +35,10 @@ router.register(rf"{BRANCH}/people", person_data.PersonDataViewSet, basename="ap
 router.register(rf"{BRANCH}/imports", imports.ImportViewSet, basename="api-import")
 router.register(rf"{BRANCH}/rules", rules.RuleViewSet, basename="api-rule")
 router.register(rf"{BRANCH}/counts", counts.CountViewSet, basename="api-count")
+router.register(rf"{BRANCH}/positions", positions.PositionViewSet, basename="api-position")
+router.register(
+    rf"{BRANCH}/positions/(?P<position_id>[0-9]+)/holders", positions.HolderViewSet, basename="api-position-holder"
+)
 # The door, under a meeting (the meetings endpoints themselves are another module's).
 router.register(rf"{MEETING}/checkins", door.CheckInViewSet, basename="api-checkin")
 router.register(rf"{MEETING}/votes", votes.VoteViewSet, basename="api-vote")

@@ -16,6 +16,10 @@ Notes on the translation:
   SQLite's LOWER is ASCII only), so ward names should be ASCII or typed the
   way they are stored. Postcodes are stored normalised ("N15 4AB") and compare
   exactly / by prefix, as ``postcode_matches`` does.
+* ``attribute``: ``pk IN`` the people with a declaration for the branch's
+  question ``key`` whose value is in ``any``.
+* ``office``: ``pk IN`` the holders of the branch's positions named, whose
+  term covers as-of (``started_on <= as_of``, ``ended_on`` empty or ``>= as_of``).
 * ``attended``: the branch's last ``of_last`` meetings are worked out in
   Python (one query per distinct ``of_last``), then attendance is counted.
 """
@@ -30,7 +34,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, Lower, Trim
 from django.db.models.lookups import In
 
-from ..models import Attendance, Branch, Category, Membership
+from ..models import Attendance, Branch, Category, Membership, PositionHolder, SelfDeclaredAttribute
 from . import engine
 from .loading import branch_meeting_facts
 
@@ -141,6 +145,18 @@ class _Compiler:
             return Q(pk__in=went.values("person_id"))
         often = went.order_by().values("person_id").annotate(n=Count("pk")).filter(n__gte=needed)
         return Q(pk__in=often.values("person_id"))
+
+    def attribute(self, block: dict) -> Q:
+        declared = SelfDeclaredAttribute.objects.filter(
+            definition__branch=self.branch, definition__key=block["key"], value__in=block["any"]
+        )
+        return Q(pk__in=declared.values("person_id"))
+
+    def office(self, block: dict) -> Q:
+        held = PositionHolder.objects.filter(
+            position__branch=self.branch, position__slug__in=block["positions"], started_on__lte=self.as_of
+        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=self.as_of))
+        return Q(pk__in=held.values("person_id"))
 
 
 def compile_rule(definition: dict, as_of: date, *, branch: Branch) -> Q:

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from ..models import Branch, Person, Rule
 from .compile import compile_rule
 from .engine import Decision, PersonFacts, RuleError, category_slugs, evaluate
-from .loading import load_facts, needs_history
+from .loading import load_facts, needs_declared, needs_history
 
 # What no rule (null on a meeting) means: anyone may come.
 EVERYONE = {"everyone": True}
@@ -73,7 +73,14 @@ def decide(
     if facts is None:
         if person is None:
             raise TypeError("decide needs a person or their facts")
-        loaded = load_facts([person], branch=person.branch, as_of=as_of, history=needs_history(definition), names=True)
+        loaded = load_facts(
+            [person],
+            branch=person.branch,
+            as_of=as_of,
+            history=needs_history(definition),
+            names=True,
+            declared=needs_declared(definition),
+        )
         facts, names = loaded.facts[person.pk], loaded.names
     if callable(names):
         held = {m.category_slug for m in facts.memberships}
@@ -92,7 +99,14 @@ def decisions_for(
     """Decisions for a page of people: one statement whatever the page size,
     or three when the rule asks about attendance."""
     definition = definition_of(rule)
-    loaded = load_facts(people, branch=branch, as_of=as_of, history=needs_history(definition), names=True)
+    loaded = load_facts(
+        people,
+        branch=branch,
+        as_of=as_of,
+        history=needs_history(definition),
+        names=True,
+        declared=needs_declared(definition),
+    )
     return [(p, decide(definition, as_of, facts=loaded.facts[p.pk], names=loaded.names)) for p in people]
 
 
@@ -101,7 +115,14 @@ def person_decisions(person: Person, as_of: date) -> list[tuple[Rule, Decision]]
     rules, then their facts (one statement, or three when a rule asks about
     attendance)."""
     rules = list(Rule.objects.filter(branch=person.branch).order_by("name"))
-    loaded = load_facts([person], branch=person.branch, as_of=as_of, history=needs_history(*rules), names=True)
+    loaded = load_facts(
+        [person],
+        branch=person.branch,
+        as_of=as_of,
+        history=needs_history(*rules),
+        names=True,
+        declared=needs_declared(*rules),
+    )
     out = []
     for rule in rules:
         try:

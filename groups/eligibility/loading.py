@@ -10,6 +10,9 @@ invitations, reports, rule pages, the API, My meetings).
 - ``names``: return the branch's category names (slug → name) read in the
   same round trip as the memberships, for reasons that name a category the
   person does not hold. Nothing is cached on the branch;
+- ``declared``: with the person's self-declared attributes and their terms
+  in the branch's positions (two more queries), for rules with an
+  ``attribute`` or ``office`` condition (``needs_declared`` says which);
 - ``here_at``: also return who of these people is checked in at a meeting
   (the door's cards).
 
@@ -24,14 +27,25 @@ everywhere.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import CharField, DateField, IntegerField, QuerySet, Value
 
-from ..models import Attendance, Branch, Category, Meeting, MeetingStatus, Membership, Person, Rule
+from ..models import (
+    Attendance,
+    Branch,
+    Category,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Person,
+    PositionHolder,
+    Rule,
+    SelfDeclaredAttribute,
+)
 from ..sql import door as statements
-from .engine import MeetingFacts, MembershipFacts, PersonFacts, uses_attended
+from .engine import MeetingFacts, MembershipFacts, OfficeFacts, PersonFacts, uses_attended, uses_declared
 
 # A membership row, as every path reads it: (category order, started_on, id,
 # category slug, category name, status, continuous_since, ended_on,
@@ -61,6 +75,34 @@ class Loaded:
 def needs_history(*rules: Rule | dict | None) -> bool:
     """Whether deciding with any of these rules (or definitions) looks at attendance history."""
     return any(uses_attended(r.definition if isinstance(r, Rule) else r) for r in rules if r is not None)
+
+
+def needs_declared(*rules: Rule | dict | None) -> bool:
+    """Whether deciding with any of these rules looks at declared attributes or positions held."""
+    return any(uses_declared(r.definition if isinstance(r, Rule) else r) for r in rules if r is not None)
+
+
+def _declared_facts(wanted, branch: Branch, pks) -> tuple[dict, dict]:
+    """(person id → frozenset of (key, value), person id → tuple of OfficeFacts): two queries."""
+    declared: dict[int, set] = {pk: set() for pk in pks}
+    for person_id, key, value in (
+        SelfDeclaredAttribute.objects.filter(person_id__in=wanted, definition__branch=branch)
+        .order_by()
+        .values_list("person_id", "definition__key", "value")
+    ):
+        declared[person_id].add((key, value))
+    offices: dict[int, list] = {pk: [] for pk in pks}
+    for person_id, slug, name, started_on, ended_on in (
+        PositionHolder.objects.filter(person_id__in=wanted, position__branch=branch)
+        .order_by("started_on", "id")
+        .values_list("person_id", "position__slug", "position__name", "started_on", "ended_on")
+    ):
+        offices[person_id].append(OfficeFacts(slug=slug, name=name, started_on=started_on, ended_on=ended_on))
+    return {pk: frozenset(v) for pk, v in declared.items()}, {pk: tuple(v) for pk, v in offices.items()}
+
+
+def with_declared(facts: PersonFacts, declared: frozenset, offices: tuple) -> PersonFacts:
+    return replace(facts, declared=declared, offices=offices)
 
 
 def category_names(branch: Branch | int) -> dict[str, str]:
@@ -142,6 +184,7 @@ def load_facts(
     history: bool = True,
     names: bool = False,
     here_at: Meeting | None = None,
+    declared: bool = False,
 ) -> Loaded:
     """PersonFacts for these people of the branch, by person id.
 
@@ -167,11 +210,10 @@ def load_facts(
         rows, categories, here = statements.memberships_with_names(
             wanted, branch_id=branch.pk, meeting_id=here_at.pk if here_at is not None else None
         )
-        return Loaded(
-            {p.pk: facts_from_rows(p, rows[p.pk]) for p in persons},
-            {slug: name for _, name, slug in sorted(categories)} if names else None,
-            here,
-        )
+        facts = {p.pk: facts_from_rows(p, rows[p.pk]) for p in persons}
+        if declared:
+            facts = _add_declared(facts, wanted, branch)
+        return Loaded(facts, {slug: name for _, name, slug in sorted(categories)} if names else None, here)
     rows = {p.pk: [] for p in persons}
     read = Membership.objects.filter(person_id__in=wanted).order_by().values_list(*MEMBERSHIP_ROW, "person_id")
     names_read = None
@@ -200,8 +242,12 @@ def load_facts(
             a.person_id: a
             for a in Attendance.objects.filter(meeting=here_at, person_id__in=wanted, undone_at__isnull=True)
         }
-    return Loaded(
-        {p.pk: facts_from_rows(p, rows[p.pk], attended=frozenset(went[p.pk]), meetings=meetings) for p in persons},
-        names_read,
-        here,
-    )
+    facts = {p.pk: facts_from_rows(p, rows[p.pk], attended=frozenset(went[p.pk]), meetings=meetings) for p in persons}
+    if declared:
+        facts = _add_declared(facts, wanted, branch)
+    return Loaded(facts, names_read, here)
+
+
+def _add_declared(facts: dict[int, PersonFacts], wanted, branch: Branch) -> dict[int, PersonFacts]:
+    attributes, offices = _declared_facts(wanted, branch, facts.keys())
+    return {pk: with_declared(f, attributes[pk], offices[pk]) for pk, f in facts.items()}

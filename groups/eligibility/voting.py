@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..models import Attendance, Meeting, Person
 from .decisions import decide, meeting_voting_definition
 from .engine import Decision, RuleError
-from .loading import load_facts, needs_history
+from .loading import load_facts, needs_declared, needs_history
 
 NOT_HERE = "Not checked in at this meeting (or marked as having left)."
 
@@ -39,7 +39,12 @@ def may_vote(meeting: Meeting, person: Person) -> Decision:
         return Decision(False, (NOT_HERE,))
     history = needs_history(meeting.attendance_rule, meeting.voting_rule)
     loaded = load_facts(
-        [person], branch=meeting.branch, as_of=meeting.effective_eligibility_date, history=history, names=True
+        [person],
+        branch=meeting.branch,
+        as_of=meeting.effective_eligibility_date,
+        history=history,
+        names=True,
+        declared=needs_declared(meeting.attendance_rule, meeting.voting_rule),
     )
     return _combine(meeting, loaded.facts[person.pk], loaded.names)
 
@@ -52,6 +57,11 @@ def voters(meeting: Meeting) -> list[int]:
         return []
     history = needs_history(meeting.attendance_rule, meeting.voting_rule)
     loaded = load_facts(
-        ids, branch=meeting.branch, as_of=meeting.effective_eligibility_date, history=history, names=True
+        ids,
+        branch=meeting.branch,
+        as_of=meeting.effective_eligibility_date,
+        history=history,
+        names=True,
+        declared=needs_declared(meeting.attendance_rule, meeting.voting_rule),
     )
     return [pk for pk in ids if pk in loaded.facts and _combine(meeting, loaded.facts[pk], loaded.names).eligible]

@@ -16,6 +16,7 @@ from .meetings import (
 )
 from .motions import AgendaItem, AgendaKind, Motion, MotionState
 from .people import Category, Membership, MembershipStatus, Person
+from .positions import HolderSource, Position, PositionAlert, PositionHolder, RecheckPlan
 from .rate_limits import RateCount
 from .records import MeetingRecord
 from .rules import Rule, RuleVersion
@@ -51,6 +52,11 @@ __all__ = [
     "OverrideStatus",
     "MembershipStatus",
     "Person",
+    "HolderSource",
+    "Position",
+    "PositionAlert",
+    "PositionHolder",
+    "RecheckPlan",
     "Preset",
     "QuestionKind",
     "QuorumCombine",

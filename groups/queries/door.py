@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..eligibility.decisions import decide
 from ..eligibility.engine import normalise_postcode
-from ..eligibility.loading import load_facts, needs_history
+from ..eligibility.loading import load_facts, needs_declared, needs_history
 from ..models import Branch, Meeting, Person
 from ..sql import as_id
 from ..sql import door as statements
@@ -81,7 +81,15 @@ def door_cards(branch: Branch, meeting: Meeting, people: list[Person]) -> list[d
         return []
     as_of = meeting.effective_eligibility_date
     rule = meeting.attendance_rule
-    loaded = load_facts(people, branch=branch, as_of=as_of, history=needs_history(rule), names=True, here_at=meeting)
+    loaded = load_facts(
+        people,
+        branch=branch,
+        as_of=as_of,
+        history=needs_history(rule),
+        names=True,
+        here_at=meeting,
+        declared=needs_declared(rule),
+    )
     cards = []
     for person in people:
         facts = loaded.facts[person.pk]

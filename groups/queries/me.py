@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from ..eligibility.decisions import decide, unreadable
 from ..eligibility.engine import Decision, RuleError
-from ..eligibility.loading import load_facts, needs_history
+from ..eligibility.loading import load_facts, needs_declared, needs_history
 from ..models import Attendance, Branch, Invitation, Meeting, MeetingStatus, Person, Rule
 from ..models.meetings import AUTO_CLOSE_AFTER
 from ..permissions import can
@@ -61,7 +61,8 @@ def my_meetings(branch: Branch, person: Person, *, now: datetime, limit: int | N
     if not meetings:
         return []
     history = needs_history(*(m.attendance_rule for m in meetings))
-    loaded = load_facts([person], branch=branch, history=history, names=True)
+    declared = needs_declared(*(m.attendance_rule for m in meetings))
+    loaded = load_facts([person], branch=branch, history=history, names=True, declared=declared)
     facts = loaded.facts[person.pk]
     invitations = {
         i.meeting_id: i for i in Invitation.objects.filter(person=person, meeting__in=[m.pk for m in meetings])
@@ -119,7 +120,8 @@ def meetings_to_join_online(user, meetings) -> set[int]:
         person = linked_person(user, branch)
         if person is None:
             continue
-        loaded = load_facts([person], branch=branch, history=needs_history(*(m.attendance_rule for m in group)))
+        rules = [m.attendance_rule for m in group]
+        loaded = load_facts([person], branch=branch, history=needs_history(*rules), declared=needs_declared(*rules))
         for meeting in group:
             try:
                 decision = decide(

@@ -6,8 +6,9 @@ edited their record are said to be "someone in the branch", never named.
 A fixed number of queries whatever they have done (pinned in
 tests/rights/test_subject_access.py). Votes: that they voted, and their
 choice only in a named vote; a secret ballot never points at anyone, so how
-they voted in one is not held and cannot be part of it. Positions and
-nominations arrive with elections (issue 13).
+they voted in one is not held and cannot be part of it. Positions held
+(issue 13) with how each term began and ended; nominations arrive with
+elections.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ..models import (
     Membership,
     Motion,
     Person,
+    PositionHolder,
     SelfDeclaredAttribute,
     SpeakerRequest,
     VotedMark,
@@ -89,6 +91,7 @@ def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, 
         .filter(Q(person_id=person.pk) | Q(object_type="person", object_id=str(person.pk)))
         .order_by("-at", "-id")
     )
+    terms = list(PositionHolder.objects.filter(person=person).select_related("position").order_by("started_on", "id"))
     marks = list(VotedMark.objects.filter(person=person).select_related("vote__meeting").order_by("cast_at", "id"))
     speeches = list(
         SpeakerRequest.objects.filter(person=person).select_related("meeting", "agenda_item").order_by("asked_at", "id")
@@ -164,8 +167,18 @@ def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, 
             }
             for a in attendances
         ],
-        # Elections (issue 13) will fill these; until then the branch holds none.
-        "positions": [],
+        "positions": [
+            {
+                "position": t.position.name,
+                "started_on": _when(t.started_on),
+                "ended_on": _when(t.ended_on),
+                "how": t.get_source_display(),
+                "end_reason": t.end_reason or None,
+                "decision_when_appointed": t.decision or None,
+            }
+            for t in terms
+        ],
+        # Elections (issue 13, item 3) will fill this; until then the branch holds none.
         "nominations": [],
         "votes": [
             {

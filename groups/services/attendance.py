@@ -18,7 +18,7 @@ from django.utils import timezone
 from .. import normalise
 from ..cleaning import clean_person
 from ..eligibility.decisions import decide, meeting_voting_definition
-from ..eligibility.loading import category_names, facts_from_rows, load_facts, needs_history
+from ..eligibility.loading import category_names, facts_from_rows, load_facts, needs_declared, needs_history
 from ..errors import Conflict, InvalidInput, NotAllowed
 from ..models import Attendance, AuditAction, Meeting, MeetingStatus, Person, RuleVersion
 from ..models.attendance import CheckInMethod
@@ -93,9 +93,10 @@ def _assess(meeting: Meeting, person: Person, memberships: list):
 
     # Category names only when a Decision must name a category the person does not hold (read once).
     names = cache(lambda: category_names(meeting.branch_id))
-    if needs_history(meeting.attendance_rule, meeting.voting_rule):
-        # Attendance history: the one loader (the person is passed in, not read again).
-        facts = load_facts([person], branch=meeting.branch, as_of=as_of).facts[person.pk]
+    declared = needs_declared(meeting.attendance_rule, meeting.voting_rule)
+    if needs_history(meeting.attendance_rule, meeting.voting_rule) or declared:
+        # Attendance history or declared facts: the one loader (the person is passed in, not read again).
+        facts = load_facts([person], branch=meeting.branch, as_of=as_of, declared=declared).facts[person.pk]
     else:
         facts = facts_from_rows(person, memberships)
     decision = decide(meeting.attendance_rule, as_of, facts=facts, names=names)

@@ -25,9 +25,11 @@ rolled-back erasure must not lose an organiser's file).
 
 Their requests to speak: waiting ones are deleted; those they made stay,
 anonymised (no person, no chair's reason), so who spoke on an item still
-adds up. When the elections tables arrive, their named votes, nominations and
-positions belong here too (see the report to the lead): secret ballots never
-point at anyone.
+adds up. Positions (issue 13): their terms stay as history without the words
+about them (the Decision's reasons, the reason a term ended); a current term
+ends on the day of the erasure; the re-check's alerts about them go. When
+elections arrive, nominations belong here too: secret ballots never point at
+anyone.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DateField, F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from .. import normalise
@@ -54,6 +57,8 @@ from ..models import (
     Membership,
     OverrideRequest,
     Person,
+    PositionAlert,
+    PositionHolder,
     RoleInvitation,
     SelfDeclaredAttribute,
     SpeakerRequest,
@@ -258,6 +263,12 @@ def erase_person(*, person: Person, actor, reason: str, at: datetime | None = No
     theirs = SpeakerRequest.objects.filter(person=person)
     counts["speaker_requests"] = theirs.filter(status=SpeakerStatus.WAITING).delete()[0]
     counts["speaker_requests"] += theirs.update(person=None, moved_reason="")
+    counts["position_alerts"] = PositionAlert.objects.filter(holder__person=person).delete()[0]
+    terms = PositionHolder.objects.filter(person=person)
+    counts["positions"] = terms.count()
+    today = Value(person.branch.today(now), output_field=DateField())
+    terms.filter(ended_on__isnull=True).update(ended_on=Greatest(F("started_on"), today))
+    terms.update(decision={}, end_reason=ERASED)
     counts["role_invitations"] = (
         RoleInvitation.objects.filter(branch_id=person.branch_id, email__iexact=person.email).update(email="")
         if person.email

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from ..eligibility.engine import RuleError, validate
 from ..errors import Conflict, InvalidInput
-from ..models import AuditAction, Branch, Category, Meeting, Rule, RuleVersion
+from ..models import AttributeDefinition, AuditAction, Branch, Category, Meeting, Position, Rule, RuleVersion
 from . import audit
 
 
@@ -48,15 +48,27 @@ def create_preset_rules(*, branch: Branch, actor) -> list[Rule]:
     return rules
 
 
+def branch_vocabulary(branch: Branch) -> dict:
+    """What a rule of this branch may name: its categories, its self-declared
+    questions with their answers, its positions (three queries)."""
+    return {
+        "category_slugs": set(Category.objects.filter(branch=branch).values_list("slug", flat=True)),
+        "attributes": {
+            d.key: [o.get("value") for o in d.options if isinstance(o, dict)]
+            for d in AttributeDefinition.objects.filter(branch=branch)
+        },
+        "position_slugs": set(Position.objects.filter(branch=branch).values_list("slug", flat=True)),
+    }
+
+
 def _clean(*, branch: Branch, name: str, definition) -> tuple[str, dict]:
     name = (name or "").strip()
     if not name:
         raise InvalidInput("Give the rule a name.", code="name_required", field="name")
     if len(name) > 120:
         raise InvalidInput("Keep the rule's name to 120 characters or fewer.", code="name_too_long", field="name")
-    slugs = set(Category.objects.filter(branch=branch).values_list("slug", flat=True))
     try:
-        definition = validate(definition, category_slugs=slugs)
+        definition = validate(definition, **branch_vocabulary(branch))
     except RuleError as exc:
         where = f" at {exc.path}" if exc.path else ""
         raise InvalidInput(
@@ -141,6 +153,13 @@ def delete_rule(*, rule: Rule, actor) -> None:
     if used:
         meetings = "meeting" if used == 1 else "meetings"
         raise Conflict(f"Used by {used} {meetings} — edit it instead.", code="rule_in_use", meetings=used)
+    positions = list(Position.objects.filter(holder_rule=rule).values_list("name", flat=True))
+    if positions:
+        raise Conflict(
+            f"It decides who may hold {', '.join(positions)} — choose another rule there first, or edit this one.",
+            code="rule_in_use",
+            positions=len(positions),
+        )
     audit.record(
         actor=actor,
         branch=rule.branch,

@@ -5,6 +5,7 @@ from django.utils import timezone
 from ..models import Meeting, MeetingStatus
 from ..permissions import branches_for, capabilities
 from ..queries.me import linked_person, my_meetings
+from ..queries.positions import open_alerts
 from .base import branch_view
 
 
@@ -37,11 +38,20 @@ def dashboard(request, branch):
         stats["rules"] = branch.rules.count()
     person = linked_person(request.user, branch)
     mine = my_meetings(branch, person, now=now, limit=3) if person else []
+    alerts = open_alerts(branch) if "manage_positions" in caps else []
     with timezone.override(branch.zone):
         return render(
             request,
             "groups/dashboard.html",
-            {"branch": branch, "caps": caps, "upcoming": upcoming, "stats": stats, "person": person, "mine": mine},
+            {
+                "branch": branch,
+                "caps": caps,
+                "upcoming": upcoming,
+                "stats": stats,
+                "person": person,
+                "mine": mine,
+                "alerts": alerts,
+            },
         )
 
 

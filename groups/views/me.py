@@ -94,8 +94,11 @@ def my_details(request, branch):
         else:
             messages.success(request, "Your details are saved.")
             return redirect("my_details", slug=branch.slug)
+    from ..queries.positions import positions_of
+
+    context = {"branch": branch, "person": person, "form": form, "terms": positions_of(person)}
     with timezone.override(branch.zone):
-        return render(request, "groups/me/details.html", {"branch": branch, "person": person, "form": form})
+        return render(request, "groups/me/details.html", context)
 
 
 @require_POST

@@ -70,6 +70,7 @@ def people_list(request, branch):
 def person_detail(request, branch, person_id):
     from ..eligibility.decisions import person_decisions
     from ..queries.attendance import person_attendance
+    from ..queries.positions import positions_of
 
     person = get_in_branch(
         Person.objects.select_related("user").prefetch_related(_memberships_prefetch()), branch, pk=person_id
@@ -85,6 +86,7 @@ def person_detail(request, branch, person_id):
             "as_of": as_of,
             "decisions": person_decisions(person, as_of),
             "attendances": person_attendance(person)[:20],
+            "terms": positions_of(person),
         },
     )
 

@@ -13,7 +13,7 @@ from ..eligibility.decisions import decisions_for
 from ..eligibility.loading import category_names
 from ..errors import RollcallError
 from ..filters import search_people
-from ..models import Category, Meeting, Person, Rule, RuleVersion
+from ..models import AttributeDefinition, Category, Meeting, Person, Position, Rule, RuleVersion
 from ..permissions import get_in_branch
 from ..queries.rules import compare_rules, definition_summary, eligibility_counts
 from ..rule_editor import KINDS, STATUS_CHOICES, UNITS, Draft
@@ -61,6 +61,8 @@ def _editor_context(branch, draft: Draft, **extra) -> dict:
         "branch": branch,
         "draft": draft,
         "categories": categories,
+        "questions": list(AttributeDefinition.objects.filter(branch=branch).order_by("order", "name")),
+        "positions": list(Position.objects.filter(branch=branch).order_by("order", "name")),
         "kinds": KINDS,
         "statuses": STATUS_CHOICES,
         "units": UNITS,

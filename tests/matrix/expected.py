@@ -21,6 +21,9 @@ _TABLE = """
 api_token_revoke              login      302        302        302        302
 api_tokens                    login      200        200        200        200
 attendance_bulk               login      404        403        403        200
+attribute_edit                login      404        403        403        200
+attribute_list                login      404        403        403        200
+attribute_new                 login      404        403        403        200
 attendance_csv                login      404        403        403        200
 attendance_list               login      404        403        200        200
 audit_log                     login      404        403        403        200
@@ -48,6 +51,7 @@ door_requests                 login      404        403        403        200
 door_search                   login      404        403        200        200
 door_undo                     login      404        403        302        302
 healthz                       200        200        200        200        200
+holder_end                    login      404        403        403        302
 home                          login      302        302        302        302
 import_confirm                login      404        403        403        302
 import_preview                login      404        403        403        200
@@ -79,6 +83,7 @@ my_data                       login      404        200        200        200
 my_data_json                  login      404        302        302        302
 my_details                    login      404        200        200        200
 my_meeting_reply              login      404        302        302        302
+my_attributes                 login      404        200        200        200
 my_meetings                   login      404        200        200        200
 people_bulk                   login      404        403        403        200
 people_export                 login      404        403        403        200
@@ -91,7 +96,13 @@ person_data_json              login      404        403        403        200
 person_edit                   login      404        403        403        200
 person_erase                  login      404        403        403        200
 person_export                 login      404        403        403        200
+person_attributes             login      404        403        403        200
 person_unlink_user            login      404        403        403        302
+position_appoint              login      404        403        403        302
+position_detail               login      404        403        200        200
+position_edit                 login      404        403        403        200
+position_list                 login      404        403        200        200
+position_new                  login      404        403        403        200
 private_feed                  200        200        200        200        200
 public_feed                   200        200        200        200        200
 public_meeting                200        200        200        200        200

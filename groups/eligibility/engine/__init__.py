@@ -34,6 +34,11 @@ Exact semantics, which a database compiler of the same rules must reproduce
   ``last_meetings(branch_meetings, as_of, of_last)``: the branch's meetings
   that started (local date) before as-of and were not cancelled, the last
   ``of_last`` of them by ``(starts_on, id)``.
+* ``attribute`` holds when the person has declared a value for the question
+  ``key`` and it is one of ``any`` (a withdrawn value is no value).
+* ``office`` holds when one of the person's terms in a position whose slug is
+  in ``positions`` covers as-of (``holds_office``: ``started_on <= as_of`` and
+  ``ended_on`` empty or ``>= as_of``).
 * ``{"all": []}`` and ``{"everyone": true}`` hold for everyone; ``not``
   inverts its rule.
 """
@@ -43,25 +48,32 @@ from __future__ import annotations
 from .evaluation import evaluate
 from .facts import (
     CONDITIONS,
+    DECLARED_CONDITIONS,
     MAX_AGE,
     MAX_DEPTH,
     STATUSES,
     Decision,
     MeetingFacts,
     MembershipFacts,
+    OfficeFacts,
     PersonFacts,
     RuleError,
     age_on,
     dob_range,
+    holds_office,
     last_meetings,
     membership_since,
 )
 from .postcodes import normalise_postcode, normalise_postcode_prefix, postcode_matches, ward_key
 from .reasons import duration_text, format_date, summarise
-from .validation import category_slugs, uses_attended, validate
+from .validation import category_slugs, uses_attended, uses_declared, validate
 
 __all__ = [
     "CONDITIONS",
+    "DECLARED_CONDITIONS",
+    "OfficeFacts",
+    "holds_office",
+    "uses_declared",
     "category_slugs",
     "MAX_AGE",
     "MAX_DEPTH",

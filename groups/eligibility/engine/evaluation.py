@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .facts import Decision, MembershipFacts, PersonFacts, age_on, last_meetings, membership_since
+from .facts import Decision, MembershipFacts, PersonFacts, age_on, holds_office, last_meetings, membership_since
 from .postcodes import normalise_postcode, postcode_matches, ward_key
 from .reasons import age_bounds_text, duration_text, format_date, humanise_slug, or_list
 from .validation import dedupe, validate
@@ -80,6 +80,8 @@ def _eval(node: dict, ctx: _Context) -> tuple[bool, list[_Reason]]:
         "age": _age,
         "area": _area,
         "attended": _attended,
+        "attribute": _attribute,
+        "office": _office,
     }[key]
     ok, text = check(value, ctx)
     return ok, [(ok, text)]
@@ -242,3 +244,31 @@ def _attended(block: dict, ctx: _Context) -> tuple[bool, str]:
     else:
         stated = f"Attended {went} of the last {len(counted)} meetings"
     return ok, f"{stated} (needs {needed})" if ok else f"{stated}; needs {needed}"
+
+
+def _attribute(block: dict, ctx: _Context) -> tuple[bool, str]:
+    # Special-category data: the reason never says which value was declared,
+    # nor whether one was (a steward at the door reads Decisions too).
+    question = humanise_slug(block["key"]).lower()
+    ok = any(k == block["key"] and v in block["any"] for k, v in ctx.facts.declared)
+    if ok:
+        return True, f"Self-declared {question} is one the rule asks for"
+    return False, f"No self-declared {question} that the rule asks for"
+
+
+def _office(block: dict, ctx: _Context) -> tuple[bool, str]:
+    wanted = block["positions"]
+    terms = [t for t in ctx.facts.offices if t.slug in wanted]
+    for t in terms:
+        if holds_office(t, ctx.as_of):
+            return True, f"Holds the office of {t.name} since {format_date(t.started_on)}"
+    names = {t.slug: t.name for t in terms}
+    wanted_text = or_list([names.get(s) or humanise_slug(s) for s in wanted])
+    ended = [t for t in terms if t.ended_on is not None and t.ended_on < ctx.as_of]
+    if ended:
+        last = max(ended, key=lambda t: t.ended_on)
+        return False, (
+            f"Does not hold the office of {wanted_text} on {format_date(ctx.as_of)} "
+            f"({last.name} ended on {format_date(last.ended_on)})"
+        )
+    return False, f"Does not hold the office of {wanted_text} on {format_date(ctx.as_of)}"

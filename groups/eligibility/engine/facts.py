@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 STATUSES = ("active", "lapsed", "suspended", "resigned")
-CONDITIONS = ("all", "any", "not", "everyone", "membership", "age", "area", "attended")
+CONDITIONS = ("all", "any", "not", "everyone", "membership", "age", "area", "attended", "attribute", "office")
+# Conditions on what a person declared or holds, loaded only when a rule asks (``load_facts(declared=True)``).
+DECLARED_CONDITIONS = ("attribute", "office")
 MAX_DEPTH = 10  # levels of rule nodes; the top-level rule is level 1
 MAX_AGE = 150  # a larger bound is a typo, and keeps date arithmetic in range
 
@@ -35,6 +37,17 @@ class MeetingFacts:
 
 
 @dataclass(frozen=True)
+class OfficeFacts:
+    """One term in one of the branch's positions: held from ``started_on`` to
+    ``ended_on`` inclusive (empty: still held)."""
+
+    slug: str
+    name: str
+    started_on: date
+    ended_on: date | None
+
+
+@dataclass(frozen=True)
 class PersonFacts:
     memberships: tuple[MembershipFacts, ...] = ()
     date_of_birth: date | None = None
@@ -42,6 +55,9 @@ class PersonFacts:
     postcode: str = ""
     attended: frozenset[int] = field(default_factory=frozenset)
     branch_meetings: tuple[MeetingFacts, ...] = ()
+    # Self-declared attributes as (key, value) pairs: one value per key.
+    declared: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    offices: tuple[OfficeFacts, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,3 +139,9 @@ def last_meetings(meetings: Iterable[MeetingFacts], as_of: date, of_last: int) -
         key=lambda m: (m.starts_on, m.id),
     )
     return tuple(held[-of_last:]) if of_last > 0 else ()
+
+
+def holds_office(term: OfficeFacts, as_of: date) -> bool:
+    """Whether the term covers ``as_of``: ``started_on <= as_of`` and
+    ``ended_on`` empty or ``>= as_of``."""
+    return term.started_on <= as_of and (term.ended_on is None or term.ended_on >= as_of)

@@ -142,6 +142,11 @@ def _predicate(node: dict, name: _Namer) -> str:
         return " or ".join(parts)
     if key == "attended":
         return f"who attended at least {value['min']} of the last {plural(value['of_last'], 'meeting')}"
+    if key == "attribute":
+        question = humanise_slug(value["key"]).lower()
+        return f"who declared their {question} as {or_list([humanise_slug(v).lower() for v in value['any']])}"
+    if key == "office":
+        return f"who hold the office of {or_list([humanise_slug(s) for s in value['positions']])}"
     if key == "any":
         return "either " + ", or ".join(_predicate(child, name) for child in value)
     if key == "not":
@@ -150,6 +155,10 @@ def _predicate(node: dict, name: _Namer) -> str:
             return "without " + inner[len("with ") :]
         if inner.startswith("who attended "):
             return "who did not attend " + inner[len("who attended ") :]
+        if inner.startswith("who declared "):
+            return "who did not declare " + inner[len("who declared ") :]
+        if inner.startswith("who hold "):
+            return "who do not hold " + inner[len("who hold ") :]
         return "not " + inner if inner else "nobody"
     if key == "all":
         return ", ".join(p for p in (_predicate(c, name) for c in _flatten_all(value)) if p)

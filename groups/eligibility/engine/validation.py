@@ -33,21 +33,38 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def validate(definition: Any, *, category_slugs: set[str] | None = None) -> dict:
+class _Known:
+    """What the branch has, when validating against it (None: not checked)."""
+
+    def __init__(self, categories, attributes, positions) -> None:
+        self.categories: set[str] | None = categories
+        self.attributes: dict[str, list[str]] | None = attributes
+        self.positions: set[str] | None = positions
+
+
+def validate(
+    definition: Any,
+    *,
+    category_slugs: set[str] | None = None,
+    attributes: dict[str, list[str]] | None = None,
+    position_slugs: set[str] | None = None,
+) -> dict:
     """Check a rule definition and return it normalised, or raise ``RuleError``.
 
     Normalising strips wards, normalises postcode prefixes, removes duplicate
     list entries, turns ``date`` objects into "YYYY-MM-DD" and drops
     ``"dues_paid": false``. Defaults (such as ``statuses``) are not filled in.
+    Given the branch's ``category_slugs``, ``attributes`` (key → its answers)
+    or ``position_slugs``, a rule naming one the branch does not have is refused.
     """
-    return _validate_node(definition, "", 1, category_slugs)
+    return _validate_node(definition, "", 1, _Known(category_slugs, attributes, position_slugs))
 
 
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _validate_node(node: Any, path: str, depth: int, slugs: set[str] | None) -> dict:
+def _validate_node(node: Any, path: str, depth: int, known: _Known) -> dict:
     if depth > MAX_DEPTH:
         raise RuleError(path, f"rules may be nested at most {MAX_DEPTH} levels deep")
     if not isinstance(node, dict):
@@ -64,9 +81,9 @@ def _validate_node(node: Any, path: str, depth: int, slugs: set[str] | None) -> 
             raise RuleError(here, f"must be a list of rules, got {_show(value)}")
         if key == "any" and not value:
             raise RuleError(here, "must list at least one rule")
-        return {key: [_validate_node(v, f"{here}[{i}]", depth + 1, slugs) for i, v in enumerate(value)]}
+        return {key: [_validate_node(v, f"{here}[{i}]", depth + 1, known) for i, v in enumerate(value)]}
     if key == "not":
-        return {"not": _validate_node(value, here, depth + 1, slugs)}
+        return {"not": _validate_node(value, here, depth + 1, known)}
     if key == "everyone":
         if value is not True:
             raise RuleError(here, f"must be true, got {_show(value)}")
@@ -74,7 +91,11 @@ def _validate_node(node: Any, path: str, depth: int, slugs: set[str] | None) -> 
     if not isinstance(value, dict):
         raise RuleError(here, f"must be an object of settings, got {_show(value)}")
     if key == "membership":
-        return {"membership": _validate_membership(value, here, slugs)}
+        return {"membership": _validate_membership(value, here, known.categories)}
+    if key == "attribute":
+        return {"attribute": _validate_attribute(value, here, known.attributes)}
+    if key == "office":
+        return {"office": _validate_office(value, here, known.positions)}
     if key == "age":
         return {"age": _validate_age(value, here)}
     if key == "area":
@@ -238,6 +259,74 @@ def _validate_attended(block: dict, path: str) -> dict:
             f"must not be more than of_last ({of_last}), got {minimum}",
         )
     return {"min": minimum, "of_last": of_last}
+
+
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+def _slug_list(value: Any, path: str, what: str) -> list[str]:
+    items = _string_list(value, path, what)
+    for i, item in enumerate(items):
+        if not _SLUG.match(item):
+            raise RuleError(f"{path}[{i}]", f"must be a {what} (letters, digits, - and _ only), got {_show(item)}")
+    return dedupe(items)
+
+
+def _validate_attribute(block: dict, path: str, attributes: dict[str, list[str]] | None) -> dict:
+    _check_keys(block, path, ("key", "any"))
+    for key in ("key", "any"):
+        if key not in block:
+            raise RuleError(_join(path, key), "is required")
+    here = _join(path, "key")
+    key = block["key"]
+    if not isinstance(key, str) or not _SLUG.match(key.strip()):
+        raise RuleError(here, f'must be the key of one of the branch\'s questions, such as "gender", got {_show(key)}')
+    key = key.strip()
+    if attributes is not None and key not in attributes:
+        known = ", ".join(sorted(attributes)) or "none"
+        raise RuleError(here, f'unknown question "{key}" (this branch asks: {known})')
+    here = _join(path, "any")
+    values = _slug_list(block["any"], here, "answer")
+    if not values:
+        raise RuleError(here, "must list at least one answer")
+    if attributes is not None:
+        for i, value in enumerate(values):
+            if value not in attributes[key]:
+                offered = ", ".join(attributes[key]) or "none"
+                raise RuleError(f"{here}[{i}]", f'"{value}" is not one of the answers to "{key}" ({offered})')
+    return {"key": key, "any": values}
+
+
+def _validate_office(block: dict, path: str, positions: set[str] | None) -> dict:
+    _check_keys(block, path, ("positions",))
+    here = _join(path, "positions")
+    if "positions" not in block:
+        raise RuleError(here, "is required")
+    slugs = _slug_list(block["positions"], here, "position slug")
+    if not slugs:
+        raise RuleError(here, "must list at least one position")
+    if positions is not None:
+        for i, slug in enumerate(slugs):
+            if slug not in positions:
+                known = ", ".join(sorted(positions)) or "none"
+                raise RuleError(f"{here}[{i}]", f'unknown position "{slug}" (this branch has: {known})')
+    return {"positions": slugs}
+
+
+def uses_declared(definition: Any) -> bool:
+    """Whether any condition in the rule, at any depth, is ``attribute`` or
+    ``office``: the facts then need the person's declared values and terms."""
+    if not isinstance(definition, dict):
+        return False
+    for key, value in definition.items():
+        if key in ("attribute", "office"):
+            return True
+        if key in ("all", "any") and isinstance(value, list):
+            if any(uses_declared(child) for child in value):
+                return True
+        elif key == "not" and uses_declared(value):
+            return True
+    return False
 
 
 def category_slugs(definition: Any) -> set[str]:
