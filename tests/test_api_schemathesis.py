@@ -112,7 +112,8 @@ def test_api_conforms_to_its_schema(case, token, objects):
         if isinstance(params.get(name), int):
             case.path_parameters[name] = objects[name]
     if isinstance(params.get("id"), (int, str)) and str(params["id"]).isdigit():
-        for part in ("/people/", "/rules/", "/meetings/", "/votes/", "/speakers/", "/positions/", "/holders/"):  # the last match wins
+        # The last match wins.
+        for part in ("/people/", "/rules/", "/meetings/", "/votes/", "/speakers/", "/positions/", "/holders/"):
             if part in case.path:
                 case.path_parameters["id"] = objects[part]
     case.call_and_validate(
