@@ -23,6 +23,7 @@ from ..normalise import spreadsheet_safe
 from ..permissions import can, get_in_branch
 from ..queries.attendance import apologies, attendance_rows, door_refusals, expected_people, quorum
 from ..queries.door import door_cards, door_meeting, door_person, door_results
+from ..queries.door_list import scans_to_review
 from ..services import attendance as attendance_services
 from ..services import exports
 from ..services.door_refusals import check_in_on_the_record
@@ -367,6 +368,8 @@ def attendance_list(request, branch, meeting_id):
             "apologies": list(apologies(meeting)),
             # Refusals are for those who can let people in (organisers, or stewards where allowed).
             "refusals": list(door_refusals(meeting)) if can(request.user, branch, "override") else None,
+            # Offline check-ins the rule now refuses (groups.services.door_sync): for the same people.
+            "reviews": list(scans_to_review(meeting)) if can(request.user, branch, "override") else None,
             "quorum": quorum(meeting),
             "can_export": can(request.user, branch, "export_people"),
             "can_manage": can(request.user, branch, "manage_meetings"),
