@@ -142,7 +142,7 @@ def test_organisers_see_refusals_beside_the_attendance_in_one_query(
 
     few, _ = run(1)
     many, html = run(4)
-    assert few == many == 10  # the attendance page's nine, and the refusals with their people and stewards
+    assert few == many == 11  # the attendance page's nine, the refusals with their people and stewards, the reviews
     assert "Refused at the door (5)" in html and "steward@example.org" in html and REASON in html
     # Stewards who may not override do not see the list.
     html = client_for(steward).get(url("attendance_list", meeting)).content.decode()
