@@ -150,3 +150,22 @@ def test_offline_check_ins_are_sent_later_once_each_at_the_earlier_time(
     assert dev_in.device != eve_in.device
     csp = [e for e in errors_a + errors_b if "Content Security Policy" in e]
     assert csp == []
+
+    # Signing out wipes the door list, the kept pages and the service worker from the phone.
+    phone_a.goto(f"{live_server.url}/b/{branch.slug}/")
+    phone_a.locator("form[action='/accounts/logout/']").evaluate("form => form.submit()")  # in the folded menu
+    phone_a.wait_for_url("**/accounts/**")
+    assert "rollcall-door" not in phone_a.evaluate("indexedDB.databases().then(d => d.map(x => x.name).join())")
+    assert phone_a.evaluate("caches.keys().then(k => k.join())") == ""
+
+
+def test_the_door_list_is_wiped_24_hours_after_the_meeting(browser, live_server, branch, steward):  # noqa: F811
+    ended = timezone.now() - timedelta(hours=25)
+    meeting = MeetingFactory(branch=branch, title="Last week", starts_at=ended - timedelta(hours=2), ends_at=ended)
+    person(branch, "Ada", "Alpha", "party-member")
+    page, _ = phone_page(browser, live_server, steward)
+    open_door(page, f"{live_server.url}/b/{branch.slug}/meetings/{meeting.pk}/door/")
+    reload_offline(page)  # opens from the kept page, finds the list past its time and wipes it
+    banner(page).get_by_text("This device has no door list for this meeting").wait_for()
+    assert page.evaluate("idb.openDB('rollcall-door').then(db => db.count('lists'))") == 0
+    assert page.evaluate("caches.open('rollcall-door-pages').then(c => c.keys()).then(k => k.length)") == 0
