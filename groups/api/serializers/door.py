@@ -186,7 +186,8 @@ class ScanSerializer(serializers.Serializer):
 
 
 class SyncedCheckInSerializer(AttendanceSerializer):
-    scan = ScanSerializer(read_only=True, help_text="The device's check-in, as kept.")
+    # Not read_only: a read-only field is required in the schema, and only nonce check-ins have one.
+    scan = ScanSerializer(required=False, help_text="With a nonce only: the device's check-in.")
 
     class Meta(AttendanceSerializer.Meta):
         fields = [*AttendanceSerializer.Meta.fields, "scan"]

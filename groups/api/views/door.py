@@ -94,7 +94,7 @@ class MeetingScopedViewSet(BranchScopedViewSet):
         parameters=[MEETING_ID],
         request=CheckInSerializer,
         responses={
-            201: SyncedCheckInSerializer,
+            201: OpenApiResponse(SyncedCheckInSerializer, description="The new check-in; with a nonce, its scan too."),
             202: OpenApiResponse(
                 ReviewSerializer, description="A device's check-in the rule now refuses: kept for review."
             ),
