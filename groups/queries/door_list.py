@@ -17,7 +17,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from ..eligibility.decisions import decide, meeting_voting_definition
+from ..eligibility.decisions import EVERYONE, decide, definition_of, meeting_voting_definition
 from ..eligibility.loading import load_facts, needs_history
 from ..models import Attendance, DoorScan, Invitation, Meeting, Membership, Person, ScanOutcome
 from .attendance import quorum
@@ -42,6 +42,7 @@ def door_list(meeting: Meeting) -> dict:
     as_of = meeting.effective_eligibility_date
     people = expected_at_door(meeting)
     voting = meeting_voting_definition(meeting)
+    vote = definition_of(meeting.voting_rule)
     loaded = load_facts(
         people,
         branch=branch,
@@ -66,6 +67,11 @@ def door_list(meeting: Meeting) -> dict:
         if facts is None:
             continue
         decision = decide(meeting.attendance_rule, as_of, facts=facts, names=loaded.names)
+        # May vote = the attendance rule AND the voting rule (voting_definition): the voting rule
+        # alone decides, and only for those the attendance rule admits (half the work at 5,000).
+        may_vote = decision.eligible and (
+            vote == EVERYONE or decide(vote, as_of, facts=facts, names=loaded.names).eligible
+        )
         here = loaded.here.get(pk)
         entries.append(
             {
@@ -76,7 +82,7 @@ def door_list(meeting: Meeting) -> dict:
                 "postcode": postcode,
                 "category": _card_category(facts),
                 "decision": decision.as_dict(),
-                "may_vote": decide(voting, as_of, facts=facts, names=loaded.names).eligible,
+                "may_vote": may_vote,
                 "checked_in_at": here.checked_in_at if here is not None else None,
                 "here_may_vote": bool(here.may_vote) if here is not None else False,
             }

@@ -2,6 +2,7 @@
 strict CSP, the web app manifest, and signing out wiping the device."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -32,7 +33,7 @@ def test_the_door_page_links_the_manifest_and_the_offline_script(client_for, ste
     html = client_for(steward).get(f"/b/{branch.slug}/meetings/{meeting.pk}/door/").content.decode()
     assert 'rel="manifest"' in html and "door_offline.js" in html and "idb-8.0.4.umd.js" in html
     assert f"/api/v1/branches/{branch.slug}/meetings/{meeting.pk}/door-list/" in html
-    manifest = json.loads(open(finders.find("groups/door.webmanifest")).read())
+    manifest = json.loads(Path(finders.find("groups/door.webmanifest")).read_text())
     assert manifest["display"] == "standalone" and manifest["start_url"] == "/"
 
 
