@@ -48,6 +48,7 @@ from ..models import (
     AuditAction,
     AuditEvent,
     DoorRefusal,
+    DoorScan,
     Invitation,
     Membership,
     OverrideRequest,
@@ -247,6 +248,8 @@ def erase_person(*, person: Person, actor, reason: str, at: datetime | None = No
     # typed reason, the Decision's dates): they go; the audit rows stay, scrubbed.
     counts["door_refusals"] = DoorRefusal.objects.filter(person=person).delete()[0]
     counts["override_requests"] = OverrideRequest.objects.filter(person=person).delete()[0]
+    # And the door devices' check-ins of them (times, the Decision): the attendance row stays, scrubbed.
+    counts["door_scans"] = DoorScan.objects.filter(person=person).delete()[0]
     counts["attendances"], counts["guest_rows"] = _scrub_attendance(person, ids)
     counts["role_invitations"] = (
         RoleInvitation.objects.filter(branch_id=person.branch_id, email__iexact=person.email).update(email="")
