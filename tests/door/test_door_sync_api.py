@@ -265,6 +265,21 @@ def test_the_door_list_has_door_fields_only(api, steward, branch, meeting):
     assert body["quorum"]["quorum"] == 2 and body["meeting"]["keep_until"]
 
 
+def test_the_door_list_says_who_may_vote_with_both_rules(api, steward, branch):
+    from groups.models import Membership
+
+    tenured = Rule.objects.get(branch=branch, name="Party members of six months or more")
+    party = Rule.objects.get(branch=branch, name="Party members only")
+    meeting = MeetingFactory(branch=branch, attendance_rule=party, voting_rule=tenured)
+    old, new = person_in(branch), person_in(branch)
+    Membership.objects.filter(person=new).update(started_on=timezone.localdate() - timedelta(days=30))
+    supporter = person_in(branch, "registered-supporter")
+    people = {p["id"]: p for p in api(steward).get(url(meeting, "door-list")).json()["people"]}
+    assert people[old.pk]["may_vote"] is True
+    assert people[new.pk]["decision"]["eligible"] is True and people[new.pk]["may_vote"] is False
+    assert people[supporter.pk]["may_vote"] is False
+
+
 def test_an_invited_meetings_door_list_is_the_invited(api, steward, branch, meeting):
     ana, bob, extra = person_in(branch), person_in(branch), person_in(branch)
     Invitation.objects.create(meeting=meeting, person=ana)
