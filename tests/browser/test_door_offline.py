@@ -134,6 +134,7 @@ def test_offline_check_ins_are_sent_later_once_each_at_the_earlier_time(
     phone_b.context.set_offline(False)
     banner(phone_b).get_by_text("Sent 2 check-ins").wait_for()
     shot(phone_b, "offline-2-sent")
+    assert phone_a.locator(".door-recent-offline .door-recent-state", has_text="(sent)").count() == 5
 
     for full, p in people.items():
         rows = Attendance.objects.filter(meeting=meeting, person=p)

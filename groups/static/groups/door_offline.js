@@ -131,6 +131,7 @@
     if (state.note) text += (text ? " " : "") + state.note;
     el.textContent = text;
     el.hidden = !text;
+    el.classList.toggle("message-warning", !state.online || state.failed.length > 0);
     document.body.classList.toggle("door-offline", !state.online);
     if (!state.online) estimate();
   }
@@ -267,7 +268,9 @@
     var who = el("p", "door-recent-who");
     who.appendChild(el("strong", "", name(p)));
     who.appendChild(document.createTextNode(" "));
-    who.appendChild(el("span", "muted", "in " + time(item.checked_in_at) + " (on this device)"));
+    who.appendChild(el("span", "muted", "in " + time(item.checked_in_at) + " "));
+    who.appendChild(el("span", "muted door-recent-state", "(on this device, waiting to send)"));
+    li.dataset.nonce = item.nonce;
     li.appendChild(who);
     var undo = el("details", "door-undo");
     var summary = el("summary", "button button-secondary button-small", "Undo");
@@ -345,6 +348,8 @@
           if (response.ok || (item.kind === "undo" && response.status === 409)) {
             if (response.status === 202) review += 1;
             sent += 1;
+            var shown = document.querySelector('.door-recent-offline[data-nonce="' + item.nonce + '"] .door-recent-state');
+            if (shown) shown.textContent = response.status === 202 ? "(sent: kept for an organiser to review)" : "(sent)";
             state.queue.shift();
             return db.delete("queue", item.seq).then(function () { return next(db); });
           }
