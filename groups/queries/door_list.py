@@ -21,7 +21,7 @@ from ..eligibility.decisions import EVERYONE, decide, definition_of, meeting_vot
 from ..eligibility.loading import load_facts, needs_history
 from ..models import Attendance, DoorScan, Invitation, Meeting, Membership, Person, ScanOutcome
 from .attendance import quorum
-from .door import _card_category
+from .door import card_category
 
 # A device wipes its copy this long after the meeting ends (or starts, with no end).
 KEEP_AFTER = timedelta(hours=24)
@@ -80,7 +80,7 @@ def door_list(meeting: Meeting) -> dict:
                 "last_name": last,
                 "numbers": numbers.get(pk, []),
                 "postcode": postcode,
-                "category": _card_category(facts),
+                "category": card_category(facts),
                 "decision": decision.as_dict(),
                 "may_vote": may_vote,
                 "checked_in_at": here.checked_in_at if here is not None else None,
