@@ -62,6 +62,7 @@ class AuditAction(models.TextChoices):
     ATTENDANCE_REFUSED = "attendance.refused", "Refused at the door"
     ATTENDANCE_DUPLICATE_SCAN = "attendance.duplicate_scan", "Checked in on a second device (duplicate kept)"
     ATTENDANCE_REVIEW = "attendance.review", "Offline check-in kept for review"
+    ATTENDANCE_REVIEWED = "attendance.reviewed", "Offline check-in reviewed"
     ATTENDANCE_SCAN_UNDO = "attendance.scan_undo", "Device check-in withdrawn"
     OVERRIDE_ASK = "attendance.override_ask", "Override asked for"
     OVERRIDE_APPROVE = "attendance.override_approve", "Override approved"

@@ -107,9 +107,9 @@ def door_list(meeting: Meeting) -> dict:
 
 def scans_to_review(meeting: Meeting):
     """Device check-ins the rule refused when they were sent, not withdrawn:
-    kept for an organiser (one query)."""
+    kept for an organiser, those decided with who decided (one query)."""
     return (
         DoorScan.objects.filter(meeting=meeting, outcome=ScanOutcome.REVIEW, undone_at__isnull=True)
-        .select_related("person", "sent_by")
+        .select_related("person", "sent_by", "reviewed_by")
         .order_by("scanned_at", "id")
     )

@@ -24,6 +24,7 @@ from django.utils import timezone
 from ..errors import Conflict, InvalidInput, NotAllowed
 from ..models import Attendance, AuditAction, DoorScan, Meeting, Person, ScanOutcome
 from ..models.attendance import CheckInMethod
+from ..permissions import can
 from . import attendance as attendance_services
 from . import audit
 
@@ -242,4 +243,54 @@ def undo_scan(*, meeting: Meeting, nonce: uuid.UUID, actor, reason: str, at: dat
     scan.undone_by = _user(actor)
     scan.undo_reason = reason[: attendance_services.MAX_REASON]
     scan.save(update_fields=["undone_at", "undone_by", "undo_reason"])
+    return scan
+
+
+@transaction.atomic(durable=True)
+def resolve_review(
+    *, meeting: Meeting, scan_id: int, actor, admit: bool, reason: str = "", at: datetime | None = None
+) -> DoorScan:
+    """An organiser's answer to a device's check-in kept for review: let them
+    in (an override with a reason, at the time the device checked them in) or
+    leave them out. Either way the scan stays, marked reviewed."""
+    at = at or timezone.now()
+    scan = (
+        DoorScan.objects.select_for_update()
+        .select_related("person")
+        .filter(meeting=meeting, pk=scan_id, outcome=ScanOutcome.REVIEW)
+        .first()
+    )
+    if scan is None:
+        raise InvalidInput("There is no offline check-in to review with this id.", code="unknown_review")
+    if not can(actor, meeting.branch, "override"):
+        raise NotAllowed("Only an organiser can decide about a check-in kept for review.", code="override_not_allowed")
+    if scan.reviewed_at is not None or scan.undone_at is not None:
+        raise Conflict("This check-in was decided already.", code="already_reviewed")
+    reason = " ".join((reason or "").split())
+    if admit:
+        if not reason:
+            raise InvalidInput("Say why they are let in: it is recorded with your name.", code="reason_required")
+        where = f" on {scan.device}" if scan.device else ""
+        attendance, _ = attendance_services.check_in_within(
+            meeting=meeting,
+            person=scan.person,
+            actor=actor,
+            method=CheckInMethod.OFFLINE,
+            override_reason=f"checked in offline{where}, reviewed: {reason}"[: attendance_services.MAX_REASON],
+            at=scan.scanned_at,
+        )
+        scan.attendance = attendance
+    scan.reviewed_at = at
+    scan.reviewed_by = _user(actor)
+    scan.save(update_fields=["attendance", "reviewed_at", "reviewed_by"])
+    audit.record(
+        actor=actor,
+        branch=meeting.branch,
+        action=AuditAction.ATTENDANCE_REVIEWED,
+        obj=scan,
+        person_id=scan.person_id,
+        summary=f"Offline check-in at {meeting.title} reviewed: " + ("let in" if admit else "left out"),
+        changes={"person": scan.person_id, "admitted": admit},
+        at=at,
+    )
     return scan

@@ -16,10 +16,7 @@ from .core import Table, fetch, read
 @cache
 def _session_statement() -> str:
     s = Table(Session, "s")
-    return (
-        f"SELECT {s.all} FROM {s}"
-        f" WHERE {s.session_key} = %s AND {s.expire_date} > %s"
-    )
+    return f"SELECT {s.all} FROM {s} WHERE {s.session_key} = %s AND {s.expire_date} > %s"
 
 
 def live_session(session_key: str) -> Session | None:

@@ -14,8 +14,7 @@ from .core import Table, fetch, read
 def _statement() -> str:
     r, b = Table(Role, "r"), Table(Branch, "b")
     return (
-        f"SELECT {r.role}, {b.all} FROM {r}"
-        f" INNER JOIN {b} ON {b.id} = {r.branch} WHERE {r.user} = %s ORDER BY {r.id}"
+        f"SELECT {r.role}, {b.all} FROM {r} INNER JOIN {b} ON {b.id} = {r.branch} WHERE {r.user} = %s ORDER BY {r.id}"
     )
 
 

@@ -177,6 +177,42 @@ def test_the_review_list_beside_the_attendance(client_for, organiser, branch, me
     assert "to review" in text and "Sam Reg" in text and "Door phone A" in text
 
 
+def test_an_organiser_lets_in_or_leaves_out_a_check_in_kept_for_review(client_for, organiser, steward, branch, meeting):
+    from groups.services.door_sync import sync_check_in
+
+    sam = person_in(branch, "registered-supporter", first_name="Sam", last_name="Reg")
+    kim = person_in(branch, "registered-supporter", first_name="Kim", last_name="Reg")
+    at = timezone.now() - timedelta(minutes=7)
+    kept = {
+        p: sync_check_in(
+            meeting=meeting, person=p, nonce=uuid.uuid4(), checked_in_at=at, device="Door phone A", actor=steward
+        )
+        for p in (sam, kim)
+    }
+    page = f"/b/{branch.slug}/meetings/{meeting.pk}/attendance/"
+    review = f"/b/{branch.slug}/meetings/{meeting.pk}/attendance/review/"
+    client = client_for(organiser)
+    # Letting in needs a reason; nothing changes without one.
+    client.post(f"{review}{kept[sam].scan.pk}/", {"action": "admit", "reason": " "})
+    assert not Attendance.objects.filter(person=sam).exists()
+    response = client.post(f"{review}{kept[sam].scan.pk}/", {"action": "admit", "reason": "Renewed last week"})
+    assert response.status_code == 302 and response["Location"].endswith("#review")
+    attendance = Attendance.objects.get(person=sam, meeting=meeting)
+    assert attendance.checked_in_at == at  # when the device checked them in
+    assert "Renewed last week" in attendance.override_reason and "Door phone A" in attendance.override_reason
+    client.post(f"{review}{kept[kim].scan.pk}/", {"action": "leave_out"})
+    assert not Attendance.objects.filter(person=kim).exists()
+    assert DoorScan.objects.filter(reviewed_by=organiser).count() == 2
+    assert AuditEvent.objects.filter(action=AuditAction.ATTENDANCE_REVIEWED).count() == 2
+    text = client.get(page).content.decode()
+    assert "Let in by" in text and "Left out by" in text
+    # Decided once: a second answer changes nothing.
+    client.post(f"{review}{kept[kim].scan.pk}/", {"action": "admit", "reason": "Changed my mind"})
+    assert not Attendance.objects.filter(person=kim).exists()
+    # A steward (who may not override here) may not decide.
+    assert client_for(steward).post(f"{review}{kept[kim].scan.pk}/", {"action": "leave_out"}).status_code == 403
+
+
 def test_an_undo_refers_to_one_device_check_in(api, steward, organiser, branch, meeting):
     ana = person_in(branch)
     first, second = sent(ana, 20), sent(ana, 10, device="Door phone B")
