@@ -18,6 +18,7 @@ from groups.models import Attendance, AuditAction, AuditEvent, DoorScan, Rule
 
 from ..factories import MeetingFactory
 from .test_door import browser, person, phone_page, shot  # noqa: F401 (browser: a fixture)
+from .test_door_mode import ABOVE_KEYBOARD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -106,6 +107,12 @@ def test_offline_check_ins_are_sent_later_once_each_at_the_earlier_time(
     assert "not opened on this device before" in never.inner_text("body")
     never.close()
 
+    # Door mode holds offline too: the box and the first result's button above the on-screen keyboard.
+    phone_a.locator("#door-q").press_sequentially("alp", delay=10)
+    first = phone_a.locator(".door-card", has_text="Ada Alpha").get_by_role("button", name="Check in Ada Alpha")
+    first.wait_for()
+    for box in (phone_a.locator("#door-q").bounding_box(), first.bounding_box()):
+        assert box["y"] >= 0 and box["y"] + box["height"] <= ABOVE_KEYBOARD, box
     check_in(phone_a, "alp", "Ada Alpha")
     check_in(phone_a, "bravo ben", "Ben Bravo")  # surname first
     check_in(phone_a, "cle", "Cleo Charlie")
@@ -120,7 +127,8 @@ def test_offline_check_ins_are_sent_later_once_each_at_the_earlier_time(
     refused.wait_for()
     assert "Not eligible" in refused.inner_text()
     assert "Offline — 5 check-ins waiting to send" in banner(phone_a).inner_text()
-    assert "Estimate from this device: Quorate — 5 of 4 needed" in phone_a.locator(".quorum-status").inner_text()
+    quorum = phone_a.locator(".quorum-status").inner_text()
+    assert "Quorate — 5 of 4 needed" in quorum and "estimate from this device" in quorum
     shot(phone_a, "offline-1-queued")
 
     # The queue survives a reload.

@@ -119,8 +119,8 @@
     var waiting = state.queue.length;
     var text = "";
     if (!state.online) {
-      text = "Offline — " + plural(waiting, "check-in") + " waiting to send." +
-        (state.list ? " Searching this device's door list." : " This device has no door list for this meeting.");
+      text = "Offline — " + plural(waiting, "check-in") + " waiting to send" +
+        (state.list ? "" : ". This device has no door list for this meeting.");
     } else if (waiting) {
       text = "Sending " + plural(waiting, "check-in") + "…";
     }
@@ -146,7 +146,8 @@
     var needed = state.list.quorum.quorum;
     var word = !needed ? "No quorum set — " + voters + " present who may vote"
       : (voters >= needed ? "Quorate — " : "Not quorate — ") + voters + " of " + needed + " needed";
-    status.textContent = "Estimate from this device: " + word;
+    status.textContent = word;
+    status.appendChild(el("span", "quorum-estimate", " · estimate from this device"));
     status.classList.toggle("quorum-ok", !!needed && voters >= needed);
     status.classList.toggle("quorum-no", !!needed && voters < needed);
     var figures = document.querySelectorAll(".quorum-panel .quorum-figures dd");
