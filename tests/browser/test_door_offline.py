@@ -178,3 +178,23 @@ def test_the_door_list_is_wiped_24_hours_after_the_meeting(browser, live_server,
     banner(page).get_by_text("This device has no door list for this meeting").wait_for()
     assert page.evaluate("idb.openDB('rollcall-door').then(db => db.count('lists'))") == 0
     assert page.evaluate("caches.open('rollcall-door-pages').then(c => c.keys()).then(k => k.length)") == 0
+
+
+def test_an_offline_undo_is_sent_after_its_check_in(browser, live_server, branch, steward):  # noqa: F811
+    now = timezone.now()
+    meeting = MeetingFactory(branch=branch, starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=1))
+    ada = person(branch, "Ada", "Alpha", "party-member")
+    page, _ = phone_page(browser, live_server, steward)
+    open_door(page, f"{live_server.url}/b/{branch.slug}/meetings/{meeting.pk}/door/")
+    reload_offline(page)
+    check_in(page, "ada", "Ada Alpha")
+    undo = page.locator(".door-recent-offline", has_text="Ada Alpha").locator(".door-undo")
+    undo.locator("summary").click()
+    undo.get_by_label("Why undo?").fill("Wrong Ada")
+    undo.get_by_role("button", name="Undo check-in").click()
+    banner(page).get_by_text("Offline — 0 check-ins waiting to send").wait_for()
+    page.context.set_offline(False)
+    banner(page).get_by_text("Sent 1 check-in and 1 undo").wait_for()
+    attendance = Attendance.objects.get(meeting=meeting, person=ada)
+    assert attendance.undone_at is not None and attendance.undo_reason == "Wrong Ada"
+    assert DoorScan.objects.get(person=ada).undone_at is not None

@@ -116,7 +116,10 @@
 
   function banner() {
     var el = document.getElementById("door-offline-banner");
-    var waiting = state.queue.length;
+    // Check-ins still to send, less those undone on this device before they went (both are sent, in order).
+    var undone = {};
+    state.queue.forEach(function (i) { if (i.kind === "undo") undone[i.target] = true; });
+    var waiting = state.queue.filter(function (i) { return i.kind === "check_in" && !undone[i.nonce]; }).length;
     var text = "";
     if (!state.online) {
       text = "Offline — " + plural(waiting, "check-in") + " waiting to send" +
@@ -340,7 +343,7 @@
   function send() {
     if (state.sending || !state.queue.length) return Promise.resolve();
     state.sending = true;
-    var sent = 0, review = 0;
+    var sent = 0, review = 0, undone = 0;
     function next(db) {
       var item = state.queue[0];
       if (!item) return Promise.resolve();
@@ -348,7 +351,7 @@
         return response.json().catch(function () { return {}; }).then(function (body) {
           if (response.ok || (item.kind === "undo" && response.status === 409)) {
             if (response.status === 202) review += 1;
-            sent += 1;
+            if (item.kind === "check_in") sent += 1; else undone += 1;
             var shown = document.querySelector('.door-recent-offline[data-nonce="' + item.nonce + '"] .door-recent-state');
             if (shown) shown.textContent = response.status === 202 ? "(sent: kept for an organiser to review)" : "(sent)";
             state.queue.shift();
@@ -366,8 +369,9 @@
     return dbPromise.then(next).catch(function () { /* the network went again: the rest waits */ })
       .then(function () {
         state.sending = false;
-        if (sent) {
-          state.note = "Sent " + plural(sent, "check-in") + " from this device." +
+        if (sent || undone) {
+          state.note = "Sent " + plural(sent, "check-in") + (undone ? " and " + plural(undone, "undo") : "") +
+            " from this device." +
             (review ? " " + review + " kept for an organiser to review: the rule refuses them now." : "");
           if (window.htmx) window.htmx.trigger(document.body, "door-changed");
           dbPromise.then(download).catch(function () {});
