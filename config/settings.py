@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control: no-store for signed-in users; Permissions-Policy for all.
     "groups.middleware.PrivateResponseMiddleware",
+    # Signing out wipes the door's offline data on the device (Clear-Site-Data).
+    "groups.middleware.SignOutWipesDeviceMiddleware",
     # Deny by default: every view needs a signed-in user unless it says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -86,3 +86,25 @@ class SingleValuedQueryMiddleware:
                     status=400,
                 )
         return self.get_response(request)
+
+
+class SignOutWipesDeviceMiddleware:
+    """Signing out wipes what this site kept on the device: the door list in
+    IndexedDB, the queued check-ins, the kept door pages and the service worker
+    (Clear-Site-Data; browsers honour it on https and on localhost).
+    groups/static/groups/app.js does the same on the next page, for browsers that do not."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "POST" and request.path_info == _logout_path() and response.status_code in (200, 302, 303):
+            response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
+def _logout_path() -> str:
+    from django.urls import reverse
+
+    return reverse("account_logout")

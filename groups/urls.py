@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from .urlconf import door, imports, me, meetings, people, positions, public, reports, rules, speakers, votes
-from .views import audit, home, roles
+from .views import audit, door_offline, home, roles
 
 branch_patterns = [
     path("", home.dashboard, name="branch_dashboard"),
@@ -20,6 +20,8 @@ for _module in (people, imports, rules, meetings, door, reports, me, votes, spea
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", home.healthz, name="healthz"),
+    # The door's service worker: at the root, so its scope can cover /b/ (groups/views/door_offline.py).
+    path("door-sw.js", door_offline.service_worker, name="door_service_worker"),
     path("invitations/<str:token>/", roles.role_invitation_accept, name="role_invitation_accept"),
     path("b/<slug:slug>/", include(branch_patterns)),
 ]

@@ -2,7 +2,7 @@ from .attendance import Attendance, CheckInMethod
 from .attributes import AttributeDefinition, DeclarationSource, SelfDeclaredAttribute
 from .audit import AuditAction, AuditEvent
 from .branch import Branch, Role, RoleInvitation, RoleName
-from .door import DoorRefusal, OverrideRequest, OverrideStatus
+from .door import DoorRefusal, DoorScan, OverrideRequest, OverrideStatus, ScanOutcome
 from .meetings import (
     CalendarFeed,
     Invitation,
@@ -40,6 +40,8 @@ __all__ = [
     "Category",
     "CheckInMethod",
     "DeclarationSource",
+    "DoorScan",
+    "ScanOutcome",
     "DoorRefusal",
     "Invitation",
     "KindDefault",

@@ -11,6 +11,7 @@ class CheckInMethod(models.TextChoices):
     QR = "qr", "QR code"
     API = "api", "API"
     BULK = "bulk", "From a paper list"
+    OFFLINE = "offline", "On a door device, sent later"
 
 
 class Attendance(models.Model):

@@ -61,3 +61,49 @@ class OverrideRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Override for {self.person} at {self.meeting}"
+
+
+class ScanOutcome(models.TextChoices):
+    CHECKED_IN = "in", "Checked in"
+    DUPLICATE = "duplicate", "Duplicate scan (already in)"
+    REVIEW = "review", "Kept for an organiser to review"
+
+
+class DoorScan(models.Model):
+    """One check-in a door device made with a nonce (CONTRACT §9), often
+    offline and sent later. The nonce makes a resend the same check-in; the
+    time is when it happened on the device. Of two devices' scans of one
+    person, the earlier is the attendance's (outcome "in"), the other is kept
+    as a duplicate. A scan the server now refuses is kept for review
+    (outcome "review"), never dropped and never counted as present.
+    Written by groups.services.door_sync."""
+
+    nonce = models.UUIDField(unique=True)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="door_scans")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="door_scans")
+    attendance = models.ForeignKey(
+        "groups.Attendance", on_delete=models.SET_NULL, null=True, blank=True, related_name="scans"
+    )
+    scanned_at = models.DateTimeField(help_text="When it happened, on the device.")
+    received_at = models.DateTimeField()
+    device = models.CharField(max_length=100, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    outcome = models.CharField(max_length=9, choices=ScanOutcome.choices)
+    decision = models.JSONField(default=dict, blank=True, help_text="The attendance Decision when it was received.")
+    message = models.TextField(blank=True, help_text="Why it is kept for review.")
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undo_reason = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["scanned_at", "id"]
+        indexes = [models.Index(fields=["meeting", "outcome"], name="door_scan_meeting_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.person} scanned at {self.meeting} ({self.outcome})"

@@ -61,8 +61,8 @@ def door_results(
     return people[:limit], more + "+" if total >= MORE_CAP else more
 
 
-def _card_category(facts) -> str:
-    """The category to show on a card: the first active membership's, else the first one's."""
+def card_category(facts) -> str:
+    """The category to show on a card (and in the door list): the first active membership's, else the first one's."""
     for m in facts.memberships:
         if m.status == "active":
             return m.category_name
@@ -96,7 +96,7 @@ def door_cards(branch: Branch, meeting: Meeting, people: list[Person]) -> list[d
         cards.append(
             {
                 "person": person,
-                "category": _card_category(facts),
+                "category": card_category(facts),
                 "memberships": facts.memberships,
                 "decision": decide(rule, as_of, facts=facts, names=loaded.names),
                 "attendance": loaded.here.get(person.pk),

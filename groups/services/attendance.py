@@ -275,6 +275,12 @@ def _check_in_guest(meeting, guest_name, guest_email, actor, method, at) -> Atte
 @transaction.atomic(durable=True)
 def undo_check_in(*, attendance: Attendance, actor, reason: str, at: datetime | None = None) -> Attendance:
     """Undo a check-in: the row stays, with who undid it, when and why."""
+    return undo_within(attendance=attendance, actor=actor, reason=reason, at=at)
+
+
+def undo_within(*, attendance: Attendance, actor, reason: str, at: datetime | None = None) -> Attendance:
+    """undo_check_in inside the caller's transaction (groups.services.door_sync
+    undoes a device's check-in by its nonce)."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("Say why you are undoing this check-in.", code="reason_required")

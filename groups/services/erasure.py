@@ -53,6 +53,7 @@ from ..models import (
     AuditAction,
     AuditEvent,
     DoorRefusal,
+    DoorScan,
     Invitation,
     Membership,
     OverrideRequest,
@@ -256,6 +257,8 @@ def erase_person(*, person: Person, actor, reason: str, at: datetime | None = No
     # typed reason, the Decision's dates): they go; the audit rows stay, scrubbed.
     counts["door_refusals"] = DoorRefusal.objects.filter(person=person).delete()[0]
     counts["override_requests"] = OverrideRequest.objects.filter(person=person).delete()[0]
+    # And the door devices' check-ins of them (times, the Decision): the attendance row stays, scrubbed.
+    counts["door_scans"] = DoorScan.objects.filter(person=person).delete()[0]
     counts["attendances"], counts["guest_rows"] = _scrub_attendance(person, ids)
     # Requests to speak: a waiting one goes; a speech made stays counted (that
     # someone spoke on the item, for how long) but no longer points at them,

@@ -35,6 +35,7 @@ branch_patterns: list = [
     path(f"{M}attendance/", door.attendance_list, name="attendance_list"),
     path(f"{M}attendance.csv", door.attendance_csv, name="attendance_csv"),
     path(f"{M}attendance/bulk/", door.attendance_bulk, name="attendance_bulk"),
+    path(f"{M}attendance/review/<int:scan_id>/", door.door_review, name="door_review"),
     path(f"{M}sign-in-sheet.pdf", door.signin_sheet, name="signin_sheet"),
 ]
 urlpatterns: list = []

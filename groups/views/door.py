@@ -23,6 +23,7 @@ from ..normalise import spreadsheet_safe
 from ..permissions import can, get_in_branch
 from ..queries.attendance import apologies, attendance_rows, door_refusals, expected_people, quorum
 from ..queries.door import door_cards, door_meeting, door_person, door_results
+from ..queries.door_list import scans_to_review
 from ..services import attendance as attendance_services
 from ..services import exports
 from ..services.door_refusals import check_in_on_the_record
@@ -367,6 +368,9 @@ def attendance_list(request, branch, meeting_id):
             "apologies": list(apologies(meeting)),
             # Refusals are for those who can let people in (organisers, or stewards where allowed).
             "refusals": list(door_refusals(meeting)) if can(request.user, branch, "override") else None,
+            # Offline check-ins the rule now refuses (groups.services.door_sync): for the same people.
+            "reviews": list(scans_to_review(meeting)) if can(request.user, branch, "override") else None,
+            "can_review": can(request.user, branch, "override"),
             "quorum": quorum(meeting),
             "can_export": can(request.user, branch, "export_people"),
             "can_manage": can(request.user, branch, "manage_meetings"),
@@ -500,3 +504,28 @@ def attendance_bulk(request, branch, meeting_id):
     return _render(
         request, branch, "groups/door/bulk.html", {"meeting": meeting, "cards": cards, "page": page, "which": which}
     )
+
+
+@require_POST
+@branch_view("override")
+def door_review(request, branch, meeting_id, scan_id):
+    """An organiser's answer to an offline check-in kept for review (the attendance page)."""
+    from ..services.door_sync import resolve_review
+
+    meeting = _meeting(branch, meeting_id)
+    admit = request.POST.get("action") == "admit"
+    try:
+        scan = resolve_review(
+            meeting=meeting,
+            scan_id=as_id(scan_id),
+            actor=request.user,
+            admit=admit,
+            reason=request.POST.get("reason", ""),
+        )
+    except RollcallError as exc:
+        if exc.code == "unknown_review":
+            raise Http404 from None
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{scan.person} " + ("is in (let in on review)." if admit else "was left out."))
+    return redirect(reverse("attendance_list", args=[branch.slug, meeting.pk]) + "#review")

@@ -142,12 +142,12 @@ def test_organisers_see_refusals_beside_the_attendance_in_one_query(
 
     few, _ = run(1)
     many, html = run(4)
-    assert few == many == 10  # the attendance page's nine, and the refusals with their people and stewards
+    assert few == many == 11  # the attendance page's nine, the refusals with their people and stewards, the reviews
     assert "Refused at the door (5)" in html and "steward@example.org" in html and REASON in html
     # Stewards who may not override do not see the list.
     html = client_for(steward).get(url("attendance_list", meeting)).content.decode()
     assert "Refused at the door" not in html
     client = client_for(organiser)
     client.get(url("attendance_list", meeting))  # warm the session
-    with django_assert_num_queries(10):  # pinned: the refusals are one query, whatever their number
+    with django_assert_num_queries(11):  # pinned: the refusals are one query, whatever their number (+1: reviews)
         client.get(url("attendance_list", meeting))

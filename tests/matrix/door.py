@@ -39,6 +39,25 @@ def _override_request(w):
     return {"slug": w.branch.slug, "meeting_id": meeting.pk, "request_id": asked.pk}
 
 
+def _review(w):
+    import uuid
+
+    from django.utils import timezone
+
+    from groups.models import DoorScan
+
+    meeting = _meeting(w)
+    scan = DoorScan.objects.create(
+        nonce=uuid.uuid4(),
+        meeting=meeting,
+        person=PersonFactory(branch=w.branch),
+        scanned_at=timezone.now(),
+        received_at=timezone.now(),
+        outcome="review",
+    )
+    return {"slug": w.branch.slug, "meeting_id": meeting.pk, "scan_id": scan.pk}
+
+
 ENTRIES = {
     "door_index": Entry(need="door"),
     "door": Entry(kwargs=_m, need="door"),
@@ -54,6 +73,7 @@ ENTRIES = {
     "door_requests": Entry(kwargs=_m, need="override"),
     "door_request_approve": Entry(kwargs=_override_request, need="override", method="post"),
     "door_request_decline": Entry(kwargs=_override_request, need="override", method="post"),
+    "door_review": Entry(kwargs=_review, need="override", method="post", data=lambda w: {"action": "leave_out"}),
     # The signed token is the secret; the image repeats it and nothing more.
     "door_qr_image": Entry(kwargs=_token),
     "door_quorum": Entry(kwargs=_m, need="door"),

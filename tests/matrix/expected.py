@@ -48,7 +48,9 @@ door_quorum                   login      404        403        200        200
 door_request_approve          login      404        403        403        302
 door_request_decline          login      404        403        403        302
 door_requests                 login      404        403        403        200
+door_review                   login      404        403        403        302
 door_search                   login      404        403        200        200
+door_service_worker           200        200        200        200        200
 door_undo                     login      404        403        302        302
 healthz                       200        200        200        200        200
 holder_end                    login      404        403        403        302

@@ -26,6 +26,8 @@ ENTRIES = {
     "healthz": Entry(
         kwargs=lambda w: {},
     ),
+    # The door's service worker: the same script for everyone, no data (groups/views/door_offline.py).
+    "door_service_worker": Entry(kwargs=lambda w: {}),
     "role_invitation_accept": Entry(kwargs=_token),
     "branch_dashboard": Entry(need="view_branch"),
     "role_list": Entry(need="manage_roles"),

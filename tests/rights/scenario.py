@@ -20,6 +20,7 @@ from groups.models import (
     AttributeDefinition,
     DeclarationSource,
     DoorRefusal,
+    DoorScan,
     Invitation,
     Meeting,
     OverrideRequest,
@@ -106,6 +107,17 @@ def build(branch, organiser) -> Scenario:
     )
     OverrideRequest.objects.create(
         meeting=closed, person=person, requested_at=starts, reason=f"{FIRST} {LAST} says they paid; {PHONE}"
+    )
+    # A door device checked them in offline too (its scan: the device's time, the Decision).
+    DoorScan.objects.create(
+        nonce="5f0e8a52-6c3e-4d7a-9a53-0c3c7b1c2d11",
+        meeting=closed,
+        person=person,
+        scanned_at=starts,
+        received_at=starts,
+        device="Door phone",
+        outcome="duplicate",
+        decision={"eligible": True, "reasons": [f"{FIRST} {LAST}"]},
     )
     close_meeting(meeting=closed, actor=organiser, at=starts + timedelta(hours=3))
 

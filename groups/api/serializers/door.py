@@ -126,6 +126,18 @@ class CheckInSerializer(serializers.Serializer):
     simulate = serializers.BooleanField(
         required=False, default=False, help_text="Answer what would happen for this person; write nothing."
     )
+    nonce = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="A door device's own id for this check-in (CONTRACT §9): the same nonce again is the same "
+        "check-in (200 with the first).",
+    )
+    checked_in_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="With a nonce: when it happened on the device, within the meeting's day (else 400).",
+    )
+    device = CharField(required=False, allow_blank=True, max_length=100, help_text="With a nonce: the device's name.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,7 +157,53 @@ class CheckInSerializer(serializers.Serializer):
             raise serializers.ValidationError({"simulate": ["Simulate a person's check-in: give their id."]})
         if person is not None and data.get("guest_email"):
             raise serializers.ValidationError({"guest_email": ["Only guests have a guest_email."]})
+        if data.get("nonce") is None:
+            for field in ("checked_in_at", "device"):
+                if data.get(field):
+                    raise serializers.ValidationError({field: [f"{field} comes with a nonce."]})
+        else:
+            if person is None:
+                raise serializers.ValidationError({"nonce": ["A device's check-in is of a person: give their id."]})
+            if data.get("simulate"):
+                raise serializers.ValidationError({"simulate": ["Simulate without a nonce: nothing is sent."]})
+            if data.get("checked_in_at") is None:
+                raise serializers.ValidationError({"checked_in_at": ["Give when it happened on the device."]})
         return data
+
+
+class ScanSerializer(serializers.Serializer):
+    """A door device's check-in (groups.models.DoorScan)."""
+
+    nonce = serializers.UUIDField()
+    outcome = serializers.ChoiceField(
+        choices=["in", "duplicate", "review"],
+        help_text="in: this check-in holds the attendance; duplicate: the person was in already (the earlier "
+        "time is kept); review: refused now, kept for an organiser to review.",
+    )
+    scanned_at = serializers.DateTimeField()
+    device = serializers.CharField()
+    undone_at = serializers.DateTimeField(allow_null=True)
+
+
+class SyncedCheckInSerializer(AttendanceSerializer):
+    # Not read_only: a read-only field is required in the schema, and only nonce check-ins have one.
+    scan = ScanSerializer(required=False, help_text="With a nonce only: the device's check-in.")
+
+    class Meta(AttendanceSerializer.Meta):
+        fields = [*AttendanceSerializer.Meta.fields, "scan"]
+        read_only_fields = fields
+
+
+class ReviewSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="kept_for_review")
+    decision = DecisionSerializer(required=False)
+    scan = ScanSerializer()
+
+
+class UndoScanSerializer(serializers.Serializer):
+    nonce = serializers.UUIDField(help_text="The device's check-in to undo.")
+    reason = CharField(max_length=500, help_text="Why the check-in is undone (recorded with your name).")
 
 
 class SimulatedCheckInSerializer(serializers.Serializer):
@@ -173,3 +231,34 @@ class RefusalSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField(required=False, help_text="not_eligible, override_not_allowed, meeting_cancelled, …")
     decision = DecisionSerializer(required=False, help_text="The Decision that refused them.")
+
+
+class DoorListMeetingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(allow_null=True)
+    keep_until = serializers.DateTimeField(help_text="The device wipes its copy after this (24 h after the end).")
+    status = serializers.CharField()
+    closed = serializers.BooleanField()
+
+
+class DoorListPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    numbers = serializers.ListField(child=serializers.CharField(), help_text="Their membership numbers.")
+    postcode = serializers.CharField()
+    category = serializers.CharField(help_text="The category shown on their card.")
+    decision = DecisionSerializer(help_text="Their Decision under the attendance rule.")
+    may_vote = serializers.BooleanField(help_text="Whether the voting rule admits them (for quorum).")
+    checked_in_at = serializers.DateTimeField(allow_null=True, help_text="When they were checked in; null if not.")
+    here_may_vote = serializers.BooleanField(help_text="Checked in and counted for quorum.")
+
+
+class DoorListSerializer(serializers.Serializer):
+    meeting = DoorListMeetingSerializer()
+    quorum = QuorumSerializer()
+    generated_at = serializers.DateTimeField()
+    count = serializers.IntegerField()
+    people = DoorListPersonSerializer(many=True)

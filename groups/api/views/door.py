@@ -22,19 +22,26 @@ from ...models.attendance import CheckInMethod
 from ...permissions import get_in_branch
 from ...queries.attendance import attendance_rows, quorum
 from ...queries.door import DOOR_RESULTS, door_cards, door_meeting, door_search
+from ...queries.door_list import door_list
 from ...services.attendance import mark_left, preview_check_in, undo_check_in
 from ...services.door_refusals import check_in_on_the_record
+from ...services.door_sync import sync_check_in, undo_scan
 from ..schema import FIELD_ERRORS
 from ..serializers.door import (
     AttendanceSerializer,
     CheckInSerializer,
+    DoorListSerializer,
     DoorQuerySerializer,
     DoorResultSerializer,
     DoorSearchSerializer,
     QuorumSerializer,
     RefusalSerializer,
+    ReviewSerializer,
+    ScanSerializer,
     SimulatedCheckInSerializer,
+    SyncedCheckInSerializer,
     UndoneAttendanceSerializer,
+    UndoScanSerializer,
     UndoSerializer,
 )
 from .base import BranchScopedViewSet
@@ -76,16 +83,25 @@ class MeetingScopedViewSet(BranchScopedViewSet):
             "branch allows it. Every such refusal is kept on the record for organisers. "
             '{"simulate": true} with a person answers what would happen, writing nothing: 200 with '
             '{"simulated": true, "outcome": "check_in" | "already_in" | "refused", "code"?, "detail"?, '
-            '"decision", "may_vote"}.'
+            '"decision", "may_vote"}. '
+            "A door device's check-in, often sent later (CONTRACT §9), adds "
+            '"nonce" (a UUID it made), "checked_in_at" (when it happened, within the meeting\'s day, else 400) '
+            'and "device" (its name); the answer carries "scan" (its nonce and outcome). The same nonce again is '
+            "the same check-in (200 with the first answer). A person already in gives one attendance at the "
+            'earlier time, this one kept as a duplicate (outcome "duplicate"). Someone the rule now refuses is '
+            'kept for an organiser to review: 202 {"code": "kept_for_review", "decision", "scan"}.'
         ),
         parameters=[MEETING_ID],
         request=CheckInSerializer,
         responses={
-            201: AttendanceSerializer,
+            201: OpenApiResponse(SyncedCheckInSerializer, description="The new check-in; with a nonce, its scan too."),
+            202: OpenApiResponse(
+                ReviewSerializer, description="A device's check-in the rule now refuses: kept for review."
+            ),
             200: OpenApiResponse(
                 PolymorphicProxySerializer(
                     component_name="CheckInOrSimulation",
-                    serializers=[AttendanceSerializer, SimulatedCheckInSerializer],
+                    serializers=[SyncedCheckInSerializer, SimulatedCheckInSerializer],
                     resource_type_field_name=None,
                 ),
                 description="Already checked in: their first check-in. With simulate: what would happen.",
@@ -117,6 +133,8 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
                 meeting=meeting, person=person, actor=request.user, override_reason=data.get("override_reason") or None
             )
             return Response({"simulated": True, **outcome})
+        if data.get("nonce") is not None:
+            return self._sync(meeting, data)
         attendance, created = check_in_on_the_record(
             meeting=meeting,
             person=person,
@@ -130,6 +148,58 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
         return Response(
             AttendanceSerializer(attendance).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
+
+    def _sync(self, meeting, data) -> Response:
+        """A door device's check-in (groups.services.door_sync)."""
+        result = sync_check_in(
+            meeting=meeting,
+            person=data["person"],
+            nonce=data["nonce"],
+            checked_in_at=data["checked_in_at"],
+            device=data.get("device") or "",
+            actor=self.request.user,
+            override_reason=data.get("override_reason") or None,
+        )
+        scan = ScanSerializer(result.scan).data
+        if result.attendance is None:
+            return Response(
+                {
+                    "detail": "Checked in on the device, but the rule now refuses them: "
+                    + result.scan.message
+                    + " Kept for an organiser to review.",
+                    "code": "kept_for_review",
+                    "decision": result.scan.decision,
+                    "scan": scan,
+                },
+                status=status.HTTP_202_ACCEPTED,
+            )
+        attendance = attendance_rows(meeting).get(pk=result.attendance.pk)
+        body = {**AttendanceSerializer(attendance).data, "scan": scan}
+        return Response(body, status=status.HTTP_201_CREATED if result.new_attendance else status.HTTP_200_OK)
+
+    @extend_schema(
+        tags=["door"],
+        summary="Undo a door device's check-in, by its nonce (organisers and stewards)",
+        description=(
+            "An undo names one check-in (CONTRACT §9). The one that holds the attendance undoes it (as "
+            "checkins/{id}/undo/); a duplicate or one kept for review is only withdrawn: the other device's "
+            "check-in stands. 409 when it was undone already; 400 for a nonce not known at this meeting."
+        ),
+        parameters=[MEETING_ID],
+        request=UndoScanSerializer,
+        responses={200: ScanSerializer, 400: FIELD_ERRORS, 409: RefusalSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="undo")
+    def undo_device(self, request, *args, **kwargs):
+        body = UndoScanSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        scan = undo_scan(
+            meeting=self.get_meeting(),
+            nonce=body.validated_data["nonce"],
+            actor=request.user,
+            reason=body.validated_data["reason"],
+        )
+        return Response(ScanSerializer(scan).data)
 
     def _attendance(self) -> Attendance:
         """One check-in at this meeting (undone ones too), or 404."""
@@ -200,6 +270,25 @@ class MeetingDoorViewSet(MeetingScopedViewSet):
         people = door_search(branch, query.validated_data.get("q", ""))
         results = DoorResultSerializer(door_cards(branch, meeting, people), many=True).data
         return Response({"count": len(results), "next": None, "previous": None, "results": results})
+
+    @extend_schema(
+        tags=["door"],
+        summary="The door list: what a door device needs to decide offline (organisers and stewards)",
+        description=(
+            "Everyone the meeting may expect (the invited and anyone checked in when it has invitations, "
+            "otherwise the branch's whole list, so a device can say why someone is refused), by name, each with "
+            "their Decision, whether they may vote and door fields only: name, membership numbers, postcode, "
+            "category — never notes, date of birth, phone or email. Not paged: a device needs all of it. "
+            "`meeting.keep_until` (24 h after the end) is when the device must wipe its copy."
+        ),
+        parameters=[MEETING_ID],
+        responses={200: DoorListSerializer},
+    )
+    @action(detail=False, methods=["get"], url_path="door-list")
+    def door_list(self, request, *args, **kwargs):
+        response = Response(door_list(self.get_meeting()))
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     @extend_schema(
         tags=["door"],
