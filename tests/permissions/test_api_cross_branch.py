@@ -5,6 +5,8 @@ own endpoints given another branch's people in the body refuse and write nothing
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -49,6 +51,22 @@ FOREIGN_IDS = [
     ("api-vote-ballots", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_vote(f).pk}, "post", {"choice": "for"}),
     ("api-vote-tally", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_vote(f).pk}, "post", {"for": 0}),
     ("api-vote-close", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_vote(f).pk}, "post", {}),
+    ("api-meeting-door-door-list", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
+    (
+        "api-checkin-undo-device",
+        lambda f: {"meeting_id": f.meeting.pk},
+        "post",
+        {"nonce": "6f1c2b8e-2d7e-4c1a-9a55-0b1d2e3f4a5b"},
+    ),
+    ("api-position-detail", lambda f: {"pk": _far_term(f).position.pk}, "get", None),
+    ("api-position-detail", lambda f: {"pk": _far_term(f).position.pk}, "patch", {"name": "Ours now"}),
+    ("api-position-holder-list", lambda f: {"position_id": _far_term(f).position.pk}, "get", None),
+    (
+        "api-position-holder-end",
+        lambda f: {"position_id": _far_term(f).position.pk, "pk": _far_term(f).pk},
+        "post",
+        {"reason": "x"},
+    ),
     ("api-speaker-list", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
     ("api-speaker-list", lambda f: {"meeting_id": f.meeting.pk}, "post", {"kind": "contribution"}),
     ("api-speaker-call", lambda f: {"meeting_id": f.meeting.pk}, "post", {}),
@@ -56,6 +74,21 @@ FOREIGN_IDS = [
     ("api-speaker-move", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_request(f).pk}, "post", {"position": 1}),
     ("api-speaker-withdraw", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_request(f).pk}, "post", {}),
 ]
+
+
+def _far_term(far):
+    from datetime import date
+
+    from groups.models import Position, PositionHolder
+
+    position, _ = Position.objects.get_or_create(
+        branch=far.branch, slug="far-chair", defaults={"name": "Far chair", "holder_rule": far.rule, "seats": 1}
+    )
+    return PositionHolder.objects.get_or_create(
+        position=position,
+        person=far.person,
+        defaults={"started_on": date(2025, 1, 1), "appointed_at": far.meeting.starts_at},
+    )[0]
 
 
 def _far_request(far):
@@ -94,7 +127,7 @@ def test_every_api_url_with_an_id_is_tried():
         for p in patterns:
             if isinstance(p, URLResolver):
                 yield from names(p.url_patterns)
-            elif p.name and p.name.startswith("api-") and ("<pk>" in str(p.pattern) or "meeting_id" in str(p.pattern)):
+            elif p.name and p.name.startswith("api-") and re.search(r"<pk>|_id>", str(p.pattern)):
                 yield p.name
 
     assert set(names(get_resolver().url_patterns)) == {n for n, *_ in FOREIGN_IDS}

@@ -55,6 +55,10 @@ chair               no        no       no     no      yes
 manage_standing_orders no     no       no     no      yes
 vote                no        no       yes    yes     yes
 speak               no        no       yes    yes     yes
+view_positions      no        no       no     yes     yes
+manage_positions    no        no       no     no      yes
+manage_attributes   no        no       no     no      yes
+view_attributes     no        no       no     no      yes
 """
 ACTORS = ("anonymous", "outsider", "member", "steward", "organiser")
 EXPECTED = {

@@ -191,10 +191,11 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
     )
     @action(detail=False, methods=["post"], url_path="undo")
     def undo_device(self, request, *args, **kwargs):
+        meeting = self.get_meeting()  # 404 before anything is read from the body
         body = UndoScanSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         scan = undo_scan(
-            meeting=self.get_meeting(),
+            meeting=meeting,
             nonce=body.validated_data["nonce"],
             actor=request.user,
             reason=body.validated_data["reason"],
