@@ -14,7 +14,8 @@ from .meetings import (
     Reply,
     SendStatus,
 )
-from .motions import AgendaItem, AgendaKind, Motion, MotionState
+from .motions import AgendaItem, AgendaKind, AmendAction, Motion, MotionRevision, MotionState, Procedure
+from .points_of_order import PointOfOrder, PointState
 from .people import Category, Membership, MembershipStatus, Person
 from .rate_limits import RateCount
 from .records import MeetingRecord
@@ -25,8 +26,13 @@ from .votes import Ballot, Choice, Vote, VotedMark, VoteEntitlement, VoteMethod,
 __all__ = [
     "AgendaItem",
     "AgendaKind",
+    "AmendAction",
     "Motion",
+    "MotionRevision",
     "MotionState",
+    "PointOfOrder",
+    "PointState",
+    "Procedure",
     "Attendance",
     "Ballot",
     "Choice",
