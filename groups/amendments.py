@@ -31,7 +31,8 @@ def _find_once(text: str, words: str) -> re.Match:
         raise AmendmentError(f"The words “{words}” are not in the motion as it now reads.")
     if len(found) > 1:
         raise AmendmentError(
-            f"The words “{words}” appear {len(found)} times in the motion: quote a few more words so only one place matches."
+            f"The words “{words}” appear {len(found)} times in the motion: "
+            "quote a few more words so only one place matches."
         )
     return found[0]
 

@@ -15,8 +15,8 @@ from .meetings import (
     SendStatus,
 )
 from .motions import AgendaItem, AgendaKind, AmendAction, Motion, MotionRevision, MotionState, Procedure
-from .points_of_order import PointOfOrder, PointState
 from .people import Category, Membership, MembershipStatus, Person
+from .points_of_order import PointOfOrder, PointState
 from .rate_limits import RateCount
 from .records import MeetingRecord
 from .rules import Rule, RuleVersion

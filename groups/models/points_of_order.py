@@ -27,7 +27,12 @@ class PointOfOrder(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="points_of_order")
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     motion = models.ForeignKey(
-        Motion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", help_text="The question before the meeting."
+        Motion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The question before the meeting.",
     )
     raised_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     standing_order = models.CharField(max_length=200, blank=True, help_text="The standing order cited.")

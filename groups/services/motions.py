@@ -359,9 +359,7 @@ def check_may_put(motion: Motion) -> None:
     live = Motion.objects.filter(meeting_id=motion.meeting_id, state__in=LIVE_STATES).exclude(pk=motion.pk)
     for other in live.exclude(procedure=""):
         if not motion.procedure or PRECEDENCE[other.procedure] < PRECEDENCE[motion.procedure]:
-            raise Conflict(
-                f"“{other.summary}” takes precedence: deal with it before putting this.", code="precedence"
-            )
+            raise Conflict(f"“{other.summary}” takes precedence: deal with it before putting this.", code="precedence")
     pending = live.filter(amends_id=motion.pk).first()
     if pending is not None:
         raise Conflict(

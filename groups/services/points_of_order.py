@@ -143,9 +143,7 @@ def challenge_ruling(*, point: PointOfOrder, actor, supporters: list[Person]) ->
         if person.branch_id != point.meeting.branch_id:
             raise InvalidInput("A supporter is not a member of this branch.", code="invalid")
         may_move_or_second(stub, person, "support a challenge to")
-    busy = Motion.objects.filter(
-        meeting=point.meeting, procedure=Procedure.CHALLENGE, state__in=LIVE_STATES
-    ).first()
+    busy = Motion.objects.filter(meeting=point.meeting, procedure=Procedure.CHALLENGE, state__in=LIVE_STATES).first()
     if busy is not None:
         raise Conflict("Another challenge to the chair is being dealt with: one at a time.", code="precedence")
     motion = Motion.objects.create(

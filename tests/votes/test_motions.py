@@ -79,9 +79,7 @@ def test_a_mover_must_be_entitled_at_that_moment(branch, organiser):
 def test_an_amendment_to_an_amendment_needs_the_standing_orders(branch, organiser):
     meeting, _, _ = hall(branch, organiser, members=1, supporters=0)
     motion = submit_motion(meeting=meeting, actor=organiser, text="That we meet monthly.")
-    amendment = submit_amendment(
-        motion=motion, actor=organiser, action="replace", words="monthly", with_words="weekly"
-    )
+    amendment = submit_amendment(motion=motion, actor=organiser, action="replace", words="monthly", with_words="weekly")
     assert amendment.kind == "amendment"
     with pytest.raises(NotAllowed, match="amendment to an amendment"):
         submit_amendment(motion=amendment, actor=organiser, action="replace", words="weekly", with_words="fortnightly")
