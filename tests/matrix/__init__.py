@@ -23,9 +23,9 @@ class Entry:
 
 
 def all_entries() -> dict[str, Entry]:
-    from . import door, foundation, imports, me, meetings, people, public, reports, rules, votes
+    from . import agenda, door, foundation, imports, me, meetings, people, public, reports, rules, votes
 
-    modules = [foundation, people, imports, rules, meetings, door, reports, me, public, votes]
+    modules = [foundation, people, imports, rules, meetings, door, reports, me, public, votes, agenda]
     entries: dict[str, Entry] = {}
     for module in modules:
         for name, entry in module.ENTRIES.items():
