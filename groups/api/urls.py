@@ -7,7 +7,21 @@ from rest_framework.routers import SimpleRouter
 
 from .errors import not_found
 from .meetings import MeetingViewSet
-from .views import branches, categories, counts, docs, door, imports, people, person_data, records, rules, votes
+from .views import (
+    agenda,
+    branches,
+    categories,
+    counts,
+    docs,
+    door,
+    imports,
+    motions,
+    people,
+    person_data,
+    records,
+    rules,
+    votes,
+)
 
 BRANCH = r"branches/(?P<branch_slug>[-a-zA-Z0-9_]+)"
 MEETING = rf"{BRANCH}/meetings/(?P<meeting_id>[0-9]+)"
@@ -24,6 +38,9 @@ router.register(rf"{BRANCH}/counts", counts.CountViewSet, basename="api-count")
 # The door, under a meeting (the meetings endpoints themselves are another module's).
 router.register(rf"{MEETING}/checkins", door.CheckInViewSet, basename="api-checkin")
 router.register(rf"{MEETING}/votes", votes.VoteViewSet, basename="api-vote")
+router.register(rf"{MEETING}/agenda", agenda.AgendaItemViewSet, basename="api-agenda")
+router.register(rf"{MEETING}/motions", motions.MotionViewSet, basename="api-motion")
+router.register(rf"{MEETING}/points-of-order", motions.PointOfOrderViewSet, basename="api-point-of-order")
 router.register(MEETING, door.MeetingDoorViewSet, basename="api-meeting-door")  # door/ and quorum/
 router.register(MEETING, records.MeetingRecordViewSet, basename="api-meeting-record")  # record/, close/, reopen/
 

@@ -136,7 +136,7 @@ def challenge_ruling(*, point: PointOfOrder, actor, supporters: list[Person]) ->
             f"The standing orders need {need} member{'s' if need != 1 else ''} to support a challenge to the chair; "
             f"{len(people)} given.",
             code="too_few_supporters",
-            errors={"supporters": [f"At least {need} needed."]},
+            errors={"supporters": [f"The standing orders need {need} to support a challenge; {len(people)} given."]},
         )
     stub = Motion(meeting=point.meeting)
     for person in people:
