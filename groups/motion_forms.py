@@ -62,6 +62,10 @@ class PersonChoiceForm(forms.Form):
         self.fields["person"].choices = [(p.pk, f"{p.first_name} {p.last_name}".strip()) for p in people]
 
 
+class WithdrawForm(forms.Form):
+    with_consent = forms.BooleanField(label="With the meeting's consent", required=False)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="The chair's reason", max_length=1000)
 

@@ -71,12 +71,20 @@ def objects(branch):
     vote = Vote.objects.create(
         meeting=meeting, question="That we meet monthly", method="secret", threshold="two_thirds"
     )
+    from groups.models import AgendaItem, Motion, PointOfOrder
+
+    item = AgendaItem.objects.create(meeting=meeting, order=1, title="Apologies")
+    motion = Motion.objects.create(meeting=meeting, text="That we meet monthly.")
+    point = PointOfOrder.objects.create(meeting=meeting, raised_by=person, point="Quorum?", raised_at=meeting.starts_at)
     return {
         "meeting_id": meeting.pk,
         "/people/": person.pk,
         "/rules/": rule.pk,
         "/meetings/": meeting.pk,
         "/votes/": vote.pk,
+        "/agenda/": item.pk,
+        "/motions/": motion.pk,
+        "/points-of-order/": point.pk,
     }
 
 
@@ -93,9 +101,9 @@ def test_api_conforms_to_its_schema(case, token, objects):
     if isinstance(params.get("meeting_id"), int):
         case.path_parameters["meeting_id"] = objects["meeting_id"]
     if isinstance(params.get("id"), (int, str)) and str(params["id"]).isdigit():
-        for part in ("/people/", "/rules/", "/meetings/", "/votes/"):  # the last match wins
+        for part in ("/people/", "/rules/", "/meetings/", "/votes/", "/agenda/", "/motions/", "/points-of-order/"):
             if part in case.path:
-                case.path_parameters["id"] = objects[part]
+                case.path_parameters["id"] = objects[part]  # the last match wins
     case.call_and_validate(
         headers={"Authorization": f"Token {token}"},
         excluded_checks=[schemathesis.checks.positive_data_acceptance],

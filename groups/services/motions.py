@@ -282,13 +282,22 @@ def fall_motion(*, motion: Motion, actor) -> Motion:
 
 
 @transaction.atomic(durable=True)
-def withdraw_motion(*, motion: Motion, actor) -> Motion:
+def withdraw_motion(*, motion: Motion, actor, with_consent: bool = False) -> Motion:
     """Withdrawn by its mover (or its proposer, before it is moved), at any
-    point before it is put to the vote."""
+    point before it is put to the vote — once seconded, only with the
+    meeting's consent where the standing orders say so."""
     motion = _open_locked(motion)
     _need(motion, *OPEN_STATES, doing="withdrawn")
+    needs = standing_orders_for(motion.meeting.branch).withdraw_needs_consent
+    if motion.state == MotionState.SECONDED and needs and not with_consent:
+        raise NotAllowed(
+            "The standing orders let a seconded motion be withdrawn only with the meeting's consent: "
+            "ask the meeting, then record that it consented.",
+            code="consent_needed",
+        )
     motion.state = MotionState.WITHDRAWN
-    audit.record(action=AuditAction.MOTION_WITHDRAW, **_saved(motion, actor, "Withdrawn"))
+    summary = "Withdrawn" + (" with the meeting's consent" if with_consent else "")
+    audit.record(action=AuditAction.MOTION_WITHDRAW, **_saved(motion, actor, summary, with_consent=with_consent))
     return motion
 
 

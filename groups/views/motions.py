@@ -12,7 +12,15 @@ from django.views.decorators.http import require_POST
 
 from ..errors import RollcallError
 from ..models import MotionState, Person
-from ..motion_forms import AmendmentForm, MotionForm, PersonChoiceForm, ProceduralForm, PutForm, ReasonForm
+from ..motion_forms import (
+    AmendmentForm,
+    MotionForm,
+    PersonChoiceForm,
+    ProceduralForm,
+    PutForm,
+    ReasonForm,
+    WithdrawForm,
+)
 from ..queries import motions as queries
 from ..queries.standing_orders import standing_orders_for
 from ..services import motions as services
@@ -108,7 +116,8 @@ ACTIONS = {
         motion=m, actor=r.user, seconder=_person(m.meeting, d["person"]))),
     "fall": (None, "The motion fell for want of a seconder.", lambda m, d, r: services.fall_motion(
         motion=m, actor=r.user)),
-    "withdraw": (None, "Withdrawn.", lambda m, d, r: services.withdraw_motion(motion=m, actor=r.user)),
+    "withdraw": (WithdrawForm, "Withdrawn.", lambda m, d, r: services.withdraw_motion(
+        motion=m, actor=r.user, with_consent=d["with_consent"])),
     "rule-out": (ReasonForm, "Ruled out of order.", lambda m, d, r: services.rule_out_of_order(
         motion=m, actor=r.user, reason=d["reason"])),
     "remit": (None, "Remitted.", lambda m, d, r: services.remit_motion(motion=m, actor=r.user)),

@@ -150,3 +150,23 @@ def test_a_closed_meeting_refuses_every_motion_write(branch, organiser):
             attempt()
         assert exc.value.code == "meeting_closed"
     assert _state(waiting) == MotionState.SUBMITTED
+
+
+def test_withdrawal_by_the_rule_the_standing_orders_set(branch, organiser):
+    set_standing_orders(branch=branch, actor=organiser, preset="labour")  # consent needed once seconded
+    meeting, voters, _ = hall(branch, organiser, members=2)
+    moved = s.submit_motion(meeting=meeting, actor=organiser, text="That we buy a banner.")
+    s.move_motion(motion=moved, actor=organiser, mover=voters[0])
+    s.withdraw_motion(motion=moved, actor=organiser)  # not yet seconded: the mover's own choice
+    assert _state(moved) == MotionState.WITHDRAWN
+    motion = seconded(meeting, organiser, voters)
+    with pytest.raises(NotAllowed, match="only with the meeting's consent") as refused:
+        s.withdraw_motion(motion=motion, actor=organiser)
+    assert refused.value.code == "consent_needed" and _state(motion) == MotionState.SECONDED
+    s.withdraw_motion(motion=motion, actor=organiser, with_consent=True)
+    assert _state(motion) == MotionState.WITHDRAWN
+    assert AuditEvent.objects.filter(action=AuditAction.MOTION_WITHDRAW, summary__contains="consent").exists()
+    set_standing_orders(branch=branch, actor=organiser, preset="simple")
+    free = seconded(meeting, organiser, voters, text="That we meet.")
+    s.withdraw_motion(motion=free, actor=organiser)
+    assert _state(free) == MotionState.WITHDRAWN

@@ -92,6 +92,14 @@ class PersonBodySerializer(serializers.Serializer):
     person = serializers.IntegerField(min_value=1, help_text="A person of this branch, checked in now.")
 
 
+class WithdrawSerializer(serializers.Serializer):
+    with_consent = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="The meeting consented (needed once seconded, where the standing orders say so).",
+    )
+
+
 class ReasonSerializer(serializers.Serializer):
     reason = CharField(max_length=1000)
 

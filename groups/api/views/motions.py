@@ -28,6 +28,7 @@ from ..serializers.motions import (
     PointOfOrderSerializer,
     ReasonSerializer,
     RulingSerializer,
+    WithdrawSerializer,
 )
 from ..serializers.votes import VoteRefusalSerializer
 from .agenda import MeetingScoped
@@ -177,11 +178,20 @@ class MotionViewSet(MeetingScoped):
     def fall(self, request, *args, **kwargs):
         return self._plain(services.fall_motion)
 
-    @extend_schema(tags=TAGS, summary="Withdrawn (before it is put)", parameters=[MEETING_ID], request=None,
-                   responses=REFUSED)  # fmt: skip
+    @extend_schema(
+        tags=TAGS,
+        summary="Withdrawn (before it is put; once seconded, with_consent where the standing orders need it)",
+        description="403 consent_needed when the standing orders need the meeting's consent and it is not given.",
+        parameters=[MEETING_ID],
+        request=WithdrawSerializer,
+        responses=REFUSED,
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, *args, **kwargs):
-        return self._plain(services.withdraw_motion)
+        motion = self.get_object()
+        data = self.body(WithdrawSerializer)
+        services.withdraw_motion(motion=motion, actor=request.user, with_consent=data["with_consent"])
+        return Response(self._fresh(motion.pk))
 
     @extend_schema(tags=TAGS, summary="Remitted", parameters=[MEETING_ID], request=None, responses=REFUSED)
     @action(detail=True, methods=["post"])
