@@ -24,6 +24,7 @@ from ..models import (
     Invitation,
     Membership,
     Motion,
+    PointOfOrder,
     Person,
     SelfDeclaredAttribute,
     VotedMark,
@@ -90,6 +91,7 @@ def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, 
     )
     marks = list(VotedMark.objects.filter(person=person).select_related("vote__meeting").order_by("cast_at", "id"))
     motions = list(Motion.objects.filter(Q(mover=person) | Q(seconder=person)).select_related("meeting").order_by("id"))
+    points = list(PointOfOrder.objects.filter(raised_by=person).select_related("meeting").order_by("raised_at", "id"))
     account = person.user.email if person.user_id and person.user else None
     return {
         "generated_at": _when(now or timezone.now()),
@@ -183,6 +185,17 @@ def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, 
                 "state": m.get_state_display(),
             }
             for m in motions
+        ],
+        "points_of_order": [
+            {
+                "meeting": _meeting(p.meeting),
+                "raised_at": _when(p.raised_at),
+                "standing_order": p.standing_order,
+                "point": p.point,
+                "ruling": p.ruling or None,
+                "state": p.get_state_display(),
+            }
+            for p in points
         ],
         "audit_events": [
             {

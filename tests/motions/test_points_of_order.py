@@ -99,3 +99,12 @@ def test_a_challenge_takes_precedence_over_the_motion_it_interrupts(branch, orga
     assert point.challenge.seconder is None  # one supporter is enough here
     with pytest.raises(Conflict, match="takes precedence"):
         create_vote(meeting=meeting, actor=organiser, method="named", motion=motion)
+
+
+def test_a_point_raised_is_in_the_raisers_subject_access(branch, organiser):
+    from groups.queries.subject_access import subject_access
+
+    meeting, voters, _ = hall(branch, organiser, members=1, supporters=0)
+    raise_point(meeting=meeting, actor=organiser, raised_by=voters[0], point="Is notice given?", standing_order="3")
+    (row,) = subject_access(voters[0])["points_of_order"]
+    assert (row["point"], row["standing_order"], row["meeting"]["id"]) == ("Is notice given?", "3", meeting.pk)
