@@ -32,7 +32,7 @@ def _lock_meeting(meeting: Meeting) -> Meeting:
     return fresh
 
 
-def _clean(title: str, kind: str, minutes_allowed) -> tuple[str, dict]:
+def _clean(title: str, kind: str, minutes_allowed) -> str:
     title = " ".join((title or "").split())
     errors = {}
     if not title or len(title) > 200:
@@ -45,7 +45,7 @@ def _clean(title: str, kind: str, minutes_allowed) -> tuple[str, dict]:
         errors["minutes_allowed"] = ["Give the minutes allowed as a whole number from 1 to 600, or leave it empty."]
     if errors:
         raise InvalidInput(next(iter(errors.values()))[0], code="invalid", errors=errors)
-    return title, errors
+    return title
 
 
 @transaction.atomic(durable=True)
@@ -53,7 +53,7 @@ def add_agenda_item(
     *, meeting: Meeting, actor, title: str, kind: str = AgendaKind.BUSINESS, minutes_allowed: int | None = None
 ) -> AgendaItem:
     """A new item at the end of the agenda."""
-    title, _ = _clean(title, kind, minutes_allowed)
+    title = _clean(title, kind, minutes_allowed)
     meeting = _lock_meeting(meeting)
     last = AgendaItem.objects.filter(meeting=meeting).aggregate(n=Max("order"))["n"] or 0
     item = AgendaItem.objects.create(
@@ -81,7 +81,7 @@ def _item(meeting: Meeting, item: AgendaItem) -> AgendaItem:
 def update_agenda_item(
     *, item: AgendaItem, actor, title: str, kind: str, minutes_allowed: int | None = None
 ) -> AgendaItem:
-    title, _ = _clean(title, kind, minutes_allowed)
+    title = _clean(title, kind, minutes_allowed)
     meeting = _lock_meeting(item.meeting)
     item = _item(meeting, item)
     changes = audit.diff(item, {"title": title, "kind": kind, "minutes_allowed": minutes_allowed})
