@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .urlconf import door, imports, me, meetings, people, positions, public, reports, rules, speakers, votes
+from .urlconf import agenda, door, imports, me, meetings, people, positions, public, reports, rules, speakers, votes
 from .views import audit, door_offline, home, roles
 
 branch_patterns = [
@@ -14,7 +14,7 @@ branch_patterns = [
     path("audit/", audit.audit_log, name="audit_log"),
 ]
 # Each concept keeps its own URL module (groups/urlconf/).
-for _module in (people, imports, rules, meetings, door, reports, me, votes, speakers, positions):
+for _module in (people, imports, rules, meetings, door, reports, me, votes, speakers, positions, agenda):
     branch_patterns += _module.branch_patterns
 
 urlpatterns = [

@@ -62,4 +62,5 @@ class StandingOrdersForm(forms.ModelForm):
             "casting_vote",
             "amendment_to_amendment",
             "challenge_support",
+            "withdraw_needs_consent",
         ]

@@ -85,6 +85,11 @@ def objects(branch):
     holder = PositionHolder.objects.create(
         position=position, person=person, started_on=date(2025, 1, 1), appointed_at=meeting.starts_at
     )
+    from groups.models import AgendaItem, Motion, PointOfOrder
+
+    item = AgendaItem.objects.create(meeting=meeting, order=1, title="Apologies")
+    motion = Motion.objects.create(meeting=meeting, text="That we meet monthly.")
+    point = PointOfOrder.objects.create(meeting=meeting, raised_by=person, point="Quorum?", raised_at=meeting.starts_at)
     return {
         "position_id": position.pk,
         "/positions/": position.pk,
@@ -95,6 +100,9 @@ def objects(branch):
         "/rules/": rule.pk,
         "/meetings/": meeting.pk,
         "/votes/": vote.pk,
+        "/agenda/": item.pk,
+        "/motions/": motion.pk,
+        "/points-of-order/": point.pk,
     }
 
 
@@ -113,9 +121,20 @@ def test_api_conforms_to_its_schema(case, token, objects):
             case.path_parameters[name] = objects[name]
     if isinstance(params.get("id"), (int, str)) and str(params["id"]).isdigit():
         # The last match wins.
-        for part in ("/people/", "/rules/", "/meetings/", "/votes/", "/speakers/", "/positions/", "/holders/"):
+        for part in (
+            "/people/",
+            "/rules/",
+            "/meetings/",
+            "/votes/",
+            "/speakers/",
+            "/positions/",
+            "/holders/",
+            "/agenda/",
+            "/motions/",
+            "/points-of-order/",
+        ):
             if part in case.path:
-                case.path_parameters["id"] = objects[part]
+                case.path_parameters["id"] = objects[part]  # the last match wins
     case.call_and_validate(
         headers={"Authorization": f"Token {token}"},
         excluded_checks=[schemathesis.checks.positive_data_acceptance],

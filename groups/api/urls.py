@@ -8,12 +8,14 @@ from rest_framework.routers import SimpleRouter
 from .errors import not_found
 from .meetings import MeetingViewSet
 from .views import (
+    agenda,
     branches,
     categories,
     counts,
     docs,
     door,
     imports,
+    motions,
     people,
     person_data,
     positions,
@@ -43,6 +45,9 @@ router.register(
 router.register(rf"{MEETING}/checkins", door.CheckInViewSet, basename="api-checkin")
 router.register(rf"{MEETING}/votes", votes.VoteViewSet, basename="api-vote")
 router.register(rf"{MEETING}/speakers", speakers.SpeakerViewSet, basename="api-speaker")
+router.register(rf"{MEETING}/agenda", agenda.AgendaItemViewSet, basename="api-agenda")
+router.register(rf"{MEETING}/motions", motions.MotionViewSet, basename="api-motion")
+router.register(rf"{MEETING}/points-of-order", motions.PointOfOrderViewSet, basename="api-point-of-order")
 router.register(MEETING, door.MeetingDoorViewSet, basename="api-meeting-door")  # door/ and quorum/
 router.register(MEETING, records.MeetingRecordViewSet, basename="api-meeting-record")  # record/, close/, reopen/
 

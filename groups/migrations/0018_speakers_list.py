@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('groups', '0016_door_refusals'),
+        ('groups', '0017_agenda_motions_rulings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

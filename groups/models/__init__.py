@@ -14,8 +14,9 @@ from .meetings import (
     Reply,
     SendStatus,
 )
-from .motions import AgendaItem, AgendaKind, Motion, MotionState
+from .motions import AgendaItem, AgendaKind, AmendAction, Motion, MotionRevision, MotionState, Procedure
 from .people import Category, Membership, MembershipStatus, Person
+from .points_of_order import PointOfOrder, PointState
 from .positions import HolderSource, Position, PositionAlert, PositionHolder, RecheckPlan
 from .rate_limits import RateCount
 from .records import MeetingRecord
@@ -27,8 +28,13 @@ from .votes import Ballot, Choice, Vote, VotedMark, VoteEntitlement, VoteMethod,
 __all__ = [
     "AgendaItem",
     "AgendaKind",
+    "AmendAction",
     "Motion",
+    "MotionRevision",
     "MotionState",
+    "PointOfOrder",
+    "PointState",
+    "Procedure",
     "Attendance",
     "Ballot",
     "Choice",

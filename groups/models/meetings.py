@@ -64,6 +64,10 @@ class Meeting(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # Set when the meeting is closed and its record frozen (MeetingRecord); null while open.
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The agenda item the chair has reached (null: not started, or done).
+    current_item = models.ForeignKey(
+        "groups.AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # When it was last reopened: it closes itself again only AUTO_CLOSE_AFTER that.
     reopened_at = models.DateTimeField(null=True, blank=True)
     # Automatic reminder to those who have not answered, this many days before the start (0 = none).

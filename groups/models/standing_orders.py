@@ -37,6 +37,7 @@ PRESETS: dict[str, dict] = {
         "casting_vote": True,
         "amendment_to_amendment": False,
         "challenge_support": 2,
+        "withdraw_needs_consent": True,
     },
     Preset.UNION: {
         "threshold_motion": SIMPLE_MAJORITY,
@@ -47,6 +48,7 @@ PRESETS: dict[str, dict] = {
         "casting_vote": False,
         "amendment_to_amendment": False,
         "challenge_support": 5,
+        "withdraw_needs_consent": True,
     },
     Preset.SIMPLE: {
         "threshold_motion": SIMPLE_MAJORITY,
@@ -57,6 +59,7 @@ PRESETS: dict[str, dict] = {
         "casting_vote": False,
         "amendment_to_amendment": False,
         "challenge_support": 1,
+        "withdraw_needs_consent": False,
     },
 }
 
@@ -79,6 +82,9 @@ class StandingOrders(models.Model):
     amendment_to_amendment = models.BooleanField(default=False, help_text="An amendment may itself be amended.")
     challenge_support = models.PositiveSmallIntegerField(
         default=1, help_text="Members needed to support a challenge to the chair before it is put."
+    )
+    withdraw_needs_consent = models.BooleanField(
+        default=False, help_text="Once seconded, a motion is withdrawn only with the meeting's consent."
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -29,10 +29,10 @@ BALANCE_GROUP = "balance"
 
 
 def current_agenda_item(meeting: Meeting) -> AgendaItem | None:
-    """The item the meeting is on. The agenda (issue 12 item 1) sets it; until
-    a meeting has one, requests belong to no item and "this item" is the
-    meeting's business as a whole."""
-    return getattr(meeting, "current_agenda_item", None)
+    """The item the meeting is on (the chair moves through the agenda:
+    Meeting.current_item). With none, requests belong to no item and "this
+    item" is the meeting's business as a whole."""
+    return meeting.current_item if meeting.current_item_id else None
 
 
 def settings_for(meeting: Meeting) -> SpeakersListSettings:

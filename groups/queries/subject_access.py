@@ -26,6 +26,7 @@ from ..models import (
     Membership,
     Motion,
     Person,
+    PointOfOrder,
     PositionHolder,
     SelfDeclaredAttribute,
     SpeakerRequest,
@@ -97,6 +98,7 @@ def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, 
         SpeakerRequest.objects.filter(person=person).select_related("meeting", "agenda_item").order_by("asked_at", "id")
     )
     motions = list(Motion.objects.filter(Q(mover=person) | Q(seconder=person)).select_related("meeting").order_by("id"))
+    points = list(PointOfOrder.objects.filter(raised_by=person).select_related("meeting").order_by("raised_at", "id"))
     account = person.user.email if person.user_id and person.user else None
     return {
         "generated_at": _when(now or timezone.now()),
@@ -213,6 +215,17 @@ def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, 
                 "state": m.get_state_display(),
             }
             for m in motions
+        ],
+        "points_of_order": [
+            {
+                "meeting": _meeting(p.meeting),
+                "raised_at": _when(p.raised_at),
+                "standing_order": p.standing_order,
+                "point": p.point,
+                "ruling": p.ruling or None,
+                "state": p.get_state_display(),
+            }
+            for p in points
         ],
         "audit_events": [
             {

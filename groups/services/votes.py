@@ -39,6 +39,7 @@ from ..models import (
 from ..queries.attendance import quorum
 from ..queries.standing_orders import standing_orders_for
 from . import audit
+from .motions import check_may_put, settle_vote
 
 MAX_QUESTION = 500
 MAX_REASON = 500
@@ -81,12 +82,8 @@ def create_vote(
             raise InvalidInput(
                 "This meeting has no such motion.", code="invalid", errors={"motion": ["No such motion."]}
             )
-        if motion.state != MotionState.SECONDED:
-            raise Conflict(
-                f"Only a seconded motion can be put to the vote; this one is {motion.get_state_display().lower()}.",
-                code="motion_not_seconded",
-            )
-        question, kind = question or motion.text[:MAX_QUESTION], motion.kind
+        check_may_put(motion)
+        question, kind = question or motion.summary[:MAX_QUESTION], motion.kind
     question = " ".join((question or "").split())
     errors = {}
     if not question:
@@ -332,9 +329,7 @@ def close_vote(*, vote: Vote, actor, casting_vote: str | None = None, at: dateti
     vote.explanation = outcome.explanation[:300]
     vote.save()
     if vote.motion_id is not None:
-        Motion.objects.filter(pk=vote.motion_id).update(
-            state=MotionState.CARRIED if outcome.carried else MotionState.LOST, updated_at=vote.closed_at
-        )
+        settle_vote(motion_id=vote.motion_id, carried=outcome.carried, actor=actor, at=vote.closed_at)
     audit.record(
         actor=actor,
         branch=vote.meeting.branch,

@@ -17,6 +17,7 @@ from ..permissions import access_meeting, can
 from ..queries import votes as vote_queries
 from ..queries.attendance import quorum
 from ..queries.me import linked_person
+from ..queries.motions import panel as business_panel
 from ..queries.standing_orders import standing_orders_for
 from ..queries.votes import named_roll, open_votes_for, progress, vote_in_meeting
 from ..services import standing_orders as standing_order_services
@@ -68,6 +69,7 @@ def _chair_page(request, branch, meeting, form=None):
             "live_quorum": quorum(meeting),
             "standing_orders": so,
             **speakers_chair_context(meeting),
+            "business": business_panel(meeting),
         },
         status=400 if form is not None else 200,
     )
@@ -158,6 +160,7 @@ def vote_projector(request, branch, meeting_id):
         "progress": progress(vote) if vote is not None else None,
         "threshold_text": THRESHOLDS[vote.threshold] if vote is not None else "",
         "projector_speakers": speakers_projector_context(meeting),
+        "business": business_panel(meeting),
     }
     if request.headers.get("HX-Request"):
         return render(request, "groups/votes/_projector_body.html", context)

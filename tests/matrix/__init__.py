@@ -23,9 +23,37 @@ class Entry:
 
 
 def all_entries() -> dict[str, Entry]:
-    from . import door, foundation, imports, me, meetings, people, positions, public, reports, rules, speakers, votes
+    from . import (
+        agenda,
+        door,
+        foundation,
+        imports,
+        me,
+        meetings,
+        people,
+        positions,
+        public,
+        reports,
+        rules,
+        speakers,
+        votes,
+    )
 
-    modules = [foundation, people, imports, rules, meetings, door, reports, me, public, votes, speakers, positions]
+    modules = [
+        foundation,
+        people,
+        imports,
+        rules,
+        meetings,
+        door,
+        reports,
+        me,
+        public,
+        votes,
+        speakers,
+        positions,
+        agenda,
+    ]
     entries: dict[str, Entry] = {}
     for module in modules:
         for name, entry in module.ENTRIES.items():

@@ -10,6 +10,7 @@ reviewer sees it.
     login  redirect to the sign-in page (anonymous)
     200    the page (or the action's page, e.g. a form shown again with its errors)
     302    an action done, redirected onwards (or a page that sends you elsewhere)
+    400    a form sent back with what to fix
     403    signed in with a role in the branch, too low for this
     404    no role in the branch: the same answer as a branch that does not exist
 """
@@ -18,6 +19,11 @@ ACTORS = ("anonymous", "outsider", "member", "steward", "organiser")
 
 _TABLE = """
 # URL name                    anonymous  outsider   member     steward    organiser
+agenda_current                login      404        403        403        302
+agenda_item_add               login      404        403        403        302
+agenda_item_edit              login      404        403        403        200
+agenda_item_move              login      404        403        403        302
+agenda_item_remove            login      404        403        403        302
 api_token_revoke              login      302        302        302        302
 api_tokens                    login      200        200        200        200
 attendance_bulk               login      404        403        403        200
@@ -59,6 +65,7 @@ import_confirm                login      404        403        403        302
 import_preview                login      404        403        403        200
 import_result                 login      404        403        403        200
 import_upload                 login      404        403        403        200
+meeting_agenda                login      404        200        200        200
 meeting_calendar              login      404        403        200        200
 meeting_cancel                login      404        403        403        200
 meeting_close                 login      404        403        403        302
@@ -77,10 +84,15 @@ meeting_list                  login      404        403        200        200
 meeting_pending               login      404        403        403        200
 meeting_pending_approve       login      404        403        403        302
 meeting_pending_reject        login      404        403        403        302
+meeting_motions               login      404        403        403        200
+meeting_points                login      404        403        403        200
 meeting_publish               login      404        403        403        302
 meeting_reopen                login      404        403        403        302
 meeting_speakers              login      404        403        403        200
 meeting_votes                 login      404        403        403        200
+motion_action                 login      404        403        403        302
+motion_procedural             login      404        403        403        302
+motion_submit                 login      404        403        403        302
 my_data                       login      404        200        200        200
 my_data_json                  login      404        302        302        302
 my_details                    login      404        200        200        200
@@ -100,6 +112,9 @@ person_erase                  login      404        403        403        200
 person_export                 login      404        403        403        200
 person_attributes             login      404        403        403        200
 person_unlink_user            login      404        403        403        302
+point_challenge               login      404        403        403        302
+point_raise                   login      404        403        403        400
+point_rule                    login      404        403        403        302
 position_appoint              login      404        403        403        302
 position_detail               login      404        403        200        200
 position_edit                 login      404        403        403        200

@@ -73,6 +73,30 @@ FOREIGN_IDS = [
     ("api-speaker-done", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_request(f).pk}, "post", {}),
     ("api-speaker-move", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_request(f).pk}, "post", {"position": 1}),
     ("api-speaker-withdraw", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_request(f).pk}, "post", {}),
+    # The agenda, motions and points of order (issue 12)
+    ("api-agenda-list", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
+    ("api-agenda-list", lambda f: {"meeting_id": f.meeting.pk}, "post", {"title": "Ours now"}),
+    ("api-agenda-current", lambda f: {"meeting_id": f.meeting.pk}, "post", {"item": None}),
+    ("api-agenda-detail", lambda f: _far_business(f, "item"), "get", None),
+    ("api-agenda-detail", lambda f: _far_business(f, "item"), "patch", {"title": "Ours now"}),
+    ("api-agenda-detail", lambda f: _far_business(f, "item"), "delete", None),
+    ("api-agenda-move", lambda f: _far_business(f, "item"), "post", {"direction": "up"}),
+    ("api-motion-list", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
+    ("api-motion-list", lambda f: {"meeting_id": f.meeting.pk}, "post", {"text": "Ours now."}),
+    ("api-motion-detail", lambda f: _far_business(f, "motion"), "get", None),
+    ("api-motion-move", lambda f: _far_business(f, "motion"), "post", "their person"),
+    ("api-motion-second", lambda f: _far_business(f, "motion"), "post", "their person"),
+    ("api-motion-fall", lambda f: _far_business(f, "motion"), "post", None),
+    ("api-motion-withdraw", lambda f: _far_business(f, "motion"), "post", None),
+    ("api-motion-rule-out", lambda f: _far_business(f, "motion"), "post", {"reason": "x"}),
+    ("api-motion-remit", lambda f: _far_business(f, "motion"), "post", None),
+    ("api-motion-refer-back", lambda f: _far_business(f, "motion"), "post", None),
+    ("api-motion-not-reached", lambda f: _far_business(f, "motion"), "post", None),
+    ("api-point-of-order-list", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
+    ("api-point-of-order-list", lambda f: {"meeting_id": f.meeting.pk}, "post", {"raised_by": 1, "point": "x"}),
+    ("api-point-of-order-detail", lambda f: _far_business(f, "point"), "get", None),
+    ("api-point-of-order-rule", lambda f: _far_business(f, "point"), "post", {"ruling": "x", "reason": "y"}),
+    ("api-point-of-order-challenge", lambda f: _far_business(f, "point"), "post", {"supporters": [1]}),
 ]
 
 
@@ -97,6 +121,21 @@ def _far_request(far):
     from groups.models import SpeakerRequest
 
     return SpeakerRequest.objects.get_or_create(meeting=far.meeting, person=far.person, asked_at=timezone.now())[0]
+
+
+def _far_business(far, what: str) -> dict:
+    """The far meeting's agenda item, motion or point of order, by id."""
+    from groups.models import AgendaItem, Motion, PointOfOrder
+
+    if what == "item":
+        obj = AgendaItem.objects.get_or_create(meeting=far.meeting, order=1, title="Theirs")[0]
+    elif what == "motion":
+        obj = Motion.objects.get_or_create(meeting=far.meeting, text="Theirs.")[0]
+    else:
+        obj = PointOfOrder.objects.get_or_create(
+            meeting=far.meeting, raised_by=far.person, point="Theirs", raised_at=far.meeting.starts_at
+        )[0]
+    return {"meeting_id": far.meeting.pk, "pk": obj.pk}
 
 
 def _far_vote(far):

@@ -7,11 +7,12 @@ import pytest
 
 from groups.errors import Conflict, InvalidInput, NotAllowed
 from groups.models import AuditAction, AuditEvent, MotionState
+from groups.services.agenda import add_agenda_item
 from groups.services.motions import (
-    add_agenda_item,
     fall_motion,
     move_motion,
     second_motion,
+    submit_amendment,
     submit_motion,
     withdraw_motion,
 )
@@ -78,13 +79,13 @@ def test_a_mover_must_be_entitled_at_that_moment(branch, organiser):
 def test_an_amendment_to_an_amendment_needs_the_standing_orders(branch, organiser):
     meeting, _, _ = hall(branch, organiser, members=1, supporters=0)
     motion = submit_motion(meeting=meeting, actor=organiser, text="That we meet monthly.")
-    amendment = submit_motion(meeting=meeting, actor=organiser, text="Delete monthly, insert weekly.", amends=motion)
+    amendment = submit_amendment(motion=motion, actor=organiser, action="replace", words="monthly", with_words="weekly")
     assert amendment.kind == "amendment"
     with pytest.raises(NotAllowed, match="amendment to an amendment"):
-        submit_motion(meeting=meeting, actor=organiser, text="Delete weekly, insert fortnightly.", amends=amendment)
+        submit_amendment(motion=amendment, actor=organiser, action="replace", words="weekly", with_words="fortnightly")
     set_standing_orders(branch=branch, actor=organiser, amendment_to_amendment=True)
-    deeper = submit_motion(
-        meeting=meeting, actor=organiser, text="Delete weekly, insert fortnightly.", amends=amendment
+    deeper = submit_amendment(
+        motion=amendment, actor=organiser, action="replace", words="weekly", with_words="fortnightly"
     )
     assert deeper.amends == amendment
 
