@@ -50,12 +50,20 @@ class PeopleFilter(django_filters.FilterSet):
         model = Person
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, branch: Branch, **kwargs):
+    # Filters on what only organisers see (issue 15 item 5): a steward's list
+    # neither shows nor filters on ward or consent.
+    FULL_RECORD_FILTERS = ("ward", "consent")
+
+    def __init__(self, data=None, *args, branch: Branch, door_only: bool = False, **kwargs):
         super().__init__(data, *args, queryset=Person.objects.filter(branch=branch), **kwargs)
         self.branch = branch
         self.categories = list(branch.categories.all())
         self.filters["category"].extra["choices"] = [(c.slug, c.name) for c in self.categories]
-        self.filters["ward"].extra["choices"] = [(w, w) for w in branch_wards(branch)]
+        if door_only:
+            for name in self.FULL_RECORD_FILTERS:
+                del self.filters[name]
+        else:
+            self.filters["ward"].extra["choices"] = [(w, w) for w in branch_wards(branch)]
         self.form.fields["sort"].required = False
 
     def filter_nothing(self, queryset, name, value):

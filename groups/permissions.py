@@ -29,6 +29,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_people": frozenset({ORGANISER, STEWARD}),
     "view_meetings": frozenset({ORGANISER, STEWARD}),
     # organisers manage everything
+    # least privilege at the door (issue 15 item 5): stewards see door fields
+    # only (name, number, category, postcode, the Decision); a person's full
+    # record — notes, date of birth, phone, email, consent, attendance — is
+    # the organisers', and reading it is audited
+    "view_person_full": frozenset({ORGANISER}),
     "manage_people": frozenset({ORGANISER}),
     "export_people": frozenset({ORGANISER}),
     # a person's data (issue 15): subject access for anyone in the branch, and erasure

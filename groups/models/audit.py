@@ -38,6 +38,8 @@ class AuditAction(models.TextChoices):
     PERSON_REJECT = "person.reject", "Registration of interest rejected"
     PERSON_UNSUBSCRIBE = "person.unsubscribe", "Unsubscribed from email"
     PERSON_ERASE = "person.erase", "Person's data erased"
+    PERSON_VIEW = "person.view", "Person's full record read"
+    PEOPLE_READ = "people.read", "People's full records read through the API"
     PERSON_SUBJECT_ACCESS = "person.subject_access", "Person's data downloaded (subject access)"
     PEOPLE_IMPORT = "people.import", "Membership list imported"
     PERSON_EXPORT = "person.export", "People exported (CSV)"

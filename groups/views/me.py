@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from ..errors import RollcallError
 from ..models import Meeting, Reply
 from ..permissions import get_in_branch
-from ..queries.me import linked_person, my_meetings
+from ..queries.me import linked_person, my_meetings, who_looked
 from ..services import invitations as invitation_services
 from ..services import linking
 from ..services import people as people_services
@@ -95,7 +95,11 @@ def my_details(request, branch):
             messages.success(request, "Your details are saved.")
             return redirect("my_details", slug=branch.slug)
     with timezone.override(branch.zone):
-        return render(request, "groups/me/details.html", {"branch": branch, "person": person, "form": form})
+        return render(
+            request,
+            "groups/me/details.html",
+            {"branch": branch, "person": person, "form": form, "looked": who_looked(person)},
+        )
 
 
 @require_POST
