@@ -39,6 +39,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # a person's data (issue 15): subject access for anyone in the branch, and erasure
     "view_person_data": frozenset({ORGANISER}),
     "erase_people": frozenset({ORGANISER}),
+    # the branch's retention schedule and privacy notice (issue 15 items 3, 6)
+    "manage_privacy": frozenset({ORGANISER}),
     "import_people": frozenset({ORGANISER}),
     "manage_categories": frozenset({ORGANISER}),
     "manage_rules": frozenset({ORGANISER}),

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .urlconf import door, imports, me, meetings, people, public, reports, rules, votes
+from .urlconf import door, imports, me, meetings, people, privacy, public, reports, rules, votes
 from .views import audit, home, roles
 
 branch_patterns = [
@@ -14,7 +14,7 @@ branch_patterns = [
     path("audit/", audit.audit_log, name="audit_log"),
 ]
 # Each concept keeps its own URL module (groups/urlconf/).
-for _module in (people, imports, rules, meetings, door, reports, me, votes):
+for _module in (people, imports, rules, meetings, door, reports, me, votes, privacy):
     branch_patterns += _module.branch_patterns
 
 urlpatterns = [
@@ -23,5 +23,5 @@ urlpatterns = [
     path("invitations/<str:token>/", roles.role_invitation_accept, name="role_invitation_accept"),
     path("b/<slug:slug>/", include(branch_patterns)),
 ]
-for _module in (people, imports, rules, meetings, door, reports, me, public):
+for _module in (people, imports, rules, meetings, door, reports, me, public, privacy):
     urlpatterns += _module.urlpatterns

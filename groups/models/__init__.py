@@ -18,6 +18,7 @@ from .motions import AgendaItem, AgendaKind, Motion, MotionState
 from .people import Category, Membership, MembershipStatus, Person
 from .rate_limits import RateCount
 from .records import MeetingRecord
+from .retention import RetentionSchedule
 from .rules import Rule, RuleVersion
 from .standing_orders import Preset, QuestionKind, StandingOrders
 from .votes import Ballot, Choice, Vote, VotedMark, VoteEntitlement, VoteMethod, VoteResult, VoteStatus
@@ -44,6 +45,7 @@ __all__ = [
     "Meeting",
     "MeetingKind",
     "MeetingRecord",
+    "RetentionSchedule",
     "MeetingStatus",
     "Membership",
     "OverrideRequest",

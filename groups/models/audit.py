@@ -41,6 +41,8 @@ class AuditAction(models.TextChoices):
     PERSON_VIEW = "person.view", "Person's full record read"
     PEOPLE_READ = "people.read", "People's full records read through the API"
     PERSON_SUBJECT_ACCESS = "person.subject_access", "Person's data downloaded (subject access)"
+    RETENTION_UPDATE = "retention.update", "Retention schedule changed"
+    RETENTION_APPLY = "retention.apply", "Retention schedule applied"
     PEOPLE_IMPORT = "people.import", "Membership list imported"
     PERSON_EXPORT = "person.export", "People exported (CSV)"
     MEETING_CREATE = "meeting.create", "Meeting created"

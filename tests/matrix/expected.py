@@ -94,6 +94,7 @@ person_unlink_user            login      404        403        403        302
 private_feed                  200        200        200        200        200
 public_feed                   200        200        200        200        200
 public_meeting                200        200        200        200        200
+retention                     login      404        403        403        200
 reports                       login      404        403        403        200
 reports_absent_csv            login      404        403        403        200
 role_change                   login      404        403        403        302

@@ -31,6 +31,7 @@ ENTRIES = {
     "person_erase": Entry(kwargs=_person, need="erase_people"),
     "person_data": Entry(kwargs=_person, need="view_person_data"),
     "person_data_json": Entry(kwargs=_person, need="view_person_data"),
+    "retention": Entry(need="manage_privacy"),
     "category_list": Entry(need="manage_categories"),
     "category_rename": Entry(kwargs=_category, need="manage_categories"),
     "category_move": Entry(

@@ -43,6 +43,7 @@ manage_people       no        no       no     no      yes
 export_people       no        no       no     no      yes
 view_person_data    no        no       no     no      yes
 erase_people        no        no       no     no      yes
+manage_privacy      no        no       no     no      yes
 import_people       no        no       no     no      yes
 manage_categories   no        no       no     no      yes
 manage_rules        no        no       no     no      yes
