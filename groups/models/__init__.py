@@ -2,6 +2,7 @@ from .attendance import Attendance, CheckInMethod
 from .attributes import AttributeDefinition, DeclarationSource, SelfDeclaredAttribute
 from .audit import AuditAction, AuditEvent
 from .branch import Branch, Role, RoleInvitation, RoleName
+from .consent import Channel, ConsentMethod, ConsentRecord, Purpose
 from .door import DoorRefusal, OverrideRequest, OverrideStatus
 from .meetings import (
     CalendarFeed,
@@ -18,7 +19,7 @@ from .motions import AgendaItem, AgendaKind, Motion, MotionState
 from .people import Category, Membership, MembershipStatus, Person
 from .rate_limits import RateCount
 from .records import MeetingRecord
-from .retention import RetentionSchedule
+from .retention import PrivacyNotice, RetentionSchedule
 from .rules import Rule, RuleVersion
 from .standing_orders import Preset, QuestionKind, StandingOrders
 from .votes import Ballot, Choice, Vote, VotedMark, VoteEntitlement, VoteMethod, VoteResult, VoteStatus
@@ -36,6 +37,10 @@ __all__ = [
     "AuditEvent",
     "Branch",
     "CalendarFeed",
+    "Channel",
+    "ConsentMethod",
+    "ConsentRecord",
+    "Purpose",
     "Category",
     "CheckInMethod",
     "DeclarationSource",
@@ -45,6 +50,7 @@ __all__ = [
     "Meeting",
     "MeetingKind",
     "MeetingRecord",
+    "PrivacyNotice",
     "RetentionSchedule",
     "MeetingStatus",
     "Membership",

@@ -27,3 +27,26 @@ class RetentionSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"Retention schedule of {self.branch}"
+
+
+class PrivacyNotice(models.Model):
+    """The branch's privacy notice (issue 15 item 6): what it holds, why, the
+    Art. 9 condition, how long, people's rights and whom to contact. The
+    organisers fill it from a template (groups/queries/privacy.py); it is
+    public at /privacy/<slug>/ and linked from every form that collects data
+    and every email."""
+
+    branch = models.OneToOneField(Branch, on_delete=models.CASCADE, related_name="privacy_notice")
+    what_held = models.TextField()
+    why = models.TextField()
+    condition = models.TextField()
+    retention = models.TextField()
+    rights = models.TextField()
+    contact = models.TextField()
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    SECTIONS = ("what_held", "why", "condition", "retention", "rights", "contact")
+
+    def __str__(self) -> str:
+        return f"Privacy notice of {self.branch}"

@@ -7,5 +7,10 @@ from ..views import privacy
 
 branch_patterns: list = [
     path("retention/", privacy.retention, name="retention"),
+    path("privacy/", privacy.privacy_notice_edit, name="privacy_notice_edit"),
+    path("people/<int:person_id>/consent/", privacy.person_consent, name="person_consent"),
 ]
-urlpatterns: list = []
+urlpatterns: list = [
+    path("privacy/<slug:slug>/", privacy.privacy_notice, name="privacy_notice"),
+    path("confirm/<str:token>/", privacy.confirm_email, name="confirm_email"),
+]

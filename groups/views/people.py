@@ -70,6 +70,7 @@ def people_list(request, branch):
 def person_detail(request, branch, person_id):
     from ..eligibility.decisions import person_decisions
     from ..queries.attendance import person_attendance
+    from ..queries.consent import consent_history
 
     person = get_in_branch(
         Person.objects.select_related("user").prefetch_related(_memberships_prefetch()), branch, pk=person_id
@@ -92,6 +93,11 @@ def person_detail(request, branch, person_id):
             "as_of": as_of,
             "decisions": person_decisions(person, as_of),
             "attendances": person_attendance(person)[:20] if full else [],
+            "consent_rows": [
+                ("Email", person.consent_email, person.campaign_email),
+                ("Phone", person.consent_phone, person.campaign_phone),
+            ],
+            "consent_history": consent_history(person) if full else [],
         },
     )
 

@@ -30,6 +30,7 @@ category_delete               login      404        403        403        302
 category_list                 login      404        403        403        200
 category_move                 login      404        403        403        302
 category_rename               login      404        403        403        200
+confirm_email                 200        200        200        200        200
 door                          login      404        403        200        200
 door_ask                      login      404        403        302        302
 door_ask_status               login      404        403        200        200
@@ -85,12 +86,15 @@ people_list                   login      404        403        200        200
 person_create                 login      404        403        403        200
 person_delete                 login      404        403        403        200
 person_detail                 login      404        403        200        200
+person_consent                login      404        403        403        302
 person_data                   login      404        403        403        200
 person_data_json              login      404        403        403        200
 person_edit                   login      404        403        403        200
 person_erase                  login      404        403        403        200
 person_export                 login      404        403        403        200
 person_unlink_user            login      404        403        403        302
+privacy_notice                200        200        200        200        200
+privacy_notice_edit           login      404        403        403        200
 private_feed                  200        200        200        200        200
 public_feed                   200        200        200        200        200
 public_meeting                200        200        200        200        200
