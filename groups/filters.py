@@ -50,17 +50,26 @@ class PeopleFilter(django_filters.FilterSet):
         model = Person
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, branch: Branch, every_choice: bool = True, **kwargs):
+    # Filters on what only organisers see (issue 15 item 5): a steward's list
+    # neither shows nor filters on ward or consent.
+    FULL_RECORD_FILTERS = ("ward", "consent")
+
+    def __init__(self, data=None, *args, branch: Branch, door_only: bool = False, every_choice: bool = True, **kwargs):
         """`every_choice=False` (the API, the export): the category and ward
         choices are read only when the query uses them, as nothing shows the
-        selects — two queries fewer on every search."""
+        selects — two queries fewer on every search. `door_only`: a steward's
+        list, without the ward and consent filters."""
         super().__init__(data, *args, queryset=Person.objects.filter(branch=branch), **kwargs)
         self.branch = branch
         given = data or {}
         self.categories = list(branch.categories.all()) if every_choice or given.get("category") else []
         self.filters["category"].extra["choices"] = [(c.slug, c.name) for c in self.categories]
-        wards = branch_wards(branch) if every_choice or given.get("ward") else []
-        self.filters["ward"].extra["choices"] = [(w, w) for w in wards]
+        if door_only:
+            for name in self.FULL_RECORD_FILTERS:
+                del self.filters[name]
+        else:
+            wards = branch_wards(branch) if every_choice or given.get("ward") else []
+            self.filters["ward"].extra["choices"] = [(w, w) for w in wards]
         self.form.fields["sort"].required = False
 
     def filter_nothing(self, queryset, name, value):

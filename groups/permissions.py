@@ -29,11 +29,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_people": frozenset({ORGANISER, STEWARD}),
     "view_meetings": frozenset({ORGANISER, STEWARD}),
     # organisers manage everything
+    # least privilege at the door (issue 15 item 5): stewards see door fields
+    # only (name, number, category, postcode, the Decision); a person's full
+    # record — notes, date of birth, phone, email, consent, attendance — is
+    # the organisers', and reading it is audited
+    "view_person_full": frozenset({ORGANISER}),
     "manage_people": frozenset({ORGANISER}),
     "export_people": frozenset({ORGANISER}),
     # a person's data (issue 15): subject access for anyone in the branch, and erasure
     "view_person_data": frozenset({ORGANISER}),
     "erase_people": frozenset({ORGANISER}),
+    # the branch's retention schedule and privacy notice (issue 15 items 3, 6)
+    "manage_privacy": frozenset({ORGANISER}),
     "import_people": frozenset({ORGANISER}),
     "manage_categories": frozenset({ORGANISER}),
     "manage_rules": frozenset({ORGANISER}),

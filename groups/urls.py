@@ -2,7 +2,21 @@
 
 from django.urls import include, path
 
-from .urlconf import agenda, door, imports, me, meetings, people, positions, public, reports, rules, speakers, votes
+from .urlconf import (
+    agenda,
+    door,
+    imports,
+    me,
+    meetings,
+    people,
+    positions,
+    privacy,
+    public,
+    reports,
+    rules,
+    speakers,
+    votes,
+)
 from .views import audit, door_offline, home, roles
 
 branch_patterns = [
@@ -14,7 +28,7 @@ branch_patterns = [
     path("audit/", audit.audit_log, name="audit_log"),
 ]
 # Each concept keeps its own URL module (groups/urlconf/).
-for _module in (people, imports, rules, meetings, door, reports, me, votes, speakers, positions, agenda):
+for _module in (people, imports, rules, meetings, door, reports, me, votes, speakers, positions, agenda, privacy):
     branch_patterns += _module.branch_patterns
 
 urlpatterns = [
@@ -25,5 +39,5 @@ urlpatterns = [
     path("invitations/<str:token>/", roles.role_invitation_accept, name="role_invitation_accept"),
     path("b/<slug:slug>/", include(branch_patterns)),
 ]
-for _module in (people, imports, rules, meetings, door, reports, me, public):
+for _module in (people, imports, rules, meetings, door, reports, me, public, privacy):
     urlpatterns += _module.urlpatterns

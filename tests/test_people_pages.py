@@ -290,8 +290,9 @@ def test_detail_shows_memberships_and_consent(branch, organiser, client_for):
     html = client_for(organiser).get(_url("person_detail", branch, person.pk)).content.decode()
     assert "L77" in html
     assert "07700 900154" in html
-    assert "Email: agreed" in html
-    assert "Phone: not agreed" in html
+    # Consent per channel and purpose (meetings, campaigning).
+    assert re.search(r"<dt>Email</dt><dd><span class=\"tag status-ok\">.*Meetings: agreed", html)
+    assert re.search(r"<dt>Phone</dt><dd><span class=\"tag status-no\">.*Meetings: not agreed", html)
 
 
 # --- delete -------------------------------------------------------------------

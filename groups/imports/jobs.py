@@ -284,3 +284,21 @@ def run_import(*, token: str, branch_id: int, user_id: int) -> None:
     set_state(token, state="done", report=report.as_dict())
     if report.applied:
         delete_upload(token)
+
+
+def uploads_older_than(branch_id: int, cutoff: float) -> list[str]:
+    """Tokens of the branch's stored uploads last written before `cutoff` (a
+    Unix time): what its retention schedule deletes (groups/services/retention.py)."""
+    found = []
+    for meta_path in sorted(upload_dir().glob("*.json")):
+        token = meta_path.name.split(".", 1)[0]
+        if meta_path.name != f"{token}.json" or not _TOKEN.match(token):
+            continue
+        try:
+            meta = json.loads(meta_path.read_text())
+            written = max(p.stat().st_mtime for p in _paths(token) if p.exists())
+        except (FileNotFoundError, ValueError):
+            continue
+        if meta.get("branch_id") == branch_id and written < cutoff:
+            found.append(token)
+    return found

@@ -2,6 +2,7 @@ from .attendance import Attendance, CheckInMethod
 from .attributes import AttributeDefinition, DeclarationSource, SelfDeclaredAttribute
 from .audit import AuditAction, AuditEvent
 from .branch import Branch, Role, RoleInvitation, RoleName
+from .consent import Channel, ConsentMethod, ConsentRecord, Purpose
 from .door import DoorRefusal, DoorScan, OverrideRequest, OverrideStatus, ScanOutcome
 from .meetings import (
     CalendarFeed,
@@ -20,6 +21,7 @@ from .points_of_order import PointOfOrder, PointState
 from .positions import HolderSource, Position, PositionAlert, PositionHolder, RecheckPlan
 from .rate_limits import RateCount
 from .records import MeetingRecord
+from .retention import PrivacyNotice, RetentionSchedule
 from .rules import Rule, RuleVersion
 from .speakers import SpeakerRequest, SpeakersListSettings, SpeakerStatus, SpeakingKind
 from .standing_orders import Preset, QuestionKind, StandingOrders
@@ -43,6 +45,10 @@ __all__ = [
     "AuditEvent",
     "Branch",
     "CalendarFeed",
+    "Channel",
+    "ConsentMethod",
+    "ConsentRecord",
+    "Purpose",
     "Category",
     "CheckInMethod",
     "DeclarationSource",
@@ -54,6 +60,8 @@ __all__ = [
     "Meeting",
     "MeetingKind",
     "MeetingRecord",
+    "PrivacyNotice",
+    "RetentionSchedule",
     "MeetingStatus",
     "Membership",
     "OverrideRequest",

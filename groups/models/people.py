@@ -63,6 +63,10 @@ class Person(models.Model):
     consent_email_at = models.DateTimeField(null=True, blank=True)
     consent_phone = models.BooleanField(default=False)
     consent_phone_at = models.DateTimeField(null=True, blank=True)
+    # Campaigning (newsletters, calls to action: PECR reg. 22 needs prior
+    # consent), apart from the service messages above (groups/models/consent.py).
+    campaign_email = models.BooleanField(default=False)
+    campaign_phone = models.BooleanField(default=False)
     # Linked by a verified email address (issue 5); organisers can undo the link.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"

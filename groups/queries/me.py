@@ -9,7 +9,7 @@ from django.db.models import Q
 from ..eligibility.decisions import decide, unreadable
 from ..eligibility.engine import Decision, RuleError
 from ..eligibility.loading import load_facts, needs_declared, needs_history
-from ..models import Attendance, Branch, Invitation, Meeting, MeetingStatus, Person, Rule
+from ..models import Attendance, AuditAction, AuditEvent, Branch, Invitation, Meeting, MeetingStatus, Person, Rule
 from ..models.meetings import AUTO_CLOSE_AFTER
 from ..permissions import can
 
@@ -132,3 +132,31 @@ def meetings_to_join_online(user, meetings) -> set[int]:
             if decision.eligible:
                 allowed.add(meeting.pk)
     return allowed
+
+
+# Reads of a person's record that the person is shown ("who looked at my record").
+LOOKED = {
+    AuditAction.PERSON_VIEW: "Read your full record",
+    AuditAction.PERSON_EXPORT: "Exported your record as CSV",
+    AuditAction.PERSON_SUBJECT_ACCESS: "Downloaded all the data held about you",
+}
+
+
+def who_looked(person: Person, *, limit: int = 20) -> list[dict]:
+    """Who read this person's full record, exported it or downloaded their
+    data, newest first (from the audit log; one query): what the member sees
+    on My details."""
+    events = (
+        AuditEvent.objects.filter(branch_id=person.branch_id, person_id=person.pk, action__in=list(LOOKED))
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+    rows = []
+    for e in events:
+        if e.actor_id is not None and e.actor_id == person.user_id:
+            who = None  # themselves
+        else:
+            who = e.actor.email if e.actor else "System"
+        what = LOOKED[e.action] + (" through the API" if e.changes.get("via") == "api" else "")
+        rows.append({"at": e.at, "who": who, "what": what})
+    return rows

@@ -22,6 +22,7 @@ from django.utils import timezone
 from ..models import (
     Attendance,
     AuditEvent,
+    ConsentRecord,
     Invitation,
     Membership,
     Motion,
@@ -121,8 +122,22 @@ def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, 
         "consent": {
             "email": {"given": person.consent_email, "at": _when(person.consent_email_at)},
             "phone": {"given": person.consent_phone, "at": _when(person.consent_phone_at)},
+            "campaigning_email": {"given": person.campaign_email},
+            "campaigning_phone": {"given": person.campaign_phone},
         },
         "consent_history": _consent_history(person, events),
+        # Every consent answer per channel and purpose, with who recorded it and how (issue 15 item 4).
+        "consent_records": [
+            {
+                "at": _when(r.at),
+                "channel": r.channel,
+                "purpose": r.purpose,
+                "given": r.given,
+                "how": r.get_method_display(),
+                "by": _by(r.recorded_by_id, person),
+            }
+            for r in ConsentRecord.objects.filter(person=person).order_by("at", "id")
+        ],
         "memberships": [
             {
                 "category": m.category.name,

@@ -52,6 +52,7 @@ from ..models import (
     Attendance,
     AuditAction,
     AuditEvent,
+    ConsentRecord,
     DoorRefusal,
     DoorScan,
     Invitation,
@@ -253,6 +254,7 @@ def erase_person(*, person: Person, actor, reason: str, at: datetime | None = No
     memberships.exclude(number="").update(number="")
     counts["invitations"] = Invitation.objects.filter(person=person).delete()[0]
     counts["attributes"] = SelfDeclaredAttribute.objects.filter(person=person).delete()[0]
+    counts["consent_records"] = ConsentRecord.objects.filter(person=person).delete()[0]
     # The door's refusals and override requests are about them (the steward's
     # typed reason, the Decision's dates): they go; the audit rows stay, scrubbed.
     counts["door_refusals"] = DoorRefusal.objects.filter(person=person).delete()[0]
@@ -295,6 +297,8 @@ def erase_person(*, person: Person, actor, reason: str, at: datetime | None = No
         consent_email_at=None,
         consent_phone=False,
         consent_phone_at=None,
+        campaign_email=False,
+        campaign_phone=False,
         user=None,
         unlinked_user=None,
         pending_review=False,

@@ -94,3 +94,33 @@ def record_subject_access(*, person: Person, actor, counts: dict[str, int], own:
         summary=f"{'They downloaded their own data' if own else f'Downloaded the data held about person {person.pk}'}",
         changes={"own": own, **counts},
     )
+
+
+@transaction.atomic(durable=True)
+def record_person_view(*, person: Person, actor, via: str) -> None:
+    """An organiser read a person's full record (notes, date of birth, phone,
+    email): on the person's page (via="page") or through the API (via="api").
+    The member sees these on My details ("who looked at my record")."""
+    audit.record(
+        actor=actor,
+        branch=person.branch,
+        action=AuditAction.PERSON_VIEW,
+        object_type="person",
+        object_id=person.pk,
+        person_id=person.pk,
+        summary=f"Read the full record of person {person.pk} ({'the API' if via == 'api' else 'their page'})",
+        changes={"via": via},
+    )
+
+
+@transaction.atomic(durable=True)
+def record_people_read(*, branch: Branch, actor, people: int, page: int, filters: Iterable[str] = ()) -> None:
+    """A page of full records read through the API's people list: how many,
+    which page, the names of the filters used — never the values."""
+    audit.record(
+        actor=actor,
+        branch=branch,
+        action=AuditAction.PEOPLE_READ,
+        summary=f"Read {people:,} {'person' if people == 1 else 'people'}'s full records through the API (page {page})",
+        changes={"people": people, "page": page, "filters": sorted(filters)},
+    )

@@ -39,7 +39,7 @@ from ..exports.qr import door_token
 from ..models import AuditAction, Invitation, Meeting, MeetingStatus, Person, Reply, SendStatus
 from ..normalise import one_line
 from ..sql import as_id
-from . import audit
+from . import audit, consent
 
 RSVP_SALT = "rollcall.invitation.rsvp"
 UNSUBSCRIBE_SALT = "rollcall.invitation.unsubscribe"
@@ -367,13 +367,13 @@ def _deliver_one(pk: int, *, base_url: str, reminder: bool, auto: bool = False) 
                 or recent
                 or over
                 or (auto and invitation.auto_reminded_at)
-                or not person.consent_email
-                or not person.email
+                or not consent.may_contact(person, consent.Channel.EMAIL, consent.Purpose.SERVICE)
             ):
                 return "skipped"
         elif invitation.sent_at is not None:
             return "skipped"
-        elif not person.consent_email or not person.email:
+        elif not consent.may_contact(person, consent.Channel.EMAIL, consent.Purpose.SERVICE):
+            # Asked at send time, on the row just locked: a withdrawal since it was queued stops it.
             status = SendStatus.NO_CONSENT if not person.consent_email else SendStatus.NO_EMAIL
             Invitation.objects.filter(pk=pk).update(send_status=status, send_error="")
             return "skipped"
@@ -402,6 +402,7 @@ def links(invitation: Invitation, *, base_url: str) -> dict[str, str]:
         "unsubscribe": base + reverse("unsubscribe", args=[unsubscribe_token(invitation.person)]),
         "door_qr": base + reverse("door_qr_image", args=[slug, meeting.pk, token]),
         "door_open": base + reverse("door_qr_open", args=[slug, meeting.pk, token]),
+        "privacy": base + reverse("privacy_notice", args=[slug]),
     }
 
 
@@ -409,7 +410,7 @@ def test_links(*, base_url: str) -> dict[str, str]:
     """A test email's links: all to a page saying it was a test, so the
     organiser cannot answer, unsubscribe or check in for the person shown."""
     url = site_url(base_url) + reverse("rsvp_test")
-    return {"rsvp": url, "unsubscribe": url, "door_qr": url, "door_open": url}
+    return {"rsvp": url, "unsubscribe": url, "door_qr": url, "door_open": url, "privacy": url}
 
 
 def invitation_email(
@@ -444,7 +445,8 @@ def invitation_email(
         subject=subject,
         body=text,
         to=[test_to or person.email],
-        headers={"List-Unsubscribe": f"<{urls['unsubscribe']}>"},
+        # RFC 8058: a mail client's own "unsubscribe" button POSTs to the link, one click.
+        headers={"List-Unsubscribe": f"<{urls['unsubscribe']}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
     message.attach_alternative(html, "text/html")
     import io
@@ -524,15 +526,28 @@ def reply_as_member(*, meeting: Meeting, person: Person, reply: str, actor, at: 
 
 @transaction.atomic(durable=True)
 def unsubscribe(*, person: Person, at: datetime | None = None) -> bool:
-    """Stop email to this person: consent_email off, with the time. Returns
-    False when they had already unsubscribed."""
+    """Stop email to this person, one click from any email: their consent to
+    email for service messages and for campaigning withdrawn, each with its
+    history row (method "link"). Returns False when they had already
+    withdrawn both."""
     now = _now(at)
     person = Person.objects.select_for_update().select_related("branch").get(pk=person.pk)
-    if not person.consent_email:
+    was = {"consent_email": person.consent_email, "campaign_email": person.campaign_email}
+    withdrawn = [
+        purpose
+        for purpose in (consent.Purpose.SERVICE, consent.Purpose.CAMPAIGNING)
+        if consent.record_within(
+            person=person,
+            channel=consent.Channel.EMAIL,
+            purpose=purpose,
+            given=False,
+            method=consent.ConsentMethod.LINK,
+            actor=None,
+            at=now,
+        )
+    ]
+    if not withdrawn:
         return False
-    person.consent_email = False
-    person.consent_email_at = now
-    person.save(update_fields=["consent_email", "consent_email_at", "updated_at"])
     audit.record(
         actor=None,
         branch=person.branch,
@@ -540,7 +555,7 @@ def unsubscribe(*, person: Person, at: datetime | None = None) -> bool:
         obj=person,
         person_id=person.pk,
         summary=f"Person {person.pk} unsubscribed from email through a link",
-        changes={"consent_email": {"old": True, "new": False}},
+        changes={key: {"old": old, "new": False} for key, old in was.items() if old},
         at=now,
     )
     return True

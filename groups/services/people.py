@@ -26,9 +26,9 @@ from django.utils import timezone
 from .. import normalise
 from ..cleaning import FieldErrors, clean_person
 from ..errors import Conflict, InvalidInput
-from ..models import AuditAction, Branch, Category, Membership, MembershipStatus, Person
+from ..models import AuditAction, Branch, Category, Channel, Membership, MembershipStatus, Person, Purpose
 from ..sql import as_id
-from . import audit, member_since
+from . import audit, consent, member_since
 
 MEMBERSHIP_FIELDS = ("category", "number", "status", "started_on", "continuous_since", "ended_on", "dues_paid_until")
 
@@ -162,15 +162,23 @@ def _apply_memberships(person: Person, rows: list[dict], changes: dict) -> None:
     member_since.refresh([person.pk])
 
 
-def _consent_times(person: Person, values: dict, now: datetime, *, creating: bool) -> None:
-    for key in ("consent_email", "consent_phone"):
-        if key not in values:
-            continue
-        if creating:
-            if values[key]:
-                values[f"{key}_at"] = now
-        elif values[key] != getattr(person, key):
-            values[f"{key}_at"] = now
+CONSENT_KEYS = {"consent_email": Channel.EMAIL, "consent_phone": Channel.PHONE}
+
+
+def _record_consent(person: Person, given: dict, *, actor, at: datetime) -> None:
+    """The form's consent answers (service messages), each change with its
+    history row: the person's own when their account made it, else an organiser's."""
+    method = consent.method_for(person, actor)
+    for key, value in given.items():
+        consent.record_within(
+            person=person,
+            channel=CONSENT_KEYS[key],
+            purpose=Purpose.SERVICE,
+            given=bool(value),
+            method=method,
+            actor=actor,
+            at=at,
+        )
 
 
 def _save(fn):
@@ -197,7 +205,8 @@ def create_person(
     values = _clean_person(branch, data, person=None, errors=errors)
     rows = _clean_memberships(branch, list(memberships), person=None, errors=errors)
     errors.raise_if_any()
-    _consent_times(Person(), values, now, creating=True)
+    # Consent is written by groups/services/consent.py, with its history row.
+    given = {key: values.pop(key) for key in CONSENT_KEYS if key in values}
 
     def write():
         with transaction.atomic():
@@ -206,6 +215,7 @@ def create_person(
             return person
 
     person = _save(write)
+    _record_consent(person, given, actor=actor, at=now)
     audit.record(
         actor=actor,
         branch=branch,
@@ -240,8 +250,9 @@ def update_person(
     if memberships is not None:
         rows = _clean_memberships(branch, list(memberships), person=person, errors=errors)
     errors.raise_if_any()
-    _consent_times(person, values, now, creating=False)
+    given = {key: values.pop(key) for key in CONSENT_KEYS if key in values}
     changes = audit.diff(person, values)
+    changes.update(audit.diff(person, given))
 
     def write():
         with transaction.atomic():
@@ -253,6 +264,7 @@ def update_person(
                 _apply_memberships(person, rows, changes)
 
     _save(write)
+    _record_consent(person, given, actor=actor, at=now)
     if changes:
         audit.record(
             actor=actor,

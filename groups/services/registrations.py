@@ -5,23 +5,39 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from ..cleaning import clean_person
 from ..errors import Conflict, InvalidInput
 from ..models import AuditAction, Category, Meeting, Membership, Person
 from . import audit, member_since
+from .consent import confirm_token
+from .invitations import site_url
 
 
 @transaction.atomic(durable=True)
 def register_interest(
-    *, meeting: Meeting, name: str, email: str, consent_email: bool, at: datetime | None = None
+    *,
+    meeting: Meeting,
+    name: str,
+    email: str,
+    consent_email: bool,
+    at: datetime | None = None,
+    base_url: str | None = None,
 ) -> Person | None:
     """Someone not yet known asks to hear about meetings. Creates a Supporter
     pending an organiser's review, or — when the email is already known —
     records only that they asked (never a duplicate, and the caller answers
-    the same either way). Returns the new person, or None."""
+    the same either way). Returns the new person, or None.
+
+    The consent ticked on the form does not count yet (issue 15 item 4):
+    once this commits, a link goes to the address given, and following it
+    (groups.services.consent.confirm_interest_email) counts it — so nobody is
+    emailed on the strength of an address someone else typed."""
     now = at or timezone.now()
     branch = meeting.branch
     if not meeting.is_open_and_published:
@@ -46,8 +62,7 @@ def register_interest(
     person = Person.objects.create(
         branch=branch,
         **values,
-        consent_email=bool(consent_email),
-        consent_email_at=now if consent_email else None,
+        consent_email=False,
         pending_review=True,
     )
     category = Category.objects.filter(branch=branch, slug="supporter").first()
@@ -61,10 +76,37 @@ def register_interest(
         obj=person,
         person_id=person.pk,
         summary=f"Registered interest through the page of “{meeting.title}”",
-        changes={"pending_review": {"old": None, "new": True}, "meeting": {"old": None, "new": meeting.pk}},
+        changes={
+            "pending_review": {"old": None, "new": True},
+            "meeting": {"old": None, "new": meeting.pk},
+            "asked_consent_email": bool(consent_email),
+        },
         at=now,
     )
+    if consent_email:
+        transaction.on_commit(lambda: send_confirmation(person, base_url=base_url))
     return person
+
+
+def send_confirmation(person: Person, *, base_url: str | None = None) -> None:
+    """The double opt-in email: one link that confirms the address and counts
+    the consent ticked on the form; a link to the branch's privacy notice."""
+    base = site_url(base_url)
+    context = {
+        "person": person,
+        "branch": person.branch,
+        "confirm_url": base + reverse("confirm_email", args=[confirm_token(person)]),
+        "privacy_url": base + reverse("privacy_notice", args=[person.branch.slug]),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Confirm your email address for {person.branch.name}",
+        body=render_to_string("groups/email/confirm_email.txt", context),
+        to=[person.email],
+    )
+    try:
+        message.send()
+    except Exception:  # noqa: BLE001 — the registration stands; they can register again
+        return
 
 
 @transaction.atomic(durable=True)

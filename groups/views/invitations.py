@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 
 from ..errors import RollcallError
 from ..exports.qr import door_token
@@ -225,6 +226,7 @@ def rsvp(request, token):
         return render(request, "groups/invitations/rsvp.html", context)
 
 
+@csrf_exempt  # RFC 8058 one-click: the mail client POSTs without a form; the signed token is the proof
 @login_not_required
 def unsubscribe(request, token):
     person = services.read_unsubscribe_token(token)

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from ..errors import RollcallError
 from ..models import Meeting, Reply
 from ..permissions import get_in_branch
-from ..queries.me import linked_person, my_meetings
+from ..queries.me import linked_person, my_meetings, who_looked
+from ..services import consent as consent_services
 from ..services import invitations as invitation_services
 from ..services import linking
 from ..services import people as people_services
@@ -69,10 +70,16 @@ class MyDetailsForm(forms.Form):
     last_name = forms.CharField(label="Last name", max_length=100, required=False)
     phone = forms.CharField(label="Phone", max_length=32, required=False)
     postcode = forms.CharField(label="Postcode", max_length=10, required=False)
-    consent_email = forms.BooleanField(label="Email me about meetings and the branch's news", required=False)
-    consent_phone = forms.BooleanField(label="You may phone or text me", required=False)
+    consent_email = forms.BooleanField(label="Email me about meetings (invitations and reminders)", required=False)
+    consent_phone = forms.BooleanField(label="You may phone or text me about meetings", required=False)
+    campaign_email = forms.BooleanField(
+        label="Email me about campaigns: newsletters and calls to action", required=False
+    )
+    campaign_phone = forms.BooleanField(label="You may phone or text me about campaigns", required=False)
 
     FIELDS = ("first_name", "last_name", "phone", "postcode", "consent_email", "consent_phone")
+    # Campaigning consent, recorded by groups.services.consent with its history (issue 15 item 4).
+    CAMPAIGN = {"campaign_email": "email", "campaign_phone": "phone"}
 
 
 @branch_view("view_own")
@@ -82,13 +89,21 @@ def my_details(request, branch):
     person = linked_person(request.user, branch)
     if person is None:
         return render(request, "groups/me/details.html", {"branch": branch, "person": None})
-    initial = {f: getattr(person, f) for f in MyDetailsForm.FIELDS}
+    initial = {f: getattr(person, f) for f in (*MyDetailsForm.FIELDS, *MyDetailsForm.CAMPAIGN)}
     initial["phone"] = phone_display(person.phone)
     form = MyDetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in MyDetailsForm.FIELDS}
         try:
             people_services.update_person(person=person, actor=request.user, data=data)
+            for name, channel in MyDetailsForm.CAMPAIGN.items():
+                consent_services.set_consent(
+                    person=person,
+                    channel=channel,
+                    purpose="campaigning",
+                    given=form.cleaned_data[name],
+                    actor=request.user,
+                )
         except RollcallError as exc:
             add_service_error(form, exc)
         else:
@@ -96,7 +111,13 @@ def my_details(request, branch):
             return redirect("my_details", slug=branch.slug)
     from ..queries.positions import positions_of
 
-    context = {"branch": branch, "person": person, "form": form, "terms": positions_of(person)}
+    context = {
+        "branch": branch,
+        "person": person,
+        "form": form,
+        "terms": positions_of(person),
+        "looked": who_looked(person),
+    }
     with timezone.override(branch.zone):
         return render(request, "groups/me/details.html", context)
 

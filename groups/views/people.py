@@ -43,10 +43,10 @@ def _import_url(branch) -> str | None:
 
 @branch_view("view_people")
 def people_list(request, branch):
-    filterset = PeopleFilter(request.GET or None, branch=branch)
+    caps = capabilities(request.user, branch)
+    filterset = PeopleFilter(request.GET or None, branch=branch, door_only="view_person_full" not in caps)
     people = filterset.qs.prefetch_related(_memberships_prefetch())
     page, query = paginate(request, people, per_page=PER_PAGE)
-    caps = capabilities(request.user, branch)
     bulk_form = BulkForm(categories=filterset.categories, auto_id="bulk_%s") if "manage_people" in caps else None
     filtered = bool(filterset.active_filters())
     return render(
@@ -70,23 +70,36 @@ def people_list(request, branch):
 def person_detail(request, branch, person_id):
     from ..eligibility.decisions import person_decisions
     from ..queries.attendance import person_attendance
+    from ..queries.consent import consent_history
     from ..queries.positions import positions_of
 
     person = get_in_branch(
         Person.objects.select_related("user").prefetch_related(_memberships_prefetch()), branch, pk=person_id
     )
+    caps = capabilities(request.user, branch)
     as_of = branch.today()
+    # A steward sees the door fields only (name, number, category, postcode,
+    # the Decisions); an organiser's reading of the full record is audited.
+    full = "view_person_full" in caps
+    if full:
+        exports.record_person_view(person=person, actor=request.user, via="page")
     return render(
         request,
         "groups/people/detail.html",
         {
             "branch": branch,
             "person": person,
-            "caps": capabilities(request.user, branch),
+            "caps": caps,
+            "full": full,
             "as_of": as_of,
             "decisions": person_decisions(person, as_of),
-            "attendances": person_attendance(person)[:20],
+            "attendances": person_attendance(person)[:20] if full else [],
             "terms": positions_of(person),
+            "consent_rows": [
+                ("Email", person.consent_email, person.campaign_email),
+                ("Phone", person.consent_phone, person.campaign_phone),
+            ],
+            "consent_history": consent_history(person) if full else [],
         },
     )
 

@@ -97,6 +97,7 @@ def public_meeting(request, slug, meeting_id):
                         name=form.cleaned_data["name"],
                         email=form.cleaned_data["email"],
                         consent_email=form.cleaned_data["consent_email"],
+                        base_url=request.build_absolute_uri("/"),
                     )
             thanks = True
     with timezone.override(branch.zone):

@@ -39,6 +39,7 @@ category_delete               login      404        403        403        302
 category_list                 login      404        403        403        200
 category_move                 login      404        403        403        302
 category_rename               login      404        403        403        200
+confirm_email                 200        200        200        200        200
 door                          login      404        403        200        200
 door_ask                      login      404        403        302        302
 door_ask_status               login      404        403        200        200
@@ -105,6 +106,7 @@ people_list                   login      404        403        200        200
 person_create                 login      404        403        403        200
 person_delete                 login      404        403        403        200
 person_detail                 login      404        403        200        200
+person_consent                login      404        403        403        302
 person_data                   login      404        403        403        200
 person_data_json              login      404        403        403        200
 person_edit                   login      404        403        403        200
@@ -120,9 +122,12 @@ position_detail               login      404        403        200        200
 position_edit                 login      404        403        403        200
 position_list                 login      404        403        200        200
 position_new                  login      404        403        403        200
+privacy_notice                200        200        200        200        200
+privacy_notice_edit           login      404        403        403        200
 private_feed                  200        200        200        200        200
 public_feed                   200        200        200        200        200
 public_meeting                200        200        200        200        200
+retention                     login      404        403        403        200
 reports                       login      404        403        403        200
 reports_absent_csv            login      404        403        403        200
 role_change                   login      404        403        403        302

@@ -31,6 +31,14 @@ ENTRIES = {
     "person_erase": Entry(kwargs=_person, need="erase_people"),
     "person_data": Entry(kwargs=_person, need="view_person_data"),
     "person_data_json": Entry(kwargs=_person, need="view_person_data"),
+    "retention": Entry(need="manage_privacy"),
+    "privacy_notice_edit": Entry(need="manage_privacy"),
+    "person_consent": Entry(
+        kwargs=_person,
+        need="manage_people",
+        method="post",
+        data=lambda w: {"what": "email:campaigning", "given": "yes"},
+    ),
     "category_list": Entry(need="manage_categories"),
     "category_rename": Entry(kwargs=_category, need="manage_categories"),
     "category_move": Entry(

@@ -31,6 +31,14 @@ def _unsubscribe(w):
     return {"token": unsubscribe_token(_invitation(w).person)}
 
 
+def _confirm(w):
+    from groups.models import Person
+    from groups.services.consent import confirm_token
+
+    person = Person.objects.create(branch=w.branch, first_name="Kit", email="kit@example.org", pending_review=True)
+    return {"token": confirm_token(person)}
+
+
 def _feed(w):
     _, token = calendar_feeds.create_calendar_feed(user=w.organiser)
     return {"token": token}
@@ -43,6 +51,9 @@ ENTRIES = {
     # Signed links from invitation emails: the token is the key, no sign-in.
     "rsvp": Entry(kwargs=_rsvp),
     "unsubscribe": Entry(kwargs=_unsubscribe),
+    # The register-interest form's double opt-in link, and the branch's privacy notice.
+    "confirm_email": Entry(kwargs=_confirm),
+    "privacy_notice": Entry(kwargs=lambda w: {"slug": w.branch.slug}),
     # Where the links of a test email lead: records nothing.
     "rsvp_test": Entry(kwargs=lambda w: {}),
 }

@@ -38,10 +38,12 @@ view_own            no        no       yes    yes     yes
 door                no        no       no     yes     yes
 view_people         no        no       no     yes     yes
 view_meetings       no        no       no     yes     yes
+view_person_full    no        no       no     no      yes
 manage_people       no        no       no     no      yes
 export_people       no        no       no     no      yes
 view_person_data    no        no       no     no      yes
 erase_people        no        no       no     no      yes
+manage_privacy      no        no       no     no      yes
 import_people       no        no       no     no      yes
 manage_categories   no        no       no     no      yes
 manage_rules        no        no       no     no      yes

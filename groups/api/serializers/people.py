@@ -101,3 +101,18 @@ class PersonQuerySerializer(serializers.Serializer):
     sort = serializers.ChoiceField(
         choices=["name", "-name", "joined", "-joined", "category"], required=False, allow_blank=True
     )
+
+
+class DoorPersonSerializer(serializers.Serializer):
+    """What a steward reads of a person (issue 15 item 5): the door fields —
+    name, postcode, memberships' category, number and status. Notes, date of
+    birth, phone, email and consent are the organisers' (PersonSerializer)."""
+
+    id = serializers.IntegerField(read_only=True)
+    first_name = serializers.CharField(read_only=True)
+    last_name = serializers.CharField(read_only=True)
+    postcode = serializers.CharField(read_only=True)
+    memberships = serializers.SerializerMethodField()
+
+    def get_memberships(self, person) -> list[dict]:
+        return [{"category": m.category.slug, "number": m.number, "status": m.status} for m in person.memberships.all()]

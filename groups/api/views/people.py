@@ -10,8 +10,12 @@ from rest_framework.response import Response
 
 from ...filters import PeopleFilter
 from ...models import Membership, Person
+from ...permissions import can
+from ...queries.door import door_search
+from ...services import exports
 from ...services import people as people_services
-from ..serializers.people import PersonQuerySerializer, PersonSerializer
+from ..serializers.door import DoorQuerySerializer
+from ..serializers.people import DoorPersonSerializer, PersonQuerySerializer, PersonSerializer
 from .base import BranchScopedViewSet
 
 ERRORS_NOTE = (
@@ -52,11 +56,19 @@ def memberships_prefetch() -> Prefetch:
 @extend_schema_view(
     list=extend_schema(
         tags=["people"],
-        summary="The branch's people (organisers and stewards)",
-        description="The same search and filters as the people page. An unknown category, ward or sort is a 400.",
+        summary="The branch's people (organisers); the door search (stewards)",
+        description="Organisers: the same search and filters as the people page, paged, full records; "
+        "each page read is audited. An unknown category, ward or sort is a 400. "
+        "Stewards: the door search — `q` (a name's start, an exact membership number, email or postcode) "
+        "finds at most 10 people, with the door fields only (id, first_name, last_name, postcode, "
+        "memberships' category, number and status); nothing typed finds nobody.",
         parameters=[PersonQuerySerializer],
     ),
-    retrieve=extend_schema(tags=["people"], summary="One person with their memberships (organisers and stewards)"),
+    retrieve=extend_schema(
+        tags=["people"],
+        summary="One person with their memberships",
+        description="Organisers: the full record (audited). Stewards: the door fields only.",
+    ),
     create=extend_schema(
         tags=["people"], summary="Add a person, with their memberships (organisers)", description=ERRORS_NOTE
     ),
@@ -94,6 +106,42 @@ class PersonViewSet(
             return Person.objects.none()
         return Person.objects.filter(branch=self.get_branch()).prefetch_related(memberships_prefetch())
 
+    def full_records(self) -> bool:
+        """Organisers read full records; a steward the door fields only."""
+        return self.is_schema_generation() or can(self.request.user, self.get_branch(), "view_person_full")
+
+    def get_serializer_class(self):
+        return PersonSerializer if self.full_records() else DoorPersonSerializer
+
+    def list(self, request, *args, **kwargs):
+        if not self.full_records():
+            return self._door_list()
+        response = super().list(request, *args, **kwargs)
+        people = len(response.data["results"])
+        if people:
+            filters = getattr(self, "_filters", [])
+            page = self.paginator.page.number if getattr(self.paginator, "page", None) else 1
+            exports.record_people_read(
+                branch=self.get_branch(), actor=request.user, people=people, page=page, filters=filters
+            )
+        return response
+
+    def _door_list(self):
+        """A steward's list is the door search, never a page-through export."""
+        query = DoorQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        ids = [p.pk for p in door_search(self.get_branch(), query.validated_data.get("q", ""))]
+        found = {p.pk: p for p in self.get_queryset().filter(pk__in=ids)} if ids else {}
+        people = [found[pk] for pk in ids if pk in found]
+        results = DoorPersonSerializer(people, many=True).data
+        return Response({"count": len(results), "next": None, "previous": None, "results": results})
+
+    def retrieve(self, request, *args, **kwargs):
+        person = self.get_object()
+        if self.full_records():
+            exports.record_person_view(person=person, actor=request.user, via="api")
+        return Response(self.get_serializer(person).data)
+
     def filter_queryset(self, queryset):
         if self.action != "list":
             return queryset
@@ -101,6 +149,7 @@ class PersonViewSet(
         filterset = PeopleFilter(self.request.query_params, branch=self.get_branch(), every_choice=False)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
+        self._filters = filterset.active_filters()
         return filterset.qs.prefetch_related(memberships_prefetch())
 
     def _valid(self, serializer) -> dict:
