@@ -62,13 +62,15 @@ def console_errors(page):
 
 @pytest.fixture
 def screenshot(page, request):
-    """screenshot("name") saves test-artifacts/<test>-<name>.png (full page)."""
+    """screenshot("name") saves test-artifacts/<test>-<name>.png (full page) of the
+    fixture's page; screenshot("name", of=other) of a page the test opened itself
+    (in its own signed-in context), which the fixture's page would show blank."""
 
-    def take(name: str) -> Path:
+    def take(name: str, of=None) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         slug = re.sub(r"[^A-Za-z0-9]+", "-", f"{request.node.name}-{name}").strip("-")
         path = ARTIFACTS / f"{slug}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (of or page).screenshot(path=str(path), full_page=True)
         return path
 
     return take

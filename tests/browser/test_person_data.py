@@ -33,14 +33,14 @@ def test_erase_and_data_pages_look_finished(browser, live_server, width, screens
     page.goto(f"{base}/erase/")
     assert page.get_by_role("heading", name=f"Erase all data about {scenario.FIRST} {scenario.LAST}?").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    screenshot(f"erase-{width}")
+    screenshot(f"erase-{width}", of=page)
 
     page.goto(f"{base}/data/")
     assert page.get_by_role("heading", name="Meetings attended").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    screenshot(f"data-{width}")
+    screenshot(f"data-{width}", of=page)
     page.emulate_media(media="print")
     assert not page.get_by_role("link", name="Download as JSON").is_visible()
     assert page.get_by_role("heading", name="Meetings attended").is_visible()
-    screenshot(f"data-print-{width}")
+    screenshot(f"data-print-{width}", of=page)
     context.close()
