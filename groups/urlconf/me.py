@@ -14,5 +14,5 @@ branch_patterns: list = [
 ]
 urlpatterns: list = [
     path("account/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
-    path("account/api-tokens/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
+    path("account/api-tokens/<int:token_id>/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
 ]
