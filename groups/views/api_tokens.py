@@ -20,7 +20,9 @@ from .base import add_service_error
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label="Name", max_length=token_services.MAX_NAME, help_text="What will use it: “Door phone”, “Membership sheet”."
+        label="Name",
+        max_length=token_services.MAX_NAME,
+        help_text="What will use it: “Door phone”, “Membership sheet”.",
     )
     days = forms.IntegerField(label="Lasts (days)", min_value=1)
 

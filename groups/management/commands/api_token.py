@@ -27,5 +27,6 @@ class Command(BaseCommand):
             token, key = create_token(user=users[0], actor=None, name=name, days=days)
         except RollcallError as exc:
             raise CommandError(exc.message) from exc
-        self.stderr.write(f"Made the API token “{token.name}” for {users[0].email}, expiring {token.expires_at:%d %b %Y}.")
+        expires = f"{token.expires_at:%d %b %Y}"
+        self.stderr.write(f"Made the API token “{token.name}” for {users[0].email}, expiring {expires}.")
         self.stdout.write(key)
