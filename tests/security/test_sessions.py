@@ -164,3 +164,18 @@ def test_a_role_change_asks_again(stale_organiser, branch):
     response = stale_organiser.post(f"/b/green-lanes/roles/{role.pk}/change/", {"role": RoleName.ORGANISER})
     assert response.status_code == 302 and "reauthenticate" in response["Location"]
     assert Role.objects.get(pk=role.pk).role == RoleName.STEWARD
+
+
+def test_sign_out_everywhere_ends_this_session_too(steward, branch):
+    from groups.models import AuditEvent
+
+    laptop, phone = Client(), Client()
+    login(laptop, steward.email)
+    login(phone, steward.email)
+    page = laptop.get("/accounts/sessions/").content.decode()
+    assert "Sign out everywhere" in page and "This browser" in page
+    response = laptop.post("/account/sessions/sign-out-everywhere/", follow=True)
+    assert "Signed out everywhere (2 sessions)" in response.content.decode()
+    assert not signed_in(laptop) and not signed_in(phone)
+    assert phone.get("/b/green-lanes/").status_code == 302
+    assert AuditEvent.objects.get(action="account.sign_out_everywhere").actor == steward
