@@ -39,7 +39,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "rest_framework",
+    # DRF's old plain-text tokens: kept installed only so that migration
+    # groups.0022 can read (hash) and empty their table. The API reads
+    # groups.ApiToken (groups/api/authentication.py).
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -68,10 +72,15 @@ MIDDLEWARE = [
     # Deny by default: every view needs a signed-in user unless it says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits; two-factor enrolment for organisers
+    # (groups/sessions.py). After messages (it leaves one), before any view.
+    "groups.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Records each signed-in session (device, address) for "Signed-in sessions".
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -181,6 +190,26 @@ ACCOUNT_ADAPTER = "groups.accounts.AccountAdapter"
 ACCOUNT_USER_DISPLAY = "groups.accounts.user_display"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rollcall"
+# Re-authentication (exports, erasure, role changes, new API tokens;
+# groups/reauth.py): a password or code typed within this many seconds.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_SECONDS", default=300)
+
+# --- sessions (groups/sessions.py) ---
+# Signed out after this long without a request (a branch may keep its
+# stewards' door phones open longer, up to SESSION_IDLE_MAX_MINUTES) and,
+# however busy, this long after signing in.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=120)
+SESSION_IDLE_MAX_MINUTES = env.int("SESSION_IDLE_MAX_MINUTES", default=720)
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+# Organisers (and stewards where the branch says so) must enrol in two-factor.
+MFA_REQUIRED_FOR_ORGANISERS = env.bool("MFA_REQUIRED_FOR_ORGANISERS", default=True)
+# "Signed-in sessions" (allauth.usersessions): last-seen times are ours, not allauth's.
+USERSESSIONS_TRACK_ACTIVITY = False
+
+# --- API tokens (groups/services/tokens.py) ---
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 
 # --- email ---
 if env("EMAIL_URL", default=""):
@@ -269,7 +298,7 @@ CONTENT_SECURITY_POLICY = {
 # --- REST API ---
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "groups.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -45,6 +45,13 @@ class AccountAdapter(DefaultAccountAdapter):
         # Rolled back with allauth's own on a successful sign-in.
         self._login_failed_rl_usage.usage.extend(overall.usage)
 
+    def get_reauthentication_methods(self, user):
+        """A user enrolled in two-factor is asked for a code first (the page
+        still offers the password): a new API token needs the code
+        (groups/reauth.py), and a code is no weaker for the rest."""
+        methods = super().get_reauthentication_methods(user)
+        return sorted(methods, key=lambda m: m.get("id") != "mfa_reauthenticate")
+
     def authentication_failed(self, request, **credentials):
         from .services.sign_ins import record_failed_sign_in
 

@@ -61,21 +61,79 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def make_api_token(user, *, days=90, **fields):
+    """An API token for the user and its key, as the service stores it
+    (digest and prefix), without the audit row the service writes.
+    ``last_used_at`` defaults to now: the first request then costs no
+    "last used" write, and pinned query counts stay those of a busy token."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from groups.models.api_tokens import PREFIX_LENGTH, ApiToken, digest_of
+    from groups.services.tokens import new_key
+
+    key = new_key()
+    now = timezone.now()
+    values = {"name": "Test token", "created_at": now, "last_used_at": now, "expires_at": now + timedelta(days=days)}
+    token = ApiToken.objects.create(user=user, prefix=key[:PREFIX_LENGTH], digest=digest_of(key), **(values | fields))
+    return token, key
+
+
 @pytest.fixture
 def api(db):
-    """api(user) → a DRF test client sending `Authorization: Token <key>` for that user;
-    api() → an anonymous one."""
-    from rest_framework.authtoken.models import Token
+    """api(user) → a DRF test client sending `Authorization: Token <key>` for that user
+    (the same token each time for one user); api() → an anonymous one."""
     from rest_framework.test import APIClient
+
+    keys = {}
 
     def make(user=None):
         client = APIClient()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            if user.pk not in keys:
+                keys[user.pk] = make_api_token(user)[1]
+            client.credentials(HTTP_AUTHORIZATION=f"Token {keys[user.pk]}")
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _force_login_as_after_two_factor(monkeypatch):
+    """client.force_login stands for a full sign-in: it skips allauth's
+    stages, so the session is marked as allauth marks one signed in with a
+    password and a TOTP code just now. Organisers then are not sent to enrol
+    in two-factor (groups/sessions.py) and pass re-authentication
+    (groups/reauth.py) as someone who just signed in would. The tests of
+    those rules (tests/security/test_sessions.py) sign in through the forms,
+    or clear the marks with ``bare_session``."""
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.account.internal.userkit import user_id_to_str
+    from django.test import Client
+
+    from groups import sessions
+
+    original = Client._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        at = time.time()
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "password", "at": at, "email": user.email},
+            {"method": "mfa", "at": at, "type": "totp"},
+        ]
+        session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+        session[sessions.MFA_OK] = True
+        session.save()
+
+    monkeypatch.setattr(Client, "_login", _login)
 
 
 @pytest.fixture(autouse=True)

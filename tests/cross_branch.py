@@ -45,9 +45,10 @@ def make_far_branch() -> FarBranch:
 
 def snapshot() -> dict[str, list[dict]]:
     """Every row of every Rollcall table: what a refused request must leave as it was
-    (but the API's rate-limit counts, which every request moves, refused or not)."""
+    (but the API's rate-limit counts and its tokens' "last used", which every
+    request moves, refused or not)."""
     return {
         model._meta.label: list(model.objects.order_by("pk").values())
         for model in apps.get_app_config("groups").get_models()
-        if model._meta.label != "groups.RateCount"
+        if model._meta.label not in ("groups.RateCount", "groups.ApiToken")
     }

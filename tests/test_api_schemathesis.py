@@ -15,9 +15,10 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 
 from config.wsgi import application
+
+from .conftest import make_api_token
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -49,7 +50,7 @@ def high_rate_limits(settings):
 def token(keep_test_connection, organiser, branch):
     organiser.is_staff = True  # so that POST /branches/ is exercised beyond its 403
     organiser.save()
-    return Token.objects.create(user=organiser).key
+    return make_api_token(organiser)[1]
 
 
 @pytest.fixture

@@ -140,6 +140,7 @@ WITHOUT_A_BRANCH_OBJECT = {
     # the signed-in user's own pages, and pages outside any branch
     "api_token_revoke",
     "api_tokens",
+    "sign_out_everywhere",
     "calendar_feed_settings",
     "healthz",
     "home",

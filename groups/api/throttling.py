@@ -7,8 +7,8 @@ every door keystroke).
 Scopes (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], each from an environment
 variable README lists):
 
-- ``api``: ordinary reads and writes, per signed-in user (a token belongs to
-  one user);
+- ``api``: ordinary reads and writes, per token (per user for the
+  browser's session calls);
 - ``door``: the door's search, check-ins and quorum, far above a busy door;
 - ``uploads``: imports and counts, which read whole files;
 - ``unauthenticated``: per client address (groups/client_ip.py): anonymous
@@ -27,6 +27,7 @@ from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
 
 from ..client_ip import client_ip
+from ..models.api_tokens import ApiToken
 from ..sql import rate_limits
 
 DEFAULT_SCOPE = "api"
@@ -87,13 +88,15 @@ def unauthenticated_window(request) -> Window:
 
 
 class ScopeThrottle(BaseThrottle):
-    """Per signed-in user and the view's ``throttle_scope`` (``api`` when it
+    """Per token (per user on a session) and the view's ``throttle_scope`` (``api`` when it
     names none); anonymous callers per address in ``unauthenticated``."""
 
     def allow_request(self, request, view) -> bool:
         user = request.user
         if user and user.is_authenticated:
-            window = Window(getattr(view, "throttle_scope", None) or DEFAULT_SCOPE, f"user-{user.pk}")
+            token = request.auth
+            ident = f"token-{token.pk}" if isinstance(token, ApiToken) else f"user-{user.pk}"
+            window = Window(getattr(view, "throttle_scope", None) or DEFAULT_SCOPE, ident)
         else:
             window = unauthenticated_window(request)
         allowed = window.hit()

@@ -1,3 +1,4 @@
+from .api_tokens import ApiToken
 from .attendance import Attendance, CheckInMethod
 from .attributes import AttributeDefinition, DeclarationSource, SelfDeclaredAttribute
 from .audit import AuditAction, AuditEvent
@@ -29,6 +30,7 @@ from .votes import Ballot, Choice, Vote, VotedMark, VoteEntitlement, VoteMethod,
 
 __all__ = [
     "AgendaItem",
+    "ApiToken",
     "AgendaKind",
     "AmendAction",
     "Motion",

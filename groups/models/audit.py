@@ -125,6 +125,7 @@ class AuditAction(models.TextChoices):
     POINT_OF_ORDER_DECIDED = "point_of_order.decided", "Challenge to the chair's ruling decided"
     API_TOKEN_CREATE = "api_token.create", "API token made"
     API_TOKEN_REVOKE = "api_token.revoke", "API token revoked"
+    SIGN_OUT_EVERYWHERE = "account.sign_out_everywhere", "Signed out everywhere"
     SIGN_IN_FAILED = "account.sign_in_failed", "Sign-in failed (wrong password)"
     DEMO_PEOPLE = "demo.people", "Demo people made"
     DEMO_INVITATIONS = "demo.invitations", "Demo invitations made"

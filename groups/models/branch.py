@@ -21,6 +21,15 @@ class Branch(models.Model):
     stewards_may_override = models.BooleanField(
         default=False, help_text="Let stewards admit someone the attendance rule refuses, with a reason."
     )
+    session_idle_minutes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Keep stewards' and organisers' sessions open this long without use (door phones left open "
+        "through a meeting); empty for the site's default (2 hours). Never beyond SESSION_IDLE_MAX_MINUTES.",
+    )
+    mfa_required_for_stewards = models.BooleanField(
+        default=False, help_text="Stewards must sign in with two-factor, as organisers always do."
+    )
     import_choices = models.JSONField(
         default=dict,
         blank=True,

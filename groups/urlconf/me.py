@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import api_tokens, me, person_data
+from ..views import api_tokens, me, person_data, sessions
 
 branch_patterns: list = [
     path("me/meetings/", me.my_meetings_page, name="my_meetings"),
@@ -13,6 +13,7 @@ branch_patterns: list = [
     path("people/<int:person_id>/unlink-account/", me.person_unlink_user, name="person_unlink_user"),
 ]
 urlpatterns: list = [
+    path("account/sessions/sign-out-everywhere/", sessions.sign_out_everywhere, name="sign_out_everywhere"),
     path("account/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
-    path("account/api-tokens/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
+    path("account/api-tokens/<int:token_id>/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
 ]

@@ -24,6 +24,7 @@ from ..permissions import can, get_in_branch
 from ..queries.attendance import apologies, attendance_rows, door_refusals, expected_people, quorum
 from ..queries.door import door_cards, door_meeting, door_person, door_results
 from ..queries.door_list import scans_to_review
+from ..reauth import reauthentication_required
 from ..services import attendance as attendance_services
 from ..services import exports
 from ..services.door_refusals import check_in_on_the_record
@@ -396,6 +397,7 @@ CSV_HEADER = [  # plain words, as the people and reports exports
 
 
 @branch_view("export_people")
+@reauthentication_required
 def attendance_csv(request, branch, meeting_id):
     meeting = _meeting(branch, meeting_id)
     rows = list(attendance_rows(meeting))

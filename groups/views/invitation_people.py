@@ -20,6 +20,7 @@ from ..models import Invitation, Meeting, Person
 from ..normalise import spreadsheet_safe
 from ..permissions import can, get_in_branch
 from ..queries import invitations as invited_queries
+from ..reauth import reauthentication_required
 from ..services import exports, invitation_tests, reminders
 from ..services import invitations as services
 from ..sql import as_id
@@ -68,6 +69,7 @@ def invited_context(request, branch, meeting, *, now) -> dict:
 
 
 @branch_view("export_people")
+@reauthentication_required
 def call_list_csv(request, branch, meeting_id):
     """The people to phone, for a spreadsheet: formula-safe cells, audited."""
     meeting = _meeting(branch, meeting_id)

@@ -18,6 +18,7 @@ from ..filters import PeopleFilter
 from ..models import Membership, Person
 from ..people_forms import BulkForm, MembershipFormSet, PersonForm
 from ..permissions import capabilities, get_in_branch
+from ..reauth import reauthentication_required
 from ..services import exports
 from ..services import people as people_services
 from ..services.people import MEMBERSHIP_FIELDS
@@ -293,6 +294,7 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 
 
 @branch_view("export_people")
+@reauthentication_required
 def people_export(request, branch):
     filterset = PeopleFilter(request.GET or None, branch=branch, every_choice=False)
     people = filterset.qs
@@ -305,6 +307,7 @@ def people_export(request, branch):
 
 
 @branch_view("export_people")
+@reauthentication_required
 def person_export(request, branch, person_id):
     person = get_in_branch(people_csv.with_memberships(Person.objects.all()), branch, pk=person_id)
     rows = list(people_csv.person_rows(person))

@@ -19,6 +19,7 @@ from ..models import Person
 from ..permissions import get_in_branch
 from ..queries.me import linked_person
 from ..queries.subject_access import counts, subject_access
+from ..reauth import reauthentication_required
 from ..services import erasure, exports
 from .base import add_service_error, branch_view
 
@@ -33,6 +34,7 @@ class EraseForm(forms.Form):
 
 
 @branch_view("erase_people")
+@reauthentication_required(allow_get=True)
 def person_erase(request, branch, person_id):
     person = get_in_branch(Person.objects.select_related("branch"), branch, pk=person_id)
     form = EraseForm(request.POST or None)
@@ -85,6 +87,7 @@ def person_data(request, branch, person_id):
 
 
 @branch_view("view_person_data")
+@reauthentication_required
 def person_data_json(request, branch, person_id):
     person = _person(branch, person_id)
     return _json(_exported(request, person, own=False), f"{branch.slug}-person-{person.pk}-data.json")

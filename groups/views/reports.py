@@ -17,6 +17,7 @@ from ..charts import Series, bar_chart, line_chart
 from ..models import MeetingKind
 from ..normalise import phone_display, spreadsheet_safe
 from ..permissions import can
+from ..reauth import reauthentication_required
 from ..services import exports
 from .base import branch_view, paginate
 
@@ -146,6 +147,7 @@ def reports(request, branch):
 
 
 @branch_view("export_people")
+@reauthentication_required
 def reports_absent_csv(request, branch):
     _, date_from, date_to, absent_n, _ = _choices(request, branch)
     report = report_data.build(branch, date_from=date_from, date_to=date_to, absent_n=absent_n)

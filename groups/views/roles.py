@@ -8,11 +8,13 @@ from ..errors import RollcallError
 from ..forms import RoleChangeForm, RoleInviteForm
 from ..models import Role, RoleInvitation, RoleName
 from ..permissions import get_in_branch
+from ..reauth import reauthentication_required
 from ..services import roles as role_services
 from .base import add_service_error, branch_view
 
 
 @branch_view("manage_roles")
+@reauthentication_required(allow_get=True)
 def role_list(request, branch):
     form = RoleInviteForm(request.POST or None)
     invite_link = None
@@ -54,6 +56,7 @@ def role_list(request, branch):
 
 @require_POST
 @branch_view("manage_roles")
+@reauthentication_required
 def role_change(request, branch, role_id):
     role = get_in_branch(Role.objects.select_related("branch"), branch, pk=role_id)
     form = RoleChangeForm(request.POST)
@@ -69,6 +72,7 @@ def role_change(request, branch, role_id):
 
 @require_POST
 @branch_view("manage_roles")
+@reauthentication_required
 def role_remove(request, branch, role_id):
     role = get_in_branch(Role.objects.select_related("branch", "user"), branch, pk=role_id)
     try:

@@ -143,6 +143,7 @@ rule_detail                   login      404        403        403        200
 rule_edit                     login      404        403        403        200
 rule_list                     login      404        403        403        200
 rule_new                      login      404        403        403        200
+sign_out_everywhere           login      302        302        302        302
 signin_sheet                  login      404        403        200        200
 speak                         login      404        200        200        200
 speak_ask                     login      404        302        302        302

@@ -20,7 +20,8 @@ def _linked_person(w):
 
 ENTRIES = {
     "api_tokens": Entry(kwargs=lambda w: {}),
-    "api_token_revoke": Entry(kwargs=lambda w: {}, method="post"),
+    "api_token_revoke": Entry(kwargs=lambda w: {"token_id": 1}, method="post"),
+    "sign_out_everywhere": Entry(kwargs=lambda w: {}, method="post"),
     "my_meetings": Entry(need="view_own"),
     "my_details": Entry(need="view_own"),
     "my_data": Entry(need="view_own"),
