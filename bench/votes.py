@@ -168,7 +168,10 @@ def run_pool(threads: int, jobs: list, send) -> tuple[float, list[float], list[s
             if job is None:
                 break
             t = time.perf_counter()
-            problem = send(http, job)
+            try:
+                problem = send(http, job)
+            except requests.RequestException as exc:  # a timeout or a dropped connection is an error, not a crash
+                problem = f"{type(exc).__name__}"
             mine.append(time.perf_counter() - t)
             if problem:
                 bad.append(problem)
@@ -239,7 +242,7 @@ def main() -> None:
                 time.sleep(0.2)
 
         def bare(http, person_id):
-            r = http.get(f"{base}/bench/bare/{SLUG}/{person_id}/", cookies={"sessionid": sessions[0]})
+            r = http.get(f"{base}/bench/bare/{SLUG}/{person_id}/", cookies={"sessionid": sessions[0]}, timeout=30)
             return "" if r.status_code == 200 else f"bare {r.status_code}"
 
         ballots_url = f"{base}/api/v1/branches/{SLUG}/meetings/{meeting.pk}/votes/{vote.pk}/ballots/"
@@ -251,13 +254,16 @@ def main() -> None:
                 json={"choice": choices[i]},
                 cookies={"sessionid": sessions[i], "csrftoken": csrf},
                 headers={"X-CSRFToken": csrf, "Referer": base + "/"},
+                timeout=30,
             )
             return "" if r.status_code == 201 else f"ballot {r.status_code}: {r.text[:120]}"
 
         ids = [p.pk for p in people]
         bare(requests.Session(), ids[0])  # warm up each path once
         bare_seconds, bare_latency, bare_errors = run_pool(args.threads, ids, bare)
+        print(f"Bare view: {len(ids) / bare_seconds:.0f}/s", file=sys.stderr)
         vote_seconds, vote_latency, vote_errors = run_pool(args.threads, list(range(len(sessions))), ballot)
+        print(f"Ballots: {len(sessions) / vote_seconds:.0f}/s", file=sys.stderr)
     finally:
         server.terminate()
         server.wait(timeout=30)
