@@ -41,13 +41,13 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+def browser(playwright):
+    """A browser of the door tests' own, launched from pytest-playwright's one
+    Playwright driver: a second sync_playwright() in the same run fails ("Sync API
+    inside the asyncio loop") once any other browser test has started the driver."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    yield browser
+    browser.close()
 
 
 def phone_page(browser, live_server, user):
