@@ -70,7 +70,8 @@ PRESETS: dict[str, tuple[list[str], list[str]]] = {
     ),
     "checkin": (
         ["groups/services/attendance.py"],
-        ["tests/test_attendance_service.py", "tests/test_door.py", "tests/door"],
+        # test_closing: the closed-meeting refusals live in the service too
+        ["tests/test_attendance_service.py", "tests/test_door.py", "tests/door", "tests/records/test_closing.py"],
     ),
 }
 
