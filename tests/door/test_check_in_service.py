@@ -319,6 +319,7 @@ def test_another_branchs_person_is_refused_and_nothing_is_written(open_meeting, 
     with pytest.raises(NotAllowed) as exc:
         svc.check_in(meeting=open_meeting, person=stranger, actor=organiser)
     assert exc.value.code == "wrong_branch"
+    assert exc.value.message == "This person is not in this branch."
     assert counts() == before
 
 
