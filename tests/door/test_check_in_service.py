@@ -311,6 +311,7 @@ def test_an_unknown_method_is_refused(open_meeting, branch, steward):
     with pytest.raises(InvalidInput) as exc:
         svc.check_in(meeting=open_meeting, person=ana, actor=steward, method="fax")
     assert exc.value.code == "bad_method"
+    assert exc.value.message == "Unknown check-in method."
     assert counts() == before
 
 
