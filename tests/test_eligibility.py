@@ -75,7 +75,9 @@ def test_format_date_is_uk_style():
 
 
 def test_membership_since_prefers_continuous_since():
-    assert membership_since(membership(continuous_since=date(2001, 5, 2))) == date(2001, 5, 2)
+    assert membership_since(membership(continuous_since=date(2001, 5, 2))) == date(
+        2001, 5, 2
+    )
     assert membership_since(membership()) == date(2015, 3, 1)
     assert membership_since(membership(started_on=None)) is None
 
@@ -199,11 +201,15 @@ def test_everyone_and_empty_all_admit_everyone(rule):
 
 def test_membership_pass_contract_example():
     decision = decide(party_rule(min_days=183), person(membership()))
-    assert decision == Decision(True, ("Party member since 1 March 2015, over 6 months by 14 April 2016",))
+    assert decision == Decision(
+        True, ("Party member since 1 March 2015, over 6 months by 14 April 2016",)
+    )
 
 
 def test_membership_pass_plain():
-    assert decide(party_rule(), person(membership())).reasons == ("Party member since 1 March 2015",)
+    assert decide(party_rule(), person(membership())).reasons == (
+        "Party member since 1 March 2015",
+    )
 
 
 def test_membership_pass_with_dates_and_dues():
@@ -222,18 +228,24 @@ def test_membership_pass_in_grace_period_says_so():
     facts = person(membership(dues_paid_until=date(2016, 3, 15)))
     assert decide(rule, facts) == Decision(
         True,
-        ("Party member since 1 March 2015, dues paid until 15 March 2016 (within 30 days' grace)",),
+        (
+            "Party member since 1 March 2015, dues paid until 15 March 2016 (within 30 days' grace)",
+        ),
     )
 
 
 def test_membership_pass_names_a_non_active_status():
     rule = party_rule(statuses=["active", "lapsed"])
-    assert decide(rule, person(membership(status="lapsed"))).reasons == ("Party member (lapsed) since 1 March 2015",)
+    assert decide(rule, person(membership(status="lapsed"))).reasons == (
+        "Party member (lapsed) since 1 March 2015",
+    )
 
 
 def test_membership_any_category():
     facts = person(membership(SUPPORTER))
-    assert decide({"membership": {}}, facts) == Decision(True, ("Registered supporter since 1 March 2015",))
+    assert decide({"membership": {}}, facts) == Decision(
+        True, ("Registered supporter since 1 March 2015",)
+    )
 
 
 # --------------------------------------------------------------------------
@@ -247,8 +259,12 @@ def test_membership_fail_other_category_contract_example():
 
 
 def test_membership_fail_no_memberships():
-    assert decide(party_rule(), person()).reasons == ("No active Party member membership (holds: none)",)
-    assert decide({"membership": {}}, person()).reasons == ("No active membership (holds: none)",)
+    assert decide(party_rule(), person()).reasons == (
+        "No active Party member membership (holds: none)",
+    )
+    assert decide({"membership": {}}, person()).reasons == (
+        "No active membership (holds: none)",
+    )
 
 
 def test_membership_fail_lists_statuses_and_categories():
@@ -259,7 +275,10 @@ def test_membership_fail_lists_statuses_and_categories():
         }
     }
     assert decide(rule, person(membership(SUPPORTER))).reasons == (
-        ("No active or suspended Party member or Affiliated membership (holds: Registered supporter)"),
+        (
+            "No active or suspended Party member or Affiliated membership "
+            "(holds: Registered supporter)"
+        ),
     )
 
 
@@ -271,7 +290,9 @@ def test_membership_fail_lapsed():
 
 def test_lapsed_party_plus_active_supporter_is_not_an_active_party_member():
     facts = person(membership(status="lapsed"), membership(SUPPORTER))
-    assert decide(party_rule(), facts) == Decision(False, ("Party member membership is lapsed, not active",))
+    assert decide(party_rule(), facts) == Decision(
+        False, ("Party member membership is lapsed, not active",)
+    )
 
 
 def test_membership_fail_too_recent():
@@ -294,11 +315,17 @@ def test_membership_fail_dues():
 
 def test_membership_fail_ended_and_not_started():
     ended = person(membership(ended_on=date(2016, 2, 2)))
-    assert decide(party_rule(), ended).reasons == ("Party member membership ended on 2 February 2016",)
+    assert decide(party_rule(), ended).reasons == (
+        "Party member membership ended on 2 February 2016",
+    )
     future = person(membership(started_on=date(2016, 5, 3)))
-    assert decide(party_rule(), future).reasons == ("Party member membership starts on 3 May 2016",)
+    assert decide(party_rule(), future).reasons == (
+        "Party member membership starts on 3 May 2016",
+    )
     undated = person(membership(started_on=None))
-    assert decide(party_rule(), undated).reasons == ("Party member membership has no start date",)
+    assert decide(party_rule(), undated).reasons == (
+        "Party member membership has no start date",
+    )
 
 
 def test_membership_fail_joined_by_and_joined_from():
@@ -347,7 +374,9 @@ def test_one_and_the_same_membership_must_meet_every_part():
     decision = decide(rule, person(old_unpaid, new_paid, good))
     assert decision == Decision(
         True,
-        ("Party member since 1 January 2010, over 1 year by 14 April 2016, dues paid until 1 January 2017",),
+        (
+            "Party member since 1 January 2010, over 1 year by 14 April 2016, dues paid until 1 January 2017",
+        ),
     )
 
 
@@ -357,12 +386,16 @@ def test_one_and_the_same_membership_must_meet_every_part():
 
 def test_membership_starting_on_as_of_counts_as_started():
     assert decide(party_rule(), person(membership(started_on=AS_OF))).eligible
-    assert not decide(party_rule(), person(membership(started_on=AS_OF + timedelta(1)))).eligible
+    assert not decide(
+        party_rule(), person(membership(started_on=AS_OF + timedelta(1)))
+    ).eligible
 
 
 def test_membership_ending_on_as_of_still_counts():
     assert decide(party_rule(), person(membership(ended_on=AS_OF))).eligible
-    assert not decide(party_rule(), person(membership(ended_on=AS_OF - timedelta(1)))).eligible
+    assert not decide(
+        party_rule(), person(membership(ended_on=AS_OF - timedelta(1)))
+    ).eligible
 
 
 def test_min_days_boundary():
@@ -397,14 +430,18 @@ def test_dues_paid_at_the_end_of_the_grace_period():
     too_late = person(membership(dues_paid_until=last_day - timedelta(days=1)))
     assert decide(rule, too_late) == Decision(
         False,
-        ("Party member dues paid only until 14 March 2016 (needed: 15 March 2016 or later)",),
+        (
+            "Party member dues paid only until 14 March 2016 (needed: 15 March 2016 or later)",
+        ),
     )
 
 
 def test_dues_paid_on_as_of_without_grace():
     rule = party_rule(dues_paid=True)
     assert decide(rule, person(membership(dues_paid_until=AS_OF))).eligible
-    assert not decide(rule, person(membership(dues_paid_until=AS_OF - timedelta(1)))).eligible
+    assert not decide(
+        rule, person(membership(dues_paid_until=AS_OF - timedelta(1)))
+    ).eligible
 
 
 def test_unheld_category_named_from_mapping_or_slug():
@@ -413,8 +450,12 @@ def test_unheld_category_named_from_mapping_or_slug():
     assert evaluate(rule, facts, AS_OF).reasons == (
         "No active Trade union affiliate membership (holds: Registered supporter)",
     )
-    named = evaluate(rule, facts, AS_OF, category_names={"trade-union-affiliate": "Affiliate"})
-    assert named.reasons == ("No active Affiliate membership (holds: Registered supporter)",)
+    named = evaluate(
+        rule, facts, AS_OF, category_names={"trade-union-affiliate": "Affiliate"}
+    )
+    assert named.reasons == (
+        "No active Affiliate membership (holds: Registered supporter)",
+    )
 
 
 # --------------------------------------------------------------------------
@@ -423,19 +464,29 @@ def test_unheld_category_named_from_mapping_or_slug():
 
 def test_age_pass_and_fail_sentences():
     young = PersonFacts(date_of_birth=date(1991, 7, 1))
-    assert decide({"age": {"max": 26}}, young) == Decision(True, ("Aged 24 on 14 April 2016 (must be 26 or under)",))
+    assert decide({"age": {"max": 26}}, young) == Decision(
+        True, ("Aged 24 on 14 April 2016 (must be 26 or under)",)
+    )
     old = PersonFacts(date_of_birth=date(1985, 7, 1))
-    assert decide({"age": {"max": 26}}, old) == Decision(False, ("Aged 30 on 14 April 2016; must be 26 or under",))
-    assert decide({"age": {"min": 31}}, old).reasons == ("Aged 30 on 14 April 2016; must be 31 or over",)
+    assert decide({"age": {"max": 26}}, old) == Decision(
+        False, ("Aged 30 on 14 April 2016; must be 26 or under",)
+    )
+    assert decide({"age": {"min": 31}}, old).reasons == (
+        "Aged 30 on 14 April 2016; must be 31 or over",
+    )
     assert decide({"age": {"min": 16, "max": 26}}, young).reasons == (
         "Aged 24 on 14 April 2016 (must be between 16 and 26)",
     )
-    assert decide({"age": {"min": 24, "max": 24}}, young).reasons == ("Aged 24 on 14 April 2016 (must be 24)",)
+    assert decide({"age": {"min": 24, "max": 24}}, young).reasons == (
+        "Aged 24 on 14 April 2016 (must be 24)",
+    )
 
 
 def test_age_without_date_of_birth():
     decision = decide({"age": {"min": 16}}, PersonFacts())
-    assert decision == Decision(False, ("Age condition not met: date of birth not recorded",))
+    assert decision == Decision(
+        False, ("Age condition not met: date of birth not recorded",)
+    )
     assert "date of birth not recorded" in decision.reasons[0]
 
 
@@ -469,20 +520,28 @@ AREA = {"area": {"wards": ["Tottenham Green"], "postcodes": ["N15"]}}
 
 
 def test_area_ward_ignores_case_and_whitespace():
-    assert decide(AREA, PersonFacts(ward="  tottenham GREEN ")) == Decision(True, ("Lives in Tottenham Green ward",))
+    assert decide(AREA, PersonFacts(ward="  tottenham GREEN ")) == Decision(
+        True, ("Lives in Tottenham Green ward",)
+    )
 
 
 def test_area_postcode_outward_code():
-    assert decide(AREA, PersonFacts(postcode="n154ab")) == Decision(True, ("Postcode N15 4AB is in N15",))
+    assert decide(AREA, PersonFacts(postcode="n154ab")) == Decision(
+        True, ("Postcode N15 4AB is in N15",)
+    )
     assert decide(AREA, PersonFacts(postcode="N1 5AB")) == Decision(
         False,
-        ("Postcode N1 5AB is outside the area (Tottenham Green, N15); ward not recorded",),
+        (
+            "Postcode N1 5AB is outside the area (Tottenham Green, N15); ward not recorded",
+        ),
     )
 
 
 def test_area_postcode_sector():
     rule = {"area": {"postcodes": ["n15 4"]}}
-    assert decide(rule, PersonFacts(postcode="N15 4AB")) == Decision(True, ("Postcode N15 4AB is in N15 4",))
+    assert decide(rule, PersonFacts(postcode="N15 4AB")) == Decision(
+        True, ("Postcode N15 4AB is in N15 4",)
+    )
     assert decide(rule, PersonFacts(postcode="N15 5AB")) == Decision(
         False, ("Postcode N15 5AB is outside the area (N15 4)",)
     )
@@ -493,7 +552,9 @@ def test_area_fail_sentences():
     assert decide(AREA, outside).reasons == (
         "Ward Harringay and postcode N22 8JP are outside the area (Tottenham Green, N15)",
     )
-    assert decide(AREA, PersonFacts()).reasons == ("Ward and postcode not recorded (area: Tottenham Green, N15)",)
+    assert decide(AREA, PersonFacts()).reasons == (
+        "Ward and postcode not recorded (area: Tottenham Green, N15)",
+    )
     wards_only = {"area": {"wards": ["Tottenham Green", "Seven Sisters"]}}
     assert decide(wards_only, outside).reasons == (
         "Ward Harringay is outside the area (Tottenham Green, Seven Sisters)",
@@ -524,22 +585,32 @@ def attendee(*ids: int) -> PersonFacts:
 
 def test_attended_pass_and_fail_sentences():
     rule = {"attended": {"min": 2, "of_last": 5}}
-    assert decide(rule, attendee(1, 4, 6)) == Decision(True, ("Attended 3 of the last 5 meetings (needs 2)",))
-    assert decide(rule, attendee(2)) == Decision(False, ("Attended 1 of the last 5 meetings; needs 2",))
+    assert decide(rule, attendee(1, 4, 6)) == Decision(
+        True, ("Attended 3 of the last 5 meetings (needs 2)",)
+    )
+    assert decide(rule, attendee(2)) == Decision(
+        False, ("Attended 1 of the last 5 meetings; needs 2",)
+    )
 
 
 def test_attended_ignores_cancelled_future_and_older_meetings():
     rule = {"attended": {"min": 1, "of_last": 3}}
     # Meetings 3 (cancelled), 7 (on as-of), 8 (future) and 1, 2 (too old) don't count.
-    assert decide(rule, attendee(1, 2, 3, 7, 8)) == Decision(False, ("Attended 0 of the last 3 meetings; needs 1",))
+    assert decide(rule, attendee(1, 2, 3, 7, 8)) == Decision(
+        False, ("Attended 0 of the last 3 meetings; needs 1",)
+    )
     assert decide(rule, attendee(4)).eligible
 
 
 def test_attended_with_one_or_no_meetings():
     rule = {"attended": {"min": 1, "of_last": 1}}
     assert decide(rule, attendee(6)).reasons == ("Attended the last meeting (needs 1)",)
-    assert decide(rule, attendee(5)).reasons == ("Did not attend the last meeting; needs 1",)
-    assert decide(rule, PersonFacts()).reasons == ("No meetings held before 14 April 2016; needs 1",)
+    assert decide(rule, attendee(5)).reasons == (
+        "Did not attend the last meeting; needs 1",
+    )
+    assert decide(rule, PersonFacts()).reasons == (
+        "No meetings held before 14 April 2016; needs 1",
+    )
 
 
 # --------------------------------------------------------------------------
@@ -559,16 +630,18 @@ def test_all_lists_every_reason_when_met_and_only_failures_when_not():
         ),
     )
     facts = person(membership(), date_of_birth=date(1985, 7, 1))
-    assert decide(PARTY_AND_YOUNG, facts) == Decision(False, ("Aged 30 on 14 April 2016; must be 26 or under",))
+    assert decide(PARTY_AND_YOUNG, facts) == Decision(
+        False, ("Aged 30 on 14 April 2016; must be 26 or under",)
+    )
 
 
 def test_any_gives_the_first_passing_reason_or_every_failure():
     rule = {"any": [party_rule(), {"age": {"max": 26}}, {"everyone": True}]}
     assert decide(rule, OLD) == Decision(True, ("Open to everyone",))
     rule = {"any": [party_rule(), {"age": {"max": 26}}]}
-    assert decide(rule, person(membership(), date_of_birth=date(1985, 7, 1))).reasons == (
-        "Party member since 1 March 2015",
-    )
+    assert decide(
+        rule, person(membership(), date_of_birth=date(1985, 7, 1))
+    ).reasons == ("Party member since 1 March 2015",)
     assert decide(rule, OLD) == Decision(
         False,
         (
@@ -580,7 +653,9 @@ def test_any_gives_the_first_passing_reason_or_every_failure():
 
 def test_not_excludes_with_the_inner_fact():
     rule = {"not": party_rule()}
-    assert decide(rule, person(membership())) == Decision(False, ("Excluded: Party member since 1 March 2015",))
+    assert decide(rule, person(membership())) == Decision(
+        False, ("Excluded: Party member since 1 March 2015",)
+    )
     assert decide(rule, person(membership(SUPPORTER))) == Decision(
         True, ("No active Party member membership (holds: Registered supporter)",)
     )
@@ -593,7 +668,9 @@ def test_nested_not_any_all():
             {"not": {"all": [{"age": {"max": 17}}, {"not": AREA}]}},
         ]
     }
-    local_member = person(membership(), date_of_birth=date(2005, 1, 1), ward="Tottenham Green")
+    local_member = person(
+        membership(), date_of_birth=date(2005, 1, 1), ward="Tottenham Green"
+    )
     assert decide(rule, local_member) == Decision(
         True,
         (
@@ -601,7 +678,9 @@ def test_nested_not_any_all():
             "Lives in Tottenham Green ward",
         ),
     )
-    young_outsider = person(membership(SUPPORTER), date_of_birth=date(2005, 1, 1), ward="Harringay")
+    young_outsider = person(
+        membership(SUPPORTER), date_of_birth=date(2005, 1, 1), ward="Harringay"
+    )
     assert decide(rule, young_outsider) == Decision(
         False,
         (
@@ -613,7 +692,9 @@ def test_nested_not_any_all():
 
 def test_repeated_reasons_are_given_once():
     rule = {"all": [party_rule(), party_rule(dues_paid=True)]}
-    assert decide(rule, person()).reasons == ("No active Party member membership (holds: none)",)
+    assert decide(rule, person()).reasons == (
+        "No active Party member membership (holds: none)",
+    )
 
 
 def test_evaluate_refuses_an_invalid_rule():
@@ -699,7 +780,10 @@ def test_validate_accepts_every_setting():
         ({"everyone": False}, "everyone: must be true, got false"),
         (
             {"membership": {"statuses": ["paid"]}},
-            ('membership.statuses[0]: unknown status "paid" (expected one of: active, lapsed, suspended, resigned)'),
+            (
+                'membership.statuses[0]: unknown status "paid" '
+                "(expected one of: active, lapsed, suspended, resigned)"
+            ),
         ),
         (
             {"membership": {"statuses": []}},
@@ -778,7 +862,9 @@ def test_validate_refuses_with_a_message_naming_the_bad_part(rule, message):
         validate(rule)
     assert str(caught.value) == message
     error = caught.value
-    assert str(error) == (f"{error.path}: {error.message}" if error.path else error.message)
+    assert str(error) == (
+        f"{error.path}: {error.message}" if error.path else error.message
+    )
 
 
 def test_validate_error_path_attribute():
@@ -798,7 +884,8 @@ def test_validate_unknown_category_when_slugs_given():
             category_slugs={PARTY, SUPPORTER},
         )
     assert str(caught.value) == (
-        'membership.categories[1]: unknown category "members" (this branch has: party-member, registered-supporter)'
+        'membership.categories[1]: unknown category "members" '
+        "(this branch has: party-member, registered-supporter)"
     )
     # Without the branch's slugs any slug is accepted.
     assert validate({"membership": {"categories": ["members"]}})
@@ -919,7 +1006,9 @@ SLUGS = st.sampled_from([PARTY, SUPPORTER, "affiliated"])
 memberships = st.builds(
     MembershipFacts,
     category_slug=SLUGS,
-    category_name=st.sampled_from(["Party member", "Registered supporter", "Affiliated"]),
+    category_name=st.sampled_from(
+        ["Party member", "Registered supporter", "Affiliated"]
+    ),
     status=st.sampled_from(["active", "lapsed", "suspended", "resigned"]),
     started_on=st.none() | DATES,
     continuous_since=st.none() | DATES,
@@ -927,7 +1016,9 @@ memberships = st.builds(
     dues_paid_until=st.none() | DATES,
 )
 meetings = st.lists(
-    st.builds(MeetingFacts, id=st.integers(1, 30), starts_on=DATES, cancelled=st.booleans()),
+    st.builds(
+        MeetingFacts, id=st.integers(1, 30), starts_on=DATES, cancelled=st.booleans()
+    ),
     max_size=8,
     unique_by=lambda m: m.id,
 )
@@ -991,7 +1082,9 @@ def _depth(rule: dict) -> int:
 def test_double_negation_is_the_rule_itself(rule, facts, as_of):
     if _depth(rule) > 8:
         return
-    assert evaluate({"not": {"not": rule}}, facts, as_of) == evaluate(rule, facts, as_of)
+    assert evaluate({"not": {"not": rule}}, facts, as_of) == evaluate(
+        rule, facts, as_of
+    )
 
 
 @given(rules, people, DATES)
@@ -1020,19 +1113,28 @@ def test_age_bounds_are_monotonic(dob, as_of, low, extra):
     high = low + extra
     inside = evaluate({"age": {"min": low, "max": high}}, facts, as_of).eligible
     if inside:  # widening the bounds never excludes anyone
-        assert evaluate({"age": {"min": max(low - 1, 0), "max": high + 1}}, facts, as_of).eligible
+        assert evaluate(
+            {"age": {"min": max(low - 1, 0), "max": high + 1}}, facts, as_of
+        ).eligible
         assert evaluate({"age": {"min": low}}, facts, as_of).eligible
         assert evaluate({"age": {"max": high}}, facts, as_of).eligible
 
 
 @given(DATES, DATES, st.none() | st.integers(0, 150), st.none() | st.integers(0, 150))
 def test_dob_range_agrees_with_evaluate(dob, as_of, low, high):
-    if low is None and high is None or (low is not None and high is not None and low > high):
+    if (
+        low is None
+        and high is None
+        or (low is not None and high is not None and low > high)
+    ):
         return
     block = {k: v for k, v in (("min", low), ("max", high)) if v is not None}
     earliest, latest = dob_range(as_of, low, high)
     in_range = (earliest is None or earliest <= dob) and dob <= latest
-    assert evaluate({"age": block}, PersonFacts(date_of_birth=dob), as_of).eligible is in_range
+    assert (
+        evaluate({"age": block}, PersonFacts(date_of_birth=dob), as_of).eligible
+        is in_range
+    )
 
 
 @given(st.text(alphabet="ABCDEFGHNSW0123456789 abn", max_size=10))
@@ -1051,10 +1153,21 @@ def _contract_membership(block: dict, m: MembershipFacts, as_of: date) -> bool:
         and m.started_on is not None
         and m.started_on <= as_of
         and (m.ended_on is None or m.ended_on >= as_of)
-        and ("min_days" not in block or since <= as_of - timedelta(days=block["min_days"]))
-        and ("joined_by" not in block or since <= date.fromisoformat(block["joined_by"]))
-        and ("joined_from" not in block or since >= date.fromisoformat(block["joined_from"]))
-        and (not block.get("dues_paid") or (m.dues_paid_until is not None and m.dues_paid_until >= as_of - grace))
+        and (
+            "min_days" not in block
+            or since <= as_of - timedelta(days=block["min_days"])
+        )
+        and (
+            "joined_by" not in block or since <= date.fromisoformat(block["joined_by"])
+        )
+        and (
+            "joined_from" not in block
+            or since >= date.fromisoformat(block["joined_from"])
+        )
+        and (
+            not block.get("dues_paid")
+            or (m.dues_paid_until is not None and m.dues_paid_until >= as_of - grace)
+        )
     )
 
 
@@ -1062,7 +1175,9 @@ membership_blocks = st.fixed_dictionaries(
     {},
     optional={
         "categories": st.lists(SLUGS, min_size=1, max_size=2),
-        "statuses": st.lists(st.sampled_from(["active", "lapsed", "resigned"]), min_size=1),
+        "statuses": st.lists(
+            st.sampled_from(["active", "lapsed", "resigned"]), min_size=1
+        ),
         "min_days": st.integers(0, 4000),
         "joined_by": st.just("2015-06-01"),
         "joined_from": st.just("2000-01-01"),
@@ -1070,7 +1185,9 @@ membership_blocks = st.fixed_dictionaries(
     },
 ).flatmap(
     lambda block: (
-        st.fixed_dictionaries({"dues_grace_days": st.integers(0, 90)}).map(lambda extra: {**block, **extra})
+        st.fixed_dictionaries({"dues_grace_days": st.integers(0, 90)}).map(
+            lambda extra: {**block, **extra}
+        )
         if block.get("dues_paid")
         else st.just(block)
     )
@@ -1147,5 +1264,6 @@ def test_membership_fail_names_every_category_held():
 def test_membership_fail_gives_both_dates_that_are_wrong():
     rule = party_rule(min_days=500, joined_by="2015-01-01")
     assert decide(rule, person(membership())).reasons == (
-        "Party member since 1 March 2015, less than 500 days by 14 April 2016, needed 1 January 2015 or earlier",
+        "Party member since 1 March 2015, less than 500 days by 14 April 2016, "
+        "needed 1 January 2015 or earlier",
     )
