@@ -331,3 +331,29 @@ def test_lists_and_slugs_read_as_english():
 
     assert or_list(["Harringay", "Tottenham", "Seven Sisters"]) == "Harringay, Tottenham or Seven Sisters"
     assert humanise_slug("young_member-rate") == "Young member rate"
+
+
+@pytest.mark.parametrize(
+    "rule, path, message",
+    [
+        (
+            {"any": [{"membership": {"categories": ["nope"]}}, {"everyone": True}]},
+            "any[0].membership.categories[0]",
+            'unknown category "nope" (this branch has: party-member)',
+        ),
+        (
+            {"not": {"membership": {"categories": ["nope"]}}},
+            "not.membership.categories[0]",
+            'unknown category "nope" (this branch has: party-member)',
+        ),
+        (
+            {"membership": {"dues_paid": True, "dues_grace_days": "x"}},
+            "membership.dues_grace_days",
+            'must be a whole number of days, got "x"',
+        ),
+    ],
+)
+def test_an_unknown_category_or_a_bad_grace_is_refused_wherever_it_is(rule, path, message):
+    with pytest.raises(RuleError) as exc:
+        validate(rule, category_slugs={"party-member"})
+    assert (exc.value.path, exc.value.message) == (path, message)
