@@ -53,11 +53,25 @@ PRESETS: dict[str, tuple[list[str], list[str]]] = {
     ),
     "permissions": (
         ["groups/permissions.py"],
-        ["tests/permissions", "tests/test_roles.py", "tests/test_auth_reads.py"],
+        [
+            "tests/permissions",
+            "tests/test_roles.py",
+            "tests/test_auth_reads.py",
+            # drafts hidden from members (access_meeting, may_see_meeting), the
+            # calendar feed (called_meetings_for), and the capabilities the
+            # votes, erasure and subject access added, asked through their pages
+            "tests/votes/test_vote_pages.py",
+            "tests/votes/test_api_votes.py",
+            "tests/rights/test_erasure_pages.py",
+            "tests/rights/test_subject_access.py",
+            "tests/test_meetings_ical.py",
+            "tests/test_my_meetings.py",
+        ],
     ),
     "checkin": (
         ["groups/services/attendance.py"],
-        ["tests/test_attendance_service.py", "tests/test_door.py", "tests/door"],
+        # test_closing: the closed-meeting refusals live in the service too
+        ["tests/test_attendance_service.py", "tests/test_door.py", "tests/door", "tests/records/test_closing.py"],
     ),
 }
 

@@ -1135,3 +1135,18 @@ def test_category_slugs_collects_every_named_category_at_any_depth():
     }
     assert category_slugs(rule) == {PARTY, SUPPORTER}
     assert category_slugs({"age": {"min": 16}}) == set()
+
+
+def test_membership_fail_names_every_category_held():
+    facts = person(membership(SUPPORTER), membership("affiliated"))
+    assert decide(party_rule(), facts).reasons == (
+        "No active Party member membership (holds: Registered supporter, Affiliated)",
+    )
+
+
+def test_membership_fail_gives_both_dates_that_are_wrong():
+    rule = party_rule(min_days=500, joined_by="2015-01-01")
+    assert decide(rule, person(membership())).reasons == (
+        "Party member since 1 March 2015, less than 500 days by 14 April 2016, "
+        "needed 1 January 2015 or earlier",
+    )

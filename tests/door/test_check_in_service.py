@@ -283,6 +283,7 @@ def test_a_check_in_stores_the_decision_time_method_and_vote(party_meeting, bran
     assert stored.may_vote is True and stored.override_reason == "" and stored.left_at is None
     event = AuditEvent.objects.get(action="attendance.check_in")
     assert (event.person_id, event.at, event.summary) == (ana.pk, AT, "Checked in at AGM")
+    assert (event.actor, event.branch) == (steward, branch)
     assert event.changes == {"person": ana.pk, "eligible": True, "method": "qr", "override": False}
     assert event.object_type == "attendance" and event.object_id == str(attendance.pk)
 
@@ -310,6 +311,7 @@ def test_an_unknown_method_is_refused(open_meeting, branch, steward):
     with pytest.raises(InvalidInput) as exc:
         svc.check_in(meeting=open_meeting, person=ana, actor=steward, method="fax")
     assert exc.value.code == "bad_method"
+    assert exc.value.message == "Unknown check-in method."
     assert counts() == before
 
 
@@ -319,6 +321,7 @@ def test_another_branchs_person_is_refused_and_nothing_is_written(open_meeting, 
     with pytest.raises(NotAllowed) as exc:
         svc.check_in(meeting=open_meeting, person=stranger, actor=organiser)
     assert exc.value.code == "wrong_branch"
+    assert exc.value.message == "This person is not in this branch."
     assert counts() == before
 
 
@@ -359,6 +362,8 @@ def test_a_reopened_check_in_is_the_same_row_with_the_new_details(party_meeting,
     assert again.may_vote is True and again.decision["eligible"] is True
     event = AuditEvent.objects.get(action="attendance.reopen")
     assert (event.person_id, event.at, event.actor) == (ana.pk, AT, organiser)
+    # On the branch's audit page, pointing at the re-opened row.
+    assert (event.branch, event.object_type, event.object_id) == (branch, "attendance", str(first.pk))
     assert event.summary == "Checked in again at AGM"
     assert event.changes == {"person": ana.pk, "eligible": True, "method": "qr", "override": False}
 

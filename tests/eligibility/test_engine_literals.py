@@ -295,3 +295,65 @@ def test_the_last_none_of_the_meetings_are_no_meetings():
     assert last_meetings(held, date(2024, 6, 1), 0) == ()
     assert [m.id for m in last_meetings(held, date(2024, 6, 1), 2)] == [2, 3]
     assert [m.id for m in last_meetings(held, date(2024, 1, 3), 5)] == [1, 2]  # not the one on as-of
+
+
+@pytest.mark.parametrize(
+    "rule, path, message",
+    [
+        (
+            {"membership": {"categories": "member"}},
+            "membership.categories",
+            'must be a list of category slugs, got "member"',
+        ),
+        ({"membership": {"statuses": "active"}}, "membership.statuses", 'must be a list of statuses, got "active"'),
+        (
+            {"membership": {"categories": ["a\x00b"]}},
+            "membership.categories[0]",
+            'must be a category slug, got "a\\u0000b"',
+        ),
+        ({"age": {"min": 18, "oops": 1}}, "age.oops", "unknown setting (expected one of: min, max)"),
+    ],
+)
+def test_a_bad_list_in_a_rule_is_named_by_where_it_is_and_what_it_should_be(rule, path, message):
+    with pytest.raises(RuleError) as exc:
+        validate(rule)
+    assert (exc.value.path, exc.value.message) == (path, message)
+
+
+def test_an_unknown_category_in_a_branch_with_none_says_so():
+    with pytest.raises(RuleError) as exc:
+        validate({"membership": {"categories": ["member"]}}, category_slugs=set())
+    assert exc.value.message == 'unknown category "member" (this branch has: none)'
+
+
+def test_lists_and_slugs_read_as_english():
+    from groups.eligibility.engine.reasons import humanise_slug, or_list
+
+    assert or_list(["Harringay", "Tottenham", "Seven Sisters"]) == "Harringay, Tottenham or Seven Sisters"
+    assert humanise_slug("young_member-rate") == "Young member rate"
+
+
+@pytest.mark.parametrize(
+    "rule, path, message",
+    [
+        (
+            {"any": [{"membership": {"categories": ["nope"]}}, {"everyone": True}]},
+            "any[0].membership.categories[0]",
+            'unknown category "nope" (this branch has: party-member)',
+        ),
+        (
+            {"not": {"membership": {"categories": ["nope"]}}},
+            "not.membership.categories[0]",
+            'unknown category "nope" (this branch has: party-member)',
+        ),
+        (
+            {"membership": {"dues_paid": True, "dues_grace_days": "x"}},
+            "membership.dues_grace_days",
+            'must be a whole number of days, got "x"',
+        ),
+    ],
+)
+def test_an_unknown_category_or_a_bad_grace_is_refused_wherever_it_is(rule, path, message):
+    with pytest.raises(RuleError) as exc:
+        validate(rule, category_slugs={"party-member"})
+    assert (exc.value.path, exc.value.message) == (path, message)

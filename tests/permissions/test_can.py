@@ -14,12 +14,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from groups.models import Person, RoleName
+from groups.models import MeetingStatus, Person, RoleName
 from groups.permissions import (
     CAPABILITIES,
     access_branch,
+    access_meeting,
     branches_for,
     cached_branches,
+    called_meetings_for,
     can,
     capabilities,
     get_in_branch,
@@ -27,7 +29,7 @@ from groups.permissions import (
     scoped,
 )
 
-from ..factories import BranchFactory, PersonFactory, RoleFactory, UserFactory
+from ..factories import BranchFactory, MeetingFactory, PersonFactory, RoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -211,5 +213,21 @@ def test_no_user_at_all_may_do_nothing(branch):
     assert role_in(None, branch) is None
     assert can(None, branch, "view_branch") is False
     assert list(branches_for(None)) == []
+    assert list(called_meetings_for(None)) == []
     with pytest.raises(Http404):
         access_branch(None, branch.slug)
+
+
+def test_access_meeting_hides_a_draft_from_a_member_and_another_branchs_meeting_from_everyone(
+    branch, other_branch, member, organiser
+):
+    # Without a queryset of its own, access_meeting reads the meeting itself.
+    draft = MeetingFactory(branch=branch, status=MeetingStatus.DRAFT)
+    published = MeetingFactory(branch=branch)
+    theirs = MeetingFactory(branch=other_branch)
+    assert access_meeting(member, branch, published.pk) == published
+    assert access_meeting(organiser, branch, draft.pk) == draft
+    with pytest.raises(Http404):
+        access_meeting(member, branch, draft.pk)
+    with pytest.raises(Http404):
+        access_meeting(organiser, branch, theirs.pk)

@@ -172,8 +172,11 @@ def test_reopening_needs_a_reason_is_audited_and_closing_again_refreezes(last_mo
 def test_a_closed_record_refuses_check_in_undo_leaving_edits_and_cancelling(last_month, organiser):
     meeting, members, _ = last_month
     close_meeting(meeting=meeting, actor=organiser)
-    with pytest.raises(NotAllowed, match="closed"):
+    with pytest.raises(NotAllowed) as refused:
         svc.check_in(meeting=meeting, person=members[3], actor=organiser)
+    assert refused.value.message == (
+        "This meeting is closed: its record is history. An organiser can reopen it, giving a reason."
+    )
     with pytest.raises(NotAllowed, match="closed"):
         svc.check_in(meeting=meeting, guest_name="Late guest", actor=organiser)
     with pytest.raises(NotAllowed, match="closed"):

@@ -123,9 +123,9 @@ def _whole(value: Any, path: str, unit: str, maximum: int | None = None) -> int:
     return value
 
 
-def _string_list(value: Any, path: str, what: str) -> list[str]:
+def _string_list(value: Any, path: str, what: str, plural: str = "") -> list[str]:
     if not isinstance(value, list):
-        raise RuleError(path, f"must be a list of {what}s, got {_show(value)}")
+        raise RuleError(path, f"must be a list of {plural or what + 's'}, got {_show(value)}")
     out = []
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item.strip() or "\x00" in item:
@@ -174,7 +174,7 @@ def _validate_membership(block: dict, path: str, slugs: set[str] | None) -> dict
         out["categories"] = dedupe(cats)
     if "statuses" in block:
         here = _join(path, "statuses")
-        statuses = _string_list(block["statuses"], here, "status")
+        statuses = _string_list(block["statuses"], here, "status", "statuses")
         if not statuses:
             raise RuleError(here, "must list at least one status (leave it out for active only)")
         for i, status in enumerate(statuses):
