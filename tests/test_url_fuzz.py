@@ -137,12 +137,18 @@ WITHOUT_A_BRANCH_OBJECT = {
     "rule_list",
     "rule_new",
     "standing_orders",
+    "position_list",
+    "position_new",
+    "attribute_list",  # the branch's self-declared questions
+    "attribute_new",
     # the signed-in user's own pages, and pages outside any branch
+    "my_attributes",
     "api_token_revoke",
     "api_tokens",
     "sign_out_everywhere",
     "calendar_feed_settings",
     "healthz",
+    "door_service_worker",  # /door-sw.js: the same script for every branch
     "home",
     # signed links
     "confirm_email",  # the register-interest form's double opt-in
