@@ -4,6 +4,7 @@ write, through the people service (field errors as JSON, nothing half-written)."
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from groups.models import AuditEvent, Category, Membership, Person
 
@@ -289,3 +290,18 @@ def test_writes_take_json_only(api, organiser, branch):
     response = api(organiser).post(URL, {"first_name": "Ana"}, format="multipart")
     assert response.status_code == 415
     assert not Person.objects.exists()
+
+
+def test_deleting_someone_who_raised_a_point_of_order_is_refused_with_a_409_and_nothing_goes(
+    api, organiser, branch
+):
+    from groups.models import PointOfOrder
+
+    person = person_in(branch, number="PM-1")
+    meeting = MeetingFactory(branch=branch)
+    PointOfOrder.objects.create(meeting=meeting, raised_by=person, point="Are we quorate?", raised_at=timezone.now())
+    response = api(organiser).delete(detail(person))
+    assert response.status_code == 409
+    assert response.json()["code"] == "person_has_records"
+    assert "erase them instead" in response.json()["detail"]
+    assert Person.objects.filter(pk=person.pk).exists() and person.memberships.exists()

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from .. import normalise
@@ -310,7 +311,17 @@ def delete_person(*, person: Person, actor, at: datetime | None = None) -> None:
             meetings=came,
         )
     count = person.memberships.count()
-    person.delete()
+    try:
+        with transaction.atomic():
+            person.delete()
+    except ProtectedError:
+        # A term of office, a point of order they raised, a speech: the meeting's
+        # history keeps them. Erasure removes their personal data and keeps that.
+        raise Conflict(
+            "This person is named in records the branch keeps (a position held, a point of order raised, a "
+            "request to speak): they cannot be deleted. To remove their personal data, erase them instead.",
+            code="person_has_records",
+        ) from None
     audit.record(
         actor=actor,
         branch=branch,

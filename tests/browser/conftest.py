@@ -77,8 +77,11 @@ def screenshot(page, request):
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The demo branch and its three users (no generated people: quick)."""
+def demo(transactional_db, settings):
+    """The demo branch and its three users (no generated people: quick), served
+    as `make run` serves it: without two-factor enrolment for its organiser, whom
+    visitors sign in as (tests/security/test_sessions.py tests the enrolment)."""
+    settings.MFA_REQUIRED_FOR_ORGANISERS = False
     from groups.demo import build_demo
 
     return build_demo(people=0)

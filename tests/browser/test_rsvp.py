@@ -89,6 +89,6 @@ def test_invite_answer_on_a_phone_and_see_why_not(demo, live_server, page, conso
     screenshot("supporter-my-meetings")
     page.get_by_role("link", name="My details").click()
     page.get_by_role("heading", name="My details").wait_for()
-    assert page.get_by_label("Email me about meetings and the branch's news").is_checked()
+    assert page.get_by_label("Email me about meetings (invitations and reminders)").is_checked()
     assert_no_sideways_scroll(page)
     screenshot("supporter-my-details")
