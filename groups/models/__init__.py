@@ -26,6 +26,7 @@ from .retention import PrivacyNotice, RetentionSchedule
 from .rules import Rule, RuleVersion
 from .speakers import SpeakerRequest, SpeakersListSettings, SpeakerStatus, SpeakingKind
 from .standing_orders import Preset, QuestionKind, StandingOrders
+from .subject_access import SubjectAccessRequest
 from .votes import Ballot, Choice, Vote, VotedMark, VoteEntitlement, VoteMethod, VoteResult, VoteStatus
 
 __all__ = [
@@ -88,6 +89,7 @@ __all__ = [
     "RuleVersion",
     "SelfDeclaredAttribute",
     "SpeakerRequest",
+    "SubjectAccessRequest",
     "SpeakerStatus",
     "SpeakersListSettings",
     "SpeakingKind",

@@ -43,6 +43,8 @@ class AuditAction(models.TextChoices):
     PERSON_VIEW = "person.view", "Person's full record read"
     PEOPLE_READ = "people.read", "People's full records read through the API"
     PERSON_SUBJECT_ACCESS = "person.subject_access", "Person's data downloaded (subject access)"
+    SUBJECT_ACCESS_LOG = "person.access_request", "Subject-access request logged"
+    SUBJECT_ACCESS_ANSWERED = "person.access_answered", "Subject-access request answered"
     RETENTION_UPDATE = "retention.update", "Retention schedule changed"
     PRIVACY_NOTICE_UPDATE = "privacy_notice.update", "Privacy notice changed"
     RETENTION_APPLY = "retention.apply", "Retention schedule applied"

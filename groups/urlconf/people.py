@@ -16,6 +16,12 @@ branch_patterns: list = [
     path("people/<int:person_id>/erase/", person_data.person_erase, name="person_erase"),
     path("people/<int:person_id>/data/", person_data.person_data, name="person_data"),
     path("people/<int:person_id>/data.json", person_data.person_data_json, name="person_data_json"),
+    path("people/<int:person_id>/data/requests/", person_data.access_request_log, name="access_request_log"),
+    path(
+        "people/<int:person_id>/data/requests/<int:request_id>/answered/",
+        person_data.access_request_answered,
+        name="access_request_answered",
+    ),
     path("categories/", categories.category_list, name="category_list"),
     path("categories/<int:category_id>/rename/", categories.category_rename, name="category_rename"),
     path("categories/<int:category_id>/move/", categories.category_move, name="category_move"),

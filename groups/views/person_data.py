@@ -6,21 +6,24 @@ signed-in user, never an id in the URL). Every download is audited."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from django import forms
 from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from ..errors import RollcallError
-from ..models import Person
+from ..models import Person, SubjectAccessRequest
 from ..permissions import get_in_branch
 from ..queries.me import linked_person
 from ..queries.subject_access import counts, subject_access
 from ..reauth import reauthentication_required
-from ..services import erasure, exports
+from ..services import access_requests, erasure, exports
+from ..sql import as_id
 from .base import add_service_error, branch_view
 
 
@@ -64,10 +67,47 @@ def _json(data: dict, filename: str) -> HttpResponse:
 
 
 def _page(request, branch, person, data, *, own: bool):
+    context = {"branch": branch, "person": person, "data": data, "own": own}
+    if not own:
+        context["access_requests"] = list(person.access_requests.all())
+        context["today"] = branch.today()
     with timezone.override(branch.zone):
-        return render(
-            request, "groups/people/data.html", {"branch": branch, "person": person, "data": data, "own": own}
-        )
+        return render(request, "groups/people/data.html", context)
+
+
+@require_POST
+@branch_view("view_person_data")
+def access_request_log(request, branch, person_id):
+    """Note a subject-access request: the day it arrived (deadline one month later)."""
+    person = _person(branch, person_id)
+    try:
+        received_on = date.fromisoformat(request.POST.get("received_on", ""))
+    except ValueError:
+        messages.error(request, "Give the day the request arrived, e.g. 3 March 2026.")
+    else:
+        try:
+            logged = access_requests.log_request(person=person, actor=request.user, received_on=received_on)
+        except RollcallError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Request logged: the answer is due by {logged.due_on:%-d %B %Y}.")
+    return redirect("person_data", slug=branch.slug, person_id=person.pk)
+
+
+@require_POST
+@branch_view("view_person_data")
+def access_request_answered(request, branch, person_id, request_id):
+    person = _person(branch, person_id)
+    logged = SubjectAccessRequest.objects.filter(person=person, pk=as_id(request_id)).first()
+    if logged is None:
+        raise Http404
+    try:
+        access_requests.mark_answered(request=logged, actor=request.user)
+    except RollcallError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Marked as answered today.")
+    return redirect("person_data", slug=branch.slug, person_id=person.pk)
 
 
 def _exported(request, person, *, own: bool) -> dict:

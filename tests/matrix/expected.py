@@ -19,6 +19,8 @@ ACTORS = ("anonymous", "outsider", "member", "steward", "organiser")
 
 _TABLE = """
 # URL name                    anonymous  outsider   member     steward    organiser
+access_request_answered       login      404        403        403        302
+access_request_log            login      404        403        403        302
 agenda_current                login      404        403        403        302
 agenda_item_add               login      404        403        403        302
 agenda_item_edit              login      404        403        403        200

@@ -46,3 +46,21 @@ ENTRIES = {
     ),
     "category_delete": Entry(kwargs=_category, need="manage_categories", method="post"),
 }
+
+
+def _access_request(w):
+    from django.utils import timezone
+
+    from groups.models import SubjectAccessRequest
+
+    person = PersonFactory(branch=w.branch)
+    logged = SubjectAccessRequest.objects.create(
+        person=person, received_on=timezone.localdate(), due_on=timezone.localdate(), logged_at=timezone.now()
+    )
+    return {"slug": w.branch.slug, "person_id": person.pk, "request_id": logged.pk}
+
+
+ENTRIES["access_request_log"] = Entry(
+    kwargs=_person, need="view_person_data", method="post", data=lambda w: {"received_on": "2026-11-30"}
+)
+ENTRIES["access_request_answered"] = Entry(kwargs=_access_request, need="view_person_data", method="post")
