@@ -69,8 +69,15 @@ def shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"door-{name}.png"), full_page=True)
 
 
+# What sticks out past the right edge, so a failure names it.
+WIDER = """[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+  .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
 def no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], (width, page.url, page.evaluate(WIDER))
 
 
 def person(branch, first, last, slug):
