@@ -200,3 +200,12 @@ def test_branch_endpoints_answer_404_to_outsiders_whatever_the_method(api, outsi
         response = getattr(api(outsider), method)(CATEGORIES)
         assert response.status_code == 404, method
         assert response["Content-Type"] == "application/json"
+
+
+def test_the_schema_builds_without_warnings(tmp_path):
+    """`check --deploy --fail-level WARNING` (CI) fails on any schema warning, such as two
+    operations with one id: say so here first, next to the API's own tests."""
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    assert (tmp_path / "schema.yaml").stat().st_size > 0

@@ -180,6 +180,8 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
     @extend_schema(
         tags=["door"],
         summary="Undo a door device's check-in, by its nonce (organisers and stewards)",
+        # Its own name: the default would collide with checkins/{id}/undo/'s.
+        operation_id="branches_meetings_checkins_undo_by_nonce",
         description=(
             "An undo names one check-in (CONTRACT §9). The one that holds the attendance undoes it (as "
             "checkins/{id}/undo/); a duplicate or one kept for review is only withdrawn: the other device's "
