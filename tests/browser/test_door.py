@@ -72,10 +72,15 @@ def shot(page, name):
 # What sticks out past the right edge, so a failure names it.
 WIDER = """[...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
-  .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+  .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right
+    + ' ' + getComputedStyle(e).display + ' parent ' + e.parentElement.tagName + '.' + e.parentElement.className
+    + ' ' + e.parentElement.getBoundingClientRect().right + ' client ' + document.documentElement.clientWidth)"""
 
 
 def no_sideways_scroll(page):
+    # After a click the text can be there before the stylesheet is: measured then, a phone's
+    # stacked table is still a table. Wait for the page to have loaded.
+    page.wait_for_load_state("load")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], (width, page.url, page.evaluate(WIDER))
 
