@@ -292,9 +292,7 @@ def test_writes_take_json_only(api, organiser, branch):
     assert not Person.objects.exists()
 
 
-def test_deleting_someone_who_raised_a_point_of_order_is_refused_with_a_409_and_nothing_goes(
-    api, organiser, branch
-):
+def test_deleting_someone_who_raised_a_point_of_order_is_refused_with_a_409_and_nothing_goes(api, organiser, branch):
     from groups.models import PointOfOrder
 
     person = person_in(branch, number="PM-1")

@@ -4,10 +4,12 @@ On SQLite, 0021_retention_consent changed groups_person the way Django
 changes SQLite tables — a new table, the rows copied, and only the indexes
 the models declare re-created — so the raw-SQL search indexes went with the
 old table: the door's and the people list's name searches have read every
-person of the branch since. PostgreSQL kept them (ALTER TABLE); there this
-does nothing. groups.apps also runs it after every migrate, so a later
-change of either table cannot lose them again unnoticed. And a partial
-index of each branch's erased people, for the people list's search."""
+person of the branch since. PostgreSQL kept them (ALTER TABLE). groups.apps
+also runs this after every migrate, so a later
+change of either table cannot lose them again unnoticed. New here, for the
+people list's search: on PostgreSQL two name indexes that cover it (see
+groups/sql/search_indexes.py), and a partial index of each branch's erased
+people."""
 
 from django.db import migrations, models
 

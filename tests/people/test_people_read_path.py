@@ -193,3 +193,10 @@ def test_a_lost_search_index_is_made_again():
     assert search_indexes.missing(connection) == ["person_search_last_name"]
     assert search_indexes.ensure(connection) == ["person_search_last_name"]
     assert search_indexes.missing(connection) == []
+
+
+def test_a_page_number_beyond_any_database_integer_is_a_404_not_a_500(crowd, api, organiser, client_for, branch):
+    assert api(organiser).get(URL, {"q": "now", "page": "1" + "0" * 30}).status_code == 404
+    assert api(organiser).get(URL, {"page": "1" + "0" * 30}).status_code == 404
+    page = client_for(organiser).get(f"/b/{branch.slug}/people/", {"q": "now", "page": "1" + "0" * 30})
+    assert page.status_code == 200  # the page shows the last page, as Paginator.get_page does
