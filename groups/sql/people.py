@@ -207,16 +207,8 @@ def count(branch_id: int, *, words: list[str], whole_postcode: str) -> int:
 
 # The membership fields a page shows, in the API's order (CONTRACT §4), the
 # category as its slug.
-MEMBERSHIP_COLUMNS = (
-    "id",
-    "category",
-    "number",
-    "status",
-    "started_on",
-    "continuous_since",
-    "ended_on",
-    "dues_paid_until",
-)
+MEMBERSHIP_DATES = ("started_on", "continuous_since", "ended_on", "dues_paid_until")
+MEMBERSHIP_COLUMNS = ("id", "category", "number", "status", *MEMBERSHIP_DATES)
 
 
 @cache
