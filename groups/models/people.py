@@ -107,6 +107,10 @@ class Person(models.Model):
             models.Index(fields=["branch", "postcode"], name="person_branch_postcode"),
             models.Index(fields=["branch", "ward"], name="person_branch_ward"),
             models.Index(fields=["branch", "member_since", "last_name", "first_name"], name="person_branch_since"),
+            # The erased people (tombstones) of a branch, few: the people list's
+            # search leaves them out through this rather than by reading every
+            # match's row (groups/sql/people.py).
+            models.Index(fields=["branch"], condition=models.Q(erased_at__isnull=False), name="person_erased"),
         ]
 
     def __str__(self) -> str:

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 from .. import people_csv
 from ..cleaning import PERSON_FIELDS
 from ..errors import Conflict, InvalidInput, RollcallError
-from ..filters import PeopleFilter
+from ..filters import PeopleFilter, fast_terms
 from ..models import Membership, Person
 from ..people_forms import BulkForm, MembershipFormSet, PersonForm
 from ..permissions import capabilities, get_in_branch
+from ..queries import people as people_queries
 from ..reauth import reauthentication_required
 from ..services import exports
 from ..services import people as people_services
@@ -46,7 +47,15 @@ def _import_url(branch) -> str | None:
 def people_list(request, branch):
     caps = capabilities(request.user, branch)
     filterset = PeopleFilter(request.GET or None, branch=branch, door_only="view_person_full" not in caps)
-    people = filterset.qs.prefetch_related(_memberships_prefetch())
+    data = _plain_search(filterset)
+    if data is not None:
+        # A search and a name or joining order (most pages): the ids and the
+        # count in one statement, the search run once (groups/queries/people.py).
+        people = people_queries.people_ids(
+            branch, data, offset=(_page_number(request) - 1) * PER_PAGE, limit=PER_PAGE, load=_people_in_order
+        )
+    else:
+        people = filterset.qs.prefetch_related(_memberships_prefetch())
     page, query = paginate(request, people, per_page=PER_PAGE)
     bulk_form = BulkForm(categories=filterset.categories, auto_id="bulk_%s") if "manage_people" in caps else None
     filtered = bool(filterset.active_filters())
@@ -65,6 +74,32 @@ def people_list(request, branch):
             "return_to": request.get_full_path(),
         },
     )
+
+
+def _plain_search(filterset) -> dict | None:
+    """The list's cleaned query when groups.sql.people pages it by hand; None
+    for PeopleFilter's queryset (filters on memberships, ward or consent, the
+    category order, or a query the form refused)."""
+    if not filterset.is_bound:
+        return {}
+    if not filterset.form.is_valid():
+        return None
+    data = filterset.form.cleaned_data
+    return data if fast_terms(data) is not None else None
+
+
+def _page_number(request) -> int:
+    """The page asked for, as Paginator.get_page reads it (anything else: 1;
+    past the end, Paginator asks PeopleIds for the last page)."""
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _people_in_order(ids: list[int]) -> list[Person]:
+    found = {p.pk: p for p in Person.objects.filter(pk__in=ids).prefetch_related(_memberships_prefetch())}
+    return [found[pk] for pk in ids if pk in found]
 
 
 @branch_view("view_people")

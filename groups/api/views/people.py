@@ -8,9 +8,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from ...filters import PeopleFilter
+from ...filters import PeopleFilter, fast_terms
 from ...models import Membership, Person
 from ...permissions import can
+from ...queries import people as people_queries
 from ...queries.door import door_search
 from ...services import exports
 from ...services import people as people_services
@@ -116,15 +117,38 @@ class PersonViewSet(
     def list(self, request, *args, **kwargs):
         if not self.full_records():
             return self._door_list()
-        response = super().list(request, *args, **kwargs)
-        people = len(response.data["results"])
-        if people:
-            filters = getattr(self, "_filters", [])
-            page = self.paginator.page.number if getattr(self.paginator, "page", None) else 1
+        # The people page's read path (groups/queries/people.py): the page's
+        # ids and the count in one statement for a search, the rows and
+        # memberships in one more, written as PersonSerializer would write
+        # them (tests/people/test_people_read_path.py holds them equal).
+        branch = self.get_branch()
+        data, queryset, filters = self._query()
+        paginator = self.paginator
+        limit = paginator.get_page_size(request)
+        number = paginator.get_page_number(request, None)
+        found = people_queries.people_ids(branch, data, queryset, offset=(number - 1) * limit, limit=limit)
+        ids = paginator.paginate_queryset(found, request, view=self)
+        results = people_queries.api_people(branch, ids, tuple(PersonSerializer.Meta.fields))
+        if results:
             exports.record_people_read(
-                branch=self.get_branch(), actor=request.user, people=people, page=page, filters=filters
+                branch=branch, actor=request.user, people=len(results), page=paginator.page.number, filters=filters
             )
-        return response
+        return paginator.get_paginated_response(results)
+
+    def _query(self):
+        """(cleaned query, the filter's queryset or None, names of the filters
+        used). PeopleFilter is built only when the query filters on more
+        than a search (groups.filters.fast_terms): building it copies every
+        filter and its form, which a plain search does not need."""
+        query = PersonQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)  # lengths, choices
+        data = query.validated_data
+        if fast_terms(data) is not None:
+            return data, None, sorted(k for k, v in data.items() if v and k != "sort")
+        filterset = PeopleFilter(self.request.query_params, branch=self.get_branch(), every_choice=False)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset.form.cleaned_data, filterset.qs, filterset.active_filters()
 
     def _door_list(self):
         """A steward's list is the door search, never a page-through export."""
@@ -141,16 +165,6 @@ class PersonViewSet(
         if self.full_records():
             exports.record_person_view(person=person, actor=request.user, via="api")
         return Response(self.get_serializer(person).data)
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        PersonQuerySerializer(data=self.request.query_params).is_valid(raise_exception=True)  # lengths, choices
-        filterset = PeopleFilter(self.request.query_params, branch=self.get_branch(), every_choice=False)
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        self._filters = filterset.active_filters()
-        return filterset.qs.prefetch_related(memberships_prefetch())
 
     def _valid(self, serializer) -> dict:
         if not serializer.is_valid():

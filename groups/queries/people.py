@@ -1,0 +1,148 @@
+"""The people list's read path, shared by the people page and the API list:
+which people a search and sort find, paged, and (for the API) each as the
+JSON the person serializer writes, without the serializer.
+
+The search itself is groups.filters (search_terms; PeopleFilter for the
+filters on memberships, ward and consent); a plain search sorted by name or
+by joining is counted and paged by hand in one statement
+(groups/sql/people.py page_ids), anything else through PeopleFilter's
+queryset. Either way the page is a list of ids that Django's Paginator (and
+DRF's, with its next/previous links and 404 past the end) slices from a
+``PeopleIds``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from django.db import models
+
+from ..models import Branch, Membership, Person
+from ..sql import MAX_ID
+from ..sql import people as sql_people
+
+Fetch = Callable[[int, int], tuple[list[int], "int | None"]]
+
+
+class PeopleIds:
+    """The ids the list finds, in order, as Paginator pages them: ``count()``
+    and slices. The page asked for (``offset``, ``limit``) is read with the
+    count in one statement; a slice elsewhere (Paginator.get_page falling
+    back to the last page) reads again. ``load`` turns a page's ids into what
+    the page shows."""
+
+    def __init__(self, fetch: Fetch, count: Callable[[], int], *, offset: int, limit: int, load=list) -> None:
+        self._fetch, self._count, self._load = fetch, count, load
+        self._offset, self._limit = offset, limit
+        self._ids: list[int] | None = None
+        self._total: int | None = None
+
+    def _read(self, offset: int, limit: int) -> list[int]:
+        if offset + limit > MAX_ID:
+            return []  # ?page=10**30: past any end, and beyond what a driver takes (a 500)
+        ids, total = self._fetch(offset, limit)
+        if total is not None:
+            self._total = total
+        return ids
+
+    def count(self) -> int:
+        if self._total is None and self._ids is None:
+            self._ids = self._read(self._offset, self._limit)
+        if self._total is None:
+            self._total = self._count()  # the page is past the end: no row brought the count
+        return self._total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("PeopleIds is sliced by Paginator only")
+        start, stop = key.start or 0, key.stop
+        if self._ids is not None and start == self._offset and stop is not None and stop - start <= self._limit:
+            ids = self._ids[: stop - start]
+        else:
+            ids = self._read(start, (stop - start) if stop is not None else self._limit)
+        return self._load(ids)
+
+
+def people_ids(branch: Branch, data: dict, queryset=None, *, offset: int, limit: int, load=list) -> PeopleIds:
+    """The people of `branch` a list's cleaned query `data` finds (q, sort
+    and the filters of groups.filters.PeopleFilter). `queryset`: the
+    filterset's ``qs``, or a callable giving it, used when the query is not
+    one groups.sql.people pages by hand."""
+    from ..filters import fast_terms
+
+    terms = fast_terms(data)
+    if terms is not None:
+        words, whole_postcode, sort = terms
+
+        def fetch(off: int, lim: int):
+            return sql_people.page_ids(
+                branch.pk, words=words, whole_postcode=whole_postcode, sort=sort, offset=off, limit=lim
+            )
+
+        def count() -> int:
+            return sql_people.count(branch.pk, words=words, whole_postcode=whole_postcode)
+
+        return PeopleIds(fetch, count, offset=offset, limit=limit, load=load)
+
+    qs = queryset() if callable(queryset) else queryset
+
+    def fetch_orm(off: int, lim: int):
+        return list(qs.values_list("pk", flat=True)[off : off + lim]), None
+
+    return PeopleIds(fetch_orm, qs.count, offset=offset, limit=limit, load=load)
+
+
+def api_people(branch: Branch, ids: list[int], fields: tuple[str, ...]) -> list[dict]:
+    """These people (the branch's, in this order) as PersonSerializer writes
+    them: `fields` ("id", the person's fields, "memberships") in its order,
+    dates as ISO text, each membership as MembershipSerializer writes it."""
+    person_fields = tuple(f for f in fields if f not in ("id", "memberships"))
+    rows = sql_people.page_rows(branch.pk, ids, person_fields)
+    names = ("id", *person_fields)
+    p_json = [(i, name, _to_json(Person, name)) for i, name in enumerate(names)]
+    width = len(names)
+    m_json = [
+        (width + i, name, None if name == "category" else _to_json(Membership, name))
+        for i, name in enumerate(sql_people.MEMBERSHIP_COLUMNS)
+    ]
+    found: dict[int, dict] = {}
+    for row in rows:
+        person = found.get(row[0])
+        if person is None:
+            person = found[row[0]] = {n: (row[i] if f is None else f(row[i])) for i, n, f in p_json}
+            person["memberships"] = []
+        if row[width] is not None:
+            person["memberships"].append({n: (row[i] if f is None else f(row[i])) for i, n, f in m_json})
+    out = []
+    for pk in ids:
+        if pk in found:
+            person = found[pk]
+            out.append({name: person[name] for name in fields})  # the serializer's key order
+    return out
+
+
+def _iso(value):
+    """A date as DRF's DateField writes it (ISO 8601); SQLite hands dates over
+    as that text already."""
+    return value if value is None or isinstance(value, str) else value.isoformat()
+
+
+def _bool(value):
+    return None if value is None else bool(value)  # SQLite: 0 / 1
+
+
+@cache
+def _to_json(model, name: str):
+    """How a raw column value of this field becomes what the serializer
+    writes (None: as it is)."""
+    field = model._meta.get_field(name)
+    if isinstance(field, models.DateTimeField):
+        raise ValueError(f"{model.__name__}.{name}: no date-times in the people list")
+    if isinstance(field, models.DateField):
+        return _iso
+    if isinstance(field, models.BooleanField):
+        return _bool
+    return None
