@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from ...models import Meeting, Vote
 from ...permissions import access_meeting
 from ...queries.me import linked_person
-from ...queries.votes import meeting_votes, progress, vote_in_meeting
+from ...queries.votes import live_progress, meeting_votes, plain_vote, vote_in_meeting
 from ...services import votes as services
 from ..schema import FIELD_ERRORS
 from ..serializers.votes import (
@@ -148,12 +148,16 @@ class VoteViewSet(BranchScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def ballots(self, request, *args, **kwargs):
-        vote = self.get_object()
+        # The vote without its counts: thousands vote at once, and counting
+        # them is not what a ballot needs (the answer's progress is one statement).
+        vote = plain_vote(self.get_meeting(), self.kwargs["pk"])
+        if vote is None:
+            raise Http404
         body = BallotSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         person = linked_person(request.user, self.get_branch())
         services.cast_ballot(vote=vote, person=person, choice=body.validated_data["choice"], actor=request.user)
-        now = progress(vote_in_meeting(self.get_meeting(), vote.pk))
+        now = live_progress(vote)
         return Response(
             {"detail": "Your vote has been recorded.", "voted": now["voted"], "entitled": now["entitled"]},
             status=status.HTTP_201_CREATED,
