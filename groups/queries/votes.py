@@ -53,9 +53,9 @@ def plain_vote(meeting: Meeting, vote_id) -> Vote | None:
     return Vote.objects.filter(meeting=meeting, pk=pk).first() if pk is not None else None
 
 
-def live_progress(vote: Vote) -> dict:
+def live_progress(vote_id: int) -> dict:
     """progress() of a secret or named vote, read fresh in one statement."""
-    voted, entitled = statements.progress_counts(vote.pk)
+    voted, entitled = statements.progress_counts(vote_id)
     return {"voted": voted, "entitled": entitled, "text": f"{voted:,} of {entitled:,} have voted"}
 
 

@@ -23,6 +23,7 @@ from ..models import (
     Attendance,
     AuditAction,
     Ballot,
+    Branch,
     Choice,
     Meeting,
     MeetingStatus,
@@ -239,21 +240,53 @@ def cast_ballot(*, vote: Vote, person: Person | None, choice: str, actor) -> Vot
     row = statements.insert_mark(vote_id=vote.pk, meeting_id=vote.meeting_id, person_id=person.pk, choice=choice, at=at)
     if row is None:
         raise _why_not(vote, person)
-    named_choice = row[0]
+    return _counted(row, vote_id=vote.pk, branch_id=person.branch_id, choice=choice, actor=actor, at=at)
+
+
+@transaction.atomic(durable=True)
+def cast_own_ballot(
+    *, branch: Branch, meeting_id: int, vote_id: int, choice: str, actor, drafts_visible: bool
+) -> VotedMark | None:
+    """cast_ballot for the person of this branch linked to `actor`'s account,
+    in a meeting of the branch the account may see (drafts only when
+    `drafts_visible`): the API's hot path, where one statement finds the
+    voter, checks the vote and takes the mark. None when no ballot was
+    taken, for any reason — the caller then goes the long way (its 404s,
+    then cast_ballot, which says why)."""
+    if choice not in Choice.values:
+        return None
+    at = timezone.now()
+    row = statements.insert_own_mark(
+        vote_id=vote_id,
+        meeting_id=meeting_id,
+        branch_id=branch.pk,
+        user_id=actor.pk,
+        drafts_visible=drafts_visible,
+        choice=choice,
+        at=at,
+    )
+    if row is None:
+        return None
+    return _counted(row, vote_id=vote_id, branch_id=branch.pk, choice=choice, actor=actor, at=at)
+
+
+def _counted(row: tuple, *, vote_id: int, branch_id: int, choice: str, actor, at: datetime) -> VotedMark:
+    """After the mark: a secret vote's ballot, and the audit row (that they voted, never how)."""
+    person_id, named_choice = row
     if not named_choice:
-        statements.insert_ballot(vote_id=vote.pk, choice=choice)  # a random UUID, no person, no time
+        statements.insert_ballot(vote_id=vote_id, choice=choice)  # a random UUID, no person, no time
     audit.record(
         actor=actor,
-        branch=person.branch,
+        branch=Branch(pk=branch_id),
         action=AuditAction.VOTE_BALLOT,
         object_type="vote",
-        object_id=vote.pk,
-        person_id=person.pk,
+        object_id=vote_id,
+        person_id=person_id,
         at=at,
         summary="Voted" + (f" {choice}" if named_choice else ""),
         changes={"choice": choice} if named_choice else {},  # a secret choice never reaches the audit trail
     )
-    return VotedMark(vote_id=vote.pk, person_id=person.pk, cast_at=at, named_choice=named_choice)
+    return VotedMark(vote_id=vote_id, person_id=person_id, cast_at=at, named_choice=named_choice)
 
 
 def _why_not(vote: Vote, person: Person) -> Exception:
@@ -331,14 +364,18 @@ def _counts(vote: Vote) -> tuple[int, int, int, int]:
     return got.get("for", 0), got.get("against", 0), got.get("abstain", 0), voted
 
 
-def _reshuffle(vote: Vote) -> None:
+def _reshuffle(vote: Vote, counts: dict[str, int]) -> None:
     """Rewrite a secret vote's ballots in a random order with fresh keys, so no
     trace of the order they were cast in (physical order, PostgreSQL's xmin)
-    survives the close."""
-    choices = list(Ballot.objects.filter(vote=vote).values_list("choice", flat=True))
-    secrets.SystemRandom().shuffle(choices)
-    Ballot.objects.filter(vote=vote).delete()
-    Ballot.objects.bulk_create([Ballot(vote=vote, choice=c) for c in choices])
+    survives the close. The choices are the counts just taken (the vote's
+    row is locked: no ballot comes in between)."""
+    choices = [choice for choice, n in counts.items() for _ in range(n)]
+    # A uniformly random order: sorted by 64-bit keys from the OS's randomness,
+    # read once (SystemRandom's shuffle reads it once per ballot).
+    raw = secrets.token_bytes(8 * len(choices))
+    keys = [raw[8 * i : 8 * i + 8] for i in range(len(choices))]
+    order = sorted(range(len(choices)), key=keys.__getitem__)
+    statements.rewrite_ballots(vote_id=vote.pk, choices=[choices[i] for i in order])
 
 
 @transaction.atomic(durable=True)
@@ -366,7 +403,7 @@ def close_vote(*, vote: Vote, actor, casting_vote: str | None = None, at: dateti
     except ThresholdError as exc:
         raise InvalidInput(str(exc), code="invalid_casting_vote", errors={"casting_vote": [str(exc)]}) from None
     if vote.method == VoteMethod.SECRET:
-        _reshuffle(vote)
+        _reshuffle(vote, {"for": votes_for, "against": votes_against, "abstain": abstain})
     vote.status = VoteStatus.CLOSED
     vote.closed_at = at or timezone.now()
     vote.closed_by = actor

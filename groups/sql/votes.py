@@ -13,38 +13,63 @@ closed and inserts nothing. SQLite serialises writers, so the same holds.
 
 from __future__ import annotations
 
+import secrets
+import uuid
 from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-from ..models import Ballot, Vote, VotedMark, VoteEntitlement, VoteMethod, VoteStatus
+from ..models import Ballot, Meeting, MeetingStatus, Person, Vote, VotedMark, VoteEntitlement, VoteMethod, VoteStatus
 from .core import Table, column_list, fetch
 
 
 @cache
-def _mark_statement(vendor: str) -> str:
-    v, e = Table(Vote, "v"), Table(VoteEntitlement, "e")
+def _mark_statement(vendor: str, by_account: bool) -> str:
+    v, e, m, p = Table(Vote, "v"), Table(VoteEntitlement, "e"), Table(Meeting, "m"), Table(Person, "p")
     mark = VotedMark._meta
     names = column_list(VotedMark, "vote", "person", "cast_at", "named_choice")
+    if by_account:
+        # The voter is the living person of the branch linked to the account,
+        # in a meeting of the branch that the account may see (a draft only
+        # for those who prepare meetings): what the API's 404s would check.
+        who = (
+            f" JOIN {m} ON {m.id} = {v.meeting} AND {m.branch} = %s AND ({m.status} <> '{MeetingStatus.DRAFT}' OR %s)"
+            f" JOIN {p} ON {p.id} = {e.person} AND {p.branch} = %s AND {p.user} = %s AND {p.erased_at} IS NULL"
+        )
+        person = ""
+    else:
+        who, person = "", f" AND {e.person} = %s"
     lock = " FOR KEY SHARE OF v" if vendor == "postgresql" else ""
     return (
         f'INSERT INTO "{mark.db_table}" ({names})'
         f" SELECT {v.id}, {e.person}, %s, CASE WHEN {v.method} = '{VoteMethod.NAMED}' THEN %s ELSE '' END"
-        f" FROM {v} JOIN {e} ON {e.vote} = {v.id}"
+        f" FROM {v} JOIN {e} ON {e.vote} = {v.id}{who}"
         f" WHERE {v.id} = %s AND {v.meeting} = %s AND {v.status} = '{VoteStatus.OPEN}'"
         f" AND {v.method} IN ('{VoteMethod.SECRET}', '{VoteMethod.NAMED}')"
-        f" AND {e.person} = %s AND {e.withdrawn_at} IS NULL{lock}"
+        f" AND {e.withdrawn_at} IS NULL{person}{lock}"
         f" ON CONFLICT ({column_list(VotedMark, 'vote', 'person')}) DO NOTHING"
-        f' RETURNING "{mark.get_field("named_choice").column}"'
+        f" RETURNING {column_list(VotedMark, 'person', 'named_choice')}"
     )
 
 
 def insert_mark(*, vote_id: int, meeting_id: int, person_id: int, choice: str, at) -> tuple | None:
-    """Record that the person voted, if they may now: (named_choice,) — ""
-    for a secret vote — or None when nothing was inserted (not open, not
-    entitled, already voted: the caller finds out which)."""
+    """Record that the person voted, if they may now: (person_id,
+    named_choice — "" for a secret vote), or None when nothing was inserted
+    (not open, not entitled, already voted: the caller finds out which)."""
     params = [connection.ops.adapt_datetimefield_value(at), choice, vote_id, meeting_id, person_id]
-    rows = fetch(_mark_statement(connection.vendor), params)
+    rows = fetch(_mark_statement(connection.vendor, False), params)
+    return rows[0] if rows else None
+
+
+def insert_own_mark(
+    *, vote_id: int, meeting_id: int, branch_id: int, user_id: int, drafts_visible: bool, choice: str, at
+) -> tuple | None:
+    """insert_mark for the person linked to this account, found in the same
+    statement (with the meeting's branch and visibility): (person_id,
+    named_choice) or None."""
+    params = [connection.ops.adapt_datetimefield_value(at), choice, branch_id, bool(drafts_visible), branch_id]
+    params += [user_id, vote_id, meeting_id]
+    rows = fetch(_mark_statement(connection.vendor, True), params)
     return rows[0] if rows else None
 
 
@@ -60,6 +85,27 @@ def insert_ballot(*, vote_id: int, choice: str) -> None:
     pk = Ballot._meta.pk
     with connection.cursor() as cursor:
         cursor.execute(_ballot_statement(), [pk.get_db_prep_save(pk.default(), connection), vote_id, choice])
+
+
+def rewrite_ballots(*, vote_id: int, choices: list[str]) -> None:
+    """Replace the vote's ballots with these choices, in this order, each
+    under a fresh random UUID: one DELETE and one INSERT of every row (the
+    ORM's bulk_create of thousands cost most of the close)."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    table, key = Ballot._meta.db_table, Ballot._meta.pk.get_db_prep_save
+    with conn.cursor() as cursor:
+        cursor.execute(f'DELETE FROM "{table}" WHERE "{Ballot._meta.get_field("vote").column}" = %s', [vote_id])
+        raw = secrets.token_bytes(16 * len(choices))  # one read of the OS's randomness, not one per ballot
+        for start in range(0, len(choices), _ROWS_PER_INSERT):
+            chunk = choices[start : start + _ROWS_PER_INSERT]
+            params = []
+            for i, choice in enumerate(chunk, start):
+                params += [key(uuid.UUID(bytes=raw[16 * i : 16 * i + 16], version=4), conn), vote_id, choice]
+            cursor.execute(_ballot_statement() + ", (%s, %s, %s)" * (len(chunk) - 1), params)
+
+
+# SQLite allows 32,766 parameters in a statement (3.32 and later), PostgreSQL 65,535.
+_ROWS_PER_INSERT = 5000
 
 
 @cache

@@ -90,7 +90,7 @@ def test_sixteen_voters_at_once_all_count_and_progress_is_exact(branch, organise
     outcomes, errors = _race([voter(p) for p in voters])
     assert not errors, errors
     assert outcomes == ["voted"] * THREADS
-    assert live_progress(vote)["text"] == f"{THREADS} of {THREADS} have voted"
+    assert live_progress(vote.pk)["text"] == f"{THREADS} of {THREADS} have voted"
     assert Ballot.objects.filter(vote=vote).count() == THREADS
 
 

@@ -42,7 +42,7 @@ def test_leaving_withdraws_the_entitlement_in_every_open_vote_and_only_those(bra
         ]
     # The snapshot still counts them: "N of M" and the result's base are those entitled when it opened.
     assert progress(vote_in_meeting(meeting, first.pk))["text"] == "0 of 4 have voted"
-    assert live_progress(first)["text"] == "0 of 4 have voted"
+    assert live_progress(first.pk)["text"] == "0 of 4 have voted"
 
 
 def test_an_undone_check_in_withdraws_it_and_checking_in_again_restores_it(branch, organiser):
@@ -57,7 +57,7 @@ def test_an_undone_check_in_withdraws_it_and_checking_in_again_restores_it(branc
     attendance.check_in(meeting=meeting, person=voters[1], actor=organiser)  # the undo was the mistake
     assert AuditEvent.objects.get(action=AuditAction.ATTENDANCE_REOPEN).changes["open_votes_restored"] == 1
     cast_ballot(vote=vote, person=voters[1], choice="for", actor=None)
-    assert live_progress(vote)["text"] == "1 of 4 have voted"
+    assert live_progress(vote.pk)["text"] == "1 of 4 have voted"
 
 
 def test_checking_in_again_restores_nothing_the_rules_refuse_or_the_snapshot_lacks(branch, organiser):
