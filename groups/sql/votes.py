@@ -88,13 +88,28 @@ def insert_ballot(*, vote_id: int, choice: str) -> None:
 
 
 def rewrite_ballots(*, vote_id: int, choices: list[str]) -> None:
-    """Replace the vote's ballots with these choices, in this order, each
-    under a fresh random UUID: one DELETE and one INSERT of every row (the
-    ORM's bulk_create of thousands cost most of the close)."""
+    """Replace the vote's ballots with these choices (shuffled by the
+    caller), each under a fresh random UUID: one DELETE and one INSERT of
+    every row (the ORM's bulk_create of thousands cost most of the close).
+    PostgreSQL does it in one statement, with its own order and keys from
+    gen_random_uuid() (the OS's randomness, as uuid4), and ignores `choices`
+    but for their number, which must match."""
     conn = connections[DEFAULT_DB_ALIAS]
+    b = Table(Ballot, "b")
     table, key = Ballot._meta.db_table, Ballot._meta.pk.get_db_prep_save
+    vote = Ballot._meta.get_field("vote").column
     with conn.cursor() as cursor:
-        cursor.execute(f'DELETE FROM "{table}" WHERE "{Ballot._meta.get_field("vote").column}" = %s', [vote_id])
+        if conn.vendor == "postgresql":
+            cursor.execute(
+                f"WITH old AS (DELETE FROM {b} WHERE {b.vote} = %s RETURNING {b.choice} AS choice)"
+                f' INSERT INTO "{table}" ({column_list(Ballot, "id", "vote", "choice")})'
+                f" SELECT gen_random_uuid(), %s, choice FROM old ORDER BY gen_random_uuid()",
+                [vote_id, vote_id],
+            )
+            if cursor.rowcount != len(choices):
+                raise ValueError(f"{cursor.rowcount} ballots stored, {len(choices)} counted")
+            return
+        cursor.execute(f'DELETE FROM "{table}" WHERE "{vote}" = %s', [vote_id])
         raw = secrets.token_bytes(16 * len(choices))  # one read of the OS's randomness, not one per ballot
         for start in range(0, len(choices), _ROWS_PER_INSERT):
             chunk = choices[start : start + _ROWS_PER_INSERT]
