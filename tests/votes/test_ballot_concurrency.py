@@ -26,36 +26,6 @@ pytestmark = [
 ]
 
 
-@pytest.mark.parametrize("method", ["secret", "named"])
-def test_sixteen_concurrent_ballots_by_one_voter_make_one(branch, organiser, method):
-    meeting, voters, _ = hall(branch, organiser, members=3, supporters=0)
-    vote = open_one(meeting, organiser, method=method)
-    barrier = threading.Barrier(THREADS)
-    outcomes, errors = [], []
-
-    def tap():
-        try:
-            barrier.wait(timeout=30)
-            cast_ballot(vote=vote, person=voters[0], choice="for", actor=None)
-            outcomes.append("voted")
-        except Conflict as exc:
-            outcomes.append(exc.code)
-        except Exception as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=tap) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors, errors
-    assert sorted(outcomes) == ["already_voted"] * (THREADS - 1) + ["voted"]
-    assert VotedMark.objects.filter(vote=vote).count() == 1
-    assert Ballot.objects.filter(vote=vote).count() == (1 if method == "secret" else 0)
-
-
 def _race(jobs):
     """Run every job at the same moment on its own thread; (outcomes, errors)."""
     barrier = threading.Barrier(len(jobs))
@@ -78,6 +48,22 @@ def _race(jobs):
     for t in threads:
         t.join(timeout=60)
     return outcomes, errors
+
+
+@pytest.mark.parametrize("method", ["secret", "named"])
+def test_sixteen_concurrent_ballots_by_one_voter_make_one(branch, organiser, method):
+    meeting, voters, _ = hall(branch, organiser, members=3, supporters=0)
+    vote = open_one(meeting, organiser, method=method)
+
+    def tap():
+        cast_ballot(vote=vote, person=voters[0], choice="for", actor=None)
+        return "voted"
+
+    outcomes, errors = _race([tap] * THREADS)
+    assert not errors, errors
+    assert sorted(outcomes) == ["already_voted"] * (THREADS - 1) + ["voted"]
+    assert VotedMark.objects.filter(vote=vote).count() == 1
+    assert Ballot.objects.filter(vote=vote).count() == (1 if method == "secret" else 0)
 
 
 def test_sixteen_voters_at_once_all_count_and_progress_is_exact(branch, organiser):
@@ -134,3 +120,23 @@ def test_leaving_while_voting_either_votes_first_or_is_refused(branch, organiser
     voted = VotedMark.objects.filter(vote=vote, person=voters[0]).exists()
     assert ("voted" in outcomes) == voted
     assert voted or "not_entitled" in outcomes
+
+
+def test_sixteen_concurrent_ballots_through_the_apis_statement_make_one(branch, organiser, member):
+    from groups.services.votes import cast_own_ballot
+
+    meeting, voters, _ = hall(branch, organiser, members=3, supporters=0)
+    voters[0].user = member
+    voters[0].save(update_fields=["user"])
+    vote = open_one(meeting, organiser)
+
+    def tap():
+        mark = cast_own_ballot(
+            branch=branch, meeting_id=meeting.pk, vote_id=vote.pk, choice="for", actor=member, drafts_visible=False
+        )
+        return "voted" if mark is not None else "not_taken"
+
+    outcomes, errors = _race([tap] * THREADS)
+    assert not errors, errors
+    assert sorted(outcomes) == ["not_taken"] * (THREADS - 1) + ["voted"]
+    assert (VotedMark.objects.filter(vote=vote).count(), Ballot.objects.filter(vote=vote).count()) == (1, 1)
