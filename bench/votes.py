@@ -137,6 +137,10 @@ def build(voters: int):
         check_in(meeting=meeting, person=person, actor=chair)
     vote = create_vote(meeting=meeting, actor=chair, question="That the branch adopts the budget", method="secret")
     vote = open_vote(vote=vote, actor=chair)
+    from types import SimpleNamespace
+
+    from groups import sessions as limits
+
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # as a sign-in would store it
     sessions = []
     for user in users:
@@ -144,6 +148,11 @@ def build(voters: int):
         store["_auth_user_id"] = str(user.pk)
         store["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
         store["_auth_user_hash"] = user.get_session_auth_hash()
+        # The session limits' keys, as the sign-in signal sets them (groups/sessions.py):
+        # without them every voter's first request would start its clock and
+        # rewrite the session, which no phone signed in at the door does. Last
+        # seen now, as the voting page opened a moment before the tap leaves it.
+        limits.start(SimpleNamespace(session=store), user)
         store.create()
         sessions.append(store.session_key)
     print(f"Built {voters:,} voters, checked in, vote open, in {time.perf_counter() - started:.1f} s", file=sys.stderr)

@@ -21,7 +21,7 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("groups", "0023_subject_access_requests")]
+    dependencies = [("groups", "0026_vote_entitlement_withdrawn")]
     operations = [
         migrations.RunPython(forward, migrations.RunPython.noop),
         # The people list's search leaves erased people out through this (groups/sql/people.py).

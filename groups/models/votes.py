@@ -89,10 +89,21 @@ class Vote(models.Model):
 
 class VoteEntitlement(models.Model):
     """Who was checked in and admitted by the voting rule when the vote opened:
-    someone who arrives later is not in this vote."""
+    someone who arrives later is not in this vote.
+
+    Kept true while the vote is open: leaving or having the check-in undone
+    sets withdrawn_at (groups.services.attendance, in the same transaction),
+    and checking in again clears it when the rules still admit them — so a
+    ballot needs only "is there a live entitlement and is the vote open"
+    (groups/sql/votes.py). The row itself stays: it is the snapshot that the
+    count of those entitled ("143 of 160") and the result's base are taken
+    from."""
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="entitlements")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="When they left or their check-in was undone while the vote was open."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["vote", "person"], name="one_entitlement_per_vote_person")]

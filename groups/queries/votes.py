@@ -3,22 +3,29 @@ vote's roll, and whether one person has voted."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from ..models import Meeting, Person, Vote, VotedMark, VoteMethod, VoteStatus
+from ..models import Meeting, Person, Vote, VotedMark, VoteEntitlement, VoteMethod, VoteStatus
+from ..sql import as_id
+from ..sql import votes as statements
 
 
 def meeting_votes(meeting: Meeting) -> QuerySet[Vote]:
     """The meeting's votes in the order they were set up, each with how many
-    are entitled and how many have voted (two counts in the same query)."""
+    are entitled and how many have voted (two counts in the same query, as
+    subqueries: joining both tables would count entitled × voted rows,
+    four million for 2,000 voters, on every look at the projector)."""
     return (
         Vote.objects.filter(meeting=meeting)
-        .annotate(
-            n_entitled=Count("entitlements", distinct=True),
-            n_voted=Count("marks", distinct=True),
-        )
+        .annotate(n_entitled=_count(VoteEntitlement), n_voted=_count(VotedMark))
         .order_by("created_at", "id")
     )
+
+
+def _count(model):
+    rows = model.objects.filter(vote=OuterRef("pk")).order_by().values("vote").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 def _roll_marks():
@@ -38,6 +45,18 @@ def vote_in_meeting(meeting: Meeting, vote_id) -> Vote | None:
         return meeting_votes(meeting).select_related("meeting").get(pk=vote_id)
     except (Vote.DoesNotExist, ValueError, TypeError):
         return None
+
+
+def plain_vote(meeting: Meeting, vote_id) -> Vote | None:
+    """The vote of this meeting without its counts (a ballot needs only its id)."""
+    pk = as_id(vote_id)
+    return Vote.objects.filter(meeting=meeting, pk=pk).first() if pk is not None else None
+
+
+def live_progress(vote_id: int) -> dict:
+    """progress() of a secret or named vote, read fresh in one statement."""
+    voted, entitled = statements.progress_counts(vote_id)
+    return {"voted": voted, "entitled": entitled, "text": f"{voted:,} of {entitled:,} have voted"}
 
 
 def progress(vote: Vote) -> dict:

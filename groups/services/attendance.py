@@ -25,7 +25,7 @@ from ..models.attendance import CheckInMethod
 from ..permissions import can
 from ..sql import as_id
 from ..sql.checkin import check_in_reads, insert_attendance
-from . import audit
+from . import audit, votes
 
 MAX_REASON = 500
 
@@ -214,6 +214,10 @@ def check_in_within(
         existing.undone_by = None
         existing.undo_reason = ""
         existing.save()
+        if may_vote:
+            restored = votes.restore_entitlements(meeting_id=meeting.pk, person_id=person.pk)
+            if restored:
+                changes["open_votes_restored"] = restored
         audit.record(
             actor=actor,
             branch=meeting.branch,
@@ -272,6 +276,14 @@ def _check_in_guest(meeting, guest_name, guest_email, actor, method, at) -> Atte
     return attendance
 
 
+def _withdraw(attendance: Attendance, at: datetime) -> int:
+    """No more ballots from them in this meeting's open votes (the same
+    transaction as the leave or the undo: a ballot never sees one without the other)."""
+    if attendance.person_id is None:
+        return 0
+    return votes.withdraw_entitlements(meeting_id=attendance.meeting_id, person_id=attendance.person_id, at=at)
+
+
 @transaction.atomic(durable=True)
 def undo_check_in(*, attendance: Attendance, actor, reason: str, at: datetime | None = None) -> Attendance:
     """Undo a check-in: the row stays, with who undid it, when and why."""
@@ -294,6 +306,10 @@ def undo_within(*, attendance: Attendance, actor, reason: str, at: datetime | No
     attendance.undone_by = actor if getattr(actor, "is_authenticated", False) else None
     attendance.undo_reason = reason
     attendance.save(update_fields=["undone_at", "undone_by", "undo_reason"])
+    changes = {"person": attendance.person_id}
+    withdrawn = _withdraw(attendance, attendance.undone_at)
+    if withdrawn:
+        changes["open_votes_withdrawn"] = withdrawn
     audit.record(
         actor=actor,
         branch=attendance.meeting.branch,
@@ -301,7 +317,7 @@ def undo_within(*, attendance: Attendance, actor, reason: str, at: datetime | No
         obj=attendance,
         person_id=attendance.person_id,
         summary=f"Check-in undone at {attendance.meeting.title}",
-        changes={"person": attendance.person_id},
+        changes=changes,
         at=attendance.undone_at,
     )
     return attendance
@@ -318,6 +334,10 @@ def mark_left(*, attendance: Attendance, actor, at: datetime | None = None) -> A
         return attendance
     attendance.left_at = at or timezone.now()
     attendance.save(update_fields=["left_at"])
+    changes = {"person": attendance.person_id}
+    withdrawn = _withdraw(attendance, attendance.left_at)
+    if withdrawn:
+        changes["open_votes_withdrawn"] = withdrawn
     audit.record(
         actor=actor,
         branch=attendance.meeting.branch,
@@ -325,7 +345,7 @@ def mark_left(*, attendance: Attendance, actor, at: datetime | None = None) -> A
         obj=attendance,
         person_id=attendance.person_id,
         summary=f"Left {attendance.meeting.title}",
-        changes={"person": attendance.person_id},
+        changes=changes,
         at=attendance.left_at,
     )
     return attendance

@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from ..models import (
     Attendance,
     AuditAction,
     Ballot,
+    Branch,
     Choice,
     Meeting,
     MeetingStatus,
@@ -38,6 +39,7 @@ from ..models import (
 )
 from ..queries.attendance import quorum
 from ..queries.standing_orders import standing_orders_for
+from ..sql import votes as statements
 from . import audit
 from .motions import check_may_put, settle_vote
 
@@ -53,6 +55,31 @@ def _locked(vote: Vote) -> Vote:
         .select_related("meeting__branch", "meeting__attendance_rule", "meeting__voting_rule")
         .get(pk=vote.pk)
     )
+
+
+def _present_check_ins(meeting: Meeting):
+    return Attendance.objects.filter(
+        meeting_id=meeting.pk, person__isnull=False, undone_at__isnull=True, left_at__isnull=True
+    )
+
+
+def withdraw_entitlements(*, meeting_id: int, person_id: int, at: datetime) -> int:
+    """They left or their check-in was undone: no ballot from them in the
+    meeting's open votes (inside the caller's transaction; the snapshot row
+    stays, marked). How many open votes it touched."""
+    return VoteEntitlement.objects.filter(
+        vote__meeting_id=meeting_id, vote__status=VoteStatus.OPEN, person_id=person_id, withdrawn_at__isnull=True
+    ).update(withdrawn_at=at)
+
+
+def restore_entitlements(*, meeting_id: int, person_id: int) -> int:
+    """Checked in again (an undone check-in re-opened) and admitted by the
+    voting rule: the entitlements they had in open votes stand again, as if
+    nothing had happened (inside the caller's transaction). Someone not in a
+    vote's snapshot stays out of it."""
+    return VoteEntitlement.objects.filter(
+        vote__meeting_id=meeting_id, vote__status=VoteStatus.OPEN, person_id=person_id, withdrawn_at__isnull=False
+    ).update(withdrawn_at=None)
 
 
 def _entitled_and_present(vote: Vote) -> int:
@@ -152,6 +179,10 @@ def open_vote(*, vote: Vote, actor, override_reason: str | None = None, at: date
             code="not_quorate",
             quorum=figures,
         )
+    # Lock the check-ins of those present before deciding who is entitled: a
+    # leave or an undo under way commits first (and they are left out); one
+    # that starts now waits, then withdraws the entitlement written here.
+    list(_present_check_ins(meeting).select_for_update().values_list("pk", flat=True))
     ids = voters(meeting)
     VoteEntitlement.objects.bulk_create([VoteEntitlement(vote=vote, person_id=pk) for pk in ids])
     vote.status = VoteStatus.OPEN
@@ -193,43 +224,93 @@ def cast_ballot(*, vote: Vote, person: Person | None, choice: str, actor) -> Vot
     """The voter's own ballot. Refused (not_entitled, with the Decision) when
     they were not entitled when the vote opened or may not vote now;
     already_voted for a second ballot (the database's unique constraint is
-    the last word); vote_closed when the vote is not open."""
+    the last word); vote_closed when the vote is not open.
+
+    No lock on the vote and no Decision on the way in: one conditional INSERT
+    (groups/sql/votes.py) takes the mark only while the vote is open and the
+    person's entitlement is live — the snapshot taken at open, withdrawn by
+    groups.services.attendance when they leave or their check-in is undone,
+    so "entitled now" is one indexed row. Only a refusal reads further, to
+    say why."""
     if choice not in Choice.values:
         raise InvalidInput('Choose "for", "against" or "abstain".', code="invalid", errors={"choice": ["Choose one."]})
-    vote = _locked(vote)
-    if vote.status != VoteStatus.OPEN:
-        word = "has not opened yet" if vote.status == VoteStatus.DRAFT else "is closed"
-        raise Conflict(f"This vote {word}: no ballots are taken now.", code="vote_closed")
-    if vote.method == VoteMethod.SHOW_OF_HANDS:
-        raise Conflict("This vote is a show of hands: raise your hand when the chair asks.", code="show_of_hands")
     if person is None:
         raise _refuse(["Your account is not linked to a member of this branch."])
-    if not VoteEntitlement.objects.filter(vote=vote, person=person).exists():
-        raise _refuse(["You were not checked in and entitled to vote when this vote opened."])
-    decision = may_vote(vote.meeting, person)
-    if not decision.eligible:
-        raise _refuse(decision.reasons)
-    named = vote.method == VoteMethod.NAMED
-    try:
-        with transaction.atomic():
-            mark = VotedMark.objects.create(
-                vote=vote, person=person, cast_at=timezone.now(), named_choice=choice if named else ""
-            )
-    except IntegrityError:
-        raise Conflict("You have already voted on this.", code="already_voted") from None
-    if not named:
-        Ballot.objects.create(vote=vote, choice=choice)  # a random UUID, no person, no time
+    at = timezone.now()
+    row = statements.insert_mark(vote_id=vote.pk, meeting_id=vote.meeting_id, person_id=person.pk, choice=choice, at=at)
+    if row is None:
+        raise _why_not(vote, person)
+    return _counted(row, vote_id=vote.pk, branch_id=person.branch_id, choice=choice, actor=actor, at=at)
+
+
+@transaction.atomic(durable=True)
+def cast_own_ballot(
+    *, branch: Branch, meeting_id: int, vote_id: int, choice: str, actor, drafts_visible: bool
+) -> VotedMark | None:
+    """cast_ballot for the person of this branch linked to `actor`'s account,
+    in a meeting of the branch the account may see (drafts only when
+    `drafts_visible`): the API's hot path, where one statement finds the
+    voter, checks the vote and takes the mark. None when no ballot was
+    taken, for any reason — the caller then goes the long way (its 404s,
+    then cast_ballot, which says why)."""
+    if choice not in Choice.values:
+        return None
+    at = timezone.now()
+    row = statements.insert_own_mark(
+        vote_id=vote_id,
+        meeting_id=meeting_id,
+        branch_id=branch.pk,
+        user_id=actor.pk,
+        drafts_visible=drafts_visible,
+        choice=choice,
+        at=at,
+    )
+    if row is None:
+        return None
+    return _counted(row, vote_id=vote_id, branch_id=branch.pk, choice=choice, actor=actor, at=at)
+
+
+def _counted(row: tuple, *, vote_id: int, branch_id: int, choice: str, actor, at: datetime) -> VotedMark:
+    """After the mark: a secret vote's ballot, and the audit row (that they voted, never how)."""
+    person_id, named_choice = row
+    if not named_choice:
+        statements.insert_ballot(vote_id=vote_id, choice=choice)  # a random UUID, no person, no time
     audit.record(
         actor=actor,
-        branch=vote.meeting.branch,
+        branch=Branch(pk=branch_id),
         action=AuditAction.VOTE_BALLOT,
-        obj=vote,
-        person_id=person.pk,
-        at=mark.cast_at,
-        summary="Voted" + (f" {choice}" if named else ""),
-        changes={"choice": choice} if named else {},  # a secret choice never reaches the audit trail
+        object_type="vote",
+        object_id=vote_id,
+        person_id=person_id,
+        at=at,
+        summary="Voted" + (f" {choice}" if named_choice else ""),
+        changes={"choice": choice} if named_choice else {},  # a secret choice never reaches the audit trail
     )
-    return mark
+    return VotedMark(vote_id=vote_id, person_id=person_id, cast_at=at, named_choice=named_choice)
+
+
+def _why_not(vote: Vote, person: Person) -> Exception:
+    """The refusal for a ballot that was not taken, in the order a voter
+    should hear it: the vote's state, then entitlement (with the full
+    Decision's reasons), then a second ballot."""
+    vote = (
+        Vote.objects.select_related("meeting__branch", "meeting__attendance_rule", "meeting__voting_rule")
+        .filter(pk=vote.pk, meeting_id=vote.meeting_id)
+        .first()
+    )
+    if vote is None or vote.status != VoteStatus.OPEN:
+        word = "has not opened yet" if vote is not None and vote.status == VoteStatus.DRAFT else "is closed"
+        return Conflict(f"This vote {word}: no ballots are taken now.", code="vote_closed")
+    if vote.method == VoteMethod.SHOW_OF_HANDS:
+        return Conflict("This vote is a show of hands: raise your hand when the chair asks.", code="show_of_hands")
+    entitlement = VoteEntitlement.objects.filter(vote=vote, person=person).first()
+    if entitlement is None or entitlement.withdrawn_at is not None:
+        decision = may_vote(vote.meeting, person)
+        reasons = [] if decision.eligible else list(decision.reasons)
+        if entitlement is None:  # not in the snapshot; the Decision says why, if it can
+            reasons.insert(0, "You were not checked in and entitled to vote when this vote opened.")
+        return _refuse(reasons or ["You left, or your check-in was undone, after this vote opened."])
+    return Conflict("You have already voted on this.", code="already_voted")
 
 
 @transaction.atomic(durable=True)
@@ -283,14 +364,18 @@ def _counts(vote: Vote) -> tuple[int, int, int, int]:
     return got.get("for", 0), got.get("against", 0), got.get("abstain", 0), voted
 
 
-def _reshuffle(vote: Vote) -> None:
+def _reshuffle(vote: Vote, counts: dict[str, int]) -> None:
     """Rewrite a secret vote's ballots in a random order with fresh keys, so no
     trace of the order they were cast in (physical order, PostgreSQL's xmin)
-    survives the close."""
-    choices = list(Ballot.objects.filter(vote=vote).values_list("choice", flat=True))
-    secrets.SystemRandom().shuffle(choices)
-    Ballot.objects.filter(vote=vote).delete()
-    Ballot.objects.bulk_create([Ballot(vote=vote, choice=c) for c in choices])
+    survives the close. The choices are the counts just taken (the vote's
+    row is locked: no ballot comes in between)."""
+    choices = [choice for choice, n in counts.items() for _ in range(n)]
+    # A uniformly random order: sorted by 64-bit keys from the OS's randomness,
+    # read once (SystemRandom's shuffle reads it once per ballot).
+    raw = secrets.token_bytes(8 * len(choices))
+    keys = [raw[8 * i : 8 * i + 8] for i in range(len(choices))]
+    order = sorted(range(len(choices)), key=keys.__getitem__)
+    statements.rewrite_ballots(vote_id=vote.pk, choices=[choices[i] for i in order])
 
 
 @transaction.atomic(durable=True)
@@ -318,7 +403,7 @@ def close_vote(*, vote: Vote, actor, casting_vote: str | None = None, at: dateti
     except ThresholdError as exc:
         raise InvalidInput(str(exc), code="invalid_casting_vote", errors={"casting_vote": [str(exc)]}) from None
     if vote.method == VoteMethod.SECRET:
-        _reshuffle(vote)
+        _reshuffle(vote, {"for": votes_for, "against": votes_against, "abstain": abstain})
     vote.status = VoteStatus.CLOSED
     vote.closed_at = at or timezone.now()
     vote.closed_by = actor

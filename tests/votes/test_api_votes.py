@@ -137,3 +137,39 @@ def test_the_list_runs_a_fixed_number_of_queries(api, organiser, setup, django_a
         listed = chair.get(url(meeting))
     assert listed.status_code == 200 and len(listed.json()) == votes
     assert listed.json()[0]["progress"] == "0 of 3 have voted"
+
+
+def test_a_ballot_costs_a_fixed_handful_of_queries(api, organiser, member, setup, django_assert_max_num_queries):
+    """Thousands vote at once: the token, the roles, the rate limit, the mark
+    (one statement that finds the voter and checks the vote), the ballot, the
+    audit row and the progress — however many are entitled."""
+    meeting, _, _ = setup
+    vote = api(organiser).post(url(meeting), {"question": "Q", "method": "secret"}, format="json").json()
+    api(organiser).post(url(meeting, f"{vote['id']}/open/"), {}, format="json")
+    client = api(member)
+    with django_assert_max_num_queries(8 + RATE_LIMIT_QUERIES):  # with the test's savepoint and its release
+        cast = client.post(url(meeting, f"{vote['id']}/ballots/"), {"choice": "for"}, format="json")
+    assert cast.status_code == 201 and cast.json() == {
+        "detail": "Your vote has been recorded.",
+        "voted": 1,
+        "entitled": 3,
+    }
+
+
+def test_the_long_way_gives_the_same_answers(api, organiser, member, branch, setup):
+    """What the one statement does not take goes the long way: 404s first, then the body, then the reason."""
+    meeting, voters, _ = setup
+    chair = api(organiser)
+    vote = chair.post(url(meeting), {"question": "Q", "method": "named"}, format="json").json()
+    voter = api(member)
+    early = voter.post(url(meeting, f"{vote['id']}/ballots/"), {"choice": "for"}, format="json")
+    assert early.status_code == 409 and early.json()["code"] == "vote_closed"
+    chair.post(url(meeting, f"{vote['id']}/open/"), {}, format="json")
+    assert voter.post(url(meeting, "999999/ballots/"), {"choice": "for"}, format="json").status_code == 404
+    assert voter.post(url(meeting, f"{vote['id']}/ballots/"), {"choice": "maybe"}, format="json").status_code == 400
+    other = hall(branch, organiser, members=1, supporters=0)[0]
+    elsewhere = voter.post(url(other, f"{vote['id']}/ballots/"), {"choice": "for"}, format="json")
+    assert elsewhere.status_code == 404  # the vote is not that meeting's
+    assert voter.post(url(meeting, f"{vote['id']}/ballots/"), {"choice": "for"}, format="json").status_code == 201
+    shown = chair.get(url(meeting, f"{vote['id']}/")).json()
+    assert shown["progress"] == "1 of 3 have voted"
