@@ -94,7 +94,7 @@ def test_the_phone_page_follows_the_chair_and_shows_the_result_once_closed(
     waiting = client.get(url).content.decode()
     # Nothing to fill in: the page polls for the chair's next vote by itself.
     assert "appears here by itself" in waiting and 'hx-trigger="every 4s"' in waiting
-    vote = open_vote(vote=create_vote(meeting=meeting, actor=organiser, question="Q1", method="secret"), actor=organiser)
+    vote = open_vote(vote=create_vote(meeting=meeting, actor=organiser, question="Q", method="secret"), actor=organiser)
     ballot = client.get(url).content.decode()
     assert 'name="choice"' in ballot and "hx-trigger" not in ballot  # a ballot being filled in is left alone
     cast_ballot(vote=vote, person=voters[0], choice="for", actor=member)
