@@ -176,3 +176,18 @@ def test_the_demo_builds_within_its_query_budget(django_assert_max_num_queries):
 
     with django_assert_max_num_queries(900):
         demo.build_demo(people=40)
+
+
+@pytest.mark.django_db
+def test_the_projector_keeps_the_motion_first_and_the_last_result_smaller(client):
+    from groups import demo
+    from groups.demo.tonight import tonights_meeting
+
+    branch = demo.build_demo(people=0)
+    meeting = tonights_meeting(branch)
+    client.force_login(branch.roles.get(role="organiser").user)
+    page = client.get(f"/b/{branch.slug}/meetings/{meeting.pk}/votes/projector/").content.decode()
+    assert "Item 3: Motion: support the library campaign" in page
+    assert 'projector-question projector-question-long">That this branch supports' in page  # the motion as amended
+    assert "Last vote: Amendment: delete" in page and "projector-figure-small" in page
+    assert "Next: " in page

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from ..counting.thresholds import THRESHOLDS
@@ -207,7 +208,7 @@ def vote_cast(request, branch, meeting_id, vote_id):
     except RollcallError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Your vote on “{vote.question}” has been recorded.")
+        messages.success(request, f"Your vote on “{Truncator(vote.question).chars(80)}” has been recorded.")
     return redirect("vote_now", branch.slug, meeting.pk)
 
 
