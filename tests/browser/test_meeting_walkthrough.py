@@ -127,6 +127,11 @@ def test_the_demo_meeting_from_the_door_to_the_result(demo, live_server, page, b
     _fits_a_phone(phone)
     screenshot("phone-4-voted", of=phone)
     expect(hall.locator(".projector-figure")).to_have_text(f"1 of {entitled} have voted", timeout=LIVE)
+    # Read from the back of the hall on a 1280×800 screen: the motion, the progress and the speaker all in view.
+    for part in (".projector-question", ".projector-figure", ".projector-speaking"):
+        box = hall.locator(part).first.bounding_box()
+        assert box["y"] + box["height"] <= LAPTOP["height"], (part, box)
+    assert projector.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
     screenshot("projector-3-progress", of=projector)
 
     # The chair closes it; the phone and the projector show the result by themselves.
