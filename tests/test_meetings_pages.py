@@ -1,12 +1,14 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from groups.models import AuditEvent, Invitation, Meeting
 from groups.services.kind_defaults import kind_defaults
 
-from .factories import PersonFactory
+from .factories import MeetingFactory, PersonFactory
 from .meetings_helpers import at, make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -242,3 +244,17 @@ def test_meeting_of_another_branch_is_404(branch, organiser, outsider, other_bra
 def test_nav_has_meetings(branch, organiser, client_for):
     body = client_for(organiser).get(reverse("branch_dashboard", args=[branch.slug])).content.decode()
     assert f'href="{reverse("meeting_list", args=[branch.slug])}"' in body
+
+
+def test_a_meeting_under_way_is_listed_with_those_to_come_not_the_past(branch, organiser, client_for):
+    now = timezone.now()
+    MeetingFactory(branch=branch, title="Tonight", starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1))
+    MeetingFactory(branch=branch, title="Earlier", starts_at=now - timedelta(hours=3), ends_at=now - timedelta(hours=1))
+    MeetingFactory(branch=branch, title="No end", starts_at=now - timedelta(hours=2), ends_at=None)
+    client = client_for(organiser)
+    upcoming = _list(client, branch).content.decode()
+    past = _list(client, branch, show="past").content.decode()
+    assert "Tonight" in upcoming and "No end" in upcoming and "Earlier" not in upcoming
+    assert "Earlier" in past and "Tonight" not in past and "No end" not in past
+    dashboard = client.get(f"/b/{branch.slug}/").content.decode()
+    assert "Happening now" in dashboard and "Tonight" in dashboard and "Earlier" not in dashboard

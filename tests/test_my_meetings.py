@@ -208,13 +208,15 @@ def test_a_member_checked_in_at_a_meeting_under_way_finds_the_vote_from_my_meeti
     client = client_for(user)
     html = client.get(reverse("my_meetings", args=[branch.slug])).content.decode()
     assert "Branch meeting tonight" in html and "Happening now" in html
-    assert "When a steward at the door has checked you in, you can vote from here." in html
+    assert "When a steward at the door has checked you in, you can vote and ask to speak from here." in html
     assert reverse("vote_now", args=[branch.slug, meeting.pk]) not in html
+    assert reverse("speak", args=[branch.slug, meeting.pk]) not in html
 
     check_in(meeting=meeting, person=ana, actor=organiser)
     html = client.get(reverse("my_meetings", args=[branch.slug])).content.decode()
     assert "You are checked in." in html
     assert f'href="{reverse("vote_now", args=[branch.slug, meeting.pk])}"' in html
+    assert f'href="{reverse("speak", args=[branch.slug, meeting.pk])}"' in html
 
 
 def test_meetings_that_are_over_or_closed_are_not_listed(branch, organiser, client_for):

@@ -15,6 +15,7 @@ from .invitations import seed_invitations
 from .meetings import seed_meetings
 from .people import seed_people
 from .records import close_past_meetings
+from .tonight import seed_tonight
 from .users import DEMO_PASSWORD, DEMO_USERS, demo_user
 
 DEMO_SLUG = "demo"
@@ -29,7 +30,18 @@ def _remove_demo_branch() -> None:
     # may wipe its own branch, and it does so explicitly here.
     AuditEvent.objects.filter(branch=branch)._raw_delete(connection.alias)
     # Records protect each other (a check-in keeps its person, a meeting its
-    # rule, a membership its category), so take them down in that order.
+    # rule, a membership its category; a vote its motion, an amendment the
+    # motion it amends, a ballot's mark and a speech their person), so take
+    # them down in that order.
+    from ..models import Motion, MotionRevision, PointOfOrder, SpeakerRequest, Vote
+
+    Vote.objects.filter(meeting__branch=branch).delete()
+    PointOfOrder.objects.filter(meeting__branch=branch).delete()
+    MotionRevision.objects.filter(motion__meeting__branch=branch).delete()
+    motions = Motion.objects.filter(meeting__branch=branch)
+    motions.exclude(amends=None, concerns=None).delete()
+    motions.delete()
+    SpeakerRequest.objects.filter(meeting__branch=branch).delete()
     Attendance.objects.filter(meeting__branch=branch).delete()
     MeetingRecord.objects.filter(meeting__branch=branch).delete()
     Meeting.objects.filter(branch=branch).delete()
@@ -71,6 +83,6 @@ def _build(*, people: int, seed: int) -> Branch:
 
 # Seeding steps: each takes (branch, users, rng, people) and adds its part,
 # in one transaction (the steps that write rows directly), or through services
-# that each run their own (seed_meetings).
-DEMO_STEPS: list = [seed_people, seed_meetings, seed_invitations, seed_attendance, close_past_meetings]
+# that each run their own (seed_meetings, seed_tonight).
+DEMO_STEPS: list = [seed_people, seed_meetings, seed_invitations, seed_attendance, close_past_meetings, seed_tonight]
 __all__ = ["DEMO_PASSWORD", "DEMO_SLUG", "DEMO_STEPS", "DEMO_USERS", "build_demo"]

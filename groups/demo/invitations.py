@@ -54,7 +54,8 @@ def seed_invitations(*, branch, users, rng, people) -> None:
     member_person = Person.objects.filter(branch=branch, user=users[RoleName.MEMBER]).first()
     replies = [Reply.YES] * 45 + [Reply.NO] * 15 + [Reply.MAYBE] * 10 + [Reply.NONE] * 30
     total = 0
-    upcoming = Meeting.objects.filter(branch=branch, status=MeetingStatus.PUBLISHED, starts_at__gte=now)
+    # Tonight's meeting (under way) and those to come: the published ones not closed.
+    upcoming = Meeting.objects.filter(branch=branch, status=MeetingStatus.PUBLISHED, closed_at__isnull=True)
     for meeting in upcoming.select_related("branch", "attendance_rule").order_by("starts_at"):
         rows, yes = [], 0
         for pk, email, consent in admitted_people(meeting).values_list("pk", "email", "consent_email"):

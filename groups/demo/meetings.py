@@ -1,4 +1,4 @@
-"""The demo's meetings: a year of monthly meetings, and two to come."""
+"""The demo's meetings: a year of monthly meetings, tonight's under way, and one to come."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ from ..models import RoleName
 
 
 def seed_meetings(*, branch, users, rng, people) -> None:
-    """A year of monthly meetings (held), alternating open and organisational,
-    plus an upcoming organisational meeting and an upcoming open one."""
+    """A year of monthly meetings (held), alternating open and organisational;
+    tonight's organisational meeting, under way (it began half an hour or so
+    before the demo was built: groups/demo/tonight.py fills the room and its
+    business); and an open meeting to come."""
     from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
 
     from ..models import MeetingKind, MeetingStatus
     from ..services.meetings import create_meeting
@@ -44,26 +48,30 @@ def seed_meetings(*, branch, users, rng, people) -> None:
             voting_rule=None if open_meeting else rules.get("Party members of six months or more"),
             status=MeetingStatus.HELD,
         )
-    soon = today + timedelta(days=(1 - today.weekday()) % 7 + 7)
-    starts = datetime.combine(soon, time(19, 30), tzinfo=tz)
+    # On the quarter hour, 30 to 45 minutes ago: every time the demo gives
+    # tonight's business (groups/demo/tonight.py) is then already past.
+    now = timezone.localtime(timezone.now(), tz).replace(second=0, microsecond=0)
+    starts = now.replace(minute=now.minute - now.minute % 15) - timedelta(minutes=30)
     create_meeting(
         branch=branch,
         actor=organiser,
-        title="Branch business meeting: " + soon.strftime("%B %Y"),
+        title="Branch business meeting: " + starts.strftime("%B %Y"),
         kind=MeetingKind.ORGANISATIONAL,
         starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
+        ends_at=starts + timedelta(hours=3),
         location=places[0],
         agenda="1. Welcome and apologies\n2. Minutes\n3. **Motion:** support the library campaign\n4. Elections: "
         "ward co-ordinator\n5. Any other business",
         description="For party members. Votes on the motion are for members of six months or more.",
         attendance_rule=rules.get("Party members only"),
         voting_rule=rules.get("Party members of six months or more"),
-        quorum=15,
+        # 15 as a branch of 300 would set it; as many as a smaller demo can seat.
+        quorum=max(3, min(15, people // 20)),
         quorum_percent=10,
         capacity=60,
         status=MeetingStatus.PUBLISHED,
     )
+    soon = today + timedelta(days=(1 - today.weekday()) % 7 + 7)
     later = soon + timedelta(days=10)
     starts = datetime.combine(later, time(18, 30), tzinfo=tz)
     create_meeting(

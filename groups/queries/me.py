@@ -10,8 +10,8 @@ from ..eligibility.decisions import decide, unreadable
 from ..eligibility.engine import Decision, RuleError
 from ..eligibility.loading import load_facts, needs_declared, needs_history
 from ..models import Attendance, AuditAction, AuditEvent, Branch, Invitation, Meeting, MeetingStatus, Person, Rule
-from ..models.meetings import AUTO_CLOSE_AFTER
 from ..permissions import can
+from .meetings import under_way
 
 
 def linked_person(user, branch: Branch) -> Person | None:
@@ -49,12 +49,9 @@ def my_meetings(branch: Branch, person: Person, *, now: datetime, limit: int | N
     and for a meeting under way whether they are checked in (a member in the
     room finds the vote from here). A fixed number of queries whatever the
     number of meetings."""
-    under_way = Q(starts_at__lte=now, closed_at__isnull=True) & (
-        Q(ends_at__gt=now) | Q(ends_at__isnull=True, starts_at__gt=now - AUTO_CLOSE_AFTER)
-    )
     meetings = list(
         Meeting.objects.filter(branch=branch, status=MeetingStatus.PUBLISHED)
-        .filter(Q(starts_at__gt=now) | under_way)
+        .filter(Q(starts_at__gt=now) | under_way(now))
         .select_related("attendance_rule")
         .order_by("starts_at", "id")
     )

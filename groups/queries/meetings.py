@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet
 
 from ..models import Branch, Meeting, MeetingStatus, Reply
+from ..models.meetings import AUTO_CLOSE_AFTER
 from .rules import rule_summary
 
 
@@ -46,15 +47,25 @@ def meeting_reply_counts(meeting) -> dict[str, int]:
     return counts
 
 
+def under_way(now: datetime) -> Q:
+    """Meetings happening now: begun, not closed, and not yet ended (without an
+    end time, begun under the 6 hours after which a meeting closes itself)."""
+    return Q(starts_at__lte=now, closed_at__isnull=True) & (
+        Q(ends_at__gt=now) | Q(ends_at__isnull=True, starts_at__gt=now - AUTO_CLOSE_AFTER)
+    )
+
+
 def upcoming_meetings(branch: Branch, *, now: datetime, include_drafts: bool = True) -> QuerySet[Meeting]:
-    qs = Meeting.objects.filter(branch=branch, starts_at__gte=now).select_related("attendance_rule")
+    """Meetings to come, and those under way (the door and the chair need them tonight)."""
+    qs = Meeting.objects.filter(Q(starts_at__gte=now) | under_way(now), branch=branch).select_related("attendance_rule")
     if not include_drafts:
         qs = qs.exclude(status=MeetingStatus.DRAFT)
     return qs.order_by("starts_at", "id")
 
 
 def past_meetings(branch: Branch, *, now: datetime, include_drafts: bool = True) -> QuerySet[Meeting]:
-    qs = Meeting.objects.filter(branch=branch, starts_at__lt=now).select_related("attendance_rule")
+    qs = Meeting.objects.filter(branch=branch, starts_at__lt=now).exclude(under_way(now))
+    qs = qs.select_related("attendance_rule")
     if not include_drafts:
         qs = qs.exclude(status=MeetingStatus.DRAFT)
     return qs.order_by("-starts_at", "-id")

@@ -93,5 +93,10 @@ def open_votes_for(meeting: Meeting, person: Person | None) -> list[Vote]:
     return list(votes.annotate(has_voted=Exists(VotedMark.objects.filter(vote=OuterRef("pk"), person=person))))
 
 
+def closed_votes(meeting: Meeting, *, few: int = 3) -> list[Vote]:
+    """The meeting's last few results, the latest first (the phone page shows them)."""
+    return list(Vote.objects.filter(meeting=meeting, status=VoteStatus.CLOSED).order_by("-closed_at", "-id")[:few])
+
+
 def has_voted(vote: Vote, person: Person | None) -> bool:
     return person is not None and VotedMark.objects.filter(vote=vote, person=person).exists()

@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from ..models import Meeting, MeetingStatus
 from ..permissions import branches_for, capabilities
 from ..queries.me import linked_person, my_meetings
+from ..queries.meetings import under_way
 from ..queries.positions import open_alerts
 from .base import branch_view
 
@@ -28,10 +30,12 @@ def dashboard(request, branch):
     stats = {}
     if "view_meetings" in caps:
         upcoming = list(
-            Meeting.objects.filter(branch=branch, starts_at__gte=now)
+            Meeting.objects.filter(Q(starts_at__gte=now) | under_way(now), branch=branch)
             .exclude(status=MeetingStatus.CANCELLED)
             .order_by("starts_at")[:5]
         )
+        for meeting in upcoming:
+            meeting.is_under_way = meeting.starts_at <= now
     if "view_people" in caps:
         stats["people"] = branch.people.count()
         stats["categories"] = branch.categories.count()

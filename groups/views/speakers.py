@@ -199,6 +199,12 @@ def speak(request, branch, meeting_id):
     kinds = list(ASKABLE)
     if person is not None and queries.has_right_of_reply(meeting, person, queries.current_agenda_item(meeting)):
         kinds.append((SpeakingKind.REPLY, SpeakingKind.REPLY.label))
+    waiting = {r.kind for r in mine if r.status == "waiting"}
+    if waiting - {SpeakingKind.POINT_OF_ORDER}:
+        # One request waiting each, plus a point of order: only that is left to ask for.
+        kinds = [(k, label) for k, label in kinds if k == SpeakingKind.POINT_OF_ORDER]
+    if SpeakingKind.POINT_OF_ORDER in waiting:
+        kinds = [(k, label) for k, label in kinds if k != SpeakingKind.POINT_OF_ORDER]
     return render(
         request,
         "groups/speakers/speak.html",

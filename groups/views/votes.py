@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from ..counting.thresholds import THRESHOLDS
@@ -19,7 +20,7 @@ from ..queries.attendance import quorum
 from ..queries.me import linked_person
 from ..queries.motions import panel as business_panel
 from ..queries.standing_orders import standing_orders_for
-from ..queries.votes import named_roll, open_votes_for, progress, vote_in_meeting
+from ..queries.votes import closed_votes, named_roll, open_votes_for, progress, vote_in_meeting
 from ..services import standing_orders as standing_order_services
 from ..services import votes as services
 from ..vote_forms import BallotForm, CloseVoteForm, OpenVoteForm, StandingOrdersForm, TallyForm, VoteForm
@@ -175,11 +176,17 @@ def vote_now(request, branch, meeting_id):
     meeting = _meeting(request, branch, meeting_id)
     person = linked_person(request.user, branch)
     votes = open_votes_for(meeting, person)
-    return render(
-        request,
-        "groups/votes/vote_now.html",
-        {"branch": branch, "meeting": meeting, "votes": votes, "person": person, "form": BallotForm()},
-    )
+    context = {
+        "branch": branch,
+        "meeting": meeting,
+        "votes": votes,
+        "results": closed_votes(meeting),
+        "person": person,
+        "form": BallotForm(),
+        # The page follows the chair by itself (htmx), except while a ballot is waiting to be filled in.
+        "live": not any(v.method != "show_of_hands" and not v.has_voted for v in votes),
+    }
+    return render(request, "groups/votes/vote_now.html", context)
 
 
 @require_POST
@@ -201,7 +208,7 @@ def vote_cast(request, branch, meeting_id, vote_id):
     except RollcallError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Your vote on “{vote.question}” has been recorded.")
+        messages.success(request, f"Your vote on “{Truncator(vote.question).chars(80)}” has been recorded.")
     return redirect("vote_now", branch.slug, meeting.pk)
 
 

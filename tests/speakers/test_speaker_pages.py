@@ -41,6 +41,9 @@ def test_a_member_asks_to_speak_and_withdraws_from_their_phone(client_for, membe
     asked = client.post(url(meeting, "speak_ask"), {"kind": "against"}, follow=True)
     assert "The chair will call you" in text(asked) and "You are on the list" in text(asked)
     assert "Against the motion — number 2 in the queue" in text(asked)
+    # Waiting: only a point of order is left to ask for; the place in the queue follows the chair by itself.
+    assert 'value="point_of_order"' in text(asked) and 'value="contribution"' not in text(asked)
+    assert 'hx-select="#my-requests"' in text(asked)
     request = SpeakerRequest.objects.get(person=w1)
     again = client.post(url(meeting, "speak_ask"), {"kind": "for"}, follow=True)
     assert "You are already on the speakers" in text(again) and "Withdraw that request first" in text(again)
@@ -55,6 +58,7 @@ def test_a_member_not_checked_in_is_told_to_check_in_first(client_for, member, o
     client = client_for(member)
     page = client.get(url(meeting, "speak"))
     assert "Check in at the door first" in text(page) and "speak_ask" not in text(page)
+    assert 'hx-select="#speak-page"' in text(page)  # the form appears by itself once they are in
     refused = client.post(url(meeting, "speak_ask"), {"kind": "contribution"}, follow=True)
     assert "You are not checked in at this meeting" in text(refused)
     assert not SpeakerRequest.objects.exists()

@@ -81,6 +81,34 @@ def test_a_member_votes_on_their_phone_without_javascript(client_for, member, or
     assert VotedMark.objects.filter(vote=vote, person=voters[0]).count() == 1
 
 
+def test_the_phone_page_follows_the_chair_and_shows_the_result_once_closed(
+    client_for, member, organiser, branch, django_assert_max_num_queries
+):
+    from groups.services.votes import close_vote
+
+    meeting, voters, _ = hall(branch, organiser, members=3)
+    voters[0].user = member
+    voters[0].save(update_fields=["user"])
+    client = client_for(member)
+    url = reverse("vote_now", args=[branch.slug, meeting.pk])
+    waiting = client.get(url).content.decode()
+    # Nothing to fill in: the page polls for the chair's next vote by itself.
+    assert "appears here by itself" in waiting and 'hx-trigger="every 4s"' in waiting
+    vote = open_vote(vote=create_vote(meeting=meeting, actor=organiser, question="Q", method="secret"), actor=organiser)
+    ballot = client.get(url).content.decode()
+    assert 'name="choice"' in ballot and "hx-trigger" not in ballot  # a ballot being filled in is left alone
+    cast_ballot(vote=vote, person=voters[0], choice="for", actor=member)
+    cast_ballot(vote=vote, person=voters[1], choice="against", actor=None)
+    cast_ballot(vote=vote, person=voters[2], choice="for", actor=None)
+    voted = client.get(url).content.decode()
+    assert "You have voted" in voted and 'hx-trigger="every 4s"' in voted
+    close_vote(vote=vote, actor=organiser)
+    with django_assert_max_num_queries(12):
+        result = client.get(url).content.decode()
+    assert "Results" in result and "✓ </span>Carried" in result
+    assert "For 2 · Against 1 · Abstaining 0" in result and "No vote is open" in result
+
+
 def test_a_refused_member_sees_why_in_plain_english(client_for, organiser, branch):
     meeting, _, others = hall(branch, organiser, members=3, supporters=1)
     user = RoleFactory(branch=branch, role="member", user__email="sup@example.org").user
