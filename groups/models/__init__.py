@@ -4,6 +4,15 @@ from .attributes import AttributeDefinition, DeclarationSource, SelfDeclaredAttr
 from .audit import AuditAction, AuditEvent
 from .branch import Branch, Role, RoleInvitation, RoleName
 from .consent import Channel, ConsentMethod, ConsentRecord, Purpose
+from .elections import (
+    BallotMode,
+    Election,
+    ElectionBallot,
+    ElectionStatus,
+    ElectionVoterMark,
+    Nomination,
+    NominationStatus,
+)
 from .door import DoorRefusal, DoorScan, OverrideRequest, OverrideStatus, ScanOutcome
 from .meetings import (
     CalendarFeed,
@@ -30,6 +39,13 @@ from .subject_access import SubjectAccessRequest
 from .votes import Ballot, Choice, Vote, VotedMark, VoteEntitlement, VoteMethod, VoteResult, VoteStatus
 
 __all__ = [
+    "BallotMode",
+    "Election",
+    "ElectionBallot",
+    "ElectionStatus",
+    "ElectionVoterMark",
+    "Nomination",
+    "NominationStatus",
     "AgendaItem",
     "ApiToken",
     "AgendaKind",
