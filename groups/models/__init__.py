@@ -4,6 +4,7 @@ from .attributes import AttributeDefinition, DeclarationSource, SelfDeclaredAttr
 from .audit import AuditAction, AuditEvent
 from .branch import Branch, Role, RoleInvitation, RoleName
 from .consent import Channel, ConsentMethod, ConsentRecord, Purpose
+from .door import DoorRefusal, DoorScan, OverrideRequest, OverrideStatus, ScanOutcome
 from .elections import (
     BallotMode,
     Election,
@@ -13,7 +14,6 @@ from .elections import (
     Nomination,
     NominationStatus,
 )
-from .door import DoorRefusal, DoorScan, OverrideRequest, OverrideStatus, ScanOutcome
 from .meetings import (
     CalendarFeed,
     Invitation,

@@ -24,6 +24,7 @@ def elections(branch: Branch) -> QuerySet[Election]:
         .select_related("voting_rule", "meeting")
         .prefetch_related("positions")
         .annotate(nominees=Count("nominations", distinct=True))
+        .order_by("-election_on", "-id")
     )
 
 

@@ -27,7 +27,7 @@ def online(branch, organiser, *, method="scottish_stv", seats=2, positions=(), o
         seats=seats,
         positions=positions,
         election_on=kw.pop("election_on", date(2026, 3, 10)),
-        voting_rule=kw.pop("voting_rule", party(branch)),
+        voting_rule=kw.pop("voting_rule") if "voting_rule" in kw else party(branch),
         ballot_mode="online",
         ballot_opens_at=now - timedelta(hours=1),
         ballot_closes_at=now + timedelta(days=1),
