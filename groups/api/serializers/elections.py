@@ -1,5 +1,6 @@
 """Elections, nominations, ballots and results (issue 13; CONTRACT.md §7; docs/API.md)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ... import counting
@@ -7,7 +8,7 @@ from ...models import BallotMode, Election, Meeting, Person, Position, Rule
 from .base import CharField
 
 
-class ConstraintSerializer(serializers.Serializer):
+class ElectionConstraintSerializer(serializers.Serializer):
     label = CharField(required=False, allow_blank=True, max_length=60, help_text="What the group is, e.g. women.")
     rule = serializers.IntegerField(
         required=False, allow_null=True, help_text="The group: nominees this rule admits on the election date."
@@ -27,11 +28,11 @@ class ElectionSerializer(serializers.ModelSerializer):
     seats = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=100, help_text="Default: the positions' seats."
     )
-    method = serializers.ChoiceField(choices=[(m, m) for m in counting.METHODS])
+    method = serializers.ChoiceField(choices=counting.METHODS, help_text="How the ballots are counted.")
     voting_rule = serializers.PrimaryKeyRelatedField(
         queryset=Rule.objects.none(), allow_null=True, required=False, help_text="Who may vote; null: everyone."
     )
-    constraints = ConstraintSerializer(many=True, required=False)
+    constraints = ElectionConstraintSerializer(many=True, required=False)
     if_unmet = serializers.ChoiceField(choices=[(v, v) for v in counting.IF_UNMET], required=False, default="vacant")
     ballot_mode = serializers.ChoiceField(choices=BallotMode.choices, required=False, default=BallotMode.ONLINE)
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.none(), allow_null=True, required=False)
@@ -88,7 +89,8 @@ class NominationSerializer(serializers.Serializer):
     def get_name(self, nomination) -> str:
         return str(nomination.person)
 
-    def get_nominators(self, nomination) -> list[NominatorSerializer]:
+    @extend_schema_field(NominatorSerializer(many=True))
+    def get_nominators(self, nomination) -> list[dict]:
         return [{"id": p.pk, "name": str(p)} for p in nomination.nominators.all()]
 
 
@@ -127,11 +129,12 @@ class ElectionDetailSerializer(ElectionSerializer):
     class Meta(ElectionSerializer.Meta):
         fields = [*ElectionSerializer.Meta.fields, "candidates"]
 
-    def get_candidates(self, election) -> list[CandidateSerializer]:
+    @extend_schema_field(CandidateSerializer(many=True))
+    def get_candidates(self, election) -> list[dict]:
         return self.context.get("candidates", [])
 
 
-class ResultSerializer(serializers.Serializer):
+class ElectionResultSerializer(serializers.Serializer):
     method = serializers.CharField(required=False)
     seats = serializers.IntegerField(required=False)
     valid_ballots = serializers.IntegerField(required=False)

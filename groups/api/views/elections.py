@@ -19,15 +19,16 @@ from ...models import Election, ElectionStatus, Nomination
 from ...permissions import get_in_branch
 from ...queries import elections as queries
 from ...queries.me import linked_person
-from ...services import election_ballots, elections as services
+from ...services import election_ballots
+from ...services import elections as services
 from ..schema import FIELD_ERRORS
 from ..serializers.elections import (
     ElectionBallotSerializer,
     ElectionDetailSerializer,
+    ElectionResultSerializer,
     ElectionSerializer,
     NominateSerializer,
     NominationSerializer,
-    ResultSerializer,
 )
 from ..serializers.votes import VoteRefusalSerializer
 from .base import BranchScopedViewSet
@@ -129,7 +130,7 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
         description="Counted by the election's method with a seed chosen at random and recorded; the result, "
         "seed and SHA-256 of the ballots are stored and the winners take office.",
         request=None,
-        responses={200: ResultSerializer, 409: VoteRefusalSerializer},
+        responses={200: ElectionResultSerializer, 409: VoteRefusalSerializer},
     )
     @action(detail=True, methods=["post"])
     def close(self, request, *args, **kwargs):
@@ -169,11 +170,11 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
         summary="The cast ballots in BLT, for an independent recount (organisers)",
         description="Canonical BLT (CONTRACT.md §7): identical ballots merged and sorted; its SHA-256 is the "
         "result's ballots_sha256 once declared.",
-        responses={(200, "text/plain"): OpenApiTypes.STR},
+        responses={(200, "text/plain"): OpenApiTypes.STR, 409: VoteRefusalSerializer},
     )
     def blt(self, request, *args, **kwargs):
         election = self.get_object()
-        if election.status in (ElectionStatus.DRAFT, ElectionStatus.NOMINATIONS):
+        if election.status in (ElectionStatus.DRAFT, ElectionStatus.NOMINATIONS) or not queries.standing(election):
             raise Conflict("There are no ballots before nominations close.", code="no_ballots")
         response = HttpResponse(queries.blt(election), content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="election-{election.pk}.blt"'
@@ -182,7 +183,7 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
     @extend_schema(
         tags=TAGS,
         summary="The declared result: every stage of the count, the seed and the ballots' SHA-256",
-        responses={200: ResultSerializer, 409: VoteRefusalSerializer},
+        responses={200: ElectionResultSerializer, 409: VoteRefusalSerializer},
     )
     @action(detail=True, methods=["get"])
     def result(self, request, *args, **kwargs):
