@@ -13,6 +13,7 @@ from .elections import (
     ElectionVoterMark,
     Nomination,
     NominationStatus,
+    TellerEntry,
 )
 from .meetings import (
     CalendarFeed,
@@ -46,6 +47,7 @@ __all__ = [
     "ElectionVoterMark",
     "Nomination",
     "NominationStatus",
+    "TellerEntry",
     "AgendaItem",
     "ApiToken",
     "AgendaKind",

@@ -121,6 +121,8 @@ class AuditAction(models.TextChoices):
     ELECTION_WITHDRAW = "election.withdraw", "Nomination withdrawn"
     ELECTION_NOMINATIONS_CLOSE = "election.nominations_close", "Nominations closed and nominees checked"
     ELECTION_BALLOT = "election.ballot", "Voted in an election"
+    ELECTION_PAPERS_ENTER = "election.papers_enter", "Paper ballots entered by a teller"
+    ELECTION_PAPERS_ACCEPT = "election.papers_accept", "Paper ballots accepted: the tellers agree"
     ELECTION_DECLARE = "election.declare", "Election counted and its result declared"
     POSITION_ALERT = "position.alert", "Holder no longer meets the position's rule"
     MOTION_RULE_OUT = "motion.rule_out", "Motion ruled out of order"

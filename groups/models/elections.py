@@ -36,6 +36,7 @@ RANKED_METHODS = ("irv", "scottish_stv", "meek_stv")
 class BallotMode(models.TextChoices):
     MEETING = "meeting", "At a meeting"
     ONLINE = "online", "Online, between two times"
+    PAPER = "paper", "Paper ballots, entered by two tellers"
 
 
 class ElectionStatus(models.TextChoices):
@@ -72,6 +73,7 @@ class Election(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     nominations_closed_at = models.DateTimeField(null=True, blank=True)
     declared_at = models.DateTimeField(null=True, blank=True)
+    papers_accepted_at = models.DateTimeField(null=True, blank=True)
     # The count: CountResult.as_dict() (or the uncontested declaration), the
     # seed that decided any lot, and the SHA-256 of the ballots' canonical BLT.
     result = models.JSONField(null=True, blank=True)
@@ -141,3 +143,22 @@ class ElectionBallot(models.Model):
 
     def __str__(self) -> str:
         return "An election ballot"  # never who
+
+
+class TellerEntry(models.Model):
+    """One teller's entry of the paper ballots: each paper as the candidates'
+    numbers on the paper (1 = first on it), in order of preference or as
+    marked; an empty list is a paper with no valid mark. Two tellers enter
+    the same papers independently; they are accepted only when they agree."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="teller_entries")
+    teller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    papers = models.JSONField(default=list)
+    entered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["entered_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["election", "teller"], name="one_entry_per_teller")]
+
+    def __str__(self) -> str:
+        return f"Teller entry for {self.election_id}"

@@ -108,6 +108,8 @@ def cast_election_ballot(
     at = at or timezone.now()
     election = _locked(election)  # a ballot and the close never cross
     _check_open(election, at)
+    if election.ballot_mode == BallotMode.PAPER:
+        raise Conflict("This election is by paper ballot: the tellers enter the papers.", code="paper_ballot")
     decision = entitlement(election, person, at=at)
     if not decision.eligible:
         raise _refuse(decision.reasons)
@@ -165,6 +167,10 @@ def close_ballot(*, election: Election, actor, at: datetime | None = None, seed:
     election = _locked(election)
     if election.status != ElectionStatus.BALLOT:
         raise Conflict("This election is not taking ballots.", code="ballot_closed")
+    if election.ballot_mode == BallotMode.PAPER and election.papers_accepted_at is None:
+        raise Conflict(
+            "Two tellers must enter the paper ballots and agree before the count.", code="papers_not_accepted"
+        )
     candidates = queries.standing(election)
     _reshuffle(election)
     ballots = queries.ballots(election, candidates)

@@ -129,6 +129,10 @@ def _clean(*, branch: Branch, title, positions, seats, method, voting_rule, cons
         if not isinstance(meeting, Meeting) or meeting.branch_id != branch.pk:
             raise _bad("meeting", "Choose the meeting that holds the ballot.")
         ballot_opens_at = ballot_closes_at = freeze_on = None
+    elif ballot_mode == BallotMode.PAPER:
+        if meeting is not None and (not isinstance(meeting, Meeting) or meeting.branch_id != branch.pk):
+            raise _bad("meeting", "Choose one of this branch's meetings.")
+        ballot_opens_at = ballot_closes_at = freeze_on = None
     elif ballot_mode == BallotMode.ONLINE:
         meeting = None
         if not (ballot_opens_at and ballot_closes_at) or ballot_closes_at <= ballot_opens_at:
@@ -136,7 +140,7 @@ def _clean(*, branch: Branch, title, positions, seats, method, voting_rule, cons
         if not isinstance(freeze_on, date):
             raise _bad("freeze_on", "Give the freeze date: who the voting rule admits on it may vote.")
     else:
-        raise _bad("ballot_mode", "Choose at a meeting or online.")
+        raise _bad("ballot_mode", "Choose at a meeting, online or paper.")
     return {
         "title": title,
         "seats": seats,
@@ -215,12 +219,14 @@ def voter_rule_and_date(election: Election) -> tuple[dict | Rule | None, date]:
     """Who may vote in the election, and on which date that is decided: an
     online ballot's voting rule on the freeze date; a meeting's rules (its
     attendance rule and voting rule, or the election's) on its eligibility date."""
-    if election.ballot_mode == BallotMode.MEETING:
+    if election.ballot_mode != BallotMode.ONLINE and election.meeting is not None:
         meeting = election.meeting
         definition = meeting_voting_definition(meeting)
         if election.voting_rule is not None:
             definition = {"all": [definition, election.voting_rule.definition]}
         return definition, meeting.effective_eligibility_date
+    if election.ballot_mode != BallotMode.ONLINE:
+        return election.voting_rule, election.election_on
     return election.voting_rule, election.freeze_on
 
 

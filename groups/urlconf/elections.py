@@ -19,6 +19,9 @@ branch_patterns: list = [
     path("elections/<int:election_id>/ballot/", elections.election_ballot, name="election_ballot"),
     path("elections/<int:election_id>/result/", elections.election_result, name="election_result"),
     path("elections/<int:election_id>/ballots.blt", elections.election_blt, name="election_blt"),
+    path("elections/<int:election_id>/tellers/", elections.election_tellers, name="election_tellers"),
+    path("elections/<int:election_id>/tellers/accept/", elections.election_accept_papers,
+         name="election_accept_papers"),
     path("me/elections/", elections.my_elections, name="my_elections"),
 ]  # fmt: skip
 urlpatterns: list = []

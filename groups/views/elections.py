@@ -48,7 +48,9 @@ class ElectionForm(forms.Form):
         empty_label="No minimum",
     )  # fmt: skip
     women_min = forms.IntegerField(label="Minimum", min_value=1, max_value=100, required=False)
-    ballot_mode = forms.ChoiceField(label="Ballot", choices=[("online", "Online"), ("meeting", "At a meeting")])
+    ballot_mode = forms.ChoiceField(
+        label="Ballot", choices=[("online", "Online"), ("meeting", "At a meeting"), ("paper", "Paper, two tellers")]
+    )
     meeting = forms.ModelChoiceField(label="Meeting", queryset=Meeting.objects.none(), required=False)
     ballot_opens_at = forms.DateTimeField(label="Online ballot opens", widget=WHEN, required=False)
     ballot_closes_at = forms.DateTimeField(label="Online ballot closes", widget=WHEN, required=False)
@@ -297,3 +299,52 @@ def my_elections(request, branch):
         "groups/elections/mine.html",
         {"branch": branch, "person": person, "elections": items, "declared": list(queries.declared(branch)[:10])},
     )
+
+
+@branch_view("manage_elections")
+def election_tellers(request, branch, election_id):
+    """Paper ballots: each teller enters the papers; every mismatch is listed until they agree."""
+    from ..services import paper_ballots
+
+    election = _election(branch, election_id)
+    error = None
+    if request.method == "POST":
+        try:
+            paper_ballots.enter_papers(election=election, actor=request.user, text=request.POST.get("papers", ""))
+        except RollcallError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "Your entry is saved.")
+            return redirect("election_tellers", slug=branch.slug, election_id=election.pk)
+    entries, differences = paper_ballots.mismatches(election)
+    candidates = queries.standing(election)
+    return render(
+        request,
+        "groups/elections/tellers.html",
+        {
+            "branch": branch,
+            "election": election,
+            "candidates": list(enumerate(queries.candidate_names(candidates), start=1)),
+            "entries": entries,
+            "mine": next((e for e in entries if e.teller_id == request.user.pk), None),
+            "differences": differences,
+            "error": error,
+            "text": request.POST.get("papers", "") if error else "",
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+@branch_view("manage_elections")
+def election_accept_papers(request, branch, election_id):
+    from ..services import paper_ballots
+
+    election = _election(branch, election_id)
+    try:
+        n = paper_ballots.accept_papers(election=election, actor=request.user)
+    except RollcallError as exc:
+        messages.error(request, exc.message)
+        return redirect("election_tellers", slug=branch.slug, election_id=election.pk)
+    messages.success(request, f"{n} papers accepted. Close the ballot to count them.")
+    return redirect("election_detail", slug=branch.slug, election_id=election.pk)

@@ -20,11 +20,10 @@ def _election(w, **kw):
         method="scottish_stv",
         seats=1,
         election_on=date(2026, 3, 1),
-        ballot_mode="online",
         ballot_opens_at=now - timedelta(hours=1),
         ballot_closes_at=now + timedelta(hours=1),
         freeze_on=date(2026, 3, 1),
-        **{"status": "nominations", **kw},
+        **{"status": "nominations", "ballot_mode": "online", **kw},
     )
     if election.status == "ballot":
         for name in ("Dee", "Eve"):
@@ -58,5 +57,9 @@ ENTRIES = {
     "election_ballot": Entry(kwargs=lambda w: _election(w, status="ballot"), need="vote"),
     "election_result": Entry(kwargs=_election, need="view_branch"),
     "election_blt": Entry(kwargs=lambda w: _election(w, status="ballot"), need="manage_elections"),
+    "election_tellers": Entry(kwargs=lambda w: _election(w, status="ballot", ballot_mode="paper"),
+                              need="manage_elections", method="post", data=lambda w: {"papers": "1\n2 1\n-"}),
+    "election_accept_papers": Entry(kwargs=lambda w: _election(w, status="ballot", ballot_mode="paper"),
+                                    need="manage_elections", method="post"),
     "my_elections": Entry(need="view_own"),
 }  # fmt: skip

@@ -36,6 +36,7 @@ attendance_csv                login      404        403        403        200
 attendance_list               login      404        403        200        200
 audit_log                     login      404        403        403        200
 election_ballot               login      404        200        200        200
+election_accept_papers        login      404        403        403        302
 election_blt                  login      404        403        403        200
 election_close                login      404        403        403        302
 election_close_nominations    login      404        403        403        302
@@ -45,6 +46,7 @@ election_new                  login      404        403        403        200
 election_nominate             login      404        403        403        302
 election_open_nominations     login      404        403        403        302
 election_result               login      404        200        200        200
+election_tellers              login      404        403        403        302
 my_elections                  login      404        200        200        200
 nomination_withdraw           login      404        403        403        302
 branch_dashboard              login      404        200        200        200
