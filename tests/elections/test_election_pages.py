@@ -99,3 +99,18 @@ def test_organiser_sets_up_an_election_with_a_minimum(branch, organiser, client_
     )
     page = client.get(reverse("election_detail", args=[branch.slug, election.pk])).content.decode()
     assert "Ada Byron" in page and "Checked when nominations close" in page
+
+
+def test_the_elections_list_costs_a_fixed_number_of_queries(
+    branch, organiser, client_for, django_assert_max_num_queries
+):
+    from .helpers import online
+
+    for i in range(5):
+        online(branch, organiser, title=f"Election {i}")
+    client = client_for(organiser)
+    url = reverse("election_list", args=[branch.slug])
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        page = client.get(url)
+    assert page.content.decode().count("Election ") >= 5
