@@ -338,6 +338,7 @@ SPECTACULAR_SETTINGS = {
         "VoteMethodEnum": "groups.models.votes.VoteMethod.choices",
         "QuestionKindEnum": "groups.models.standing_orders.QuestionKind.choices",
         "SpeakingKindEnum": "groups.models.speakers.SpeakingKind.choices",
+        "CountMethodEnum": "groups.counting.METHODS",
     },
 }
 

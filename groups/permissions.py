@@ -67,6 +67,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage_positions": frozenset({ORGANISER}),
     "manage_attributes": frozenset({ORGANISER}),
     "view_attributes": frozenset({ORGANISER}),
+    # elections (issue 13): organisers set them up, take nominations, close
+    # and count; anyone with a role sees them and their results and may try to
+    # vote (whether they may is the election's rule: services/election_ballots.py)
+    "manage_elections": frozenset({ORGANISER}),
 }
 
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from .urlconf import (
     agenda,
     door,
+    elections,
     imports,
     me,
     meetings,
@@ -28,7 +29,21 @@ branch_patterns = [
     path("audit/", audit.audit_log, name="audit_log"),
 ]
 # Each concept keeps its own URL module (groups/urlconf/).
-for _module in (people, imports, rules, meetings, door, reports, me, votes, speakers, positions, agenda, privacy):
+for _module in (
+    people,
+    imports,
+    rules,
+    meetings,
+    door,
+    reports,
+    me,
+    votes,
+    speakers,
+    positions,
+    agenda,
+    privacy,
+    elections,
+):
     branch_patterns += _module.branch_patterns
 
 urlpatterns = [

@@ -91,7 +91,17 @@ def objects(branch):
     item = AgendaItem.objects.create(meeting=meeting, order=1, title="Apologies")
     motion = Motion.objects.create(meeting=meeting, text="That we meet monthly.")
     point = PointOfOrder.objects.create(meeting=meeting, raised_by=person, point="Quorum?", raised_at=meeting.starts_at)
+    from groups.models import Election, Nomination
+
+    election = Election.objects.create(
+        branch=branch, title="Delegates", method="scottish_stv", seats=1, election_on=date(2026, 3, 1),
+        status="nominations", ballot_mode="meeting", meeting=meeting,
+    )  # fmt: skip
+    nomination = Nomination.objects.create(election=election, person=person, nominated_at=meeting.starts_at)
     return {
+        "election_id": election.pk,
+        "/elections/": election.pk,
+        "/nominations/": nomination.pk,
         "position_id": position.pk,
         "/positions/": position.pk,
         "/holders/": holder.pk,
@@ -117,7 +127,7 @@ def test_api_conforms_to_its_schema(case, token, objects):
     if isinstance(slug, str) and SLUG.match(slug):
         # A well-formed slug: use the real branch rather than a random 404. Malformed ones stay.
         case.path_parameters["branch_slug"] = "green-lanes"
-    for name in ("meeting_id", "position_id"):
+    for name in ("meeting_id", "position_id", "election_id"):
         if isinstance(params.get(name), int):
             case.path_parameters[name] = objects[name]
     if isinstance(params.get("id"), (int, str)) and str(params["id"]).isdigit():
@@ -133,6 +143,8 @@ def test_api_conforms_to_its_schema(case, token, objects):
             "/agenda/",
             "/motions/",
             "/points-of-order/",
+            "/elections/",
+            "/nominations/",
         ):
             if part in case.path:
                 case.path_parameters["id"] = objects[part]  # the last match wins

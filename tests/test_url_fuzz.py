@@ -141,6 +141,9 @@ WITHOUT_A_BRANCH_OBJECT = {
     "position_new",
     "attribute_list",  # the branch's self-declared questions
     "attribute_new",
+    "election_list",
+    "election_new",
+    "my_elections",
     # the signed-in user's own pages, and pages outside any branch
     "my_attributes",
     "api_token_revoke",

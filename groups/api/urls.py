@@ -14,6 +14,7 @@ from .views import (
     counts,
     docs,
     door,
+    elections,
     imports,
     motions,
     people,
@@ -41,6 +42,10 @@ router.register(rf"{BRANCH}/positions", positions.PositionViewSet, basename="api
 router.register(
     rf"{BRANCH}/positions/(?P<position_id>[0-9]+)/holders", positions.HolderViewSet, basename="api-position-holder"
 )
+router.register(rf"{BRANCH}/elections", elections.ElectionViewSet, basename="api-election")
+router.register(
+    rf"{BRANCH}/elections/(?P<election_id>[0-9]+)/nominations", elections.NominationViewSet, basename="api-nomination"
+)
 # The door, under a meeting (the meetings endpoints themselves are another module's).
 router.register(rf"{MEETING}/checkins", door.CheckInViewSet, basename="api-checkin")
 router.register(rf"{MEETING}/votes", votes.VoteViewSet, basename="api-vote")
@@ -57,6 +62,12 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(throttle_classes=[]), name="api_schema"),
     path("docs/", docs.DocsView.as_view(), name="api_docs"),
     path("me/data/", person_data.MyDataView.as_view(), name="api_my_data"),
+    # BLT download at the name CONTRACT §7 gives it (the router would add a slash).
+    re_path(
+        rf"^{BRANCH}/elections/(?P<pk>[0-9]{{1,18}})/ballots\.blt$",
+        elections.ElectionViewSet.as_view({"get": "blt"}),
+        name="api-election-blt",
+    ),
     *router.urls,
     # Last: anything else under /api/v1/ answers JSON 404.
     re_path(r"^.*$", not_found, name="api_not_found"),

@@ -5,6 +5,16 @@ from .audit import AuditAction, AuditEvent
 from .branch import Branch, Role, RoleInvitation, RoleName
 from .consent import Channel, ConsentMethod, ConsentRecord, Purpose
 from .door import DoorRefusal, DoorScan, OverrideRequest, OverrideStatus, ScanOutcome
+from .elections import (
+    BallotMode,
+    Election,
+    ElectionBallot,
+    ElectionStatus,
+    ElectionVoterMark,
+    Nomination,
+    NominationStatus,
+    TellerEntry,
+)
 from .meetings import (
     CalendarFeed,
     Invitation,
@@ -30,6 +40,14 @@ from .subject_access import SubjectAccessRequest
 from .votes import Ballot, Choice, Vote, VotedMark, VoteEntitlement, VoteMethod, VoteResult, VoteStatus
 
 __all__ = [
+    "BallotMode",
+    "Election",
+    "ElectionBallot",
+    "ElectionStatus",
+    "ElectionVoterMark",
+    "Nomination",
+    "NominationStatus",
+    "TellerEntry",
     "AgendaItem",
     "ApiToken",
     "AgendaKind",

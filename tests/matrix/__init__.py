@@ -26,6 +26,7 @@ def all_entries() -> dict[str, Entry]:
     from . import (
         agenda,
         door,
+        elections,
         foundation,
         imports,
         me,
@@ -53,6 +54,7 @@ def all_entries() -> dict[str, Entry]:
         speakers,
         positions,
         agenda,
+        elections,
     ]
     entries: dict[str, Entry] = {}
     for module in modules:

@@ -67,6 +67,22 @@ FOREIGN_IDS = [
         "post",
         {"reason": "x"},
     ),
+    # Elections (issue 13)
+    ("api-election-detail", lambda f: {"pk": _far_election(f).pk}, "get", None),
+    ("api-election-open-nominations", lambda f: {"pk": _far_election(f).pk}, "post", None),
+    ("api-election-close-nominations", lambda f: {"pk": _far_election(f).pk}, "post", None),
+    ("api-election-close", lambda f: {"pk": _far_election(f).pk}, "post", None),
+    ("api-election-ballots", lambda f: {"pk": _far_election(f).pk}, "post", {"ranking": [1]}),
+    ("api-election-blt", lambda f: {"pk": _far_election(f).pk}, "get", None),
+    ("api-election-result", lambda f: {"pk": _far_election(f).pk}, "get", None),
+    ("api-nomination-list", lambda f: {"election_id": _far_election(f).pk}, "get", None),
+    ("api-nomination-list", lambda f: {"election_id": _far_election(f).pk}, "post", "their person"),
+    (
+        "api-nomination-withdraw",
+        lambda f: {"election_id": _far_election(f).pk, "pk": _far_nomination(f).pk},
+        "post",
+        None,
+    ),
     ("api-speaker-list", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
     ("api-speaker-list", lambda f: {"meeting_id": f.meeting.pk}, "post", {"kind": "contribution"}),
     ("api-speaker-call", lambda f: {"meeting_id": f.meeting.pk}, "post", {}),
@@ -112,6 +128,27 @@ def _far_term(far):
         position=position,
         person=far.person,
         defaults={"started_on": date(2025, 1, 1), "appointed_at": far.meeting.starts_at},
+    )[0]
+
+
+def _far_election(far):
+    from datetime import date
+
+    from groups.models import Election
+
+    return Election.objects.get_or_create(
+        branch=far.branch,
+        title="Theirs",
+        defaults={"method": "fptp", "election_on": date(2026, 3, 1), "status": "nominations", "ballot_mode": "meeting",
+                  "meeting": far.meeting},
+    )[0]  # fmt: skip
+
+
+def _far_nomination(far):
+    from groups.models import Nomination
+
+    return Nomination.objects.get_or_create(
+        election=_far_election(far), person=far.person, defaults={"nominated_at": far.meeting.starts_at}
     )[0]
 
 

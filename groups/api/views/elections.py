@@ -1,0 +1,245 @@
+"""/api/v1/branches/{slug}/elections/ (CONTRACT.md §7, docs/API.md):
+organisers set up elections, open and close nominations, record nominations
+and withdrawals, close the ballot (the count); anyone with a role sees the
+elections and, once declared, the result; a voter casts their own ballot as
+the person linked to their account; organisers download the ballots in BLT."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from ...errors import Conflict
+from ...models import Election, ElectionStatus, Nomination
+from ...permissions import get_in_branch
+from ...queries import elections as queries
+from ...queries.me import linked_person
+from ...services import election_ballots
+from ...services import elections as services
+from ..schema import FIELD_ERRORS
+from ..serializers.elections import (
+    ElectionBallotSerializer,
+    ElectionDetailSerializer,
+    ElectionResultSerializer,
+    ElectionSerializer,
+    NominateSerializer,
+    NominationSerializer,
+)
+from ..serializers.votes import VoteRefusalSerializer
+from .base import BranchScopedViewSet
+
+TAGS = ["elections"]
+ELECTION_ID = OpenApiParameter(
+    "election_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="An election of this branch."
+)
+
+
+def candidates_of(election: Election) -> list[dict]:
+    if election.status in (ElectionStatus.DRAFT, ElectionStatus.NOMINATIONS):
+        return []
+    standing = queries.standing(election)
+    return [{"id": n.pk, "name": name} for n, name in zip(standing, queries.candidate_names(standing), strict=True)]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=TAGS, summary="The branch's elections"),
+    retrieve=extend_schema(tags=TAGS, summary="One election, with the candidates once nominations have closed"),
+    create=extend_schema(
+        tags=TAGS,
+        summary="Set up an election (organisers)",
+        description="For positions (winners take office) and/or a delegation of `seats`. An online ballot needs "
+        "ballot_opens_at, ballot_closes_at and freeze_on; a ballot at a meeting needs the meeting.",
+        responses={201: ElectionSerializer, 400: FIELD_ERRORS},
+    ),
+)
+class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
+    serializer_class = ElectionSerializer
+    parser_classes = [JSONParser]
+    http_method_names = ["get", "post", "options", "head"]
+    lookup_value_regex = "[0-9]{1,18}"
+    permission = {
+        "list": "view_branch",
+        "retrieve": "view_branch",
+        "create": "manage_elections",
+        "open_nominations": "manage_elections",
+        "close_nominations": "manage_elections",
+        "close": "manage_elections",
+        "ballots": "vote",
+        "blt": "manage_elections",
+        "result": "view_branch",
+    }
+
+    def get_queryset(self):
+        if self.is_schema_generation():
+            return Election.objects.none()
+        return queries.elections(self.get_branch())
+
+    def get_object(self) -> Election:
+        return get_in_branch(self.get_queryset(), self.get_branch(), pk=self.kwargs["pk"])
+
+    def retrieve(self, request, *args, **kwargs):
+        election = self.get_object()
+        context = {**self.get_serializer_context(), "candidates": candidates_of(election)}
+        return Response(ElectionDetailSerializer(election, context=context).data)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        election = services.create_election(
+            branch=self.get_branch(),
+            actor=request.user,
+            constraints=[dict(c) for c in data.pop("constraints", [])],
+            **data,
+        )
+        return Response(self.get_serializer(self.get_object_by_pk(election.pk)).data, status=status.HTTP_201_CREATED)
+
+    def get_object_by_pk(self, pk) -> Election:
+        return self.get_queryset().get(pk=pk)
+
+    def _answer(self, election):
+        return Response(self.get_serializer(self.get_object_by_pk(election.pk)).data)
+
+    @extend_schema(tags=TAGS, summary="Open nominations (organisers)", request=None,
+                   responses={200: ElectionSerializer, 409: VoteRefusalSerializer})  # fmt: skip
+    @action(detail=True, methods=["post"], url_path="open-nominations")
+    def open_nominations(self, request, *args, **kwargs):
+        return self._answer(services.open_nominations(election=self.get_object(), actor=request.user))
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Close nominations (organisers)",
+        description="Every nominee is decided against the holder rule on the election date; those refused are "
+        "listed with the reasons (see nominations). Nominees ≤ seats: declared elected and appointed; otherwise "
+        "the ballot opens. 409 no_candidates when nobody eligible is nominated.",
+        request=None,
+        responses={200: ElectionSerializer, 409: VoteRefusalSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="close-nominations")
+    def close_nominations(self, request, *args, **kwargs):
+        return self._answer(services.close_nominations(election=self.get_object(), actor=request.user))
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Close the ballot, count it and declare the result (organisers)",
+        description="Counted by the election's method with a seed chosen at random and recorded; the result, "
+        "seed and SHA-256 of the ballots are stored and the winners take office.",
+        request=None,
+        responses={200: ElectionResultSerializer, 409: VoteRefusalSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, *args, **kwargs):
+        election = election_ballots.close_ballot(election=self.get_object(), actor=request.user)
+        return Response(election.result)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Vote: your own ballot (the person linked to your account)",
+        description="201 when counted. 403 with the Decision (code not_entitled) when you may not vote: at a "
+        "meeting, not checked in or not admitted by its rules; online, not admitted by the voting rule on the "
+        "freeze date. 409 already_voted for a second ballot, ballot_closed outside the ballot. 400 for a "
+        "ranking that is empty, repeats a candidate, names someone not standing or marks too many.",
+        request=ElectionBallotSerializer,
+        responses={
+            201: OpenApiResponse(description='{"detail": "…"}'),
+            400: FIELD_ERRORS,
+            403: VoteRefusalSerializer,
+            409: VoteRefusalSerializer,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def ballots(self, request, *args, **kwargs):
+        election = self.get_object()
+        body = ElectionBallotSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        election_ballots.cast_election_ballot(
+            election=election,
+            person=linked_person(request.user, self.get_branch()),
+            ranking=body.validated_data["ranking"],
+            actor=request.user,
+        )
+        return Response({"detail": "Your ballot has been recorded."}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The cast ballots in BLT, for an independent recount (organisers)",
+        description="Canonical BLT (CONTRACT.md §7): identical ballots merged and sorted; its SHA-256 is the "
+        "result's ballots_sha256 once declared.",
+        responses={(200, "text/plain"): OpenApiTypes.STR, 409: VoteRefusalSerializer},
+    )
+    def blt(self, request, *args, **kwargs):
+        election = self.get_object()
+        if election.status in (ElectionStatus.DRAFT, ElectionStatus.NOMINATIONS) or not queries.standing(election):
+            raise Conflict("There are no ballots before nominations close.", code="no_ballots")
+        response = HttpResponse(queries.blt(election), content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="election-{election.pk}.blt"'
+        return response
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The declared result: every stage of the count, the seed and the ballots' SHA-256",
+        responses={200: ElectionResultSerializer, 409: VoteRefusalSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def result(self, request, *args, **kwargs):
+        election = self.get_object()
+        if election.status != ElectionStatus.DECLARED:
+            raise Conflict("This election has not been declared yet.", code="not_declared")
+        return Response(election.result)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=TAGS, summary="Nominations, with the holder rule's Decision at the close (organisers)",
+        parameters=[ELECTION_ID],
+    ),
+    create=extend_schema(
+        tags=TAGS, summary="Record a nomination (organisers)", parameters=[ELECTION_ID],
+        request=NominateSerializer,
+        description="403 not_eligible_nominator with the Decision when a nominator may not vote in the election; "
+        "409 nominations_closed, already_nominated.",
+        responses={201: NominationSerializer, 400: FIELD_ERRORS, 403: VoteRefusalSerializer,
+                   409: VoteRefusalSerializer},
+    ),
+)  # fmt: skip
+class NominationViewSet(mixins.ListModelMixin, BranchScopedViewSet):
+    serializer_class = NominationSerializer
+    parser_classes = [JSONParser]
+    http_method_names = ["get", "post", "options", "head"]
+    lookup_value_regex = "[0-9]{1,18}"
+    permission = {"list": "manage_elections", "create": "manage_elections", "withdraw": "manage_elections"}
+
+    def get_election(self) -> Election:
+        if not hasattr(self, "_election"):
+            self._election = get_in_branch(Election.objects.all(), self.get_branch(), pk=self.kwargs["election_id"])
+        return self._election
+
+    def get_queryset(self):
+        if self.is_schema_generation():
+            return Nomination.objects.none()
+        return queries.nominations(self.get_election())
+
+    def create(self, request, *args, **kwargs):
+        election = self.get_election()
+        body = NominateSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        nomination = services.nominate(
+            election=election,
+            person=body.validated_data["person"],
+            nominators=body.validated_data["nominators"],
+            actor=request.user,
+        )
+        return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data, status=201)
+
+    @extend_schema(tags=TAGS, summary="Withdraw a nomination (organisers)", parameters=[ELECTION_ID], request=None,
+                   responses={200: NominationSerializer, 409: VoteRefusalSerializer})  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, *args, **kwargs):
+        nomination = get_in_branch(self.get_queryset(), self.get_branch(), "election__branch", pk=self.kwargs["pk"])
+        services.withdraw_nomination(nomination=nomination, actor=request.user)
+        return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data)

@@ -1,0 +1,101 @@
+"""Reads for elections: lists, nominations, the ballots as counting.Ballots
+(and so as BLT), the elections a member may vote in."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from .. import counting
+from ..models import (
+    Branch,
+    Election,
+    ElectionBallot,
+    ElectionStatus,
+    ElectionVoterMark,
+    Nomination,
+    NominationStatus,
+    Person,
+)
+
+
+def elections(branch: Branch) -> QuerySet[Election]:
+    return (
+        Election.objects.filter(branch=branch)
+        .select_related("voting_rule", "meeting")
+        .prefetch_related("positions")
+        .annotate(nominees=Count("nominations", distinct=True))
+        .order_by("-election_on", "-id")
+    )
+
+
+def nominations(election: Election) -> QuerySet[Nomination]:
+    return (
+        Nomination.objects.filter(election=election)
+        .select_related("person")
+        .prefetch_related(Prefetch("nominators", queryset=Person.objects.order_by("last_name", "first_name", "id")))
+    )
+
+
+def standing(election: Election) -> list[Nomination]:
+    """The candidates on the ballot paper, in the paper's order (by name)."""
+    return list(
+        Nomination.objects.filter(election=election, status=NominationStatus.STANDING)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "id")
+    )
+
+
+def candidate_names(candidates: list[Nomination]) -> list[str]:
+    """Each candidate's name on the paper and in the count; two people of the
+    same name are told apart by their number on the paper (the count needs
+    different names)."""
+    names = [" ".join(f"{n.person.first_name} {n.person.last_name}".replace('"', "'").split()) for n in candidates]
+    repeated = {name for name in names if names.count(name) > 1}
+    return [f"{name} ({i})" if name in repeated else name for i, name in enumerate(names, start=1)]
+
+
+def ballots(election: Election, candidates: list[Nomination] | None = None) -> counting.Ballots:
+    """The cast ballots as the pure count reads them (any order: the count and
+    the hash use the canonical form)."""
+    candidates = standing(election) if candidates is None else candidates
+    index = {n.pk: i for i, n in enumerate(candidates)}
+    groups: dict[tuple[int, ...], int] = {}
+    for ranking in ElectionBallot.objects.filter(election=election).values_list("ranking", flat=True).iterator():
+        key = tuple(index[pk] for pk in ranking if pk in index)
+        groups[key] = groups.get(key, 0) + 1
+    return counting.Ballots(
+        candidates=candidate_names(candidates),
+        seats=election.seats,
+        groups=tuple(counting.BallotGroup(w, r) for r, w in groups.items()),
+        title=election.title,
+    )
+
+
+def blt(election: Election) -> str:
+    """The ballots in canonical BLT: the text whose SHA-256 the result states."""
+    return counting.write_blt(ballots(election).canonical())
+
+
+def has_voted(election: Election, person: Person | None) -> bool:
+    return person is not None and ElectionVoterMark.objects.filter(election=election, person=person).exists()
+
+
+def open_for(branch: Branch, person: Person | None) -> list[Election]:
+    """The branch's elections taking ballots, each marked `.voted` for the person."""
+    items = list(
+        Election.objects.filter(branch=branch, status=ElectionStatus.BALLOT)
+        .select_related("meeting", "voting_rule", "branch")
+        .order_by("ballot_closes_at", "id")
+    )
+    voted = set()
+    if person is not None and items:
+        voted = set(
+            ElectionVoterMark.objects.filter(person=person, election__in=items).values_list("election_id", flat=True)
+        )
+    for e in items:
+        e.voted = e.pk in voted
+    return items
+
+
+def declared(branch: Branch) -> QuerySet[Election]:
+    return Election.objects.filter(branch=branch, status=ElectionStatus.DECLARED).order_by("-declared_at", "-id")

@@ -1,0 +1,200 @@
+"""An election's ballots and count (issue 13 items 3 and 6).
+
+`cast_election_ballot`: the voter's own, ranked where the method ranks, marks
+otherwise. Entitlement: at a meeting, eligibility.voting.may_vote now; online,
+between the ballot's two times, the voting rule on the freeze date
+(services.elections.voter_decision). One ballot per person: the database's
+unique ElectionVoterMark. Secrecy as for votes: the mark and the ballot share
+no id, time or order, and `close_ballot` rewrites the ballots in a random order.
+
+`close_ballot`: the ballots as counting.Ballots, counted by counting.count with
+a seed from `secrets` (recorded), the result (CountResult.as_dict), the seed
+and the SHA-256 of the ballots' canonical BLT stored, the winners appointed."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .. import counting
+from ..eligibility.decisions import decisions_for
+from ..eligibility.engine import Decision, RuleError, format_date
+from ..eligibility.voting import may_vote
+from ..errors import Conflict, InvalidInput, NotAllowed
+from ..models import (
+    AuditAction,
+    BallotMode,
+    Election,
+    ElectionBallot,
+    ElectionStatus,
+    ElectionVoterMark,
+    Person,
+    Rule,
+)
+from ..queries import elections as queries
+from . import audit
+from .elections import _locked, declare_within, voter_decision
+
+
+def _refuse(reasons) -> NotAllowed:
+    reasons = tuple(reasons)
+    return NotAllowed(
+        "You may not vote in this election: " + "; ".join(r.rstrip(".") for r in reasons) + ".",
+        code="not_entitled",
+        decision={"eligible": False, "reasons": list(reasons)},
+    )
+
+
+def check_ranking(election: Election, ranking, candidates) -> list[int]:
+    """The ballot as nomination ids: in order of preference for a ranked
+    method (each candidate once), the marked ones for fptp (one) and block (up
+    to the seats)."""
+    allowed = {n.pk for n in candidates}
+    if not isinstance(ranking, (list, tuple)) or not all(
+        isinstance(pk, int) and not isinstance(pk, bool) for pk in ranking
+    ):
+        raise InvalidInput("Give the candidates as a list of their ids.", code="invalid", field="ranking")
+    if not ranking:
+        raise InvalidInput("Your ballot is empty: mark at least one candidate.", code="empty_ballot", field="ranking")
+    if any(pk not in allowed for pk in ranking):
+        raise InvalidInput("That is not a candidate in this election.", code="not_a_candidate", field="ranking")
+    if len(set(ranking)) != len(ranking):
+        raise InvalidInput("Give each candidate at most one preference.", code="repeated", field="ranking")
+    if not election.ranked:
+        most = 1 if election.method == "fptp" else election.seats
+        if len(ranking) > most:
+            raise InvalidInput(
+                f"Mark at most {most} candidate{'s' if most > 1 else ''}.", code="too_many_marks", field="ranking"
+            )
+        return sorted(ranking)  # marks have no order: nothing to keep
+    return list(ranking)
+
+
+def entitlement(election: Election, person: Person | None, *, at: datetime):
+    """The Decision on whether the person may vote in the election now."""
+    if person is None:
+        return Decision(False, ("Your account is not linked to a member of this branch.",))
+    if election.ballot_mode == BallotMode.MEETING:
+        return may_vote(election.meeting, person)
+    decision = voter_decision(election, person)
+    if decision.eligible:
+        return decision
+    return Decision(
+        False, (*decision.reasons, f"Who may vote was fixed on the freeze date, {format_date(election.freeze_on)}.")
+    )
+
+
+def _check_open(election: Election, at: datetime) -> None:
+    if election.status != ElectionStatus.BALLOT:
+        word = "has been declared" if election.status == ElectionStatus.DECLARED else "is not taking ballots yet"
+        raise Conflict(f"This election {word}.", code="ballot_closed")
+    if election.ballot_mode == BallotMode.ONLINE and not (election.ballot_opens_at <= at < election.ballot_closes_at):
+        word = "opens" if at < election.ballot_opens_at else "closed"
+        when = election.ballot_opens_at if at < election.ballot_opens_at else election.ballot_closes_at
+        local = timezone.localtime(when, election.branch.zone)
+        raise Conflict(f"The online ballot {word} at {local:%H:%M on %-d %B %Y}.", code="ballot_closed")
+
+
+@transaction.atomic(durable=True)
+def cast_election_ballot(
+    *, election: Election, person: Person | None, ranking, actor, at: datetime | None = None
+) -> ElectionVoterMark:
+    """The voter's own ballot. not_entitled (with the Decision) when they may
+    not vote; already_voted for a second (the unique mark is the last word);
+    ballot_closed outside the ballot."""
+    at = at or timezone.now()
+    election = _locked(election)  # a ballot and the close never cross
+    _check_open(election, at)
+    if election.ballot_mode == BallotMode.PAPER:
+        raise Conflict("This election is by paper ballot: the tellers enter the papers.", code="paper_ballot")
+    decision = entitlement(election, person, at=at)
+    if not decision.eligible:
+        raise _refuse(decision.reasons)
+    ranking = check_ranking(election, ranking, queries.standing(election))
+    try:
+        with transaction.atomic():
+            mark = ElectionVoterMark.objects.create(election=election, person=person, cast_at=at)
+    except IntegrityError:
+        raise Conflict("You have already voted in this election.", code="already_voted") from None
+    ElectionBallot.objects.create(election=election, ranking=ranking)  # a random UUID, no person, no time
+    audit.record(
+        actor=actor, branch=election.branch, action=AuditAction.ELECTION_BALLOT, obj=election,
+        person_id=person.pk, at=at, summary="Voted",
+    )  # fmt: skip
+    # How they voted never reaches the audit trail.
+    return mark
+
+
+def _reshuffle(election: Election) -> None:
+    """Rewrite the ballots in a random order with fresh keys: no trace of the
+    order they were cast in survives the close."""
+    rankings = list(ElectionBallot.objects.filter(election=election).values_list("ranking", flat=True))
+    secrets.SystemRandom().shuffle(rankings)
+    ElectionBallot.objects.filter(election=election).delete()
+    ElectionBallot.objects.bulk_create([ElectionBallot(election=election, ranking=r) for r in rankings])
+
+
+def constraints_for(election: Election, candidates, names: list[str]) -> list[counting.Constraint]:
+    """The election's constraints as the count takes them: each group is the
+    standing candidates its rule admits on the election date, or those named."""
+    out = []
+    rules = {r.pk: r for r in Rule.objects.filter(pk__in=[c["rule"] for c in election.constraints if c["rule"]])}
+    for item in election.constraints:
+        if item["rule"] is not None:
+            try:
+                decided = decisions_for(
+                    [n.person for n in candidates], rules[item["rule"]], branch=election.branch,
+                    as_of=election.election_on,
+                )  # fmt: skip
+            except RuleError:
+                decided = []
+            members = {p.pk for p, d in decided if d.eligible}
+        else:
+            members = set(item["people"])
+        group = frozenset(i for i, n in enumerate(candidates) if n.person_id in members)
+        out.append(counting.Constraint(group, min(item["min"], election.seats), item["max"]))
+    return out
+
+
+@transaction.atomic(durable=True)
+def close_ballot(*, election: Election, actor, at: datetime | None = None, seed: str | None = None) -> Election:
+    """Close the ballot, count it and declare: the result, its seed and the
+    ballots' SHA-256 stored; the winners appointed to the positions."""
+    at = at or timezone.now()
+    election = _locked(election)
+    if election.status != ElectionStatus.BALLOT:
+        raise Conflict("This election is not taking ballots.", code="ballot_closed")
+    if election.ballot_mode == BallotMode.PAPER and election.papers_accepted_at is None:
+        raise Conflict(
+            "Two tellers must enter the paper ballots and agree before the count.", code="papers_not_accepted"
+        )
+    candidates = queries.standing(election)
+    _reshuffle(election)
+    ballots = queries.ballots(election, candidates)
+    if ballots.ballot_papers == 0:
+        raise Conflict("Nobody has voted yet: there is nothing to count.", code="no_ballots")
+    seed = seed or secrets.token_hex(16)
+    constraints = constraints_for(election, candidates, list(ballots.candidates))
+    try:
+        result = counting.count(
+            ballots, election.method, seed=seed, constraints=constraints, if_unmet=election.if_unmet
+        )
+    except counting.CountError as exc:
+        raise Conflict(f"The ballots cannot be counted: {exc}", code="count_failed") from None
+    by_name = dict(zip(ballots.candidates, candidates, strict=True))
+    elected = [by_name[name] for name in result.elected]
+    election.result = result.as_dict()
+    election.seed, election.ballots_sha256 = seed, ballots.sha256()
+    election.ballots_cast = ballots.ballot_papers
+    declare_within(election=election, elected=elected, actor=actor, at=at)
+    election.save(update_fields=["result", "seed", "ballots_sha256", "ballots_cast", "status", "declared_at"])
+    audit.record(
+        actor=actor, branch=election.branch, action=AuditAction.ELECTION_DECLARE, obj=election, at=at,
+        summary=f"{election.title}: elected " + (", ".join(result.elected) or "nobody"),
+        changes={"elected": [n.person_id for n in elected], "seed": seed, "ballots_sha256": election.ballots_sha256,
+                 "ballots": election.ballots_cast},
+    )  # fmt: skip
+    return election

@@ -1,0 +1,134 @@
+"""Paper ballots entered by two tellers (issue 13 item 3).
+
+Each teller types the papers independently, one paper a line: the numbers of
+the candidates on the paper (1 = the first on it) in order of preference
+(ranked methods) or the ones marked (fptp, block); a line "-" is a paper with
+no valid mark. `enter_papers` keeps one entry per teller (a teller may enter
+again); `mismatches` lists every paper on which two entries differ, and a
+different number of papers; `accept_papers` copies the papers into the
+election's ballots only when at least two tellers' entries agree exactly."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..errors import Conflict, InvalidInput
+from ..models import AuditAction, BallotMode, Election, ElectionBallot, ElectionStatus, TellerEntry
+from ..queries import elections as queries
+from . import audit
+from .elections import _locked
+
+MAX_PAPERS = 20000
+MAX_ERRORS = 20
+
+
+def parse_papers(text: str, *, candidates: int, ranked: bool, most: int) -> list[list[int]]:
+    """One paper a line → candidate numbers; InvalidInput naming every bad line."""
+    papers, errors = [], []
+    for number, raw in enumerate(str(text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line == "-":
+            papers.append([])
+            continue
+        parts = line.replace(",", " ").split()
+        if not all(p.isdigit() for p in parts):
+            errors.append(f"line {number}: give the candidates' numbers, separated by spaces, or - for a blank paper")
+            continue
+        marks = [int(p) for p in parts]
+        if any(not 1 <= m <= candidates for m in marks):
+            errors.append(f"line {number}: the candidates are numbered 1 to {candidates}")
+        elif len(set(marks)) != len(marks):
+            errors.append(f"line {number}: a candidate appears twice")
+        elif not ranked and len(marks) > most:
+            errors.append(f"line {number}: more than {most} mark{'s' if most > 1 else ''}")
+        else:
+            papers.append(marks if ranked else sorted(marks))
+    if errors:
+        shown = errors[:MAX_ERRORS] + ([f"and {len(errors) - MAX_ERRORS} more"] if len(errors) > MAX_ERRORS else [])
+        raise InvalidInput("Some papers cannot be read: " + "; ".join(shown) + ".", code="bad_papers", field="papers")
+    if not papers:
+        raise InvalidInput("Enter the papers, one a line.", code="no_papers", field="papers")
+    if len(papers) > MAX_PAPERS:
+        raise InvalidInput(f"At most {MAX_PAPERS} papers.", code="too_many_papers", field="papers")
+    return papers
+
+
+def _paper_election(election: Election) -> Election:
+    election = _locked(election)
+    if election.ballot_mode != BallotMode.PAPER:
+        raise Conflict("This election is not by paper ballot.", code="not_paper")
+    if election.status != ElectionStatus.BALLOT:
+        raise Conflict("This election is not taking ballots.", code="ballot_closed")
+    if election.papers_accepted_at is not None:
+        raise Conflict("The papers have already been accepted.", code="papers_accepted")
+    return election
+
+
+@transaction.atomic(durable=True)
+def enter_papers(*, election: Election, actor, text: str, at: datetime | None = None) -> TellerEntry:
+    """The signed-in teller's entry of the papers (replacing their earlier one)."""
+    election = _paper_election(election)
+    most = 1 if election.method == "fptp" else election.seats
+    papers = parse_papers(text, candidates=len(queries.standing(election)), ranked=election.ranked, most=most)
+    at = at or timezone.now()
+    entry, _ = TellerEntry.objects.update_or_create(
+        election=election, teller=actor, defaults={"papers": papers, "entered_at": at}
+    )
+    audit.record(
+        actor=actor, branch=election.branch, action=AuditAction.ELECTION_PAPERS_ENTER, obj=election, at=at,
+        summary=f"{election.title}: a teller entered {len(papers)} papers", changes={"papers": len(papers)},
+    )  # fmt: skip
+    return entry
+
+
+def compare(first: list[list[int]], second: list[list[int]]) -> list[dict]:
+    """Every paper (numbered from 1) on which two entries differ; a paper one
+    entry has and the other lacks counts as a difference."""
+    out = []
+    for i in range(max(len(first), len(second))):
+        a = first[i] if i < len(first) else None
+        b = second[i] if i < len(second) else None
+        if a != b:
+            out.append({"paper": i + 1, "first": a, "second": b})
+    return out
+
+
+def mismatches(election: Election) -> tuple[list[TellerEntry], list[dict]]:
+    """The entries (first two by time) and where they differ."""
+    entries = list(TellerEntry.objects.filter(election=election).select_related("teller")[:2])
+    if len(entries) < 2:
+        return entries, []
+    return entries, compare(entries[0].papers, entries[1].papers)
+
+
+@transaction.atomic(durable=True)
+def accept_papers(*, election: Election, actor, at: datetime | None = None) -> int:
+    """Copy the agreed papers into the election's ballots (then close_ballot counts them)."""
+    election = _paper_election(election)
+    entries, differences = mismatches(election)
+    if len(entries) < 2:
+        raise Conflict("Two tellers must each enter the papers first.", code="needs_two_tellers")
+    if differences:
+        raise Conflict(
+            f"The tellers' entries differ on {len(differences)} paper{'s' if len(differences) != 1 else ''}: "
+            "check those papers and enter them again.",
+            code="tellers_disagree",
+        )
+    candidates = queries.standing(election)
+    papers = entries[0].papers
+    ElectionBallot.objects.bulk_create(
+        [ElectionBallot(election=election, ranking=[candidates[m - 1].pk for m in paper]) for paper in papers]
+    )
+    election.papers_accepted_at = at or timezone.now()
+    election.save(update_fields=["papers_accepted_at"])
+    audit.record(
+        actor=actor, branch=election.branch, action=AuditAction.ELECTION_PAPERS_ACCEPT, obj=election,
+        at=election.papers_accepted_at, summary=f"{election.title}: {len(papers)} papers accepted",
+        changes={"papers": len(papers), "tellers": [e.teller_id for e in entries]},
+    )  # fmt: skip
+    return len(papers)

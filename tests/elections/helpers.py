@@ -1,0 +1,59 @@
+"""An election of the test branch, for the elections' tests."""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from groups.models import Position, Rule
+from groups.services import elections as services
+
+from ..factories import person_with_membership
+
+FREEZE = date(2026, 3, 1)
+
+
+def party(branch):
+    return Rule.objects.get(branch=branch, name="Party members only")
+
+
+def online(branch, organiser, *, method="scottish_stv", seats=2, positions=(), open_=True, **kw):
+    """An online election, nominations open, ballot open from an hour ago for a day."""
+    now = timezone.now()
+    election = services.create_election(
+        branch=branch,
+        actor=organiser,
+        title=kw.pop("title", "Delegates 2026"),
+        method=method,
+        seats=seats,
+        positions=positions,
+        election_on=kw.pop("election_on", date(2026, 3, 10)),
+        voting_rule=kw.pop("voting_rule") if "voting_rule" in kw else party(branch),
+        ballot_mode="online",
+        ballot_opens_at=now - timedelta(hours=1),
+        ballot_closes_at=now + timedelta(days=1),
+        freeze_on=kw.pop("freeze_on", FREEZE),
+        **kw,
+    )
+    if open_:
+        election = services.open_nominations(election=election, actor=organiser)
+    return election
+
+
+def members(branch, n, **kw):
+    return [person_with_membership(branch, **kw) for _ in range(n)]
+
+
+def chair(branch, rule=None):
+    return Position.objects.create(branch=branch, slug="chair", name="Chair", holder_rule=rule or party(branch))
+
+
+def contested(branch, organiser, *, candidates=3, seats=2, method="scottish_stv", **kw):
+    """(election with its ballot open, standing nominations, voters)."""
+    election = online(branch, organiser, method=method, seats=seats, **kw)
+    people = members(branch, candidates + 6)
+    nominees, voters = people[:candidates], people[candidates:]
+    for person in nominees:
+        services.nominate(election=election, person=person, nominators=[voters[0]], actor=organiser)
+    election = services.close_nominations(election=election, actor=organiser)
+    nominations = list(election.nominations.order_by("person__last_name", "person__first_name", "id"))
+    return election, nominations, voters
