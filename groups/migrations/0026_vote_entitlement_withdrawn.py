@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('groups', '0023_subject_access_requests'),
+        ('groups', '0024_elections'),
     ]
 
     operations = [
