@@ -11,6 +11,7 @@ BRANCH_SECTIONS = [
     ("Door", "door_index", "door", ("door", "attendance_", "signin_sheet")),
     ("Rules", "rule_list", "manage_rules", ("rule_",)),
     ("Positions", "position_list", "view_positions", ("position_", "holder_", "attribute_")),
+    ("Counts", "count_page", "count_ballots", ("count_", "delegate_")),
     ("Reports", "reports", "view_reports", ("reports",)),
     ("Team", "role_list", "manage_roles", ("role_",)),
     ("Audit", "audit_log", "view_audit", ("audit_",)),

@@ -67,6 +67,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage_positions": frozenset({ORGANISER}),
     "manage_attributes": frozenset({ORGANISER}),
     "view_attributes": frozenset({ORGANISER}),
+    # delegates due (issue 13 item 7): counts of members, women (self-declared)
+    # and under-27s — never who; the organisers', audited when it reads answers
+    "view_delegates": frozenset({ORGANISER}),
 }
 
 

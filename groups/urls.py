@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from .urlconf import (
     agenda,
+    counts,
     door,
     imports,
     me,
@@ -28,7 +29,7 @@ branch_patterns = [
     path("audit/", audit.audit_log, name="audit_log"),
 ]
 # Each concept keeps its own URL module (groups/urlconf/).
-for _module in (people, imports, rules, meetings, door, reports, me, votes, speakers, positions, agenda, privacy):
+for _module in (people, imports, rules, meetings, door, reports, me, votes, speakers, positions, agenda, privacy, counts):
     branch_patterns += _module.branch_patterns
 
 urlpatterns = [

@@ -63,6 +63,7 @@ view_positions      no        no       no     yes     yes
 manage_positions    no        no       no     no      yes
 manage_attributes   no        no       no     no      yes
 view_attributes     no        no       no     no      yes
+view_delegates      no        no       no     no      yes
 """
 ACTORS = ("anonymous", "outsider", "member", "steward", "organiser")
 EXPECTED = {
