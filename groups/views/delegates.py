@@ -50,6 +50,9 @@ class DelegatesForm(forms.Form):
             if o.get("value")
         ]
 
+    def choice_groups(self):
+        return [self["categories"], self["women"]]
+
     def clean(self):
         data = super().clean()
         picked = [choice.split(":", 1) for choice in data.get("women") or []]
