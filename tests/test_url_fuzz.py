@@ -141,6 +141,8 @@ WITHOUT_A_BRANCH_OBJECT = {
     "position_new",
     "attribute_list",  # the branch's self-declared questions
     "attribute_new",
+    "count_page",  # counts an uploaded file: nothing of the branch's by id
+    "delegate_entitlement",  # its category and position ids are a form's choices, scoped to the branch
     # the signed-in user's own pages, and pages outside any branch
     "my_attributes",
     "api_token_revoke",

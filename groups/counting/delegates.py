@@ -94,8 +94,7 @@ def delegate_entitlement(
         )
         if 1 + bands > MOST_BY_MEMBERSHIP:
             lines.append(
-                f"That makes {1 + bands}, but at most {MOST_BY_MEMBERSHIP} are due by membership: "
-                f"{MOST_BY_MEMBERSHIP}."
+                f"That makes {1 + bands}, but at most {MOST_BY_MEMBERSHIP} are due by membership: {MOST_BY_MEMBERSHIP}."
             )
 
     women_delegate = False

@@ -61,7 +61,9 @@ def women_answers(question: AttributeDefinition | None) -> list[str]:
     if question is None:
         return []
     return [
-        o["value"] for o in question.options if WOMAN.search(str(o.get("value", ""))) or WOMAN.search(str(o.get("label", "")))
+        o["value"]
+        for o in question.options
+        if WOMAN.search(str(o.get("value", ""))) or WOMAN.search(str(o.get("label", "")))
     ]
 
 

@@ -81,7 +81,9 @@ def counted_lines(counts: queries.DelegateCounts) -> list[str]:
         )
     lines.append(f"Under 27: members whose date of birth makes them under 27 on {on}.")
     if counts.position is not None:
-        lines.append(f"Last year's delegate: whoever held {counts.position.name} on {format_date(counts.last_year_on)}.")
+        lines.append(
+            f"Last year's delegate: whoever held {counts.position.name} on {format_date(counts.last_year_on)}."
+        )
     else:
         lines.append("Last year's delegate: no delegate position chosen.")
     return lines

@@ -73,9 +73,7 @@ class CountForm(forms.Form):
         return [self[name] for name in ("file", "ballots", "method", "seed")]
 
     def constraint_rows(self):
-        return [
-            (self[f"c{i}_candidates"], self[f"c{i}_min"], self[f"c{i}_max"]) for i in range(1, CONSTRAINT_ROWS + 1)
-        ]
+        return [(self[f"c{i}_candidates"], self[f"c{i}_min"], self[f"c{i}_max"]) for i in range(1, CONSTRAINT_ROWS + 1)]
 
     def clean(self):
         data = super().clean()

@@ -109,7 +109,8 @@ def test_the_pdf_repeats_the_count_shown(client_for, organiser, branch):
     ballots = re.search(r'<textarea name="ballots" hidden aria-hidden="true">(.*?)</textarea>', shown, re.S)
     ballots = markup.unescape(ballots.group(1))  # as a browser sends it back
     response = client.post(
-        url(branch), {"method": "scottish_stv", "if_unmet": "vacant", "seed": seed, "ballots": ballots, "download": "pdf"}
+        url(branch),
+        {"method": "scottish_stv", "if_unmet": "vacant", "seed": seed, "ballots": ballots, "download": "pdf"},
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

@@ -87,9 +87,13 @@ def test_the_defaults_find_the_party_members_and_the_gender_question(branch, gen
     assert women_answers(gender) == ["woman", "trans-woman"]
 
 
-def test_counts_current_members_women_by_declaration_and_under_27s(branch, people, other_branch, django_assert_max_num_queries):
+def test_counts_current_members_women_by_declaration_and_under_27s(
+    branch, people, other_branch, django_assert_max_num_queries
+):
     CategoryFactory(branch=other_branch, slug="party-member", name="Party member")
-    other = AttributeDefinition.objects.create(branch=other_branch, key="gender", name="Gender", options=[{"value": "woman"}])
+    other = AttributeDefinition.objects.create(
+        branch=other_branch, key="gender", name="Gender", options=[{"value": "woman"}]
+    )
     declare(person_with_membership(other_branch, first_name="Ida"), other, "woman")
     options = {"categories": default_categories(branch), "question": default_question(branch), "position": None}
     with django_assert_max_num_queries(2):  # the compiled filter finds the categories; one aggregate counts
@@ -190,7 +194,12 @@ def test_the_api(api, organiser, branch, people, delegate):
     assert (body["members"], body["women"], body["young"], body["without_birth_date"]) == (5, 3, 2, 1)
     assert body["categories"] == ["party-member"] and body["question"] == "gender"
     assert body["women_answers"] == ["woman", "trans-woman"] and body["position"] == "conference-delegate"
-    assert (body["total"], body["by_membership"], body["women_delegate"], body["young_delegate"]) == (1, 1, False, False)
+    assert (body["total"], body["by_membership"], body["women_delegate"], body["young_delegate"]) == (
+        1,
+        1,
+        False,
+        False,
+    )
     assert body["last_year"] == "woman" and body["must_be_woman"] is False
     assert body["lines"][0] == "5 party members: 1 delegate for the first 749 members or part of them."
     assert body["counted"][0] == "Party members: people with an active Party member membership on 1 June 2026."
@@ -207,11 +216,15 @@ def test_the_api_takes_what_to_count(api, organiser, branch, people):
 
 
 def test_the_api_names_what_it_does_not_know(api, organiser, branch, gender):
-    response = api(organiser).get(API, {"categories": "chairs", "question": "gender", "women": "female", "position": "x"})
+    response = api(organiser).get(
+        API, {"categories": "chairs", "question": "gender", "women": "female", "position": "x"}
+    )
     assert response.status_code == 400
     errors = response.json()
     assert errors["categories"][0].startswith("Unknown category “chairs” (this branch has: ")
-    assert errors["women"] == ["Unknown answer to gender “female” (this branch has: woman, man, trans-woman, non-binary)."]
+    assert errors["women"] == [
+        "Unknown answer to gender “female” (this branch has: woman, man, trans-woman, non-binary)."
+    ]
     assert errors["position"] == ["Unknown position “x” (this branch has: none)."]
 
 
@@ -220,3 +233,19 @@ def test_the_api_is_the_organisers(api, branch, who, status, request):
     user = request.getfixturevalue(who) if who else None
     response = api(user).get(API) if user else api().get(API)
     assert response.status_code == status
+
+
+def test_the_api_refuses_a_bad_date_and_another_branchs_position(api, organiser, branch, other_branch):
+    Position.objects.create(branch=other_branch, slug="conference-delegate", name="Their delegate")
+    response = api(organiser).get(API, {"as_of": "1 June", "position": "conference-delegate"})
+    assert response.status_code == 400
+    assert response.json()["as_of"] == ["Give a date as YYYY-MM-DD, such as 2026-06-01."]
+    response = api(organiser).get(API, {"position": "conference-delegate"})
+    assert response.json() == {"position": ["Unknown position “conference-delegate” (this branch has: none)."]}
+
+
+def test_the_page_refuses_another_branchs_position(client_for, organiser, branch, other_branch):
+    theirs = Position.objects.create(branch=other_branch, slug="conference-delegate", name="Their delegate")
+    url = reverse("delegate_entitlement", args=[branch.slug])
+    response = client_for(organiser).get(url, {"as_of": "2026-06-01", "position": theirs.pk})
+    assert response.status_code == 400 and "Their delegate" not in response.content.decode()

@@ -25,6 +25,7 @@ class Entry:
 def all_entries() -> dict[str, Entry]:
     from . import (
         agenda,
+        counts,
         door,
         foundation,
         imports,
@@ -53,6 +54,7 @@ def all_entries() -> dict[str, Entry]:
         speakers,
         positions,
         agenda,
+        counts,
     ]
     entries: dict[str, Entry] = {}
     for module in modules:

@@ -42,6 +42,8 @@ category_list                 login      404        403        403        200
 category_move                 login      404        403        403        302
 category_rename               login      404        403        403        200
 confirm_email                 200        200        200        200        200
+count_page                    login      404        403        403        200
+delegate_entitlement          login      404        403        403        200
 door                          login      404        403        200        200
 door_ask                      login      404        403        302        302
 door_ask_status               login      404        403        200        200

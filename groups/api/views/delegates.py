@@ -5,6 +5,8 @@ answers (services/delegates.py)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -20,12 +22,28 @@ from .base import BranchScopedViewSet
 
 
 class DelegatesQuerySerializer(serializers.Serializer):
-    as_of = serializers.DateField(required=False, help_text="The date to count on; the branch's today by default.")
+    # Text, not a date field: an empty value (as a form sends it) means today, and the schema says so.
+    as_of = CharField(
+        required=False,
+        allow_blank=True,
+        max_length=10,
+        help_text="The date to count on, YYYY-MM-DD; the branch's today when empty or left out.",
+    )
+
+    def validate_as_of(self, value: str):
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise serializers.ValidationError("Give a date as YYYY-MM-DD, such as 2026-06-01.") from None
+
     categories = CharField(
         required=False,
+        allow_blank=True,
         max_length=1000,
         help_text="Slugs of the party members' categories, comma-separated; by default the category "
-        "`party-member` (or those named “Party member…”).",
+        "`party-member` (or those named “Party member…”). Empty: none, so nobody is counted.",
     )
     question = CharField(
         required=False,
@@ -35,9 +53,10 @@ class DelegatesQuerySerializer(serializers.Serializer):
     )
     women = CharField(
         required=False,
+        allow_blank=True,
         max_length=1000,
         help_text="The question's answers (values) that count as a woman, comma-separated; by default those "
-        "whose value or words say woman.",
+        "whose value or words say woman. Empty: none.",
     )
     position = CharField(
         required=False,
