@@ -11,6 +11,7 @@ from fpdf.fonts import FontFace
 
 from ..counting.table import MARK_WORDS, method_name, stage_table
 from ..signin_sheet import _latin1
+from ..signin_sheet import _Sheet as _CountSheet  # the same page footer ("… - page 2 of 5")
 
 NAME_WIDTH = 48  # mm
 STAGE_WIDTH = 28
@@ -38,15 +39,6 @@ _PLAIN = str.maketrans(
 
 def _text(value) -> str:
     return _latin1(str(value if value is not None else "").translate(_PLAIN)).strip()
-
-
-class _CountSheet(FPDF):
-    footer_text = ""
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font("Helvetica", "", 8)
-        self.cell(0, 6, _text(f"{self.footer_text} - page {self.page_no()} of {{nb}}"), align="C")
 
 
 def count_pdf(result: dict, *, branch_name: str = "") -> bytes:

@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
 from groups.models import RoleName
 from groups.services import attributes as attribute_services
@@ -17,6 +16,7 @@ from groups.services.branches import create_branch
 
 from ..factories import UserFactory, person_with_membership
 from .conftest import ARTIFACTS
+from .test_positions import _session  # a signed-in context (downloads are accepted by default)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,14 +26,6 @@ POLLOKSHIELDS = Path(__file__).parents[1] / "counting" / "fixtures" / "pollokshi
 def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"counts-{name}.png"), full_page=True)
-
-
-def _session(browser, live_server, user, width):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": width, "height": 900}, device_scale_factor=1, accept_downloads=True)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    return context
 
 
 @pytest.mark.parametrize("width", [360, 1280])

@@ -32,7 +32,7 @@ class CountViewSet(BranchScopedViewSet):
 
     @extend_schema(
         tags=["counts"],
-        summary="Count a BLT file of ballots — nothing is stored (organisers)",
+        summary="Count a BLT file of ballots — nothing is stored but an audit row (organisers)",
         description=(
             "Multipart form. `file`: the ballots in BLT (CONTRACT.md §7), at most "
             f"{DEFAULT_MAX_BYTES // (1024 * 1024)} MB. `method`: fptp, block, irv, scottish_stv (SSI 2007/42 "

@@ -1,5 +1,5 @@
 """GET /api/v1/branches/{slug}/delegates/: the delegates due under Labour's
-rule, with the counts and the explanation line by line (docs/DELEGATES.md).
+rule, with the counts and the explanation line by line (docs/COUNTS.md).
 Counts only, never who; organisers only; audited when it reads self-declared
 answers (services/delegates.py)."""
 
@@ -105,6 +105,16 @@ def _unknown(what: str, name: str, known) -> str:
     return f"Unknown {what} “{name}” (this branch has: {listed})."
 
 
+def _named(model, branch, field: str, name: str, what: str, errors: dict):
+    """The branch's object called `name` (None for an empty name), or an error naming what the branch has."""
+    if not name:
+        return None
+    found = model.objects.filter(branch=branch, **{field: name}).first()
+    if found is None:
+        errors[what] = [_unknown(what, name, model.objects.filter(branch=branch).values_list(field, flat=True))]
+    return found
+
+
 class DelegatesViewSet(BranchScopedViewSet):
     permission = {"delegates": "view_delegates"}
     serializer_class = DelegatesSerializer
@@ -140,11 +150,7 @@ class DelegatesViewSet(BranchScopedViewSet):
 
         question = queries.default_question(branch)
         if "question" in params:
-            key = params["question"]
-            question = AttributeDefinition.objects.filter(branch=branch, key=key).first() if key else None
-            if key and question is None:
-                keys = AttributeDefinition.objects.filter(branch=branch).values_list("key", flat=True)
-                errors["question"] = [_unknown("question", key, keys)]
+            question = _named(AttributeDefinition, branch, "key", params["question"], "question", errors)
         women = queries.women_answers(question)
         if "women" in params and question is not None:
             offered = [o.get("value") for o in question.options]
@@ -154,11 +160,7 @@ class DelegatesViewSet(BranchScopedViewSet):
         positions = queries.delegate_positions(branch)
         position = positions[0] if positions else None
         if "position" in params:
-            slug = params["position"]
-            position = Position.objects.filter(branch=branch, slug=slug).first() if slug else None
-            if slug and position is None:
-                slugs = Position.objects.filter(branch=branch).values_list("slug", flat=True)
-                errors["position"] = [_unknown("position", slug, slugs)]
+            position = _named(Position, branch, "slug", params["position"], "position", errors)
 
         errors = {k: v for k, v in errors.items() if v}
         if errors:
