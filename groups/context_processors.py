@@ -11,7 +11,9 @@ BRANCH_SECTIONS = [
     ("Door", "door_index", "door", ("door", "attendance_", "signin_sheet")),
     ("Rules", "rule_list", "manage_rules", ("rule_",)),
     ("Positions", "position_list", "view_positions", ("position_", "holder_", "attribute_")),
-    ("Elections", "election_list", "view_branch", ("election_", "nomination_")),
+    # A count of an uploaded file and the delegates due are reached from Elections
+    # (one section, so an organiser's navigation still fits two rows on a phone).
+    ("Elections", "election_list", "view_branch", ("election_", "nomination_", "count_", "delegate_")),
     ("Reports", "reports", "view_reports", ("reports",)),
     ("Team", "role_list", "manage_roles", ("role_",)),
     ("Audit", "audit_log", "view_audit", ("audit_",)),

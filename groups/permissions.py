@@ -71,6 +71,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # and count; anyone with a role sees them and their results and may try to
     # vote (whether they may is the election's rule: services/election_ballots.py)
     "manage_elections": frozenset({ORGANISER}),
+    # delegates due (issue 13 item 7): counts of members, women (self-declared)
+    # and under-27s — never who; the organisers', audited when it reads answers
+    "view_delegates": frozenset({ORGANISER}),
 }
 
 

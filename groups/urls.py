@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from .urlconf import (
     agenda,
+    counts,
     door,
     elections,
     imports,
@@ -43,6 +44,7 @@ for _module in (
     agenda,
     privacy,
     elections,
+    counts,
 ):
     branch_patterns += _module.branch_patterns
 

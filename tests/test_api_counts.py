@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from groups.models import RateCount
+from groups.models import AuditEvent, RateCount
 
 URL = "/api/v1/branches/green-lanes/counts/"
 FIXTURES = Path(__file__).parent / "counting" / "fixtures"
@@ -134,14 +134,19 @@ def test_the_size_limit_gets_a_clear_message(api, organiser, branch, settings):
     assert message.startswith("The file is 1.1 MB; the limit is 1 MB.")
 
 
-def test_nothing_is_stored(api, organiser, branch):
+def test_nothing_is_stored_but_the_audit_row(api, organiser, branch):
     client = api(organiser)
     client.get("/api/v1/branches/")  # the token and its user are looked up on every request anyway
     with CaptureQueriesContext(connection) as queries:
         assert post(client, method="meek_stv", seed="s").status_code == 200
     writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
-    # Only the rate limit's counter (groups/api/throttling.py), which every API request moves.
-    assert [w for w in writes if RateCount._meta.db_table not in w] == []
+    # The rate limit's counter (groups/api/throttling.py), which every API request moves, and the audit row.
+    others = [w for w in writes if RateCount._meta.db_table not in w]
+    assert len(others) == 1 and AuditEvent._meta.db_table in others[0]
+    event = AuditEvent.objects.get(action="count.uploaded")
+    assert event.changes["method"] == "meek_stv" and event.changes["valid_ballots"] == 13
+    # No candidate's name, nor the title, in the audit row.
+    assert not {"Ada", "Bea", "Delegates"} & set(str(event.changes).split("'")) and "Ada" not in event.summary
 
 
 def test_stewards_and_members_may_not_count(api, steward, member, branch):

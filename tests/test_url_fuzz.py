@@ -144,6 +144,8 @@ WITHOUT_A_BRANCH_OBJECT = {
     "election_list",
     "election_new",
     "my_elections",
+    "count_page",  # counts an uploaded file: nothing of the branch's by id
+    "delegate_entitlement",  # its category and position ids are a form's choices, scoped to the branch
     # the signed-in user's own pages, and pages outside any branch
     "my_attributes",
     "api_token_revoke",

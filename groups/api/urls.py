@@ -12,6 +12,7 @@ from .views import (
     branches,
     categories,
     counts,
+    delegates,
     docs,
     door,
     elections,
@@ -38,6 +39,7 @@ router.register(rf"{BRANCH}/people", person_data.PersonDataViewSet, basename="ap
 router.register(rf"{BRANCH}/imports", imports.ImportViewSet, basename="api-import")
 router.register(rf"{BRANCH}/rules", rules.RuleViewSet, basename="api-rule")
 router.register(rf"{BRANCH}/counts", counts.CountViewSet, basename="api-count")
+router.register(BRANCH, delegates.DelegatesViewSet, basename="api-branch-delegates")  # delegates/
 router.register(rf"{BRANCH}/positions", positions.PositionViewSet, basename="api-position")
 router.register(
     rf"{BRANCH}/positions/(?P<position_id>[0-9]+)/holders", positions.HolderViewSet, basename="api-position-holder"

@@ -18,6 +18,7 @@ branch_patterns: list = [
     path("elections/<int:election_id>/close/", elections.election_close, name="election_close"),
     path("elections/<int:election_id>/ballot/", elections.election_ballot, name="election_ballot"),
     path("elections/<int:election_id>/result/", elections.election_result, name="election_result"),
+    path("elections/<int:election_id>/result.pdf", elections.election_result_pdf, name="election_result_pdf"),
     path("elections/<int:election_id>/ballots.blt", elections.election_blt, name="election_blt"),
     path("elections/<int:election_id>/tellers/", elections.election_tellers, name="election_tellers"),
     path("elections/<int:election_id>/tellers/accept/", elections.election_accept_papers,

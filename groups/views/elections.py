@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from .. import counting
 from ..errors import RollcallError
+from ..exports.count_pdf import count_pdf
 from ..models import Election, ElectionStatus, Meeting, Nomination, Person, Position, Rule
 from ..models.elections import METHOD_NAMES
 from ..permissions import capabilities, get_in_branch
@@ -210,6 +211,12 @@ def election_blt(request, branch, election_id):
     return response
 
 
+def _declared_result(election) -> dict:
+    """The stored count with what lets anyone check it: the seed and the
+    ballots' SHA-256 (the stage table and its PDF print both)."""
+    return {**election.result, "title": election.title, "seed": election.seed, "ballots_sha256": election.ballots_sha256}
+
+
 @branch_view("view_branch")
 def election_result(request, branch, election_id):
     election = _election(branch, election_id)
@@ -219,9 +226,19 @@ def election_result(request, branch, election_id):
     return render(
         request,
         "groups/elections/result.html",
-        {"branch": branch, "election": election, "result_dict": election.result, "elected": elected,
+        {"branch": branch, "election": election, "result_dict": _declared_result(election), "elected": elected,
          "caps": capabilities(request.user, branch)},
     )  # fmt: skip
+
+
+@branch_view("view_branch")
+def election_result_pdf(request, branch, election_id):
+    election = _election(branch, election_id)
+    if election.status != ElectionStatus.DECLARED or election.result.get("uncontested"):
+        return redirect("election_result", slug=branch.slug, election_id=election.pk)
+    response = HttpResponse(count_pdf(_declared_result(election), branch_name=branch.name), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="election-{election.pk}-count.pdf"'
+    return response
 
 
 def _ranking_from(post, election, candidates) -> list[int] | str:

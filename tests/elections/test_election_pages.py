@@ -63,6 +63,11 @@ def test_the_result_page_shows_every_stage_to_five_decimals(branch, organiser, m
             assert len(total.split(".")[1]) == 5
             assert total in page
     assert "Download the ballots" not in page  # organisers only
+    # Any member may take the count away as a PDF, seed and SHA-256 printed on it.
+    assert "Download the count (PDF)" in page
+    pdf = client_for(member).get(reverse("election_result_pdf", args=[branch.slug, election.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
 
 
 def test_organiser_sets_up_an_election_with_a_minimum(branch, organiser, client_for):

@@ -25,6 +25,7 @@ class Entry:
 def all_entries() -> dict[str, Entry]:
     from . import (
         agenda,
+        counts,
         door,
         elections,
         foundation,
@@ -55,6 +56,7 @@ def all_entries() -> dict[str, Entry]:
         positions,
         agenda,
         elections,
+        counts,
     ]
     entries: dict[str, Entry] = {}
     for module in modules:

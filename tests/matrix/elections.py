@@ -56,6 +56,8 @@ ENTRIES = {
     "election_close": Entry(kwargs=lambda w: _election(w, status="ballot"), need="manage_elections", method="post"),
     "election_ballot": Entry(kwargs=lambda w: _election(w, status="ballot"), need="vote"),
     "election_result": Entry(kwargs=_election, need="view_branch"),
+    # Not declared yet: the PDF sends you back to the result page.
+    "election_result_pdf": Entry(kwargs=_election, need="view_branch"),
     "election_blt": Entry(kwargs=lambda w: _election(w, status="ballot"), need="manage_elections"),
     "election_tellers": Entry(kwargs=lambda w: _election(w, status="ballot", ballot_mode="paper"),
                               need="manage_elections", method="post", data=lambda w: {"papers": "1\n2 1\n-"}),

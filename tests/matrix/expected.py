@@ -46,6 +46,7 @@ election_new                  login      404        403        403        200
 election_nominate             login      404        403        403        302
 election_open_nominations     login      404        403        403        302
 election_result               login      404        200        200        200
+election_result_pdf           login      404        302        302        302
 election_tellers              login      404        403        403        302
 my_elections                  login      404        200        200        200
 nomination_withdraw           login      404        403        403        302
@@ -56,6 +57,8 @@ category_list                 login      404        403        403        200
 category_move                 login      404        403        403        302
 category_rename               login      404        403        403        200
 confirm_email                 200        200        200        200        200
+count_page                    login      404        403        403        200
+delegate_entitlement          login      404        403        403        200
 door                          login      404        403        200        200
 door_ask                      login      404        403        302        302
 door_ask_status               login      404        403        200        200

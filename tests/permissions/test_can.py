@@ -64,6 +64,7 @@ manage_positions    no        no       no     no      yes
 manage_attributes   no        no       no     no      yes
 view_attributes     no        no       no     no      yes
 manage_elections    no        no       no     no      yes
+view_delegates      no        no       no     no      yes
 """
 ACTORS = ("anonymous", "outsider", "member", "steward", "organiser")
 EXPECTED = {

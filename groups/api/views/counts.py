@@ -1,11 +1,10 @@
 """POST /api/v1/branches/{slug}/counts/: count an uploaded BLT file (a paper
 ballot counted elsewhere, a recount) by the pure groups.counting, storing
-nothing (CONTRACT.md §7). Organisers only."""
+nothing but the audit row saying a count was run (CONTRACT.md §7). Organisers only."""
 
 from __future__ import annotations
 
 import json
-import secrets
 
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
@@ -13,7 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from ... import counting
+from ...services.counts import count_upload
 from ..serializers.counts import CountRequestSerializer, CountResultSerializer
 from ..uploads import check_size, upload_responses
 from .base import BranchScopedViewSet
@@ -33,7 +32,7 @@ class CountViewSet(BranchScopedViewSet):
 
     @extend_schema(
         tags=["counts"],
-        summary="Count a BLT file of ballots — nothing is stored (organisers)",
+        summary="Count a BLT file of ballots — nothing is stored but an audit row (organisers)",
         description=(
             "Multipart form. `file`: the ballots in BLT (CONTRACT.md §7), at most "
             f"{DEFAULT_MAX_BYTES // (1024 * 1024)} MB. `method`: fptp, block, irv, scottish_stv (SSI 2007/42 "
@@ -63,11 +62,14 @@ class CountViewSet(BranchScopedViewSet):
             "and send it again.",
             empty="The file is empty. Send the ballots as a BLT file.",
         )
-        ballots = counting.read_blt(upload.read())
-        constraints = counting.parse_constraints(_json_list(data.get("constraints")), ballots)
-        seed = data.get("seed") or secrets.token_hex(8)
-        result = counting.count(
-            ballots, data["method"], seed=seed, constraints=constraints, if_unmet=data.get("if_unmet", "vacant")
+        result = count_upload(
+            branch=self.get_branch(),
+            actor=request.user,
+            content=upload.read(),
+            method=data["method"],
+            seed=data.get("seed") or None,
+            constraints=_json_list(data.get("constraints")),
+            if_unmet=data.get("if_unmet", "vacant"),
         )
         return Response(result.as_dict())
 
