@@ -8,6 +8,7 @@ from .urlconf import (
     imports,
     me,
     meetings,
+    minutes,
     people,
     positions,
     privacy,
@@ -28,7 +29,21 @@ branch_patterns = [
     path("audit/", audit.audit_log, name="audit_log"),
 ]
 # Each concept keeps its own URL module (groups/urlconf/).
-for _module in (people, imports, rules, meetings, door, reports, me, votes, speakers, positions, agenda, privacy):
+for _module in (
+    people,
+    imports,
+    rules,
+    meetings,
+    door,
+    reports,
+    me,
+    votes,
+    speakers,
+    positions,
+    agenda,
+    privacy,
+    minutes,
+):
     branch_patterns += _module.branch_patterns
 
 urlpatterns = [

@@ -16,6 +16,7 @@ from .meetings import (
     Reply,
     SendStatus,
 )
+from .minutes import Minutes, MinutesStatus
 from .motions import AgendaItem, AgendaKind, AmendAction, Motion, MotionRevision, MotionState, Procedure
 from .people import Category, Membership, MembershipStatus, Person
 from .points_of_order import PointOfOrder, PointState
@@ -30,6 +31,8 @@ from .subject_access import SubjectAccessRequest
 from .votes import Ballot, Choice, Vote, VotedMark, VoteEntitlement, VoteMethod, VoteResult, VoteStatus
 
 __all__ = [
+    "Minutes",
+    "MinutesStatus",
     "AgendaItem",
     "ApiToken",
     "AgendaKind",

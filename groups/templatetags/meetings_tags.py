@@ -1,6 +1,8 @@
 """Markdown for meeting agendas and descriptions: rendered, then sanitised with
 nh3 so that no script, style or event handler can come through."""
 
+import re
+
 import markdown as md
 import nh3
 from django import template
@@ -29,3 +31,25 @@ def render_markdown(text: str) -> str:
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> str:
     return mark_safe(render_markdown(text))  # noqa: S308 (sanitised by nh3 above)
+
+
+_HEADING = re.compile(r"<(/?)h([1-5])>")
+
+
+def render_minutes(text: str) -> str:
+    """Minutes as safe HTML inside a page that has its own h1: the document's
+    headings move one level down (its title becomes an h2)."""
+    html = md.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
+    html = _HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}>", html)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+@register.filter(name="minutes_html")
+def minutes_filter(text: str) -> str:
+    return mark_safe(render_minutes(text))  # noqa: S308 (sanitised by nh3 above)
