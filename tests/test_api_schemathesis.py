@@ -91,6 +91,16 @@ def objects(branch):
     item = AgendaItem.objects.create(meeting=meeting, order=1, title="Apologies")
     motion = Motion.objects.create(meeting=meeting, text="That we meet monthly.")
     point = PointOfOrder.objects.create(meeting=meeting, raised_by=person, point="Quorum?", raised_at=meeting.starts_at)
+    from groups.models import Minutes
+
+    # Draft minutes to read and edit; a carried motion with its vote for the decisions register.
+    Minutes.objects.create(meeting=meeting, text="# Minutes\n", generated_at=timezone.now())
+    carried = Motion.objects.create(meeting=meeting, text="That we meet in the library.", state="carried")
+    Vote.objects.create(
+        meeting=meeting, motion=carried, question=carried.text, method="show_of_hands", threshold="simple_majority",
+        status="closed", result="carried", votes_for=5, votes_against=1, abstain=0, entitled=8, voted=6,
+        closed_at=timezone.now(),
+    )  # fmt: skip
     return {
         "position_id": position.pk,
         "/positions/": position.pk,

@@ -51,7 +51,7 @@ router.register(rf"{MEETING}/motions", motions.MotionViewSet, basename="api-moti
 router.register(rf"{MEETING}/points-of-order", motions.PointOfOrderViewSet, basename="api-point-of-order")
 router.register(MEETING, door.MeetingDoorViewSet, basename="api-meeting-door")  # door/ and quorum/
 router.register(MEETING, minutes.MinutesViewSet, basename="api-minutes")  # minutes/, minutes/draft/, minutes/approve/
-router.register(rf"{BRANCH}/decisions", minutes.DecisionViewSet, basename="api-decision")
+router.register(rf"{BRANCH}/decisions", minutes.DecisionRegisterViewSet, basename="api-decision")
 router.register(MEETING, records.MeetingRecordViewSet, basename="api-meeting-record")  # record/, close/, reopen/
 
 urlpatterns = [

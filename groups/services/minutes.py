@@ -47,7 +47,7 @@ def draft_minutes(*, meeting: Meeting, actor, replace: bool = False, at: datetim
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is None:
         minutes = Minutes.objects.create(meeting=meeting, text=text, generated_at=now, generated_by=actor)
-        action = AuditAction.MINUTES_DRAFT
+        created = True
         summary = f"Minutes of {meeting.title} drafted"
     else:
         _refuse_if_approved(minutes)
@@ -61,12 +61,12 @@ def draft_minutes(*, meeting: Meeting, actor, replace: bool = False, at: datetim
         minutes.generated_at, minutes.generated_by = now, actor
         minutes.edited_at, minutes.edited_by = None, None
         minutes.save(update_fields=["text", "version", "generated_at", "generated_by", "edited_at", "edited_by"])
-        action = AuditAction.MINUTES_REGENERATE
+        created = False
         summary = f"Minutes of {meeting.title} drafted again from the records"
     audit.record(
         actor=actor,
         branch=meeting.branch,
-        action=action,
+        action=AuditAction.MINUTES_DRAFT if created else AuditAction.MINUTES_REGENERATE,
         obj=minutes,
         summary=summary[:300],
         changes={"meeting": meeting.pk, "version": minutes.version, "characters": len(text)},

@@ -30,6 +30,7 @@ def all_entries() -> dict[str, Entry]:
         imports,
         me,
         meetings,
+        minutes,
         people,
         positions,
         public,
@@ -53,6 +54,7 @@ def all_entries() -> dict[str, Entry]:
         speakers,
         positions,
         agenda,
+        minutes,
     ]
     entries: dict[str, Entry] = {}
     for module in modules:

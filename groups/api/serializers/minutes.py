@@ -53,7 +53,7 @@ class MinutesApproveSerializer(serializers.Serializer):
     )
 
 
-class DecisionVoteSerializer(serializers.Serializer):
+class CarriedVoteSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     method = serializers.CharField()
     votes_for = serializers.IntegerField(allow_null=True)
@@ -66,7 +66,7 @@ class DecisionVoteSerializer(serializers.Serializer):
     closed_at = serializers.DateTimeField(allow_null=True)
 
 
-class DecisionSerializer(serializers.Serializer):
+class CarriedMotionSerializer(serializers.Serializer):
     motion = serializers.IntegerField(source="pk")
     meeting = serializers.IntegerField(source="meeting_id")
     meeting_title = serializers.CharField(source="meeting.title")
@@ -86,18 +86,24 @@ class DecisionSerializer(serializers.Serializer):
     def get_seconder(self, motion) -> str | None:
         return motion.seconder.full_name if motion.seconder_id else None
 
-    @extend_schema_field(DecisionVoteSerializer(allow_null=True))
+    @extend_schema_field(CarriedVoteSerializer(allow_null=True))
     def get_vote(self, motion):
         votes = getattr(motion, "carried_votes", None)
-        return DecisionVoteSerializer(votes[0]).data if votes else None
+        return CarriedVoteSerializer(votes[0]).data if votes else None
 
 
-class DecisionQuerySerializer(serializers.Serializer):
+class RegisterQuerySerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Words in the motion.")
     since = serializers.DateField(required=False, help_text="Meetings on or after this date.")
     until = serializers.DateField(required=False, help_text="Meetings on or before this date.")
 
     def validate(self, data):
+        # DRF lets an empty date through as "not given"; the schema says a date.
+        empty = {
+            name: ["Give a date (YYYY-MM-DD)."] for name in ("since", "until") if self.initial_data.get(name) == ""
+        }
+        if empty:
+            raise serializers.ValidationError(empty)
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise serializers.ValidationError({"until": ["The end date must be on or after the start date."]})
         return data

@@ -21,12 +21,12 @@ from ...services import minutes as services
 from ..schema import FIELD_ERRORS
 from ..serializers.door import RefusalSerializer
 from ..serializers.minutes import (
-    DecisionQuerySerializer,
-    DecisionSerializer,
+    CarriedMotionSerializer,
     MinutesApproveSerializer,
     MinutesDraftSerializer,
     MinutesEditSerializer,
     MinutesSerializer,
+    RegisterQuerySerializer,
 )
 from .agenda import MeetingScoped
 from .base import BranchScopedViewSet
@@ -120,10 +120,10 @@ class MinutesViewSet(MeetingScoped):
         return self._answer(services.approve_minutes(minutes=minutes, actor=request.user, item=item))
 
 
-class DecisionViewSet(BranchScopedViewSet):
+class DecisionRegisterViewSet(BranchScopedViewSet):
     """Every carried motion of the branch, newest first."""
 
-    serializer_class = DecisionSerializer
+    serializer_class = CarriedMotionSerializer
     permission = {"list": "view_branch"}
     filter_backends: list = []
     http_method_names = ["get", "head", "options"]
@@ -131,7 +131,7 @@ class DecisionViewSet(BranchScopedViewSet):
     def get_queryset(self):
         if self.is_schema_generation():
             return Motion.objects.none()
-        query = DecisionQuerySerializer(data=self.request.query_params)
+        query = RegisterQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         data = query.validated_data
         return queries.decisions(
@@ -150,5 +150,5 @@ class DecisionViewSet(BranchScopedViewSet):
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(
-            DecisionSerializer(page, many=True, context=self.get_serializer_context()).data
+            CarriedMotionSerializer(page, many=True, context=self.get_serializer_context()).data
         )
