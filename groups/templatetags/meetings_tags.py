@@ -17,8 +17,15 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set()}
 
 
-def render_markdown(text: str) -> str:
+_HEADING = re.compile(r"<(/?)h([1-5])>")
+
+
+def render_markdown(text: str, *, shift_headings: bool = False) -> str:
+    """`shift_headings`: for a document inside a page that has its own h1 (the
+    minutes), the document's headings move one level down."""
     html = md.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
+    if shift_headings:
+        html = _HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}>", html)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -26,28 +33,15 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+def render_minutes(text: str) -> str:
+    return render_markdown(text, shift_headings=True)
 
 
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> str:
     return mark_safe(render_markdown(text))  # noqa: S308 (sanitised by nh3 above)
-
-
-_HEADING = re.compile(r"<(/?)h([1-5])>")
-
-
-def render_minutes(text: str) -> str:
-    """Minutes as safe HTML inside a page that has its own h1: the document's
-    headings move one level down (its title becomes an h2)."""
-    html = md.markdown(text or "", extensions=["sane_lists", "tables"], output_format="html")
-    html = _HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}>", html)
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
 
 
 @register.filter(name="minutes_html")
