@@ -215,3 +215,8 @@ def test_another_branchs_minutes_are_a_404(h, organiser, other_branch, outsider,
     url = reverse("meeting_minutes", kwargs={"slug": other_branch.slug, "meeting_id": h.meeting.pk})
     assert client.get(url).status_code == 404
     assert AMENDED not in client.get(url).content.decode()
+
+
+def test_a_closed_meetings_agenda_leads_members_to_its_minutes(h, member, client_for):
+    page = client_for(member).get(_u("meeting_agenda", h.meeting)).content.decode()
+    assert f'href="{_u("meeting_minutes", h.meeting)}"' in page
