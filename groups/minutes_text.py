@@ -136,13 +136,13 @@ def _motion(m: MotionFacts, level: str = "###") -> list[str]:
     out = [f"{level} {m.label}", "", _quote(m.original_text or m.text), "", f"- {_who(m)}"]
     for a in m.amendments:
         out.append(f"- {a.text} ({_who_inline(a)}). {a.state}.")
-        out += [f"  - {vote_line(v)}" for v in a.votes]
+        out += [f"    - {vote_line(v)}" for v in a.votes]
         for p in a.procedural:
-            out.append(f"  - {p.label} ({_who_inline(p)}). {p.state}.")
-            out += [f"    - {vote_line(v)}" for v in p.votes]
+            out.append(f"    - {p.label} ({_who_inline(p)}). {p.state}.")
+            out += [f"        - {vote_line(v)}" for v in p.votes]
     for p in m.procedural:
         out.append(f"- {p.label} ({_who_inline(p)}). {p.state}.")
-        out += [f"  - {vote_line(v)}" for v in p.votes]
+        out += [f"    - {vote_line(v)}" for v in p.votes]
     if m.ruling_reason:
         out.append(f"- Ruled out of order by the chair: {m.ruling_reason}")
     if m.original_text and m.original_text != m.text:
@@ -159,12 +159,12 @@ def _point(p: PointFacts) -> list[str]:
     out = [f"- Point of order from {p.raised_by}{cited}: {p.point}"]
     if p.ruling:
         reason = f" Reason: {p.ruling_reason}" if p.ruling_reason else ""
-        out.append(f"  - The chair ruled: {p.ruling}.{reason}")
+        out.append(f"    - The chair ruled: {p.ruling}.{reason}")
     else:
-        out.append("  - No ruling was recorded.")
+        out.append("    - No ruling was recorded.")
     if p.challenge is not None:
-        out.append(f"  - The ruling was challenged ({_who_inline(p.challenge)}). {p.state}.")
-        out += [f"  - {vote_line(v)}" for v in p.challenge.votes]
+        out.append(f"    - The ruling was challenged ({_who_inline(p.challenge)}). {p.state}.")
+        out += [f"    - {vote_line(v)}" for v in p.challenge.votes]
     return out
 
 
@@ -197,7 +197,7 @@ def draft_markdown(f: MinutesFacts) -> str:
             lines += _motion(m)
             body = True
         for question, v in zip(item.questions, item.votes, strict=True):
-            lines += [f"- Question put: {question}", f"  - {vote_line(v)}", ""]
+            lines += [f"- Question put: {question}", f"    - {vote_line(v)}", ""]
             body = True
         if item.points:
             lines += ["### Points of order", ""]

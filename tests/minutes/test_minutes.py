@@ -147,3 +147,29 @@ def test_the_closed_meetings_record_is_never_rewritten(h, branch, organiser):
     item = add_agenda_item(meeting=later_meeting(branch, h.meeting), actor=organiser, title="Minutes")
     approve_minutes(minutes=Minutes.objects.get(), actor=organiser, item=item)
     assert list(MeetingRecord.objects.values()) == before
+
+
+def test_a_challenged_ruling_and_its_vote_are_in_the_minutes(branch, organiser):
+    from datetime import timedelta
+
+    from groups.models import StandingOrders
+    from groups.services.points_of_order import challenge_ruling, raise_point, rule_on_point
+    from groups.services.records import close_meeting
+
+    from ..motions.helpers import decide
+
+    meeting, voters, _ = hall(branch, organiser, members=5, supporters=0)
+    StandingOrders.objects.filter(branch=branch).update(challenge_support=2)
+    point = raise_point(meeting=meeting, actor=organiser, raised_by=voters[0], point="We are not quorate.")
+    point = rule_on_point(point=point, actor=organiser, ruling="We are quorate", reason="The door count says 5.")
+    point = challenge_ruling(point=point, actor=organiser, supporters=[voters[1], voters[2]])
+    decide(meeting, organiser, point.challenge, voters, yes=1, no=4)
+    close_meeting(meeting=meeting, actor=organiser, at=meeting.starts_at + timedelta(hours=1))
+    text = draft_minutes(meeting=meeting, actor=organiser).text
+    assert f"Point of order from {voters[0].full_name}: We are not quorate." in text
+    assert "The chair ruled: We are quorate. Reason: The door count says 5." in text
+    challenged = f"The ruling was challenged (moved by {voters[1].full_name}, seconded by {voters[2].full_name})"
+    assert challenged + ". Ruling upheld." in text
+    assert "**Lost** (named vote): 1 for, 4 against" in text
+    # the challenge is told with its point, not again as a motion of its own
+    assert "ruling be challenged" not in text.lower()
