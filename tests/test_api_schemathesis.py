@@ -99,7 +99,7 @@ def objects(branch):
     Vote.objects.create(
         meeting=meeting, motion=carried, question=carried.text, method="show_of_hands", threshold="simple_majority",
         status="closed", result="carried", votes_for=5, votes_against=1, abstain=0, entitled=8, voted=6,
-        closed_at=timezone.now(),
+        base=6, needed=4, explanation="5 for is at least the 4 needed.", closed_at=timezone.now(),
     )  # fmt: skip
     return {
         "position_id": position.pk,

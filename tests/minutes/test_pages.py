@@ -154,7 +154,7 @@ def _carried(branch, n, *, text="That we support the bus campaign", days_ago=0, 
         Vote.objects.create(
             meeting=meeting, motion=motion, question=motion.text, method=method, threshold="simple_majority",
             status="closed", result="carried", votes_for=10 + i, votes_against=2, abstain=1, entitled=20, voted=13,
-            closed_at=timezone.now(),
+            base=13, needed=7, closed_at=timezone.now(),
         )  # fmt: skip
     return meeting
 
