@@ -17,6 +17,7 @@ BRANCH_SECTIONS = [
     ("Reports", "reports", "view_reports", ("reports",)),
     ("Team", "role_list", "manage_roles", ("role_",)),
     ("Audit", "audit_log", "view_audit", ("audit_",)),
+    ("Decisions", "decisions_register", "view_branch", ("decisions_",)),
     ("My meetings", "my_meetings", "view_own", ("my_",)),
 ]
 

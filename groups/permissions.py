@@ -55,6 +55,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # answer (groups.eligibility.voting.may_vote), for their own person only
     "chair": frozenset({ORGANISER}),
     "manage_standing_orders": frozenset({ORGANISER}),
+    # minutes (issue 12 item 8): the secretary (an organiser) drafts, edits
+    # and approves them; anyone with a role reads approved minutes and the
+    # decisions register (view_branch)
+    "manage_minutes": frozenset({ORGANISER}),
     "vote": frozenset({ORGANISER, STEWARD, MEMBER}),
     # the speakers' list: anyone with a role may ask; whether they may is
     # "checked in, not left" (groups.services.speakers), never the voting rule

@@ -10,6 +10,7 @@ from .urlconf import (
     imports,
     me,
     meetings,
+    minutes,
     people,
     positions,
     privacy,
@@ -45,6 +46,7 @@ for _module in (
     privacy,
     elections,
     counts,
+    minutes,
 ):
     branch_patterns += _module.branch_patterns
 

@@ -98,6 +98,16 @@ def objects(branch):
         status="nominations", ballot_mode="meeting", meeting=meeting,
     )  # fmt: skip
     nomination = Nomination.objects.create(election=election, person=person, nominated_at=meeting.starts_at)
+    from groups.models import Minutes
+
+    # Draft minutes to read and edit; a carried motion with its vote for the decisions register.
+    Minutes.objects.create(meeting=meeting, text="# Minutes\n", generated_at=timezone.now())
+    carried = Motion.objects.create(meeting=meeting, text="That we meet in the library.", state="carried")
+    Vote.objects.create(
+        meeting=meeting, motion=carried, question=carried.text, method="show_of_hands", threshold="simple_majority",
+        status="closed", result="carried", votes_for=5, votes_against=1, abstain=0, entitled=8, voted=6,
+        base=6, needed=4, explanation="5 for is at least the 4 needed.", closed_at=timezone.now(),
+    )  # fmt: skip
     return {
         "election_id": election.pk,
         "/elections/": election.pk,

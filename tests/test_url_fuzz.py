@@ -112,6 +112,7 @@ WITHOUT_A_BRANCH_OBJECT = {
     "audit_log",
     "branch_dashboard",
     "category_list",
+    "decisions_register",
     "door_index",
     "import_upload",
     "meeting_calendar",

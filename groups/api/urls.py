@@ -17,6 +17,7 @@ from .views import (
     door,
     elections,
     imports,
+    minutes,
     motions,
     people,
     person_data,
@@ -56,6 +57,8 @@ router.register(rf"{MEETING}/agenda", agenda.AgendaItemViewSet, basename="api-ag
 router.register(rf"{MEETING}/motions", motions.MotionViewSet, basename="api-motion")
 router.register(rf"{MEETING}/points-of-order", motions.PointOfOrderViewSet, basename="api-point-of-order")
 router.register(MEETING, door.MeetingDoorViewSet, basename="api-meeting-door")  # door/ and quorum/
+router.register(MEETING, minutes.MinutesViewSet, basename="api-minutes")  # minutes/, minutes/draft/, minutes/approve/
+router.register(rf"{BRANCH}/decisions", minutes.DecisionRegisterViewSet, basename="api-decision")
 router.register(MEETING, records.MeetingRecordViewSet, basename="api-meeting-record")  # record/, close/, reopen/
 
 urlpatterns = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('groups', '0024_elections'),
+        ('groups', '0025_minutes'),
     ]
 
     operations = [

@@ -26,6 +26,7 @@ from .meetings import (
     Reply,
     SendStatus,
 )
+from .minutes import Minutes, MinutesStatus
 from .motions import AgendaItem, AgendaKind, AmendAction, Motion, MotionRevision, MotionState, Procedure
 from .people import Category, Membership, MembershipStatus, Person
 from .points_of_order import PointOfOrder, PointState
@@ -48,6 +49,8 @@ __all__ = [
     "Nomination",
     "NominationStatus",
     "TellerEntry",
+    "Minutes",
+    "MinutesStatus",
     "AgendaItem",
     "ApiToken",
     "AgendaKind",

@@ -32,6 +32,7 @@ def all_entries() -> dict[str, Entry]:
         imports,
         me,
         meetings,
+        minutes,
         people,
         positions,
         public,
@@ -57,6 +58,7 @@ def all_entries() -> dict[str, Entry]:
         agenda,
         elections,
         counts,
+        minutes,
     ]
     entries: dict[str, Entry] = {}
     for module in modules:

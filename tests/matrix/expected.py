@@ -59,6 +59,7 @@ category_rename               login      404        403        403        200
 confirm_email                 200        200        200        200        200
 count_page                    login      404        403        403        200
 delegate_entitlement          login      404        403        403        200
+decisions_register            login      404        200        200        200
 door                          login      404        403        200        200
 door_ask                      login      404        403        302        302
 door_ask_status               login      404        403        200        200
@@ -104,6 +105,12 @@ meeting_list                  login      404        403        200        200
 meeting_pending               login      404        403        403        200
 meeting_pending_approve       login      404        403        403        302
 meeting_pending_reject        login      404        403        403        302
+meeting_minutes               login      404        200        200        200
+minutes_approve               login      404        403        403        302
+minutes_draft                 login      404        403        403        302
+minutes_edit                  login      404        403        403        200
+minutes_markdown              login      404        200        200        200
+minutes_pdf                   login      404        200        200        200
 meeting_motions               login      404        403        403        200
 meeting_points                login      404        403        403        200
 meeting_publish               login      404        403        403        302

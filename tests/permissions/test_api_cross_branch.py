@@ -83,6 +83,11 @@ FOREIGN_IDS = [
         "post",
         None,
     ),
+    # Minutes (issue 12 item 8): the far meeting's, asked for under our slug
+    ("api-minutes-minutes", lambda f: _far_minutes(f), "get", None),
+    ("api-minutes-minutes", lambda f: _far_minutes(f), "patch", {"text": "Ours now", "version": 1}),
+    ("api-minutes-draft", lambda f: {"meeting_id": f.meeting.pk}, "post", {"replace": True}),
+    ("api-minutes-approve", lambda f: _far_minutes(f), "post", {"item": 1}),
     ("api-speaker-list", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
     ("api-speaker-list", lambda f: {"meeting_id": f.meeting.pk}, "post", {"kind": "contribution"}),
     ("api-speaker-call", lambda f: {"meeting_id": f.meeting.pk}, "post", {}),
@@ -173,6 +178,19 @@ def _far_business(far, what: str) -> dict:
             meeting=far.meeting, raised_by=far.person, point="Theirs", raised_at=far.meeting.starts_at
         )[0]
     return {"meeting_id": far.meeting.pk, "pk": obj.pk}
+
+
+def _far_minutes(far) -> dict:
+    """The far meeting with approved minutes of its own."""
+    from django.utils import timezone
+
+    from groups.models import Minutes
+
+    now = timezone.now()
+    Minutes.objects.get_or_create(
+        meeting=far.meeting, defaults={"text": "Theirs", "generated_at": now, "status": "approved", "approved_at": now}
+    )
+    return {"meeting_id": far.meeting.pk}
 
 
 def _far_vote(far):

@@ -57,6 +57,7 @@ override            no        no       no     no      yes
 count_ballots       no        no       no     no      yes
 chair               no        no       no     no      yes
 manage_standing_orders no     no       no     no      yes
+manage_minutes      no        no       no     no      yes
 vote                no        no       yes    yes     yes
 speak               no        no       yes    yes     yes
 view_positions      no        no       no     yes     yes
