@@ -262,3 +262,46 @@ class DoorListSerializer(serializers.Serializer):
     generated_at = serializers.DateTimeField()
     count = serializers.IntegerField()
     people = DoorListPersonSerializer(many=True)
+
+
+# A device's queue sent at once (CONTRACT §9, POST checkins/batch/): one request, not one per check-in.
+MAX_BATCH = 200
+
+
+class DeviceCheckInSerializer(serializers.Serializer):
+    """One item of a batch, as documented (each is read with CheckInSerializer, one by one)."""
+
+    person = serializers.IntegerField(help_text="A person of this branch (id).")
+    nonce = serializers.UUIDField(help_text="The device's own id for this check-in.")
+    checked_in_at = serializers.DateTimeField(help_text="When it happened on the device, within the meeting's day.")
+    device = CharField(required=False, allow_blank=True, max_length=100, help_text="The device's name.")
+    override_reason = CharField(required=False, allow_blank=True, max_length=500)
+
+
+class CheckInBatchSerializer(serializers.Serializer):
+    """The batch as read: the items stay raw here, so that one bad item is that item's 400, not the batch's."""
+
+    items = serializers.ListField(
+        child=serializers.DictField(),
+        allow_empty=False,
+        max_length=MAX_BATCH,
+        error_messages={"max_length": f"Send at most {MAX_BATCH} check-ins at once; send the rest in another batch."},
+    )
+
+
+class CheckInBatchRequestSerializer(serializers.Serializer):
+    """The batch as documented."""
+
+    items = DeviceCheckInSerializer(many=True, help_text=f"1 to {MAX_BATCH} device check-ins, in the device's order.")
+
+
+class BatchResultSerializer(serializers.Serializer):
+    status = serializers.IntegerField(
+        help_text="What POST checkins/ would have answered for this item alone: 201, 200, 202, 400, 403, 409."
+    )
+    nonce = serializers.UUIDField(allow_null=True, help_text="The item's nonce (null when it had no valid one).")
+    body = serializers.JSONField(help_text="The answer POST checkins/ would have given for this item alone.")
+
+
+class CheckInBatchResultSerializer(serializers.Serializer):
+    results = BatchResultSerializer(many=True, help_text="One per item, in the items' order.")

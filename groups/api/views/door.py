@@ -3,6 +3,8 @@ and quorum, under /branches/{slug}/meetings/{meeting_id}/. Organisers and
 stewards ("door"). Check-ins go through groups.services.door_refusals.check_in_on_the_record (check_in, a refusal kept),
 the only way in; a meeting of another branch answers 404."""
 
+import uuid
+
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -17,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from ...errors import RollcallError
 from ...models import Attendance, Meeting
 from ...models.attendance import CheckInMethod
 from ...permissions import get_in_branch
@@ -26,9 +29,14 @@ from ...queries.door_list import door_list
 from ...services.attendance import mark_left, preview_check_in, undo_check_in
 from ...services.door_refusals import check_in_on_the_record
 from ...services.door_sync import sync_check_in, undo_scan
+from ..errors import exception_handler
 from ..schema import FIELD_ERRORS
 from ..serializers.door import (
+    MAX_BATCH,
     AttendanceSerializer,
+    CheckInBatchRequestSerializer,
+    CheckInBatchResultSerializer,
+    CheckInBatchSerializer,
     CheckInSerializer,
     DoorListSerializer,
     DoorQuerySerializer,
@@ -44,6 +52,7 @@ from ..serializers.door import (
     UndoScanSerializer,
     UndoSerializer,
 )
+from ..throttling import charge_items
 from .base import BranchScopedViewSet
 
 MEETING_ID = OpenApiParameter(
@@ -179,6 +188,50 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
 
     @extend_schema(
         tags=["door"],
+        summary="A door device's queue of check-ins at once (organisers and stewards)",
+        operation_id="branches_meetings_checkins_batch",
+        description=(
+            f'{{"items": [1 to {MAX_BATCH} device check-ins, each {{"person", "nonce", "checked_in_at", '
+            '"device"?, "override_reason"?}]} (CONTRACT §9). Each item is handled exactly as POST checkins/ '
+            "with its nonce, one after another in the items' order, each in its own transaction: one item "
+            "refused or invalid does not stop the others, and a batch sent again is each item sent again "
+            "(200 with the first answer). 200 with "
+            '{"results": [{"status", "nonce", "body"}]}, one per item in order: `status` and `body` are what '
+            "POST checkins/ would have answered for that item alone (201 in, 200 already in or sent before, "
+            "202 kept for review, 400, 403, 409). The batch itself is 400 only when it is not a list of 1 to "
+            f"{MAX_BATCH} objects. Each item counts against the door rate limit as one request."
+        ),
+        parameters=[MEETING_ID],
+        request=CheckInBatchRequestSerializer,
+        responses={200: CheckInBatchResultSerializer, 400: FIELD_ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="batch")
+    def batch(self, request, *args, **kwargs):
+        meeting = self.get_meeting()  # 404 before anything is read from the body
+        body = CheckInBatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        items = body.validated_data["items"]
+        charge_items(request, self.throttle_scope, len(items))
+        context = self.get_serializer_context()
+        return Response({"results": [self._batch_item(meeting, item, context) for item in items]})
+
+    def _batch_item(self, meeting, item: dict, context) -> dict:
+        """One item: POST checkins/'s answer for it alone, as {"status", "nonce", "body"}."""
+        serializer = CheckInSerializer(data=item, context=context)
+        if not serializer.is_valid():
+            return {"status": 400, "nonce": _nonce(item), "body": serializer.errors}
+        data = serializer.validated_data
+        if data.get("nonce") is None:
+            errors = {"nonce": ["Each item of a batch is a device's check-in: give its nonce."]}
+            return {"status": 400, "nonce": None, "body": errors}
+        try:
+            response = self._sync(meeting, data)
+        except RollcallError as exc:
+            response = exception_handler(exc, {})
+        return {"status": response.status_code, "nonce": str(data["nonce"]), "body": response.data}
+
+    @extend_schema(
+        tags=["door"],
         summary="Undo a door device's check-in, by its nonce (organisers and stewards)",
         # Its own name: the default would collide with checkins/{id}/undo/'s.
         operation_id="branches_meetings_checkins_undo_by_nonce",
@@ -245,6 +298,14 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
         attendance = self._attendance()
         mark_left(attendance=attendance, actor=request.user)
         return Response(AttendanceSerializer(self._attendance()).data)
+
+
+def _nonce(item: dict) -> str | None:
+    """An invalid item's nonce when it is one, so the device can tell which it was."""
+    try:
+        return str(uuid.UUID(str(item.get("nonce"))))
+    except ValueError:
+        return None
 
 
 class MeetingDoorViewSet(MeetingScopedViewSet):
