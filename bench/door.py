@@ -268,6 +268,7 @@ def latency(n: int, profile: bool) -> dict:
         # messages before it (up to the cookie's 2 KB limit).
         client.cookies.pop("messages", None)
         return client.post(checkin_url, {"person": person_id})
+
     cases = {
         "bare view (1 indexed query)": lambda i: client.get(f"/bench/bare/{SLUG}/{ids[i % 500]}/"),
         f"door search: name prefix “{prefix}”": lambda i: client.get(search_url, {"q": prefix}),

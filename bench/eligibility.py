@@ -216,9 +216,7 @@ def main() -> None:
             assert n == pure_eligible, (n, pure_eligible)
         count_ms = median_ms(lambda d=definition: eligible_people(branch, d, AS_OF).count())
         page_ms = median_ms(
-            lambda d=definition: list(
-                eligible_people(branch, d, AS_OF).order_by("last_name", "first_name", "id")[:25]
-            )
+            lambda d=definition: list(eligible_people(branch, d, AS_OF).order_by("last_name", "first_name", "id")[:25])
         )
         lines.append(f"| {label} | {n:,} | {count_ms:.1f} | {count_ms / base_count:.1f} | {page_ms:.1f} |")
     lines.append("")

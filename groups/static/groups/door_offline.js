@@ -4,7 +4,7 @@
 // search and the check-ins run against that list: each check-in is queued on
 // the device with a nonce, the real time and the device's name, the banner says
 // how many are waiting, and the queue survives a reload. Back online, the queue
-// is sent in order; the server decides again (a duplicate, or someone now
+// is sent in order (check-ins in batches: POST checkins/batch/); the server decides again (a duplicate, or someone now
 // refused, is kept on its side, never lost). The quorum shown offline is an
 // estimate from this device. The list is wiped 24 hours after the meeting ends,
 // when another user opens the door on this device, and on sign-out (the server
@@ -323,7 +323,7 @@
     });
   }
 
-  // --- back online: send the queue, in order ---
+  // --- back online: send the queue, in order, check-ins in batches of up to 200 ---
   function post(url, body) {
     return fetch(url, {
       method: "POST", credentials: "same-origin",
@@ -332,40 +332,80 @@
     });
   }
 
-  function sendOne(item) {
-    if (item.kind === "undo") {
-      return post(here.dataset.undoUrl, {nonce: item.target, reason: item.reason});
+  var BATCH = 200;  // POST checkins/batch/ takes up to 200 (CONTRACT §9)
+
+  function sendUndo(item) {
+    return post(here.dataset.undoUrl, {nonce: item.target, reason: item.reason});
+  }
+
+  // The run of check-ins at the head of the queue goes in one request; an undo goes alone, in its place.
+  function headRun() {
+    var run = [];
+    while (run.length < BATCH && state.queue[run.length] && state.queue[run.length].kind === "check_in") {
+      run.push(state.queue[run.length]);
     }
-    return post(here.dataset.checkinsUrl, {person: item.person, nonce: item.nonce,
-                                           checked_in_at: item.checked_in_at, device: item.device});
+    return run;
   }
 
   function send() {
     if (state.sending || !state.queue.length) return Promise.resolve();
     state.sending = true;
     var sent = 0, review = 0, undone = 0;
+
+    function shown(item, text) {
+      var label = document.querySelector('.door-recent-offline[data-nonce="' + item.nonce + '"] .door-recent-state');
+      if (label) label.textContent = text;
+    }
+
+    // One answer (the single endpoint's, or a batch item's): done, refused for good, or to retry.
+    function settle(db, item, code, body) {
+      if ((code >= 200 && code < 300) || (item.kind === "undo" && code === 409)) {
+        if (code === 202) review += 1;
+        if (item.kind === "check_in") sent += 1; else undone += 1;
+        shown(item, code === 202 ? "(sent: kept for an organiser to review)" : "(sent)");
+        state.queue.splice(state.queue.indexOf(item), 1);
+        return db.delete("queue", item.seq).then(function () { return true; });
+      }
+      if (code === 429 || code >= 500 || (body && body.code === "nonce_in_flight")) return Promise.resolve(false);
+      // Refused for good (a closed meeting, a bad time): kept on the device and shown, never dropped.
+      item.error = (body && (body.detail || firstError(body))) || ("the server answered " + code);
+      state.queue.splice(state.queue.indexOf(item), 1);
+      state.failed.push(item);
+      return db.put("queue", item).then(function () { return true; });
+    }
+
     function next(db) {
-      var item = state.queue[0];
-      if (!item) return Promise.resolve();
-      return sendOne(item).then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (body) {
-          if (response.ok || (item.kind === "undo" && response.status === 409)) {
-            if (response.status === 202) review += 1;
-            if (item.kind === "check_in") sent += 1; else undone += 1;
-            var shown = document.querySelector('.door-recent-offline[data-nonce="' + item.nonce + '"] .door-recent-state');
-            if (shown) shown.textContent = response.status === 202 ? "(sent: kept for an organiser to review)" : "(sent)";
-            state.queue.shift();
-            return db.delete("queue", item.seq).then(function () { return next(db); });
-          }
-          if (response.status === 429 || response.status >= 500) throw new Error("retry later");
-          // Refused for good (a closed meeting, a bad time): kept on the device and shown, never dropped.
-          item.error = body.detail || ("the server answered " + response.status);
-          state.queue.shift();
-          state.failed.push(item);
-          return db.put("queue", item).then(function () { return next(db); });
+      var run = headRun();
+      if (!run.length && !state.queue.length) return Promise.resolve();
+      if (!run.length) {
+        var undo = state.queue[0];
+        return sendUndo(undo).then(function (response) {
+          return response.json().catch(function () { return {}; }).then(function (body) {
+            return settle(db, undo, response.status, body);
+          });
+        }).then(function (go) { if (!go) throw new Error("retry later"); return next(db); });
+      }
+      var items = run.map(function (item) {
+        return {person: item.person, nonce: item.nonce, checked_in_at: item.checked_in_at, device: item.device};
+      });
+      return post(here.dataset.batchUrl, {items: items}).then(function (response) {
+        if (!response.ok) throw new Error("retry later");  // 429, 5xx, the network: all of it again later
+        return response.json();
+      }).then(function (body) {
+        var again = false;
+        // In order; each answered as the single check-in would have been.
+        return run.reduce(function (done, item, i) {
+          return done.then(function () {
+            var result = body.results[i];
+            return settle(db, item, result.status, result.body).then(function (go) { if (!go) again = true; });
+          });
+        }, Promise.resolve()).then(function () {
+          if (again) throw new Error("retry later");
+          return next(db);
         });
       });
     }
+
     return dbPromise.then(next).catch(function () { /* the network went again: the rest waits */ })
       .then(function () {
         state.sending = false;
@@ -378,6 +418,11 @@
         }
         banner();
       });
+  }
+
+  function firstError(body) {
+    var key = Object.keys(body)[0];
+    return key ? key + ": " + [].concat(body[key]).join(" ") : "";
   }
 
   function goOnline() {
