@@ -293,6 +293,7 @@ def test_the_door_list_has_door_fields_only(api, steward, branch, meeting):
         "may_vote",
         "checked_in_at",
         "here_may_vote",
+        "qr",
     }
     assert by_id[ana.pk]["numbers"] == ["PM-0042"] and by_id[ana.pk]["postcode"] == "N1 1AA"
     assert by_id[ana.pk]["checked_in_at"] is not None and by_id[ana.pk]["here_may_vote"] is True

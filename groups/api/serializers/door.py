@@ -295,6 +295,10 @@ class DoorListPersonSerializer(serializers.Serializer):
     may_vote = serializers.BooleanField(help_text="Whether the voting rule admits them (for quorum).")
     checked_in_at = serializers.DateTimeField(allow_null=True, help_text="When they were checked in; null if not.")
     here_may_vote = serializers.BooleanField(help_text="Checked in and counted for quorum.")
+    qr = serializers.CharField(
+        help_text="The first 8 characters of the signature of their personal QR code for this meeting "
+        "(…/door/p/{meeting}.{person}:{signature}/): a device scanning offline checks a badge against it."
+    )
 
 
 class DoorListSerializer(serializers.Serializer):

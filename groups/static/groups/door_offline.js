@@ -437,6 +437,56 @@
     banner();
   }
 
+  // --- a badge read by the scanner (groups/static/groups/door_scan.js) ---
+  // Online the server reads the token and draws the card (the door page opened by the badge, its
+  // results region only); offline the door list answers, the badge checked against its "qr".
+  function scanned(token, checkInNow) {
+    if (state.online) return fromServer(token, checkInNow);
+    return Promise.resolve(fromList(token, checkInNow));
+  }
+
+  function fromServer(token, checkInNow) {
+    var region = document.getElementById("door-results");
+    return fetch(here.dataset.qrUrl.replace("TOKEN", encodeURIComponent(token)), {credentials: "same-origin"})
+      .then(function (response) {
+        if (response.status === 404) return "That QR code is not a badge for this meeting: find them by name.";
+        if (!response.ok) throw new Error("door page: " + response.status);
+        return response.text().then(function (html) {
+          var found = new DOMParser().parseFromString(html, "text/html").getElementById("door-results");
+          region.innerHTML = found ? found.innerHTML : "";
+          if (window.htmx) window.htmx.process(region);
+          var tap = region.querySelector(".door-card > form[data-door-tap]");  // eligible, not in yet
+          if (checkInNow && tap) {
+            if (window.htmx) window.htmx.trigger(tap, "submit"); else tap.requestSubmit();
+          }
+          var name = region.querySelector(".door-name");
+          return name ? "Read: " + name.textContent : "";
+        });
+      })
+      .catch(function () { goOffline(); return fromList(token, checkInNow); });
+  }
+
+  function fromList(token, checkInNow) {
+    var region = document.getElementById("door-results");
+    var parts = /^([0-9]+)\.([0-9]+):(.+)$/.exec(token);
+    if (!parts || Number(parts[1]) !== MEETING) return "That QR code is not a badge for this meeting: find them by name.";
+    if (!state.list) return "Offline, and this device has no door list for this meeting.";
+    var id = Number(parts[2]);
+    var p = state.list.people.filter(function (x) { return x.id === id; })[0];
+    if (!p || !p.qr || parts[3].slice(0, p.qr.length) !== p.qr) {
+      return "This device's door list does not know that QR code: find them by name.";
+    }
+    region.textContent = "";
+    var list = el("ul", "door-results");
+    var li = card(p);
+    list.appendChild(li);
+    region.appendChild(list);
+    if (checkInNow && p.decision.eligible) checkIn(p, li);
+    return "Read: " + name(p);
+  }
+
+  window.rollcallDoor = {scanned: scanned};
+
   // --- wiring ---
   window.addEventListener("online", goOnline);
   window.addEventListener("offline", goOffline);
