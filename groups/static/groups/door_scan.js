@@ -83,7 +83,7 @@
       var read = token(text);
       if (!read) { say("That QR code is not a Rollcall badge for this meeting."); return null; }
       var checkInNow = toggle.checked;
-      if (!checkInNow) close();
+      if (!checkInNow) stopCamera();  // one card, one tap; "Scan" again for the next badge
       return window.rollcallDoor.scanned(read, checkInNow).then(function (message) {
         if (message) say(message);
         if (navigator.vibrate) navigator.vibrate(60);
@@ -96,6 +96,7 @@
     if (!window.rollcallDoor) { say("The scanner needs this page's door list: reload the page."); return; }
     say("Opening the camera…");
     panel.hidden = false;
+    video.hidden = false;
     open.setAttribute("aria-expanded", "true");
     Promise.all([
       navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}, audio: false}),
@@ -109,25 +110,31 @@
       document.documentElement.dataset.doorScanner = "on";
       tick();
     }).catch(function (error) {
-      close();
+      stopCamera();
       say(error && error.name === "NotAllowedError"
         ? "The camera was not allowed: allow it in the browser's settings, or find them by name."
         : "No camera could be opened: find them by name.");
     });
   }
 
-  function close() {
+  // The camera off; the panel (the "Scan and check in" toggle, Close) stays until closed.
+  function stopCamera() {
     if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
     stream = null;
     if (timer) { clearTimeout(timer); timer = null; }
     video.srcObject = null;
-    panel.hidden = true;
-    open.setAttribute("aria-expanded", "false");
+    video.hidden = true;
     document.documentElement.dataset.doorScanner = "off";
   }
 
-  open.addEventListener("click", function () { if (stream) close(); else start(); });
+  function close() {
+    stopCamera();
+    panel.hidden = true;
+    open.setAttribute("aria-expanded", "false");
+  }
+
+  open.addEventListener("click", function () { if (stream) stopCamera(); else start(); });
   stop.addEventListener("click", close);
   // The camera is not left on behind another tab or a locked phone.
-  document.addEventListener("visibilitychange", function () { if (document.hidden && stream) close(); });
+  document.addEventListener("visibilitychange", function () { if (document.hidden && stream) stopCamera(); });
 })();
