@@ -314,7 +314,8 @@ MAX_BATCH = 200
 
 
 class DeviceCheckInSerializer(serializers.Serializer):
-    """One item of a batch, as documented (each is read with CheckInSerializer, one by one)."""
+    """One item of a batch, its shape only: an item not of this shape makes the batch a 400. Its
+    meaning (the person, the time, the nonce) is then read as POST checkins/ reads it, item by item."""
 
     person = serializers.IntegerField(help_text="A person of this branch (id).")
     nonce = serializers.UUIDField(help_text="The device's own id for this check-in.")
@@ -324,20 +325,13 @@ class DeviceCheckInSerializer(serializers.Serializer):
 
 
 class CheckInBatchSerializer(serializers.Serializer):
-    """The batch as read: the items stay raw here, so that one bad item is that item's 400, not the batch's."""
-
-    items = serializers.ListField(
-        child=serializers.DictField(),
+    items = DeviceCheckInSerializer(
+        many=True,
         allow_empty=False,
         max_length=MAX_BATCH,
+        help_text=f"1 to {MAX_BATCH} device check-ins, in the device's order.",
         error_messages={"max_length": f"Send at most {MAX_BATCH} check-ins at once; send the rest in another batch."},
     )
-
-
-class CheckInBatchRequestSerializer(serializers.Serializer):
-    """The batch as documented."""
-
-    items = DeviceCheckInSerializer(many=True, help_text=f"1 to {MAX_BATCH} device check-ins, in the device's order.")
 
 
 class BatchResultSerializer(serializers.Serializer):

@@ -36,7 +36,6 @@ from ..schema import FIELD_ERRORS
 from ..serializers.door import (
     MAX_BATCH,
     AttendanceSerializer,
-    CheckInBatchRequestSerializer,
     CheckInBatchResultSerializer,
     CheckInBatchSerializer,
     CheckInSerializer,
@@ -192,19 +191,21 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
             "(200 with the first answer). 200 with "
             '{"results": [{"status", "nonce", "body"}]}, one per item in order: `status` and `body` are what '
             "POST checkins/ would have answered for that item alone (201 in, 200 already in or sent before, "
-            "202 kept for review, 400, 403, 409). The batch itself is 400 only when it is not a list of 1 to "
-            f"{MAX_BATCH} objects. Each item counts against the door rate limit as one request."
+            "202 kept for review, 400, 403, 409). The batch itself is 400, and nothing of it is handled, when it "
+            f"is not 1 to {MAX_BATCH} items of the shape below (a device's bug, not a refusal): "
+            '{"items": {"1": {"nonce": ["Must be a valid UUID."]}}} (by the items\' places, from 0). Each item counts against the door rate '
+            "limit as one request."
         ),
         parameters=[MEETING_ID],
-        request=CheckInBatchRequestSerializer,
+        request=CheckInBatchSerializer,
         responses={200: CheckInBatchResultSerializer, 400: FIELD_ERRORS},
     )
     @action(detail=False, methods=["post"], url_path="batch")
     def batch(self, request, *args, **kwargs):
         meeting = self.get_meeting()  # 404 before anything is read from the body
         body = CheckInBatchSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        items = body.validated_data["items"]
+        body.is_valid(raise_exception=True)  # the shape; each item's meaning is read below, as POST checkins/ does
+        items = request.data["items"]
         charge_items(request, self.throttle_scope, len(items))
         context = {**self.get_serializer_context(), "people": branch_people(self.get_branch(), items)}
         # One serializer reads every item (as a list serializer's child does): building one per item
@@ -233,9 +234,6 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
             data = reader.run_validation(item)
         except ValidationError as exc:
             return {"status": 400, "nonce": _nonce(item), "body": as_serializer_error(exc)}
-        if data.get("nonce") is None:
-            errors = {"nonce": ["Each item of a batch is a device's check-in: give its nonce."]}
-            return {"status": 400, "nonce": None, "body": errors}
         try:
             return self._sync_result(meeting, data)
         except RollcallError as exc:

@@ -260,7 +260,8 @@
     li.replaceWith(out);
     if (navigator.vibrate) navigator.vibrate(80);
     var box = document.getElementById("door-q");
-    if (box) { box.value = ""; box.focus(); }
+    if (box) box.value = "";
+    if (box && document.documentElement.dataset.doorScanner !== "on") box.focus();  // no keyboard over the camera
   }
 
   function recent(p, item) {
@@ -389,20 +390,36 @@
         return {person: item.person, nonce: item.nonce, checked_in_at: item.checked_in_at, device: item.device};
       });
       return post(here.dataset.batchUrl, {items: items}).then(function (response) {
+        // A batch refused whole (an item this device got wrong): each alone, so each gets its own answer.
+        if (response.status === 400) return one(db, run, 0).then(function () { return next(db); });
         if (!response.ok) throw new Error("retry later");  // 429, 5xx, the network: all of it again later
-        return response.json();
-      }).then(function (body) {
-        var again = false;
-        // In order; each answered as the single check-in would have been.
-        return run.reduce(function (done, item, i) {
-          return done.then(function () {
-            var result = body.results[i];
-            return settle(db, item, result.status, result.body).then(function (go) { if (!go) again = true; });
+        return response.json().then(function (body) { return batchAnswered(db, run, body); });
+      });
+    }
+
+    function one(db, run, i) {
+      var item = run[i];
+      if (!item) return Promise.resolve();
+      return post(here.dataset.checkinsUrl, {person: item.person, nonce: item.nonce,
+                                             checked_in_at: item.checked_in_at, device: item.device})
+        .then(function (response) {
+          return response.json().catch(function () { return {}; }).then(function (body) {
+            return settle(db, item, response.status, body);
           });
-        }, Promise.resolve()).then(function () {
-          if (again) throw new Error("retry later");
-          return next(db);
+        }).then(function (go) { if (!go) throw new Error("retry later"); return one(db, run, i + 1); });
+    }
+
+    // The batch's answers, in order; each as the single check-in would have answered it.
+    function batchAnswered(db, run, body) {
+      var again = false;
+      return run.reduce(function (done, item, i) {
+        return done.then(function () {
+          var result = body.results[i];
+          return settle(db, item, result.status, result.body).then(function (go) { if (!go) again = true; });
         });
+      }, Promise.resolve()).then(function () {
+        if (again) throw new Error("retry later");
+        return next(db);
       });
     }
 
