@@ -121,19 +121,7 @@ def main() -> None:
             codes += [r["status"] for r in response.json()["results"]]
         return codes
 
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "door_wsgi:application",
-        "--pythonpath",
-        str(ROOT / "bench"),
-        "--workers",
-        str(args.workers),
-        "--bind",
-        f"127.0.0.1:{PORT}",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=door.env())
+    server = subprocess.Popen(door.gunicorn_command(PORT, args.workers), cwd=ROOT, env=door.env())
     timings: dict[str, list[float]] = {"bare view": [], "one by one": [], "batched": [], "the batch again": []}
     codes: dict[str, set] = {name: set() for name in timings}
     print(f"database: {connection.vendor}; {args.queued} queued check-ins; load average before {load_average()}")

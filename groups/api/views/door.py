@@ -193,8 +193,8 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
             "POST checkins/ would have answered for that item alone (201 in, 200 already in or sent before, "
             "202 kept for review, 400, 403, 409). The batch itself is 400, and nothing of it is handled, when it "
             f"is not 1 to {MAX_BATCH} items of the shape below (a device's bug, not a refusal): "
-            '{"items": {"1": {"nonce": ["Must be a valid UUID."]}}} (by the items\' places, from 0). Each item counts against the door rate '
-            "limit as one request."
+            '{"items": {"1": {"nonce": ["Must be a valid UUID."]}}} (by the items\' places, from 0). '
+            "Each item counts against the door rate limit as one request."
         ),
         parameters=[MEETING_ID],
         request=CheckInBatchSerializer,
