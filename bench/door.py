@@ -271,9 +271,9 @@ def latency(n: int, profile: bool) -> dict:
 
     cases = {
         "bare view (1 indexed query)": lambda i: client.get(f"/bench/bare/{SLUG}/{ids[i % 500]}/"),
-        f"door search: name prefix “{prefix}”": lambda i: client.get(search_url, {"q": prefix}),
-        f"door search: membership number {number}": lambda i: client.get(search_url, {"q": number}),
-        f"door search: postcode {sample.postcode}": lambda i: client.get(search_url, {"q": sample.postcode}),
+        f"door search: name prefix “{prefix}”": lambda i: client.post(search_url, {"q": prefix}),
+        f"door search: membership number {number}": lambda i: client.post(search_url, {"q": number}),
+        f"door search: postcode {sample.postcode}": lambda i: client.post(search_url, {"q": sample.postcode}),
         "check-in POST (a different person each time)": lambda i: check_in(next(queue)),
     }
     out = {}
