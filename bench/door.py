@@ -271,9 +271,9 @@ def latency(n: int, profile: bool) -> dict:
 
     cases = {
         "bare view (1 indexed query)": lambda i: client.get(f"/bench/bare/{SLUG}/{ids[i % 500]}/"),
-        f"door search: name prefix “{prefix}”": lambda i: client.get(search_url, {"q": prefix}),
-        f"door search: membership number {number}": lambda i: client.get(search_url, {"q": number}),
-        f"door search: postcode {sample.postcode}": lambda i: client.get(search_url, {"q": sample.postcode}),
+        f"door search: name prefix “{prefix}”": lambda i: client.post(search_url, {"q": prefix}),
+        f"door search: membership number {number}": lambda i: client.post(search_url, {"q": number}),
+        f"door search: postcode {sample.postcode}": lambda i: client.post(search_url, {"q": sample.postcode}),
         "check-in POST (a different person each time)": lambda i: check_in(next(queue)),
     }
     out = {}
@@ -356,6 +356,26 @@ end
 """
 
 
+def gunicorn_command(port: int, workers: int, worker_threads: int = 0) -> list[str]:
+    """gunicorn serving the app plus the bare view (bench/door_wsgi.py) on 127.0.0.1:port; the
+    load runs of bench/door.py, bench/door_sync.py and bench/votes.py."""
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "door_wsgi:application",  # the app, plus the bare view for the floor
+        "--pythonpath",
+        str(ROOT / "bench"),
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+    if worker_threads:  # gthread workers (keep-alive); 0 = sync workers, a connection per request
+        command += ["--worker-class", "gthread", "--threads", str(worker_threads)]
+    return command
+
+
 def load(seconds: int, threads: int, workers: int, worker_threads: int, generator: str, bare: bool) -> None:
     import requests
     from django.contrib.auth import get_user_model
@@ -376,20 +396,7 @@ def load(seconds: int, threads: int, workers: int, worker_threads: int, generato
     client.force_login(get_user_model().objects.get(username="bench-steward"))
     session = client.cookies["sessionid"].value
     csrf = get_random_string(32)
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "door_wsgi:application",  # the app, plus the bare view for the floor
-        "--pythonpath",
-        str(ROOT / "bench"),
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{PORT}",
-        "--log-level",
-        "warning",
-    ]
-    if worker_threads:  # gthread workers (keep-alive); 0 = sync workers, a connection per request
-        command += ["--worker-class", "gthread", "--threads", str(worker_threads)]
+    command = gunicorn_command(PORT, workers, worker_threads)
     server = subprocess.Popen(command, cwd=ROOT, env=env())
     base = f"http://127.0.0.1:{PORT}"
     url = f"{base}/b/{SLUG}/meetings/{meeting.pk}/door/check-in/"

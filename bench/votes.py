@@ -223,20 +223,10 @@ def main() -> None:
     with socket.socket() as s:  # a free port: other work on this machine may hold any fixed one
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "door_wsgi:application",
-        "--pythonpath",
-        str(ROOT / "bench"),
-        "--workers",
-        str(args.workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-    ]
-    if args.worker_threads:
-        command += ["--worker-class", "gthread", "--threads", str(args.worker_threads)]
+    sys.path.insert(0, str(ROOT / "bench"))
+    from door import gunicorn_command
+
+    command = gunicorn_command(port, args.workers, args.worker_threads)
     server = subprocess.Popen(command, cwd=ROOT, env=env())
     base = f"http://127.0.0.1:{port}"
     csrf = get_random_string(32)

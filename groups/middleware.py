@@ -43,9 +43,17 @@ class StripNulMiddleware:
         return self.get_response(request)
 
 
-# No page uses a camera, microphone or location: QR codes are scanned with
-# the phone's own camera app, which opens the door page.
+# No page uses a microphone or location, and only the door pages the camera: their scanner
+# (groups/static/groups/door_scan.js) reads badges' QR codes in the page. Everywhere else the
+# camera stays off, so a script that got in somewhere could not open it.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), display-capture=()"
+DOOR_PERMISSIONS_POLICY = PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
+CAMERA_PAGES = frozenset({"door", "door_qr_open"})  # url names: the door page, and it opened by a badge
+
+
+def permissions_policy(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    return DOOR_PERMISSIONS_POLICY if match is not None and match.url_name in CAMERA_PAGES else PERMISSIONS_POLICY
 
 
 class PrivateResponseMiddleware:
@@ -64,7 +72,7 @@ class PrivateResponseMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store, private"
             response.headers.pop("Expires", None)
-        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.setdefault("Permissions-Policy", permissions_policy(request))
         return response
 
 

@@ -24,6 +24,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from rest_framework import exceptions
 from rest_framework.throttling import BaseThrottle
 
 from ..client_ip import client_ip
@@ -57,30 +58,47 @@ class Window:
         self.limit, self.period = rate_for(scope)
         self.wait = self.period
 
-    def hit(self) -> bool:
-        """Count one request; False when it is over the limit (``wait`` then
-        says how many seconds until the window ends)."""
+    def hit(self, amount: int = 1) -> bool:
+        """Count one request (or ``amount``: a batch's items); False when it is
+        over the limit (``wait`` then says how many seconds until the window ends)."""
         now = time.time()
         start = int(now // self.period) * self.period
         end = start + self.period
         if _on_redis():
             key = f"throttle:{self.scope}:{self.ident}:{start}"
             # add, then incr: Django's incr refuses a missing key.
-            if cache.add(key, 1, self.period + 1):
-                count = 1
+            if cache.add(key, amount, self.period + 1):
+                count = amount
             else:
                 try:
-                    count = cache.incr(key)
+                    count = cache.incr(key, amount)
                 except ValueError:  # expired between add and incr
-                    cache.set(key, 1, self.period + 1)
-                    count = 1
+                    cache.set(key, amount, self.period + 1)
+                    count = amount
         else:
-            count, end = rate_limits.hit(f"{self.scope}:{self.ident}", now=int(now), window_end=end)
-            if count == 1 and self.scope == UNAUTHENTICATED:
+            count, end = rate_limits.hit(f"{self.scope}:{self.ident}", now=int(now), window_end=end, amount=amount)
+            if count == amount and self.scope == UNAUTHENTICATED:
                 # Rows per address would pile up; users' rows are few and reused.
                 rate_limits.forget_before(int(now) - 3600)
         self.wait = max(1, int(end - now + 0.999))
         return count <= self.limit
+
+
+def caller_window(request, scope: str) -> Window:
+    """The signed-in caller's window in ``scope``, as ScopeThrottle counts it."""
+    token = request.auth
+    ident = f"token-{token.pk}" if isinstance(token, ApiToken) else f"user-{request.user.pk}"
+    return Window(scope, ident)
+
+
+def charge_items(request, scope: str, items: int) -> None:
+    """A batch counts as its items: ScopeThrottle counted the request as one;
+    the other items - 1 are counted here, so that sending a queue at once costs
+    the door scope what sending it one by one would (429 past the limit)."""
+    if items > 1:
+        window = caller_window(request, scope)
+        if not window.hit(items - 1):
+            raise exceptions.Throttled(window.wait)
 
 
 def unauthenticated_window(request) -> Window:
@@ -94,9 +112,7 @@ class ScopeThrottle(BaseThrottle):
     def allow_request(self, request, view) -> bool:
         user = request.user
         if user and user.is_authenticated:
-            token = request.auth
-            ident = f"token-{token.pk}" if isinstance(token, ApiToken) else f"user-{user.pk}"
-            window = Window(getattr(view, "throttle_scope", None) or DEFAULT_SCOPE, ident)
+            window = caller_window(request, getattr(view, "throttle_scope", None) or DEFAULT_SCOPE)
         else:
             window = unauthenticated_window(request)
         allowed = window.hit()

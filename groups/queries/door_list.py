@@ -4,7 +4,9 @@ Everyone the meeting may expect — the invited (and anyone already checked in)
 when it has invitations, otherwise the branch's whole list, so that the
 device can also say why someone is refused — each with their attendance
 Decision, whether they may vote, and door fields only: name, membership
-number, postcode, category. Never notes, date of birth, phone or email.
+number, postcode, category. Never notes, date of birth, phone or email. And
+the start of each person's QR code signature (groups/exports/qr.py), so the
+door's scanner can tell a genuine badge of this meeting offline.
 
 One eligibility pass for everyone (groups.eligibility.loading.load_facts with
 the people as a subquery), not a query per person: a fixed number of queries
@@ -19,6 +21,7 @@ from django.utils import timezone
 
 from ..eligibility.decisions import EVERYONE, decide, definition_of, meeting_voting_definition
 from ..eligibility.loading import load_facts, needs_history
+from ..exports.qr import door_qr_checks
 from ..models import Attendance, DoorScan, Invitation, Meeting, Membership, Person, ScanOutcome
 from .attendance import quorum
 from .door import card_category
@@ -59,10 +62,12 @@ def door_list(meeting: Meeting) -> dict:
         .values_list("person_id", "number")
     ):
         numbers.setdefault(person_id, []).append(number)
+    rows = list(
+        people.order_by("last_name", "first_name", "id").values_list("id", "first_name", "last_name", "postcode")
+    )
+    checks = door_qr_checks(meeting.pk, [row[0] for row in rows])
     entries = []
-    for pk, first, last, postcode in people.order_by("last_name", "first_name", "id").values_list(
-        "id", "first_name", "last_name", "postcode"
-    ):
+    for pk, first, last, postcode in rows:
         facts = loaded.facts.get(pk)
         if facts is None:
             continue
@@ -85,6 +90,7 @@ def door_list(meeting: Meeting) -> dict:
                 "may_vote": may_vote,
                 "checked_in_at": here.checked_in_at if here is not None else None,
                 "here_may_vote": bool(here.may_vote) if here is not None else False,
+                "qr": checks[pk],
             }
         )
     ends = meeting.ends_at or meeting.starts_at

@@ -23,19 +23,20 @@ def _hit_statement() -> str:
     # One row per caller and scope: a window that has ended starts again at 1.
     # (Both databases read the old row on the right of SET.)
     return (
-        f'INSERT INTO "{table}" ("{key}", "{count}", "{expires}") VALUES (%s, 1, %s) '
+        f'INSERT INTO "{table}" ("{key}", "{count}", "{expires}") VALUES (%s, %s, %s) '
         f'ON CONFLICT ("{key}") DO UPDATE SET '
-        f'"{count}" = CASE WHEN "{table}"."{expires}" <= %s THEN 1 ELSE "{table}"."{count}" + 1 END, '
+        f'"{count}" = CASE WHEN "{table}"."{expires}" <= %s THEN excluded."{count}" '
+        f'ELSE "{table}"."{count}" + excluded."{count}" END, '
         f'"{expires}" = CASE WHEN "{table}"."{expires}" <= %s THEN excluded."{expires}" ELSE "{table}"."{expires}" END '
         f'RETURNING "{count}", "{expires}"'
     )
 
 
-def hit(key: str, *, now: int, window_end: int) -> tuple[int, int]:
-    """Count one request under ``key`` in the window ending at ``window_end``:
-    (the count so far, this one included; when its window ends). Atomic on
-    both databases."""
-    count, expires = fetch(_hit_statement(), [key, window_end, now, now])[0]
+def hit(key: str, *, now: int, window_end: int, amount: int = 1) -> tuple[int, int]:
+    """Count ``amount`` requests (one, or a batch's items) under ``key`` in the
+    window ending at ``window_end``: (the count so far, these included; when
+    its window ends). Atomic on both databases."""
+    count, expires = fetch(_hit_statement(), [key, amount, window_end, now, now])[0]
     return count, expires
 
 

@@ -24,7 +24,9 @@ STATIC_FILES = (
     "groups/app.js",
     "groups/door.js",
     "groups/door_offline.js",
+    "groups/door_scan.js",
     "groups/vendor/idb-8.0.4.umd.js",
+    "groups/vendor/jsQR-1.4.0.js",  # the scanner's decoder where the browser has no BarcodeDetector
     "groups/door.webmanifest",
     "django_htmx/htmx-2.min.js",
     "django_htmx/django-htmx.js",

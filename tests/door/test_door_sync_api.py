@@ -293,12 +293,19 @@ def test_the_door_list_has_door_fields_only(api, steward, branch, meeting):
         "may_vote",
         "checked_in_at",
         "here_may_vote",
+        "qr",
     }
     assert by_id[ana.pk]["numbers"] == ["PM-0042"] and by_id[ana.pk]["postcode"] == "N1 1AA"
     assert by_id[ana.pk]["checked_in_at"] is not None and by_id[ana.pk]["here_may_vote"] is True
     assert by_id[sam.pk]["decision"]["eligible"] is False and by_id[sam.pk]["may_vote"] is False
     assert by_id[sam.pk]["decision"]["reasons"]
     assert body["quorum"]["quorum"] == 2 and body["meeting"]["keep_until"]
+    # The start of each badge's signature, so a scanner offline can tell a genuine one; never the whole token.
+    from groups.exports.qr import door_token
+
+    token = door_token(meeting.pk, ana.pk)
+    assert token.split(":")[1].startswith(by_id[ana.pk]["qr"]) and len(by_id[ana.pk]["qr"]) == 8
+    assert token not in text and by_id[ana.pk]["qr"] != by_id[sam.pk]["qr"]
 
 
 def test_the_door_list_says_who_may_vote_with_both_rules(api, steward, branch):

@@ -38,6 +38,16 @@ FOREIGN_IDS = [
     ("api-checkin-list", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
     ("api-checkin-list", lambda f: {"meeting_id": f.meeting.pk}, "post", {"guest_name": "Jo"}),
     ("api-checkin-left", lambda f: {"meeting_id": f.meeting.pk, "pk": f.attendance.pk}, "post", None),
+    (
+        "api-checkin-batch",
+        lambda f: {"meeting_id": f.meeting.pk},
+        "post",
+        {
+            "items": [
+                {"person": 1, "nonce": "6f1f3c0e-9d4b-4c53-9b39-1f0c2a7d5e11", "checked_in_at": "2026-12-01T19:00:00Z"}
+            ]
+        },
+    ),
     ("api-checkin-undo", lambda f: {"meeting_id": f.meeting.pk, "pk": f.attendance.pk}, "post", {"reason": "x"}),
     ("api-meeting-door-door", lambda f: {"meeting_id": f.meeting.pk}, "get", {"q": "far"}),
     ("api-meeting-door-quorum", lambda f: {"meeting_id": f.meeting.pk}, "get", None),

@@ -161,14 +161,35 @@ def test_pages_and_api_answers_with_personal_data_are_not_stored(client_for, api
 
 
 def test_every_answer_says_no_camera_no_microphone_and_a_strict_csp(client, client_for, steward, branch, door_meeting):
+    door = client_for(steward)
     for response in (
         client.get("/accounts/login/"),
-        client_for(steward).get(reverse("door", args=[branch.slug, door_meeting.pk])),
+        door.get(reverse("door", args=[branch.slug, door_meeting.pk])),
+        door.post(reverse("door_search", args=[branch.slug, door_meeting.pk]), {"q": "a"}),
+        door.get(reverse("meeting_detail", args=[branch.slug, door_meeting.pk])),
+        door.get(reverse("door_index", args=[branch.slug])),
+        door.get(f"/api/v1/branches/{branch.slug}/meetings/{door_meeting.pk}/door-list/"),
+        door.get("/door-sw.js"),
     ):
         policy = response["Permissions-Policy"]
-        assert "camera=()" in policy and "microphone=()" in policy and "geolocation=()" in policy
+        assert "microphone=()" in policy and "geolocation=()" in policy
         csp = response["Content-Security-Policy"]
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp and "script-src 'self'" in csp
+        # The camera only where the door's scanner is: the door page itself.
+        is_door = response.wsgi_request.resolver_match.url_name == "door"
+        assert ("camera=(self)" if is_door else "camera=()") in policy, response.wsgi_request.path
+        assert "camera=*" not in policy
+
+
+def test_only_the_door_pages_may_open_the_camera(client_for, steward, branch, door_meeting):
+    from groups.exports.qr import door_token
+
+    door = client_for(steward)
+    scanned = door.get(reverse("door_qr_open", args=[branch.slug, door_meeting.pk, door_token(door_meeting.pk, 1)]))
+    assert "camera=(self)" in scanned["Permissions-Policy"]  # a badge opened in the phone's camera app: the door too
+    for name in ("attendance_list", "door_badges", "door_requests"):
+        response = door.get(reverse(name, args=[branch.slug, door_meeting.pk]))
+        assert "camera=()" in response["Permissions-Policy"], name
 
 
 # --- CSV: formulas, also after a separator ---

@@ -144,6 +144,11 @@ class CheckInSerializer(serializers.Serializer):
         branch = self.context.get("branch")
         if branch is not None:
             self.fields["person"].queryset = Person.objects.filter(branch=branch)
+        if self.context.get("people") is not None:  # a batch: its people read at once (branch_people)
+            person = self.fields["person"]
+            self.fields["person"] = PreloadedPersonField(
+                self.context["people"], required=False, allow_null=True, error_messages=person.error_messages
+            )
 
     def validate(self, data):
         person, guest = data.get("person"), (data.get("guest_name") or "").strip()
@@ -169,6 +174,42 @@ class CheckInSerializer(serializers.Serializer):
             if data.get("checked_in_at") is None:
                 raise serializers.ValidationError({"checked_in_at": ["Give when it happened on the device."]})
         return data
+
+
+class PreloadedPersonField(PrimaryKeyRelatedField):
+    """The person field's checks and messages, against the people a batch names,
+    read for the whole batch in one query rather than one per item."""
+
+    def __init__(self, people: dict, **kwargs):
+        self.people = people
+        super().__init__(read_only=False, queryset=Person.objects.none(), **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, float) and not data.is_integer()):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        pk = batch_person_id(data)
+        if pk is None:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if pk not in self.people:
+            self.fail("does_not_exist", pk_value=data)
+        return self.people[pk]
+
+
+def batch_person_id(value) -> int | None:
+    """An item's person id as the database would read it, or None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk < 2**63 else None
+
+
+def branch_people(branch, items: list[dict]) -> dict:
+    """The branch's people a batch's items name, by id (one query)."""
+    ids = {pk for pk in (batch_person_id(item.get("person")) for item in items) if pk is not None}
+    return Person.objects.filter(branch=branch).in_bulk(ids)
 
 
 class ScanSerializer(serializers.Serializer):
@@ -254,6 +295,10 @@ class DoorListPersonSerializer(serializers.Serializer):
     may_vote = serializers.BooleanField(help_text="Whether the voting rule admits them (for quorum).")
     checked_in_at = serializers.DateTimeField(allow_null=True, help_text="When they were checked in; null if not.")
     here_may_vote = serializers.BooleanField(help_text="Checked in and counted for quorum.")
+    qr = serializers.CharField(
+        help_text="The first 8 characters of the signature of their personal QR code for this meeting "
+        "(…/door/p/{meeting}.{person}:{signature}/): a device scanning offline checks a badge against it."
+    )
 
 
 class DoorListSerializer(serializers.Serializer):
@@ -262,3 +307,40 @@ class DoorListSerializer(serializers.Serializer):
     generated_at = serializers.DateTimeField()
     count = serializers.IntegerField()
     people = DoorListPersonSerializer(many=True)
+
+
+# A device's queue sent at once (CONTRACT §9, POST checkins/batch/): one request, not one per check-in.
+MAX_BATCH = 200
+
+
+class DeviceCheckInSerializer(serializers.Serializer):
+    """One item of a batch, its shape only: an item not of this shape makes the batch a 400. Its
+    meaning (the person, the time, the nonce) is then read as POST checkins/ reads it, item by item."""
+
+    person = serializers.IntegerField(help_text="A person of this branch (id).")
+    nonce = serializers.UUIDField(help_text="The device's own id for this check-in.")
+    checked_in_at = serializers.DateTimeField(help_text="When it happened on the device, within the meeting's day.")
+    device = CharField(required=False, allow_blank=True, max_length=100, help_text="The device's name.")
+    override_reason = CharField(required=False, allow_blank=True, max_length=500)
+
+
+class CheckInBatchSerializer(serializers.Serializer):
+    items = DeviceCheckInSerializer(
+        many=True,
+        allow_empty=False,
+        max_length=MAX_BATCH,
+        help_text=f"1 to {MAX_BATCH} device check-ins, in the device's order.",
+        error_messages={"max_length": f"Send at most {MAX_BATCH} check-ins at once; send the rest in another batch."},
+    )
+
+
+class BatchResultSerializer(serializers.Serializer):
+    status = serializers.IntegerField(
+        help_text="What POST checkins/ would have answered for this item alone: 201, 200, 202, 400, 403, 409."
+    )
+    nonce = serializers.UUIDField(allow_null=True, help_text="The item's nonce (null when it had no valid one).")
+    body = serializers.JSONField(help_text="The answer POST checkins/ would have given for this item alone.")
+
+
+class CheckInBatchResultSerializer(serializers.Serializer):
+    results = BatchResultSerializer(many=True, help_text="One per item, in the items' order.")

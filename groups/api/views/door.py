@@ -3,6 +3,8 @@ and quorum, under /branches/{slug}/meetings/{meeting_id}/. Organisers and
 stewards ("door"). Check-ins go through groups.services.door_refusals.check_in_on_the_record (check_in, a refusal kept),
 the only way in; a meeting of another branch answers 404."""
 
+import uuid
+
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -14,10 +16,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
 
-from ...models import Attendance, Meeting
+from ...errors import RollcallError
+from ...models import Attendance, DoorScan, Meeting
 from ...models.attendance import CheckInMethod
 from ...permissions import get_in_branch
 from ...queries.attendance import attendance_rows, quorum
@@ -25,10 +30,14 @@ from ...queries.door import DOOR_RESULTS, door_cards, door_meeting, door_search
 from ...queries.door_list import door_list
 from ...services.attendance import mark_left, preview_check_in, undo_check_in
 from ...services.door_refusals import check_in_on_the_record
-from ...services.door_sync import sync_check_in, undo_scan
+from ...services.door_sync import SyncResult, sync_check_in, undo_scan
+from ..errors import exception_handler
 from ..schema import FIELD_ERRORS
 from ..serializers.door import (
+    MAX_BATCH,
     AttendanceSerializer,
+    CheckInBatchResultSerializer,
+    CheckInBatchSerializer,
     CheckInSerializer,
     DoorListSerializer,
     DoorQuerySerializer,
@@ -43,7 +52,9 @@ from ..serializers.door import (
     UndoneAttendanceSerializer,
     UndoScanSerializer,
     UndoSerializer,
+    branch_people,
 )
+from ..throttling import charge_items
 from .base import BranchScopedViewSet
 
 MEETING_ID = OpenApiParameter(
@@ -151,7 +162,14 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
 
     def _sync(self, meeting, data) -> Response:
         """A door device's check-in (groups.services.door_sync)."""
-        result = sync_check_in(
+        result = self._sync_result(meeting, data)
+        attendance = None
+        if result.attendance is not None:
+            attendance = attendance_rows(meeting).get(pk=result.attendance.pk)
+        return Response(*_sync_answer(result, attendance))
+
+    def _sync_result(self, meeting, data) -> SyncResult:
+        return sync_check_in(
             meeting=meeting,
             person=data["person"],
             nonce=data["nonce"],
@@ -160,22 +178,67 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
             actor=self.request.user,
             override_reason=data.get("override_reason") or None,
         )
-        scan = ScanSerializer(result.scan).data
-        if result.attendance is None:
-            return Response(
-                {
-                    "detail": "Checked in on the device, but the rule now refuses them: "
-                    + result.scan.message
-                    + " Kept for an organiser to review.",
-                    "code": "kept_for_review",
-                    "decision": result.scan.decision,
-                    "scan": scan,
-                },
-                status=status.HTTP_202_ACCEPTED,
-            )
-        attendance = attendance_rows(meeting).get(pk=result.attendance.pk)
-        body = {**AttendanceSerializer(attendance).data, "scan": scan}
-        return Response(body, status=status.HTTP_201_CREATED if result.new_attendance else status.HTTP_200_OK)
+
+    @extend_schema(
+        tags=["door"],
+        summary="A door device's queue of check-ins at once (organisers and stewards)",
+        operation_id="branches_meetings_checkins_batch",
+        description=(
+            f'{{"items": [1 to {MAX_BATCH} device check-ins, each {{"person", "nonce", "checked_in_at", '
+            '"device"?, "override_reason"?}]} (CONTRACT §9). Each item is handled exactly as POST checkins/ '
+            "with its nonce, one after another in the items' order, each in its own transaction: one item "
+            "refused or invalid does not stop the others, and a batch sent again is each item sent again "
+            "(200 with the first answer). 200 with "
+            '{"results": [{"status", "nonce", "body"}]}, one per item in order: `status` and `body` are what '
+            "POST checkins/ would have answered for that item alone (201 in, 200 already in or sent before, "
+            "202 kept for review, 400, 403, 409). The batch itself is 400, and nothing of it is handled, when it "
+            f"is not 1 to {MAX_BATCH} items of the shape below (a device's bug, not a refusal): "
+            '{"items": {"1": {"nonce": ["Must be a valid UUID."]}}} (by the items\' places, from 0). '
+            "Each item counts against the door rate limit as one request."
+        ),
+        parameters=[MEETING_ID],
+        request=CheckInBatchSerializer,
+        responses={200: CheckInBatchResultSerializer, 400: FIELD_ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="batch")
+    def batch(self, request, *args, **kwargs):
+        meeting = self.get_meeting()  # 404 before anything is read from the body
+        body = CheckInBatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)  # the shape; each item's meaning is read below, as POST checkins/ does
+        items = request.data["items"]
+        charge_items(request, self.throttle_scope, len(items))
+        context = {**self.get_serializer_context(), "people": branch_people(self.get_branch(), items)}
+        # One serializer reads every item (as a list serializer's child does): building one per item
+        # copies its fields each time, which was a good part of a batch's time.
+        reader = CheckInSerializer(context=context)
+        handled = [self._batch_item(meeting, item, reader) for item in items]
+        # The answers as things stand once the batch is in (one read each, not one per item): a later
+        # item may have made an earlier one the duplicate, as a single check-in sent again would show.
+        done = [result for result in handled if isinstance(result, SyncResult)]
+        ids = [r.attendance.pk for r in done if r.attendance is not None]
+        attendances = attendance_rows(meeting).in_bulk(ids)
+        scans = DoorScan.objects.filter(pk__in=[r.scan.pk for r in done]).in_bulk()
+        results = []
+        for result in handled:
+            if isinstance(result, SyncResult):
+                result.scan = scans[result.scan.pk]
+                attendance = attendances.get(result.attendance.pk) if result.attendance is not None else None
+                data, code = _sync_answer(result, attendance)
+                result = {"status": code, "nonce": str(result.scan.nonce), "body": data}
+            results.append(result)
+        return Response({"results": results})
+
+    def _batch_item(self, meeting, item: dict, reader: CheckInSerializer) -> SyncResult | dict:
+        """One item, as POST checkins/ with a nonce handles it: its result, or the answer that refused it."""
+        try:
+            data = reader.run_validation(item)
+        except ValidationError as exc:
+            return {"status": 400, "nonce": _nonce(item), "body": as_serializer_error(exc)}
+        try:
+            return self._sync_result(meeting, data)
+        except RollcallError as exc:
+            response = exception_handler(exc, {})
+            return {"status": response.status_code, "nonce": str(data["nonce"]), "body": response.data}
 
     @extend_schema(
         tags=["door"],
@@ -245,6 +308,31 @@ class CheckInViewSet(mixins.ListModelMixin, MeetingScopedViewSet):
         attendance = self._attendance()
         mark_left(attendance=attendance, actor=request.user)
         return Response(AttendanceSerializer(self._attendance()).data)
+
+
+def _sync_answer(result: SyncResult, attendance: Attendance | None) -> tuple[dict, int]:
+    """POST checkins/'s answer to a device's check-in: the body and the status."""
+    scan = ScanSerializer(result.scan).data
+    if attendance is None:
+        body = {
+            "detail": "Checked in on the device, but the rule now refuses them: "
+            + result.scan.message
+            + " Kept for an organiser to review.",
+            "code": "kept_for_review",
+            "decision": result.scan.decision,
+            "scan": scan,
+        }
+        return body, status.HTTP_202_ACCEPTED
+    body = {**AttendanceSerializer(attendance).data, "scan": scan}
+    return body, status.HTTP_201_CREATED if result.new_attendance else status.HTTP_200_OK
+
+
+def _nonce(item: dict) -> str | None:
+    """An invalid item's nonce when it is one, so the device can tell which it was."""
+    try:
+        return str(uuid.UUID(str(item.get("nonce"))))
+    except ValueError:
+        return None
 
 
 class MeetingDoorViewSet(MeetingScopedViewSet):

@@ -30,6 +30,8 @@
   document.addEventListener("htmx:load", function (event) {
     var card = event.target;
     if (!card.classList || !card.classList.contains("door-outcome")) return;
+    // Scanning badges one after another: focusing the box would raise the keyboard over the camera.
+    if (document.documentElement.dataset.doorScanner === "on") return;
     var q = box();
     if (q) { q.value = ""; q.focus(); }
   });

@@ -4,7 +4,7 @@
 // search and the check-ins run against that list: each check-in is queued on
 // the device with a nonce, the real time and the device's name, the banner says
 // how many are waiting, and the queue survives a reload. Back online, the queue
-// is sent in order; the server decides again (a duplicate, or someone now
+// is sent in order (check-ins in batches: POST checkins/batch/); the server decides again (a duplicate, or someone now
 // refused, is kept on its side, never lost). The quorum shown offline is an
 // estimate from this device. The list is wiped 24 hours after the meeting ends,
 // when another user opens the door on this device, and on sign-out (the server
@@ -260,7 +260,8 @@
     li.replaceWith(out);
     if (navigator.vibrate) navigator.vibrate(80);
     var box = document.getElementById("door-q");
-    if (box) { box.value = ""; box.focus(); }
+    if (box) box.value = "";
+    if (box && document.documentElement.dataset.doorScanner !== "on") box.focus();  // no keyboard over the camera
   }
 
   function recent(p, item) {
@@ -323,7 +324,7 @@
     });
   }
 
-  // --- back online: send the queue, in order ---
+  // --- back online: send the queue, in order, check-ins in batches of up to 200 ---
   function post(url, body) {
     return fetch(url, {
       method: "POST", credentials: "same-origin",
@@ -332,40 +333,96 @@
     });
   }
 
-  function sendOne(item) {
-    if (item.kind === "undo") {
-      return post(here.dataset.undoUrl, {nonce: item.target, reason: item.reason});
+  var BATCH = 200;  // POST checkins/batch/ takes up to 200 (CONTRACT §9)
+
+  function sendUndo(item) {
+    return post(here.dataset.undoUrl, {nonce: item.target, reason: item.reason});
+  }
+
+  // The run of check-ins at the head of the queue goes in one request; an undo goes alone, in its place.
+  function headRun() {
+    var run = [];
+    while (run.length < BATCH && state.queue[run.length] && state.queue[run.length].kind === "check_in") {
+      run.push(state.queue[run.length]);
     }
-    return post(here.dataset.checkinsUrl, {person: item.person, nonce: item.nonce,
-                                           checked_in_at: item.checked_in_at, device: item.device});
+    return run;
   }
 
   function send() {
     if (state.sending || !state.queue.length) return Promise.resolve();
     state.sending = true;
     var sent = 0, review = 0, undone = 0;
+
+    function shown(item, text) {
+      var label = document.querySelector('.door-recent-offline[data-nonce="' + item.nonce + '"] .door-recent-state');
+      if (label) label.textContent = text;
+    }
+
+    // One answer (the single endpoint's, or a batch item's): done, refused for good, or to retry.
+    function settle(db, item, code, body) {
+      if ((code >= 200 && code < 300) || (item.kind === "undo" && code === 409)) {
+        if (code === 202) review += 1;
+        if (item.kind === "check_in") sent += 1; else undone += 1;
+        shown(item, code === 202 ? "(sent: kept for an organiser to review)" : "(sent)");
+        state.queue.splice(state.queue.indexOf(item), 1);
+        return db.delete("queue", item.seq).then(function () { return true; });
+      }
+      if (code === 429 || code >= 500 || (body && body.code === "nonce_in_flight")) return Promise.resolve(false);
+      // Refused for good (a closed meeting, a bad time): kept on the device and shown, never dropped.
+      item.error = (body && (body.detail || firstError(body))) || ("the server answered " + code);
+      state.queue.splice(state.queue.indexOf(item), 1);
+      state.failed.push(item);
+      return db.put("queue", item).then(function () { return true; });
+    }
+
     function next(db) {
-      var item = state.queue[0];
-      if (!item) return Promise.resolve();
-      return sendOne(item).then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (body) {
-          if (response.ok || (item.kind === "undo" && response.status === 409)) {
-            if (response.status === 202) review += 1;
-            if (item.kind === "check_in") sent += 1; else undone += 1;
-            var shown = document.querySelector('.door-recent-offline[data-nonce="' + item.nonce + '"] .door-recent-state');
-            if (shown) shown.textContent = response.status === 202 ? "(sent: kept for an organiser to review)" : "(sent)";
-            state.queue.shift();
-            return db.delete("queue", item.seq).then(function () { return next(db); });
-          }
-          if (response.status === 429 || response.status >= 500) throw new Error("retry later");
-          // Refused for good (a closed meeting, a bad time): kept on the device and shown, never dropped.
-          item.error = body.detail || ("the server answered " + response.status);
-          state.queue.shift();
-          state.failed.push(item);
-          return db.put("queue", item).then(function () { return next(db); });
-        });
+      var run = headRun();
+      if (!run.length && !state.queue.length) return Promise.resolve();
+      if (!run.length) {
+        var undo = state.queue[0];
+        return sendUndo(undo).then(function (response) {
+          return response.json().catch(function () { return {}; }).then(function (body) {
+            return settle(db, undo, response.status, body);
+          });
+        }).then(function (go) { if (!go) throw new Error("retry later"); return next(db); });
+      }
+      var items = run.map(function (item) {
+        return {person: item.person, nonce: item.nonce, checked_in_at: item.checked_in_at, device: item.device};
+      });
+      return post(here.dataset.batchUrl, {items: items}).then(function (response) {
+        // A batch refused whole (an item this device got wrong): each alone, so each gets its own answer.
+        if (response.status === 400) return one(db, run, 0).then(function () { return next(db); });
+        if (!response.ok) throw new Error("retry later");  // 429, 5xx, the network: all of it again later
+        return response.json().then(function (body) { return batchAnswered(db, run, body); });
       });
     }
+
+    function one(db, run, i) {
+      var item = run[i];
+      if (!item) return Promise.resolve();
+      return post(here.dataset.checkinsUrl, {person: item.person, nonce: item.nonce,
+                                             checked_in_at: item.checked_in_at, device: item.device})
+        .then(function (response) {
+          return response.json().catch(function () { return {}; }).then(function (body) {
+            return settle(db, item, response.status, body);
+          });
+        }).then(function (go) { if (!go) throw new Error("retry later"); return one(db, run, i + 1); });
+    }
+
+    // The batch's answers, in order; each as the single check-in would have answered it.
+    function batchAnswered(db, run, body) {
+      var again = false;
+      return run.reduce(function (done, item, i) {
+        return done.then(function () {
+          var result = body.results[i];
+          return settle(db, item, result.status, result.body).then(function (go) { if (!go) again = true; });
+        });
+      }, Promise.resolve()).then(function () {
+        if (again) throw new Error("retry later");
+        return next(db);
+      });
+    }
+
     return dbPromise.then(next).catch(function () { /* the network went again: the rest waits */ })
       .then(function () {
         state.sending = false;
@@ -380,6 +437,11 @@
       });
   }
 
+  function firstError(body) {
+    var key = Object.keys(body)[0];
+    return key ? key + ": " + [].concat(body[key]).join(" ") : "";
+  }
+
   function goOnline() {
     state.online = true;
     banner();
@@ -391,6 +453,56 @@
     state.note = "";
     banner();
   }
+
+  // --- a badge read by the scanner (groups/static/groups/door_scan.js) ---
+  // Online the server reads the token and draws the card (the door page opened by the badge, its
+  // results region only); offline the door list answers, the badge checked against its "qr".
+  function scanned(token, checkInNow) {
+    if (state.online) return fromServer(token, checkInNow);
+    return Promise.resolve(fromList(token, checkInNow));
+  }
+
+  function fromServer(token, checkInNow) {
+    var region = document.getElementById("door-results");
+    return fetch(here.dataset.qrUrl.replace("TOKEN", encodeURIComponent(token)), {credentials: "same-origin"})
+      .then(function (response) {
+        if (response.status === 404) return "That QR code is not a badge for this meeting: find them by name.";
+        if (!response.ok) throw new Error("door page: " + response.status);
+        return response.text().then(function (html) {
+          var found = new DOMParser().parseFromString(html, "text/html").getElementById("door-results");
+          region.innerHTML = found ? found.innerHTML : "";
+          if (window.htmx) window.htmx.process(region);
+          var tap = region.querySelector(".door-card > form[data-door-tap]");  // eligible, not in yet
+          if (checkInNow && tap) {
+            if (window.htmx) window.htmx.trigger(tap, "submit"); else tap.requestSubmit();
+          }
+          var name = region.querySelector(".door-name");
+          return name ? "Read: " + name.textContent : "";
+        });
+      })
+      .catch(function () { goOffline(); return fromList(token, checkInNow); });
+  }
+
+  function fromList(token, checkInNow) {
+    var region = document.getElementById("door-results");
+    var parts = /^([0-9]+)\.([0-9]+):(.+)$/.exec(token);
+    if (!parts || Number(parts[1]) !== MEETING) return "That QR code is not a badge for this meeting: find them by name.";
+    if (!state.list) return "Offline, and this device has no door list for this meeting.";
+    var id = Number(parts[2]);
+    var p = state.list.people.filter(function (x) { return x.id === id; })[0];
+    if (!p || !p.qr || parts[3].slice(0, p.qr.length) !== p.qr) {
+      return "This device's door list does not know that QR code: find them by name.";
+    }
+    region.textContent = "";
+    var list = el("ul", "door-results");
+    var li = card(p);
+    list.appendChild(li);
+    region.appendChild(list);
+    if (checkInNow && p.decision.eligible) checkIn(p, li);
+    return "Read: " + name(p);
+  }
+
+  window.rollcallDoor = {scanned: scanned};
 
   // --- wiring ---
   window.addEventListener("online", goOnline);
