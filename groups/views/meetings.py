@@ -23,6 +23,7 @@ from ..forms import CancelMeetingForm, DuplicateMeetingForm, KindDefaultsForm, M
 from ..models import Meeting, MeetingKind, MeetingStatus
 from ..permissions import can, get_in_branch
 from ..queries.attendance import quorum
+from ..queries.task_runs import stopped_tasks
 from ..queries.meetings import (
     meeting_reply_counts,
     meeting_rule_summary,
@@ -177,6 +178,8 @@ def meeting_detail(request, branch, meeting_id):
             "quorum": quorum_description(meeting),
             "eligibility_date": meeting.effective_eligibility_date,
             "may_manage": may_manage,
+            "stopped_tasks": stopped_tasks(branch, page="meeting", meeting=meeting) if may_manage else [],
+            "may_run_again": may_manage,
             "requests": requests,
             "public_url": request.build_absolute_uri(reverse("public_meeting", args=[branch.slug, meeting.pk]))
             if meeting.is_open_and_published
