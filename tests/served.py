@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -60,7 +60,7 @@ def _copy_database(tmp: Path) -> tuple[str, object]:
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # Built afresh: the in-memory test database cannot be reached from a session
         # fixture. In /dev/shm where there is one (a migration's many commits, no disk).
-        shm = Path("/dev/shm")
+        shm = Path("/dev/shm")  # noqa: S108 - a directory of our own is made inside it
         target = Path(tempfile.mkdtemp(prefix="rollcall-served-", dir=shm if shm.is_dir() else None)) / "db.sqlite3"
         url = f"sqlite:///{target}"
         for command in (["migrate", "--noinput", "-v", "0"], ["createcachetable"]):

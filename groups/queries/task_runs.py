@@ -14,7 +14,9 @@ from ..models import Branch, Meeting
 from ..services.task_runs import KINDS, RESUME, SHOWN_FOR, STALE_AFTER, STOPPED, branch_id_of, kind_of, meeting_id_of
 
 
-def stopped_tasks(branch: Branch, *, page: str, meeting: Meeting | None = None, now: datetime | None = None) -> list[dict]:
+def stopped_tasks(
+    branch: Branch, *, page: str, meeting: Meeting | None = None, now: datetime | None = None
+) -> list[dict]:
     """The stopped or failed tasks shown on `page` ("invitations", "meeting",
     "retention", "positions"), of this meeting where one is given: newest
     first, each {id, label, message, started_at}. Two queries at most for the
@@ -41,7 +43,9 @@ def stopped_tasks(branch: Branch, *, page: str, meeting: Meeting | None = None, 
             message = result.traceback
         elif result.status == TaskResultStatus.FAILED:
             # A task that raised: its error's class only (the traceback can quote personal data).
-            message = f"{kind.label} failed with an error ({result.exception_class_path.rsplit('.', 1)[-1]}). {kind.again}"
+            message = (
+                f"{kind.label} failed with an error ({result.exception_class_path.rsplit('.', 1)[-1]}). {kind.again}"
+            )
         else:
             message = (
                 f"{kind.label} stopped part-way: it has made no progress for over "

@@ -108,7 +108,9 @@ def meeting_id_of(path: str, kwargs: dict[str, Any]) -> int | None:
         return int(kwargs["meeting_id"])
     if path.endswith(".deliver") and kwargs.get("invitation_ids"):
         # Queued before deliver named its meeting.
-        return Invitation.objects.filter(pk__in=kwargs["invitation_ids"][:1]).values_list("meeting_id", flat=True).first()
+        return (
+            Invitation.objects.filter(pk__in=kwargs["invitation_ids"][:1]).values_list("meeting_id", flat=True).first()
+        )
     return None
 
 
@@ -120,10 +122,7 @@ def branch_id_of(path: str, kwargs: dict[str, Any]) -> int | None:
 
 
 def _stopped_message(kind: Kind) -> str:
-    return (
-        f"{kind.label} stopped part-way: the background worker was stopped or restarted while it ran. "
-        f"{kind.again}"
-    )
+    return f"{kind.label} stopped part-way: the background worker was stopped or restarted while it ran. {kind.again}"
 
 
 def mark_stopped(*, now: datetime | None = None) -> int:
@@ -172,7 +171,9 @@ def run_again(*, branch: Branch, actor, task_id: uuid.UUID) -> str:
             raise RollcallError("That background task is not one of this branch’s.", code="not_found")
         if not can(actor, branch, kind.capability):
             raise NotAllowed("You may not run that again.")
-        stale = result.status == TaskResultStatus.RUNNING and result.started_at and result.started_at < now - STALE_AFTER
+        stale = (
+            result.status == TaskResultStatus.RUNNING and result.started_at and result.started_at < now - STALE_AFTER
+        )
         if result.status != TaskResultStatus.FAILED and not stale:
             raise Conflict("That task has not stopped: it is still running or already finished.")
         result.delete()

@@ -23,7 +23,6 @@ from ..forms import CancelMeetingForm, DuplicateMeetingForm, KindDefaultsForm, M
 from ..models import Meeting, MeetingKind, MeetingStatus
 from ..permissions import can, get_in_branch
 from ..queries.attendance import quorum
-from ..queries.task_runs import stopped_tasks
 from ..queries.meetings import (
     meeting_reply_counts,
     meeting_rule_summary,
@@ -33,6 +32,7 @@ from ..queries.meetings import (
 )
 from ..queries.override_requests import requests_at
 from ..queries.records import meeting_record
+from ..queries.task_runs import stopped_tasks
 from ..services import meetings as services
 from ..services.cancellations import cancel_meeting
 from ..services.kind_defaults import kind_defaults, set_kind_defaults

@@ -18,8 +18,8 @@ from ..models import Branch, Person
 from ..models.retention import FORMER_MEMBER_YEARS, INTEREST_DAYS, UPLOAD_HOURS
 from ..permissions import get_in_branch
 from ..queries.privacy import LABELS, notice_of, sections
-from ..queries.task_runs import stopped_tasks
 from ..queries.retention import last_run, retention_plan, schedule_of
+from ..queries.task_runs import stopped_tasks
 from ..services import consent as consent_services
 from ..services import privacy as privacy_services
 from ..services import retention as retention_services

@@ -5,6 +5,7 @@ restart or a network blip does."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -54,10 +55,8 @@ class CuttableProxy:
                 self._close(s)
 
     def _close(self, s: socket.socket) -> None:
-        try:
+        with contextlib.suppress(OSError):
             s.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         s.close()
         with self._lock:
             self._sockets.discard(s)
@@ -66,10 +65,8 @@ class CuttableProxy:
         if self._listener is not None:
             # shutdown() first: a close() alone leaves the thread blocked in
             # accept() holding the socket, and it goes on accepting.
-            try:
+            with contextlib.suppress(OSError):
                 self._listener.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             self._listener.close()
             self._listener = None
         with self._lock:

@@ -98,7 +98,9 @@ def test_the_automatic_reminder_stopped_after_claiming_its_time_reminds_the_rest
     meeting = members_meeting(branch, organiser, starts_at=timezone.now() + timedelta(days=3))
     two_days_ago = timezone.now() - timedelta(days=2)
     ana, bo = (
-        Invitation.objects.create(meeting=meeting, person=person(branch, name), sent_at=two_days_ago, send_status="sent")
+        Invitation.objects.create(
+            meeting=meeting, person=person(branch, name), sent_at=two_days_ago, send_status="sent"
+        )
         for name in ("Ana", "Bo")
     )
     Invitation.objects.filter(pk=ana.pk).update(auto_reminded_at=timezone.now(), reminded_at=timezone.now())
@@ -125,9 +127,7 @@ def test_a_meeting_that_never_closed_itself_closes_when_run_again(client_for, or
 
 def test_a_retention_run_that_died_plans_the_next_run_again(client_for, organiser, branch):
     RetentionSchedule.objects.create(branch=branch, next_run_at=None)  # claimed, then killed
-    result = killed_task(
-        "groups.services.retention.retention_run", branch_id=branch.pk, due=timezone.now().isoformat()
-    )
+    result = killed_task("groups.services.retention.retention_run", branch_id=branch.pk, due=timezone.now().isoformat())
     _run_again(client_for(organiser), branch, f"/b/{branch.slug}/retention/", result)
     assert RetentionSchedule.objects.get(branch=branch).next_run_at > timezone.now()  # the daily run goes on
 

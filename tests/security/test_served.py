@@ -79,22 +79,26 @@ def test_bad_tokens_are_limited_per_client_address(served):
 def test_answers_with_personal_data_are_not_stored_and_every_answer_has_a_permissions_policy(served):
     meeting = f"{served.url}/api/v1/branches/{served.seed['slug']}/meetings/{served.seed['meeting_id']}"
     door = requests.get(
-        f"{meeting}/door/", params={"q": "Lovelace"}, headers={"Authorization": f"Token {served.seed['door_token']}"}
+        f"{meeting}/door/",
+        params={"q": "Lovelace"},
+        headers={"Authorization": f"Token {served.seed['door_token']}"},
+        timeout=10,
     )
     assert door.status_code == 200 and door.json()["count"] == 1
     assert "no-store" in door.headers["Cache-Control"] and "private" in door.headers["Cache-Control"]
     assert "camera=()" in door.headers["Permissions-Policy"]
     login = requests.get(f"{served.url}/accounts/login/", timeout=10)
     assert "camera=()" in login.headers["Permissions-Policy"]
-    assert "script-src" in login.headers["Content-Security-Policy"] and "unsafe-inline" not in (
-        login.headers["Content-Security-Policy"].split("script-src", 1)[1].split(";")[0]
+    assert (
+        "script-src" in login.headers["Content-Security-Policy"]
+        and "unsafe-inline" not in (login.headers["Content-Security-Policy"].split("script-src", 1)[1].split(";")[0])
     )
 
 
 def test_a_door_search_leaves_no_name_in_the_access_log(served):
     meeting = f"{served.url}/api/v1/branches/{served.seed['slug']}/meetings/{served.seed['meeting_id']}"
     headers = {"Authorization": f"Token {served.seed['door_token']}"}
-    assert requests.get(f"{meeting}/door/", params={"q": "Lovelace"}, headers=headers).status_code == 200
+    assert requests.get(f"{meeting}/door/", params={"q": "Lovelace"}, headers=headers, timeout=10).status_code == 200
     log = served.access_log()
     assert f"/meetings/{served.seed['meeting_id']}/door/" in log  # the request was logged…
     assert "Lovelace" not in log and "q=" not in log  # …without what was typed
@@ -118,8 +122,6 @@ def test_an_over_long_request_line_under_the_api_is_a_414_as_documented(served):
 
 
 def test_an_over_long_header_is_refused_not_a_server_error(served):
-    answer = _raw(
-        served, b"GET /api/v1/branches/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n"
-    )
+    answer = _raw(served, b"GET /api/v1/branches/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n")
     status = int(answer.split(b" ", 2)[1])
     assert status in (400, 431)
