@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,6 +23,8 @@ PRODUCTION = {
     "SITE_URL": "https://rollcall.example.org",
     "BEHIND_PROXY": "true",
     "TRUSTED_PROXY_COUNT": "1",
+    # The run's database (PostgreSQL in CI's second pass); never the repository's db.sqlite3.
+    "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.gettempdir()}/rollcall-check-deploy.sqlite3",
 }
 # The test run's own settings (tests/environment.py) must not leak in.
 DROPPED = (
