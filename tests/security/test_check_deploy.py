@@ -24,7 +24,8 @@ PRODUCTION = {
     "BEHIND_PROXY": "true",
     "TRUSTED_PROXY_COUNT": "1",
     # The run's database (PostgreSQL in CI's second pass); never the repository's db.sqlite3.
-    "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.gettempdir()}/rollcall-check-deploy.sqlite3",
+    "DATABASE_URL": os.environ.get("DATABASE_URL")
+    or f"sqlite:///{tempfile.gettempdir()}/rollcall-check-deploy.sqlite3",
 }
 # The test run's own settings (tests/environment.py) must not leak in.
 DROPPED = (
