@@ -166,13 +166,15 @@ def _served_once(django_db_setup):
             held["server"].kill()
     if "drop" in held:
         held["drop"]()
+    if "tmp" in held:
+        shutil.rmtree(held["tmp"], ignore_errors=True)  # the access log
 
 
 @pytest.fixture
 def served(_served_once, django_db_blocker) -> Served:
     """The app served by gunicorn (one server per session, started on first use)."""
     if "app" not in _served_once:
-        tmp = Path(tempfile.mkdtemp(prefix="rollcall-served-"))
+        tmp = _served_once["tmp"] = Path(tempfile.mkdtemp(prefix="rollcall-served-"))
         with django_db_blocker.unblock():
             database_url, _served_once["drop"] = _copy_database(tmp)
         _served_once["app"], _served_once["server"] = _start(tmp, database_url)
