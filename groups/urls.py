@@ -20,7 +20,7 @@ from .urlconf import (
     speakers,
     votes,
 )
-from .views import audit, door_offline, home, roles
+from .views import audit, door_offline, home, roles, task_runs
 
 branch_patterns = [
     path("", home.dashboard, name="branch_dashboard"),
@@ -29,6 +29,7 @@ branch_patterns = [
     path("roles/<int:role_id>/remove/", roles.role_remove, name="role_remove"),
     path("roles/invitations/<int:invitation_id>/revoke/", roles.role_invitation_revoke, name="role_invitation_revoke"),
     path("audit/", audit.audit_log, name="audit_log"),
+    path("background/<uuid:task_id>/again/", task_runs.task_run_again, name="task_run_again"),
 ]
 # Each concept keeps its own URL module (groups/urlconf/).
 for _module in (

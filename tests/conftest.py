@@ -4,6 +4,7 @@ from groups.models import RoleName
 from groups.services.branches import create_branch
 
 from .factories import BranchFactory, RoleFactory, UserFactory
+from .served import _served_once, served  # noqa: F401 - the app served by gunicorn, once per session
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ import secrets
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -96,7 +97,40 @@ def save_upload(*, branch: Branch, user, uploaded) -> str:
             **remembered_choices(branch),  # the branch's last choices, offered again
         },
     )
+    schedule_purge(token)
     return token
+
+
+def schedule_purge(token: str, *, now: float | None = None) -> bool:
+    """Queue the upload's deletion for when it is MAX_AGE_SECONDS old, so an
+    abandoned upload goes on time even if nobody uploads again (purge_old only
+    runs on the next upload). A backend that cannot wait (the inline one in
+    development) queues nothing; the branch's daily retention run and the next
+    upload delete it there."""
+    if not purge_upload.get_backend().supports_defer:
+        return False
+    due = datetime.fromtimestamp((now or time.time()) + MAX_AGE_SECONDS, tz=UTC)
+    purge_upload.using(run_after=due).enqueue(token=token)
+    return True
+
+
+@task()
+def purge_upload(*, token: str) -> bool:
+    """Delete an upload that has reached MAX_AGE_SECONDS, with its progress and
+    report. Left alone while its import runs (its state file beats), and when
+    it was already deleted; one touched since waits a day from then. True when it deleted something."""
+    data, meta = _paths(token)
+    written = [p.stat().st_mtime for p in (data, meta, _state_path(token)) if p.exists()]
+    if not written:
+        return False
+    if is_started(token):
+        schedule_purge(token)  # its import is running: look again a day from now
+        return False
+    if max(written) > time.time() - MAX_AGE_SECONDS:
+        schedule_purge(token, now=max(written))  # touched since it was queued: a day from then
+        return False
+    forget_upload(token)
+    return True
 
 
 def write_meta(token: str, meta: dict) -> None:

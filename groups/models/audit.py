@@ -49,6 +49,8 @@ class AuditAction(models.TextChoices):
     PRIVACY_NOTICE_UPDATE = "privacy_notice.update", "Privacy notice changed"
     RETENTION_APPLY = "retention.apply", "Retention schedule applied"
     PEOPLE_IMPORT = "people.import", "Membership list imported"
+    TASK_STOPPED = "task.stopped", "Background task found stopped part-way and marked failed"
+    TASK_RUN_AGAIN = "task.run_again", "Stopped background task run again"
     PERSON_EXPORT = "person.export", "People exported (CSV)"
     MEETING_CREATE = "meeting.create", "Meeting created"
     MEETING_UPDATE = "meeting.update", "Meeting changed"

@@ -208,7 +208,7 @@ def send_invitations(
             at=now,
         )
         plan_reminder(meeting, now=now, base_url=base_url)
-    _enqueue(queue, base_url=site_url(base_url), reminder=False)
+    _enqueue(queue, base_url=site_url(base_url), reminder=False, meeting_id=meeting.pk)
     return {"invited": len(new), "already": len(existing), "queued": len(queue), "refused": chosen["refused"]}
 
 
@@ -241,7 +241,7 @@ def send_reminders(*, meeting: Meeting, actor, base_url: str | None = None, at: 
             changes={"queued": len(ids)},
             at=now,
         )
-    _enqueue(ids, base_url=site_url(base_url), reminder=True)
+    _enqueue(ids, base_url=site_url(base_url), reminder=True, meeting_id=meeting.pk)
     return len(ids)
 
 
@@ -325,16 +325,33 @@ def send_automatic_reminders(
     return deliver_now(ids, base_url=site_url(base_url), reminder=True, auto=True)
 
 
-def _enqueue(ids: list[int], *, base_url: str, reminder: bool) -> None:
+def _enqueue(ids: list[int], *, base_url: str, reminder: bool, meeting_id: int | None = None) -> None:
     for start in range(0, len(ids), BATCH):
-        deliver.enqueue(invitation_ids=ids[start : start + BATCH], base_url=base_url, reminder=reminder)
+        deliver.enqueue(
+            invitation_ids=ids[start : start + BATCH], base_url=base_url, reminder=reminder, meeting_id=meeting_id
+        )
 
 
 @task()
-def deliver(*, invitation_ids: list[int], base_url: str, reminder: bool = False) -> dict[str, int]:
+def deliver(
+    *, invitation_ids: list[int], base_url: str, reminder: bool = False, meeting_id: int | None = None
+) -> dict[str, int]:
     """Email each invitation (or reminder). Runs in the background; each
-    invitation is settled in its own small transaction."""
+    invitation is settled in its own small transaction. `meeting_id` names the
+    page a stopped batch is shown on (groups/services/task_runs.py)."""
     return deliver_now(invitation_ids, base_url=base_url, reminder=reminder)
+
+
+def resume_automatic_reminders(*, meeting_id: int, base_url: str, now: datetime | None = None) -> dict[str, int]:
+    """The automatic reminder again, after its task stopped part-way (it had
+    claimed its planned time, so it cannot simply run again): to those still
+    not automatically reminded, while the meeting is published and ahead."""
+    now = _now(now)
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None or meeting.status != MeetingStatus.PUBLISHED or meeting.starts_at <= now:
+        return {"sent": 0, "failed": 0, "skipped": 0}
+    ids = list(automatic_reminder_candidates(meeting, now=now).values_list("pk", flat=True))
+    return deliver_now(ids, base_url=site_url(base_url), reminder=True, auto=True)
 
 
 def deliver_now(invitation_ids: list[int], *, base_url: str, reminder: bool, auto: bool = False) -> dict[str, int]:

@@ -17,6 +17,7 @@ from ..exports.qr import door_token
 from ..models import Category, Invitation, Meeting, MeetingStatus, Membership, Person, Reply
 from ..permissions import get_in_branch
 from ..queries.meetings import meeting_reply_counts, meeting_rule_summary
+from ..queries.task_runs import stopped_tasks
 from ..services import invitations as services
 from ..sql import as_id
 from .base import branch_view
@@ -67,6 +68,8 @@ def _page_context(request, branch, meeting):
         "branch": branch,
         "meeting": meeting,
         "progress": progress,
+        "stopped_tasks": stopped_tasks(branch, page="invitations", meeting=meeting, now=now),
+        "may_run_again": True,  # the page itself needs manage_meetings
         "counts": meeting_reply_counts(meeting),
         **_admitted_counts(meeting),
         "rule_summary": meeting_rule_summary(meeting.attendance_rule),

@@ -32,6 +32,7 @@ from ..queries.meetings import (
 )
 from ..queries.override_requests import requests_at
 from ..queries.records import meeting_record
+from ..queries.task_runs import stopped_tasks
 from ..services import meetings as services
 from ..services.cancellations import cancel_meeting
 from ..services.kind_defaults import kind_defaults, set_kind_defaults
@@ -177,6 +178,8 @@ def meeting_detail(request, branch, meeting_id):
             "quorum": quorum_description(meeting),
             "eligibility_date": meeting.effective_eligibility_date,
             "may_manage": may_manage,
+            "stopped_tasks": stopped_tasks(branch, page="meeting", meeting=meeting) if may_manage else [],
+            "may_run_again": may_manage,
             "requests": requests,
             "public_url": request.build_absolute_uri(reverse("public_meeting", args=[branch.slug, meeting.pk]))
             if meeting.is_open_and_published

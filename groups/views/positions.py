@@ -15,6 +15,7 @@ from ..filters import search_people
 from ..models import Person, Position, PositionHolder, Rule
 from ..permissions import capabilities, get_in_branch
 from ..queries import positions as queries
+from ..queries.task_runs import stopped_tasks
 from ..services import positions as services
 from .base import add_service_error, branch_view
 
@@ -67,11 +68,20 @@ def _fields(form: PositionForm) -> dict:
 def position_list(request, branch):
     caps = capabilities(request.user, branch)
     items = list(queries.positions(branch))
-    alerts = queries.open_alerts(branch) if "manage_positions" in caps else []
+    may_manage = "manage_positions" in caps
+    alerts = queries.open_alerts(branch) if may_manage else []
+    stopped = stopped_tasks(branch, page="positions") if may_manage else []
     return render(
         request,
         "groups/positions/list.html",
-        {"branch": branch, "caps": caps, "positions": items, "alerts": alerts},
+        {
+            "branch": branch,
+            "caps": caps,
+            "positions": items,
+            "alerts": alerts,
+            "stopped_tasks": stopped,
+            "may_run_again": may_manage,
+        },
     )
 
 

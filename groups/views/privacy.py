@@ -19,6 +19,7 @@ from ..models.retention import FORMER_MEMBER_YEARS, INTEREST_DAYS, UPLOAD_HOURS
 from ..permissions import get_in_branch
 from ..queries.privacy import LABELS, notice_of, sections
 from ..queries.retention import last_run, retention_plan, schedule_of
+from ..queries.task_runs import stopped_tasks
 from ..services import consent as consent_services
 from ..services import privacy as privacy_services
 from ..services import retention as retention_services
@@ -70,6 +71,8 @@ def retention(request, branch):
                 "schedule": schedule,
                 "plan": retention_plan(branch, at=now, schedule=schedule),
                 "last_run": last_run(branch),
+                "stopped_tasks": stopped_tasks(branch, page="retention", now=now),
+                "may_run_again": True,  # the page itself needs manage_privacy
             },
             status=status,
         )

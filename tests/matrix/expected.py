@@ -180,6 +180,7 @@ speakers_move                 login      404        403        403        302
 speakers_remove               login      404        403        403        302
 speakers_settings             login      404        403        403        200
 standing_orders               login      404        403        403        200
+task_run_again                login      404        403        403        302
 unsubscribe                   200        200        200        200        200
 vote_cast                     login      404        302        302        302
 vote_close                    login      404        403        403        302

@@ -1,3 +1,8 @@
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
 from groups.models import RoleName
 from groups.services import roles as role_services
 
@@ -21,6 +26,20 @@ def _token(w):
     return {"token": token}
 
 
+def _stopped_task(w):
+    """A retention run whose worker was killed an hour ago (groups/services/task_runs.py)."""
+    long_ago = timezone.now() - timedelta(hours=1)
+    result = DBTaskResult.objects.create(
+        task_path="groups.services.retention.retention_run",
+        args_kwargs={"args": [], "kwargs": {"branch_id": w.branch.pk, "due": long_ago.isoformat()}},
+        status="RUNNING",
+        started_at=long_ago,
+        backend_name="default",
+        run_after=long_ago,
+    )
+    return {"slug": w.branch.slug, "task_id": result.pk}
+
+
 ENTRIES = {
     "home": Entry(kwargs=lambda w: {}),
     "healthz": Entry(
@@ -35,4 +54,6 @@ ENTRIES = {
     "role_remove": Entry(kwargs=_member_role, need="manage_roles", method="post"),
     "role_invitation_revoke": Entry(kwargs=_invitation, need="manage_roles", method="post"),
     "audit_log": Entry(need="view_audit"),
+    # The branch may be seen by all its roles; who may run which task again is the task's (its page's) capability.
+    "task_run_again": Entry(kwargs=_stopped_task, need="view_branch", method="post"),
 }

@@ -15,6 +15,8 @@ import time
 from django.db import InterfaceError, OperationalError, connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
+from groups.services import task_runs
+
 logger = logging.getLogger("groups.tasks")
 
 FIRST_WAIT = 1.0
@@ -29,6 +31,10 @@ class Command(DbWorkerCommand):
         while True:
             started = time.monotonic()
             try:
+                # Tasks a killed worker left RUNNING for ever are marked failed,
+                # so their pages offer to run them again (groups/services/task_runs.py).
+                if stopped := task_runs.mark_stopped():
+                    logger.warning("Marked %d background task(s) stopped part-way as failed", stopped)
                 return super().handle(*args, **options)
             except (OperationalError, InterfaceError) as exc:
                 # The error's class only: its text can quote a statement's parameters.
