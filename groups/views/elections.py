@@ -214,7 +214,9 @@ def election_blt(request, branch, election_id):
 def _declared_result(election) -> dict:
     """The stored count with what lets anyone check it: the seed and the
     ballots' SHA-256 (the stage table and its PDF print both)."""
-    return {**election.result, "title": election.title, "seed": election.seed, "ballots_sha256": election.ballots_sha256}
+    return {
+        **election.result, "title": election.title, "seed": election.seed, "ballots_sha256": election.ballots_sha256,
+    }  # fmt: skip
 
 
 @branch_view("view_branch")
@@ -236,7 +238,8 @@ def election_result_pdf(request, branch, election_id):
     election = _election(branch, election_id)
     if election.status != ElectionStatus.DECLARED or election.result.get("uncontested"):
         return redirect("election_result", slug=branch.slug, election_id=election.pk)
-    response = HttpResponse(count_pdf(_declared_result(election), branch_name=branch.name), content_type="application/pdf")
+    pdf = count_pdf(_declared_result(election), branch_name=branch.name)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="election-{election.pk}-count.pdf"'
     return response
 
