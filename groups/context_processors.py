@@ -7,7 +7,8 @@ from .permissions import branches_for, cached_branches, capabilities
 BRANCH_SECTIONS = [
     # Import and categories live inside People (its page links to both).
     ("People", "people_list", "view_people", ("people_", "person_", "import_", "category_")),
-    ("Meetings", "meeting_list", "view_meetings", ("meeting_",)),
+    # The decisions register is a tab of Meetings (and a button on My meetings).
+    ("Meetings", "meeting_list", "view_meetings", ("meeting_", "decisions_")),
     ("Door", "door_index", "door", ("door", "attendance_", "signin_sheet")),
     ("Rules", "rule_list", "manage_rules", ("rule_",)),
     ("Positions", "position_list", "view_positions", ("position_", "holder_", "attribute_")),
@@ -17,7 +18,6 @@ BRANCH_SECTIONS = [
     ("Reports", "reports", "view_reports", ("reports",)),
     ("Team", "role_list", "manage_roles", ("role_",)),
     ("Audit", "audit_log", "view_audit", ("audit_",)),
-    ("Decisions", "decisions_register", "view_branch", ("decisions_",)),
     ("My meetings", "my_meetings", "view_own", ("my_",)),
 ]
 
