@@ -55,8 +55,10 @@ def _copy_database(tmp: Path) -> tuple[str, object]:
     from django.db import connection, connections
 
     db = connection.settings_dict
-    # The test database's name (outside a database test, settings_dict shows the configured one).
-    test_name = connection.creation._get_test_db_name()
+    # The test database's name. Once the test database is set up, settings_dict holds its name
+    # (asking creation for it again would prefix "test_" twice); before, the configured one.
+    prefix = "test_"
+    test_name = db["NAME"] if db["NAME"].startswith(prefix) else connection.creation._get_test_db_name()
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # Built afresh: the in-memory test database cannot be reached from a session
         # fixture. In /dev/shm where there is one (a migration's many commits, no disk).

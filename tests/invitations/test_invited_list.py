@@ -105,7 +105,8 @@ def test_two_days_before_everyone_who_has_not_answered_needs_a_call(branch, orga
     assert "Call: No reply yet" in html and "the meeting is less than 2 days away" in html
 
 
-QUERIES = 17  # session, user, roles, meeting, progress, replies, rule, categories, list, calls, stopped tasks… — never per row
+QUERIES = 17  # session, user, roles, meeting, progress, replies, rule, categories, list, calls, stopped tasks
+# … never one per row
 
 
 @pytest.mark.parametrize("total", [3, 60])

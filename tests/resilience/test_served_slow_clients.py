@@ -9,7 +9,13 @@ from __future__ import annotations
 import socket
 import time
 
+import pytest
 import requests
+
+# The served app runs on a copy of the test database, so the session must make one even when
+# these are the only tests run (pytest-django sets up only the databases its tests ask for).
+# Transactional: the copy is taken with every connection closed, outside a test's transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _stall_an_upload(served) -> socket.socket:

@@ -10,9 +10,15 @@ import re
 import socket
 from pathlib import Path
 
+import pytest
 import requests
 
 from ..served import API_RATE
+
+# The served app runs on a copy of the test database, so the session must make one even when
+# these are the only tests run (pytest-django sets up only the databases its tests ask for).
+# Transactional: the copy is taken with every connection closed, outside a test's transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 TOO_MANY = "Too many failed login attempts"
