@@ -3,10 +3,9 @@
 only a real server shows: rate limits across workers, headers, slow clients,
 the access log, errors gunicorn answers itself.
 
-Started once per test session, on a free port, against its own copy of the
-test database (PostgreSQL: a database made from the test one as a template;
-SQLite: a file migrated afresh, as the in-memory test database cannot be
-shared), so what it holds
+Started once per test session, on a free port, against a database of its own
+migrated afresh (PostgreSQL: beside the test database, named after it; SQLite:
+a file, as the in-memory test database cannot be shared), so what it holds
 never leaks into the other tests. tests/served_seed.py puts a branch, a
 steward with tokens, a meeting and a person in it."""
 
@@ -50,34 +49,39 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _migrate(url: str) -> None:
+    for command in (["migrate", "--noinput", "-v", "0"], ["createcachetable"]):
+        subprocess.run(  # noqa: S603 - our own manage.py
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": url},
+            check=True,
+            capture_output=True,
+        )
+
+
 def _copy_database(tmp: Path) -> tuple[str, object]:
-    """A DATABASE_URL for the served app's own copy of the test database, and a cleanup."""
-    from django.db import connection, connections
+    """A DATABASE_URL for the served app's own database, migrated afresh, and a cleanup.
+
+    Its own, not a copy of the test database: a PostgreSQL template must have nobody connected,
+    and in a whole run the live servers of earlier browser tests still hold connections to it."""
+    from django.db import connection
 
     db = connection.settings_dict
-    # The test database's name. Once the test database is set up, settings_dict holds its name
-    # (asking creation for it again would prefix "test_" twice); before, the configured one.
-    prefix = "test_"
-    test_name = db["NAME"] if db["NAME"].startswith(prefix) else connection.creation._get_test_db_name()
     if db["ENGINE"] == "django.db.backends.sqlite3":
-        # Built afresh: the in-memory test database cannot be reached from a session
-        # fixture. In /dev/shm where there is one (a migration's many commits, no disk).
+        # In /dev/shm where there is one (a migration's many commits, no disk).
         shm = Path("/dev/shm")  # noqa: S108 - a directory of our own is made inside it
         target = Path(tempfile.mkdtemp(prefix="rollcall-served-", dir=shm if shm.is_dir() else None)) / "db.sqlite3"
         url = f"sqlite:///{target}"
-        for command in (["migrate", "--noinput", "-v", "0"], ["createcachetable"]):
-            subprocess.run(  # noqa: S603 - our own manage.py
-                [sys.executable, "manage.py", *command],
-                cwd=ROOT,
-                env={**os.environ, "DATABASE_URL": url},
-                check=True,
-                capture_output=True,
-            )
+        _migrate(url)
         return url, lambda: shutil.rmtree(target.parent, ignore_errors=True)
     import psycopg
 
+    # The test database's name: once it is set up, settings_dict holds it (asking creation
+    # again would prefix "test_" twice); before, the configured one.
+    prefix = "test_"
+    test_name = db["NAME"] if db["NAME"].startswith(prefix) else connection.creation._get_test_db_name()
     name = f"{test_name}_served"
-    connections.close_all()  # a template must have no one connected
     params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"], "dbname": "postgres"}
     if db.get("PASSWORD"):
         params["password"] = db["PASSWORD"]
@@ -87,9 +91,10 @@ def _copy_database(tmp: Path) -> tuple[str, object]:
             admin.execute(sql)
 
     run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    run(f'CREATE DATABASE "{name}" TEMPLATE "{test_name}"')
+    run(f'CREATE DATABASE "{name}"')
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     url = f"postgres://{db['USER']}{password}@{params['host']}:{params['port']}/{name}"
+    _migrate(url)
     return url, lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
