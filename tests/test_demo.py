@@ -165,16 +165,17 @@ def test_the_demo_member_checked_in_asks_to_speak_and_votes_on_the_prepared_ball
 def test_two_builds_of_the_demo_tell_the_same_story():
     from groups import demo
 
-    first = _story(demo.build_demo(people=40))
-    assert _story(demo.build_demo(people=40)) == first
+    first = _story(demo.build_demo(people=40)), _agm_story(Branch.objects.get(slug="demo"))
+    assert (_story(demo.build_demo(people=40)), _agm_story(Branch.objects.get(slug="demo"))) == first
 
 
 @pytest.mark.django_db
 def test_the_demo_builds_within_its_query_budget(django_assert_max_num_queries):
-    """Through the services, one write at a time: about 820 queries at 40 people (1,140 at 300)."""
+    """Through the services, one write at a time: about 1,310 queries at 40 people, of which the AGM
+    (groups/demo/agm.py: 14 voters in each of two ballots at about 10 queries a ballot, nominations, positions) 530."""
     from groups import demo
 
-    with django_assert_max_num_queries(900):
+    with django_assert_max_num_queries(1400):
         demo.build_demo(people=40)
 
 
@@ -191,3 +192,73 @@ def test_the_projector_keeps_the_motion_first_and_the_last_result_smaller(client
     assert 'projector-question projector-question-long">That this branch supports' in page  # the motion as amended
     assert "Last vote: Amendment: delete" in page and "projector-figure-small" in page
     assert "Next: " in page
+
+
+# --- the AGM and its elections (groups/demo/agm.py) -------------------------
+
+
+def _agm_story(branch) -> dict:
+    """The AGM's elections as a visitor reads them: titles, who stood, who won, the stages."""
+    from groups.models import Election
+
+    return {
+        e.title: (
+            e.status,
+            e.ballots_cast,
+            sorted(str(n.person) for n in e.nominations.all()),
+            (e.result or {}).get("elected"),
+            [(s["action"], s["description"]) for s in (e.result or {}).get("stages", [])],
+        )
+        for e in Election.objects.filter(branch=branch).prefetch_related("nominations__person")
+    }
+
+
+@pytest.mark.django_db
+def test_the_demos_agm_is_closed_with_its_officers_and_delegates_declared_and_appointed(client):
+    from groups import demo
+    from groups.demo.agm import CHAIR_TITLE, DELEGATES_TITLE, SECRETARY_TITLE
+    from groups.models import AuditAction, AuditEvent, Election, MeetingKind, NominationStatus, PositionHolder
+
+    branch = demo.build_demo(people=40)
+    agm = Meeting.objects.get(branch=branch, kind=MeetingKind.AGM)
+    assert agm.closed_at is not None and agm.starts_at < timezone.now() - timedelta(days=30)
+
+    chair = Election.objects.get(branch=branch, title=CHAIR_TITLE)
+    assert chair.status == "declared" and chair.method == "scottish_stv" and chair.ballots_cast >= 12
+    actions = [s["action"] for s in chair.result["stages"]]
+    assert actions[0] == "first" and "exclude" in actions  # nobody had the quota on first preferences
+    assert len(chair.result["elected"]) == 1
+
+    delegates = Election.objects.get(branch=branch, title=DELEGATES_TITLE)
+    assert delegates.status == "declared" and delegates.seats == 2
+    assert delegates.constraints[0]["min"] == 1
+    stages = delegates.result["stages"]
+    assert {"guard", "doom"} <= {s["action"] for s in stages}
+    guarded = next(s for s in stages if s["action"] == "guard")
+    woman = delegates.nominations.get(person__pk__in=delegates.constraints[0]["people"]).person
+    assert str(woman) in guarded["guarded"] and str(woman) in delegates.result["elected"]
+    # Without the minimum the men had the votes for both seats: two of them were doomed.
+    assert sum(s["action"] == "doom" for s in stages) == 2
+
+    holders = PositionHolder.objects.filter(position__branch=branch, ended_on=None).select_related("position")
+    assert sorted((h.position.slug, str(h.person)) for h in holders) == sorted(
+        [("chair", chair.result["elected"][0])] + [("conference-delegate", n) for n in delegates.result["elected"]]
+    )
+    assert all(h.started_on == agm.starts_at.date() and h.source == "elected" for h in holders)
+    declared = AuditEvent.objects.filter(branch=branch, action=AuditAction.ELECTION_DECLARE)
+    assert declared.count() == 2
+
+    # A member reads the delegation's count, stage by stage.
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(email="member@example.org"))
+    page = client.get(f"/b/demo/elections/{delegates.pk}/result/")
+    assert page.status_code == 200 and "doomed" in page.content.decode()
+
+    upcoming = Election.objects.get(branch=branch, title=SECRETARY_TITLE)
+    assert upcoming.status == "nominations" and upcoming.nominations_close_at > timezone.now()
+    nominated = upcoming.nominations.filter(status=NominationStatus.NOMINATED).select_related("person")
+    assert nominated.count() == 2
+    client.force_login(get_user_model().objects.get(email="organiser@example.org"))  # the organiser's page
+    page = client.get(f"/b/demo/elections/{upcoming.pk}/").content.decode()
+    assert all(str(n.person) in page for n in nominated)

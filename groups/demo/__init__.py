@@ -10,6 +10,7 @@ from django.db import connection, transaction
 
 from ..models import Attendance, AuditEvent, Branch, Meeting, MeetingRecord, Person, Role, RoleName
 from ..services.branches import create_branch
+from .agm import seed_agm
 from .attendance import seed_attendance
 from .invitations import seed_invitations
 from .meetings import seed_meetings
@@ -33,7 +34,10 @@ def _remove_demo_branch() -> None:
     # rule, a membership its category; a vote its motion, an amendment the
     # motion it amends, a ballot's mark and a speech their person), so take
     # them down in that order.
-    from ..models import Motion, MotionRevision, PointOfOrder, SpeakerRequest, Vote
+    from ..models import Election, Motion, MotionRevision, PointOfOrder, Position, SpeakerRequest, Vote
+
+    Election.objects.filter(branch=branch).delete()  # its nominations and marks keep their people
+    Position.objects.filter(branch=branch).delete()
 
     Vote.objects.filter(meeting__branch=branch).delete()
     PointOfOrder.objects.filter(meeting__branch=branch).delete()
@@ -83,6 +87,14 @@ def _build(*, people: int, seed: int) -> Branch:
 
 # Seeding steps: each takes (branch, users, rng, people) and adds its part,
 # in one transaction (the steps that write rows directly), or through services
-# that each run their own (seed_meetings, seed_tonight).
-DEMO_STEPS: list = [seed_people, seed_meetings, seed_invitations, seed_attendance, close_past_meetings, seed_tonight]
+# that each run their own (seed_meetings, seed_agm, seed_tonight).
+DEMO_STEPS: list = [
+    seed_people,
+    seed_meetings,
+    seed_invitations,
+    seed_attendance,
+    seed_agm,  # before close_past_meetings, which closes the AGM like the other past meetings
+    close_past_meetings,
+    seed_tonight,
+]
 __all__ = ["DEMO_PASSWORD", "DEMO_SLUG", "DEMO_STEPS", "DEMO_USERS", "build_demo"]
