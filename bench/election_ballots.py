@@ -161,9 +161,7 @@ def main() -> None:
                 time.sleep(0.2)
 
         def bare(http, person_id):
-            r = http.get(
-                f"{base}/bench/bare/{SLUG}/{person_id}/", cookies={"sessionid": sessions[0]}, timeout=30
-            )
+            r = http.get(f"{base}/bench/bare/{SLUG}/{person_id}/", cookies={"sessionid": sessions[0]}, timeout=30)
             return "" if r.status_code == 200 else f"bare {r.status_code}"
 
         url = f"{base}/api/v1/branches/{SLUG}/elections/{election.pk}/ballots/"
