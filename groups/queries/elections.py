@@ -28,6 +28,12 @@ def elections(branch: Branch) -> QuerySet[Election]:
     )
 
 
+def for_ballot(branch: Branch) -> QuerySet[Election]:
+    """The branch's elections with only what casting a ballot reads: no
+    nominee count or positions (a join and a query more on every ballot)."""
+    return Election.objects.filter(branch=branch).select_related("voting_rule")
+
+
 def nominations(election: Election) -> QuerySet[Nomination]:
     return (
         Nomination.objects.filter(election=election)
