@@ -51,6 +51,14 @@ def standing(election: Election) -> list[Nomination]:
     )
 
 
+def standing_ids(election: Election) -> set[int]:
+    """The standing nominations' ids: what a ballot is checked against (the
+    people's rows are not needed for that)."""
+    return set(
+        Nomination.objects.filter(election=election, status=NominationStatus.STANDING).values_list("pk", flat=True)
+    )
+
+
 def candidate_names(candidates: list[Nomination]) -> list[str]:
     """Each candidate's name on the paper and in the count; two people of the
     same name are told apart by their number on the paper (the count needs

@@ -52,11 +52,10 @@ def _refuse(reasons) -> NotAllowed:
     )
 
 
-def check_ranking(election: Election, ranking, candidates) -> list[int]:
+def check_ranking(election: Election, ranking, allowed: set[int]) -> list[int]:
     """The ballot as nomination ids: in order of preference for a ranked
     method (each candidate once), the marked ones for fptp (one) and block (up
     to the seats)."""
-    allowed = {n.pk for n in candidates}
     if not isinstance(ranking, (list, tuple)) or not all(
         isinstance(pk, int) and not isinstance(pk, bool) for pk in ranking
     ):
@@ -119,7 +118,7 @@ def cast_election_ballot(
     decision = entitlement(election, person, at=at)  # the rule on the freeze date: fixed for the window
     if not decision.eligible:
         raise _refuse(decision.reasons)
-    ranking = check_ranking(election, ranking, queries.standing(election))
+    ranking = check_ranking(election, ranking, queries.standing_ids(election))
     if not statements.insert_online_mark(election_id=election.pk, person_id=person.pk, at=at):
         _check_open(Election.objects.select_related("branch").get(pk=election.pk), at)  # closed meanwhile?
         raise Conflict("You have already voted in this election.", code="already_voted")
@@ -136,7 +135,7 @@ def _cast_locked(*, election: Election, person: Person | None, ranking, actor, a
     decision = entitlement(election, person, at=at)
     if not decision.eligible:
         raise _refuse(decision.reasons)
-    ranking = check_ranking(election, ranking, queries.standing(election))
+    ranking = check_ranking(election, ranking, queries.standing_ids(election))
     try:
         with transaction.atomic():
             ElectionVoterMark.objects.create(election=election, person=person, cast_at=at)
