@@ -28,6 +28,12 @@ def elections(branch: Branch) -> QuerySet[Election]:
     )
 
 
+def for_ballot(branch: Branch) -> QuerySet[Election]:
+    """The branch's elections with only what casting a ballot reads: no
+    nominee count or positions (a join and a query more on every ballot)."""
+    return Election.objects.filter(branch=branch).select_related("voting_rule")
+
+
 def nominations(election: Election) -> QuerySet[Nomination]:
     return (
         Nomination.objects.filter(election=election)
@@ -42,6 +48,14 @@ def standing(election: Election) -> list[Nomination]:
         Nomination.objects.filter(election=election, status=NominationStatus.STANDING)
         .select_related("person")
         .order_by("person__last_name", "person__first_name", "id")
+    )
+
+
+def standing_ids(election: Election) -> set[int]:
+    """The standing nominations' ids: what a ballot is checked against (the
+    people's rows are not needed for that)."""
+    return set(
+        Nomination.objects.filter(election=election, status=NominationStatus.STANDING).values_list("pk", flat=True)
     )
 
 

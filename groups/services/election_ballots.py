@@ -4,8 +4,11 @@
 otherwise. Entitlement: at a meeting, eligibility.voting.may_vote now; online,
 between the ballot's two times, the voting rule on the freeze date
 (services.elections.voter_decision). One ballot per person: the database's
-unique ElectionVoterMark. Secrecy as for votes: the mark and the ballot share
-no id, time or order, and `close_ballot` rewrites the ballots in a random order.
+unique ElectionVoterMark. Online ballots take no lock on the election's row:
+the mark's conditional INSERT (sql/election_ballots.py) checks the ballot is
+open and share-locks the row against the close, as meeting votes do.
+Secrecy as for votes: the mark and the ballot share no id, time or order, and
+`close_ballot` rewrites the ballots in a random order.
 
 `close_ballot`: the ballots as counting.Ballots, counted by counting.count with
 a seed from `secrets` (recorded), the result (CountResult.as_dict), the seed
@@ -35,6 +38,7 @@ from ..models import (
     Rule,
 )
 from ..queries import elections as queries
+from ..sql import election_ballots as statements
 from . import audit
 from .elections import _locked, declare_within, voter_decision
 
@@ -48,11 +52,10 @@ def _refuse(reasons) -> NotAllowed:
     )
 
 
-def check_ranking(election: Election, ranking, candidates) -> list[int]:
+def check_ranking(election: Election, ranking, allowed: set[int]) -> list[int]:
     """The ballot as nomination ids: in order of preference for a ranked
     method (each candidate once), the marked ones for fptp (one) and block (up
     to the seats)."""
-    allowed = {n.pk for n in candidates}
     if not isinstance(ranking, (list, tuple)) or not all(
         isinstance(pk, int) and not isinstance(pk, bool) for pk in ranking
     ):
@@ -106,6 +109,25 @@ def cast_election_ballot(
     not vote; already_voted for a second (the unique mark is the last word);
     ballot_closed outside the ballot."""
     at = at or timezone.now()
+    if election.ballot_mode != BallotMode.ONLINE:
+        return _cast_locked(election=election, person=person, ranking=ranking, actor=actor, at=at)
+    # Online: no lock on the election's row, so ballots do not queue behind
+    # each other; the mark's INSERT checks the ballot is open in the same
+    # statement and share-locks the row against the close (sql/election_ballots).
+    _check_open(election, at)  # the early, friendly refusal; the statement has the last word
+    decision = entitlement(election, person, at=at)  # the rule on the freeze date: fixed for the window
+    if not decision.eligible:
+        raise _refuse(decision.reasons)
+    ranking = check_ranking(election, ranking, queries.standing_ids(election))
+    if not statements.insert_online_mark(election_id=election.pk, person_id=person.pk, at=at):
+        _check_open(Election.objects.select_related("branch").get(pk=election.pk), at)  # closed meanwhile?
+        raise Conflict("You have already voted in this election.", code="already_voted")
+    return _counted(election, person, ranking, actor=actor, at=at)
+
+
+def _cast_locked(*, election: Election, person: Person | None, ranking, actor, at: datetime) -> ElectionVoterMark:
+    """A ballot at a meeting (or a refused paper one): the election's row
+    locked, as there are a room's worth of voters at most."""
     election = _locked(election)  # a ballot and the close never cross
     _check_open(election, at)
     if election.ballot_mode == BallotMode.PAPER:
@@ -113,19 +135,23 @@ def cast_election_ballot(
     decision = entitlement(election, person, at=at)
     if not decision.eligible:
         raise _refuse(decision.reasons)
-    ranking = check_ranking(election, ranking, queries.standing(election))
+    ranking = check_ranking(election, ranking, queries.standing_ids(election))
     try:
         with transaction.atomic():
-            mark = ElectionVoterMark.objects.create(election=election, person=person, cast_at=at)
+            ElectionVoterMark.objects.create(election=election, person=person, cast_at=at)
     except IntegrityError:
         raise Conflict("You have already voted in this election.", code="already_voted") from None
+    return _counted(election, person, ranking, actor=actor, at=at)
+
+
+def _counted(election: Election, person: Person, ranking: list[int], *, actor, at: datetime) -> ElectionVoterMark:
+    """After the mark: the ballot, and the audit row (that they voted, never how)."""
     ElectionBallot.objects.create(election=election, ranking=ranking)  # a random UUID, no person, no time
     audit.record(
         actor=actor, branch=election.branch, action=AuditAction.ELECTION_BALLOT, obj=election,
         person_id=person.pk, at=at, summary="Voted",
     )  # fmt: skip
-    # How they voted never reaches the audit trail.
-    return mark
+    return ElectionVoterMark(election=election, person=person, cast_at=at)
 
 
 def _reshuffle(election: Election) -> None:

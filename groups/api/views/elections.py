@@ -154,7 +154,9 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def ballots(self, request, *args, **kwargs):
-        election = self.get_object()
+        branch = self.get_branch()
+        election = get_in_branch(queries.for_ballot(branch), branch, pk=self.kwargs["pk"])
+        election.branch = branch  # the same row (get_in_branch): the audit row's, without a query
         body = ElectionBallotSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         election_ballots.cast_election_ballot(

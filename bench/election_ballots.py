@@ -1,0 +1,237 @@
+"""Benchmark: an online Scottish STV election with N entitled voters casting ranked
+ballots through the API (issue 13). Run by hand:
+
+    .venv/bin/python bench/election_ballots.py          # SQLite: bench/election_ballots.sqlite3
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rollcall_bench_eballots .venv/bin/python bench/election_ballots.py
+    options: --voters N (20000)  --candidates N (8)  --threads N (load generator threads, 8)
+             --workers N (gunicorn workers, 2)  --worker-threads N (gthread threads, 4; 0 = sync)
+
+1. Builds a branch with N party members, each with their own account and session;
+   an online Scottish STV election for 3 seats, ~8 candidates standing, its ballot
+   open now (freeze date years after everyone joined).
+2. gunicorn serves the app (bench/door_wsgi.py: the app plus the bare view, one
+   indexed query through the same middleware). The bare view is loaded by the same
+   thread pool for as many requests as there are voters, then every voter POSTs
+   their own ranked ballot (`POST …/elections/{id}/ballots/`, session cookie and
+   CSRF header): ballots per second as a ratio to the bare view's, p50/p95, errors.
+3. The ballot is closed and counted in this process (the time). Checks that the
+   database holds exactly N ballots and N voter marks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import votes as common  # noqa: E402  (the same server, database and thread pool as the votes benchmark)
+
+SLUG = "bench-eballots"
+
+
+def build(voters: int, candidates: int):
+    """N members with accounts and sessions; an online STV election open now."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from groups import sessions as limits
+    from groups.models import Category, Membership, Person, Role, Rule
+    from groups.services import elections as services
+    from groups.services.branches import create_branch
+
+    started = time.perf_counter()
+    User = get_user_model()
+    chair = User.objects.create_user(username="bench-chair", email="chair@example.org", password="x")
+    branch = create_branch(name="Bench election", slug=SLUG, actor=chair)
+    party = Category.objects.get(branch=branch, slug="party-member")
+    rule = Rule.objects.get(branch=branch, name="Party members only")
+    total = voters + candidates
+    User.objects.bulk_create(
+        [User(username=f"voter{i}", email=f"voter{i}@example.org") for i in range(total)], batch_size=1000
+    )
+    users = list(User.objects.filter(username__startswith="voter").order_by("id"))
+    Role.objects.bulk_create([Role(user=u, branch=branch, role="member") for u in users], batch_size=1000)
+    Person.objects.bulk_create(
+        [
+            Person(branch=branch, first_name=f"Voter{i}", last_name="Bench", email=u.email, user=u)
+            for i, u in enumerate(users)
+        ],
+        batch_size=1000,
+    )
+    people = list(Person.objects.filter(branch=branch).order_by("id"))
+    Membership.objects.bulk_create(
+        [
+            Membership(person=p, branch=branch, category=party, number=f"V{p.pk}", started_on=date(2015, 1, 1))
+            for p in people
+        ],
+        batch_size=1000,
+    )
+    now = timezone.now()
+    election = services.create_election(
+        branch=branch,
+        actor=chair,
+        title="Bench delegates",
+        method="scottish_stv",
+        seats=3,
+        election_on=now.date(),
+        voting_rule=rule,
+        ballot_mode="online",
+        ballot_opens_at=now - timedelta(minutes=5),
+        ballot_closes_at=now + timedelta(hours=6),
+        freeze_on=now.date() - timedelta(days=30),
+    )
+    election = services.open_nominations(election=election, actor=chair)
+    nominees, voters_ = people[:candidates], people[candidates:]
+    for person in nominees:
+        services.nominate(election=election, person=person, nominators=[voters_[0]], actor=chair)
+    election = services.close_nominations(election=election, actor=chair)
+    nominations = [n.pk for n in election.nominations.order_by("id")]
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # as a sign-in would store it
+    by_person = {p.user_id: p for p in voters_}
+    sessions = []
+    for user in users:
+        if user.pk not in by_person:
+            continue
+        store = SessionStore()
+        store["_auth_user_id"] = str(user.pk)
+        store["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
+        store["_auth_user_hash"] = user.get_session_auth_hash()
+        limits.start(SimpleNamespace(session=store), user)  # as bench/votes.py: no first-request rewrite
+        store.create()
+        sessions.append(store.session_key)
+    print(f"Built {voters:,} voters, election open, in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return election, voters_, sessions, nominations
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--voters", type=int, default=20000)
+    parser.add_argument("--candidates", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-threads", type=int, default=4)
+    args = parser.parse_args()
+
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'election_ballots.sqlite3'}")
+    common.fresh_database()
+    common.setup()
+    from django.db import connection
+    from django.utils.crypto import get_random_string
+
+    from groups.models import ElectionBallot, ElectionVoterMark
+    from groups.services.election_ballots import close_ballot
+
+    election, people, sessions, nominations = build(args.voters, args.candidates)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    from door import gunicorn_command
+
+    server = subprocess.Popen(gunicorn_command(port, args.workers, args.worker_threads), cwd=ROOT, env=common.env())
+    base = f"http://127.0.0.1:{port}"
+    csrf = get_random_string(32)
+    rng = random.Random(13)
+    rankings = []
+    for _ in sessions:  # a full or partial ranking, as real voters leave
+        order = rng.sample(nominations, len(nominations))
+        rankings.append(order[: rng.randint(1, len(order))])
+    try:
+        import requests
+
+        for _ in range(100):
+            try:
+                requests.get(f"{base}/accounts/login/", timeout=2)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+
+        def bare(http, person_id):
+            r = http.get(f"{base}/bench/bare/{SLUG}/{person_id}/", cookies={"sessionid": sessions[0]}, timeout=30)
+            return "" if r.status_code == 200 else f"bare {r.status_code}"
+
+        url = f"{base}/api/v1/branches/{SLUG}/elections/{election.pk}/ballots/"
+
+        def ballot(http, i):
+            r = http.post(
+                url,
+                json={"ranking": rankings[i]},
+                cookies={"sessionid": sessions[i], "csrftoken": csrf},
+                headers={"X-CSRFToken": csrf, "Referer": base + "/"},
+                timeout=60,
+            )
+            return "" if r.status_code == 201 else f"ballot {r.status_code}: {r.text[:120]}"
+
+        ids = [p.pk for p in people]
+        bare(requests.Session(), ids[0])  # warm up each path once
+        bare_seconds, bare_latency, bare_errors = common.run_pool(args.threads, ids, bare)
+        print(f"Bare view: {len(ids) / bare_seconds:.0f}/s", file=sys.stderr)
+        cast_seconds, cast_latency, cast_errors = common.run_pool(args.threads, list(range(len(sessions))), ballot)
+        print(f"Ballots: {len(sessions) / cast_seconds:.0f}/s", file=sys.stderr)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    connection.close()  # the server wrote; read fresh
+    stored_ballots = ElectionBallot.objects.filter(election=election).count()
+    stored_marks = ElectionVoterMark.objects.filter(election=election).count()
+    started = time.perf_counter()
+    closed = close_ballot(election=election, actor=None)
+    close_ms = (time.perf_counter() - started) * 1000
+
+    bare_rate = len(ids) / bare_seconds
+    cast_rate = len(sessions) / cast_seconds
+    if connection.vendor == "postgresql":
+        v = connection.cursor().connection.info.server_version
+        db = f"PostgreSQL {v // 10000}.{v % 10000}"
+    else:
+        import sqlite3
+
+        db = f"SQLite {sqlite3.sqlite_version}"
+    setup_text = f"gunicorn {args.workers} workers" + (
+        f" × {args.worker_threads} threads" if args.worker_threads else ", sync"
+    )
+    load = os.getloadavg()
+    print(
+        f"### {db}, {args.voters:,} voters, {args.candidates} candidates, {setup_text}, "
+        f"{args.threads} client threads (load average {load[0]:.1f})"
+    )
+    print()
+    print("| | requests | per second | ratio to bare | p50 ms | p95 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        f"| bare view (one indexed query) | {len(ids):,} | {bare_rate:.0f} | 1 | "
+        f"{statistics.median(bare_latency) * 1000:.1f} | {common.p95(bare_latency) * 1000:.1f} | {len(bare_errors)} |"
+    )
+    print(
+        f"| ranked ballot, each voter's own session | {len(sessions):,} | {cast_rate:.0f} | "
+        f"**{cast_rate / bare_rate:.2f}** | {statistics.median(cast_latency) * 1000:.1f} | "
+        f"**{common.p95(cast_latency) * 1000:.1f}** | {len(cast_errors)} |"
+    )
+    print()
+    ok = "as expected" if stored_ballots == stored_marks == args.voters else f"EXPECTED {args.voters:,}"
+    elected = ", ".join(closed.result.get("elected", [])) if isinstance(closed.result, dict) else ""
+    print(
+        f"Stored: {stored_ballots:,} ballots, {stored_marks:,} voter marks ({ok}). Close, reshuffle and count "
+        f"by Scottish STV: **{close_ms:.0f} ms** (elected {elected or '…'})."
+    )
+    for problem in (bare_errors + cast_errors)[:5]:
+        print(f"- {problem}")
+
+
+if __name__ == "__main__":
+    main()
