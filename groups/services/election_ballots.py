@@ -114,6 +114,9 @@ def cast_election_ballot(
     # Online: no lock on the election's row, so ballots do not queue behind
     # each other; the mark's INSERT checks the ballot is open in the same
     # statement and share-locks the row against the close (sql/election_ballots).
+    if election.status != ElectionStatus.BALLOT:
+        # The caller's copy may be from before the ballot opened: the row decides, not a stale copy.
+        election = Election.objects.select_related("branch").get(pk=election.pk)
     _check_open(election, at)  # the early, friendly refusal; the statement has the last word
     decision = entitlement(election, person, at=at)  # the rule on the freeze date: fixed for the window
     if not decision.eligible:

@@ -94,6 +94,14 @@ def test_a_second_ballot_is_refused(branch, organiser):
     assert election.ballots.count() == 1
 
 
+def test_a_copy_of_the_election_from_before_the_ballot_opened_still_casts(branch, organiser):
+    # The demo (and any caller) may hold the election as it was when nominations were open.
+    election, nominations, voters = contested(branch, organiser)
+    election.status = ElectionStatus.NOMINATIONS  # the stale copy; the row says the ballot is open
+    cast_election_ballot(election=election, person=voters[1], ranking=[nominations[0].pk], actor=None)
+    assert election.ballots.count() == 1
+
+
 def test_bad_ballots_are_refused_with_a_message(branch, organiser):
     election, nominations, voters = contested(branch, organiser)
     for ranking, code in (([], "empty_ballot"), ([nominations[0].pk] * 2, "repeated"), ([999999], "not_a_candidate")):
