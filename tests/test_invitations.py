@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from groups.errors import Conflict, InvalidInput
 from groups.models import AuditEvent, Invitation, Person, SendStatus
+from groups.queries import invitations as invitation_queries
 from groups.services import invitations as services
 
 from .invitation_helpers import links_in, members_meeting, person
@@ -80,7 +81,7 @@ def test_only_people_who_consented_and_have_an_address_are_emailed(branch, organ
     assert [m.to for m in mailoutbox] == [["ana@example.org"]]
     statuses = dict(Invitation.objects.values_list("person__first_name", "send_status"))
     assert statuses == {"Ana": SendStatus.SENT, "Bo": SendStatus.NO_CONSENT, "Cy": SendStatus.NO_EMAIL}
-    progress = services.progress(meeting)
+    progress = invitation_queries.progress(meeting)
     assert (progress["invited"], progress["sent"], progress["no_consent"], progress["no_email"]) == (3, 1, 1, 1)
     assert Invitation.objects.get(person__first_name="Ana").sent_at is not None
 
@@ -112,7 +113,7 @@ def test_a_failed_email_is_recorded_and_retried_by_the_next_send(branch, organis
     invitation = Invitation.objects.get()
     assert invitation.send_status == SendStatus.FAILED and invitation.sent_at is None
     assert "refused the connection" in invitation.send_error
-    assert services.progress(meeting)["failures"] == [invitation]
+    assert invitation_queries.progress(meeting)["failures"] == [invitation]
 
     monkeypatch.undo()
     services.send_invitations(meeting=meeting, actor=organiser)
@@ -131,12 +132,12 @@ def test_an_invitation_lost_in_the_queue_is_sent_by_the_next_send_once_it_is_sta
     lost = Invitation.objects.create(
         meeting=meeting, person=Person.objects.get(), send_status=SendStatus.QUEUED, queued_at=five_minutes_ago
     )
-    assert services.progress(meeting, now=now)["stuck"] == 0
+    assert invitation_queries.progress(meeting, now=now)["stuck"] == 0
     assert services.send_invitations(meeting=meeting, actor=organiser, at=now)["queued"] == 0  # still on its way
     assert mailoutbox == []
 
-    later = now + services.STALE_QUEUE
-    counts = services.progress(meeting, now=later)
+    later = now + invitation_queries.STALE_QUEUE
+    counts = invitation_queries.progress(meeting, now=later)
     assert counts["stuck"] == 1 and counts["sending"] is False  # no endless polling of a dead queue
     assert services.send_invitations(meeting=meeting, actor=organiser, at=later)["queued"] == 1
     lost.refresh_from_db()

@@ -6,8 +6,10 @@ did not or cannot reach them, or who have still not answered close to the day.""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from ..models import Invitation, Meeting, Reply, SendStatus
 
@@ -80,3 +82,37 @@ def call_list(meeting: Meeting, *, now: datetime) -> QuerySet[Invitation]:
 
 def call_count(meeting: Meeting, *, now: datetime) -> int:
     return Invitation.objects.filter(meeting=meeting).filter(call_list_q(meeting, now)).count()
+
+
+# An invitation queued this long ago and still not sent is taken to be lost (its
+# worker died mid-send): sending again queues it again (services/invitations.py). Delivery re-checks
+# sent_at under a row lock, so a slow worker never sends it twice.
+STALE_QUEUE = timedelta(minutes=30)
+
+
+def progress(meeting: Meeting, *, failures: int = 50, now: datetime | None = None) -> dict[str, Any]:
+    """Counts for the organiser's page (one query) plus up to `failures`
+    failed invitations with their reasons (one more). ``stuck``: queued
+    longer than STALE_QUEUE ago and still not sent."""
+    now = now or timezone.now()
+    counts = Invitation.objects.filter(meeting=meeting).aggregate(
+        stuck=Count("id", filter=Q(send_status=SendStatus.QUEUED, queued_at__lt=now - STALE_QUEUE)),
+        invited=Count("id"),
+        sent=Count("id", filter=Q(send_status=SendStatus.SENT)),
+        failed=Count("id", filter=Q(send_status=SendStatus.FAILED)),
+        no_consent=Count("id", filter=Q(send_status=SendStatus.NO_CONSENT)),
+        no_email=Count("id", filter=Q(send_status=SendStatus.NO_EMAIL)),
+        queued=Count("id", filter=Q(send_status=SendStatus.QUEUED)),
+        not_sent=Count("id", filter=Q(send_status=SendStatus.NOT_SENT)),
+        reminded=Count("id", filter=Q(reminded_at__isnull=False)),
+        replied=Count("id", filter=~Q(reply=Reply.NONE)),
+    )
+    counts["skipped"] = counts["no_consent"] + counts["no_email"]
+    # Poll for progress only while something is really on its way.
+    counts["sending"] = counts["queued"] > counts["stuck"]
+    counts["failures"] = list(
+        Invitation.objects.filter(meeting=meeting, send_status=SendStatus.FAILED)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "id")[:failures]
+    )
+    return counts

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from ..errors import Conflict, InvalidInput
 from ..exports.qr import door_token
 from ..models import AuditAction, Invitation, Meeting, MeetingStatus, Person, Reply, SendStatus
 from ..normalise import one_line
+from ..queries.invitations import STALE_QUEUE
 from ..sql import as_id
 from . import audit, consent
 
@@ -45,10 +46,6 @@ RSVP_SALT = "rollcall.invitation.rsvp"
 UNSUBSCRIBE_SALT = "rollcall.invitation.unsubscribe"
 RSVP_MAX_AGE = timedelta(days=60)
 REMINDER_GAP = timedelta(hours=24)
-# An invitation queued this long ago and still not sent is taken to be lost (its
-# worker died mid-send): sending again queues it again. Delivery re-checks
-# sent_at under a row lock, so a slow worker never sends it twice.
-STALE_QUEUE = timedelta(minutes=30)
 BATCH = 200  # invitations per background task
 # An answer link keeps working until this long after the meeting ends.
 AFTER_MEETING = timedelta(hours=6)
@@ -576,34 +573,3 @@ def unsubscribe(*, person: Person, at: datetime | None = None) -> bool:
         at=now,
     )
     return True
-
-
-# --- progress -------------------------------------------------------------------
-
-
-def progress(meeting: Meeting, *, failures: int = 50, now: datetime | None = None) -> dict[str, Any]:
-    """Counts for the organiser's page (one query) plus up to `failures`
-    failed invitations with their reasons (one more). ``stuck``: queued
-    longer than STALE_QUEUE ago and still not sent."""
-    now = _now(now)
-    counts = Invitation.objects.filter(meeting=meeting).aggregate(
-        stuck=Count("id", filter=Q(send_status=SendStatus.QUEUED, queued_at__lt=now - STALE_QUEUE)),
-        invited=Count("id"),
-        sent=Count("id", filter=Q(send_status=SendStatus.SENT)),
-        failed=Count("id", filter=Q(send_status=SendStatus.FAILED)),
-        no_consent=Count("id", filter=Q(send_status=SendStatus.NO_CONSENT)),
-        no_email=Count("id", filter=Q(send_status=SendStatus.NO_EMAIL)),
-        queued=Count("id", filter=Q(send_status=SendStatus.QUEUED)),
-        not_sent=Count("id", filter=Q(send_status=SendStatus.NOT_SENT)),
-        reminded=Count("id", filter=Q(reminded_at__isnull=False)),
-        replied=Count("id", filter=~Q(reply=Reply.NONE)),
-    )
-    counts["skipped"] = counts["no_consent"] + counts["no_email"]
-    # Poll for progress only while something is really on its way.
-    counts["sending"] = counts["queued"] > counts["stuck"]
-    counts["failures"] = list(
-        Invitation.objects.filter(meeting=meeting, send_status=SendStatus.FAILED)
-        .select_related("person")
-        .order_by("person__last_name", "person__first_name", "id")[:failures]
-    )
-    return counts

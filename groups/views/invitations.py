@@ -16,6 +16,7 @@ from ..errors import RollcallError
 from ..exports.qr import door_token
 from ..models import Category, Invitation, Meeting, MeetingStatus, Membership, Person, Reply
 from ..permissions import get_in_branch
+from ..queries.invitations import progress as invitation_progress
 from ..queries.meetings import meeting_reply_counts, meeting_rule_summary
 from ..queries.task_runs import stopped_tasks
 from ..services import invitations as services
@@ -59,7 +60,7 @@ def _admitted_counts(meeting) -> dict[str, int]:
 
 def _page_context(request, branch, meeting):
     now = timezone.now()
-    progress = services.progress(meeting, now=now)
+    progress = invitation_progress(meeting, now=now)
     chosen_people = []
     ids = [pk for value in request.GET.getlist("person") if (pk := as_id(value))][:200]
     if ids:
@@ -162,7 +163,7 @@ def meeting_invitations_progress(request, branch, meeting_id):
     return render(
         request,
         "groups/invitations/_progress.html",
-        {"branch": branch, "meeting": meeting, "progress": services.progress(meeting)},
+        {"branch": branch, "meeting": meeting, "progress": invitation_progress(meeting)},
     )
 
 
