@@ -26,3 +26,14 @@ class InvalidInput(RollcallError):
 
 class Conflict(RollcallError):
     code = "conflict"
+
+
+def not_entitled(reasons, *, to: str) -> NotAllowed:
+    """A voter refused, with the Decision's reasons in one sentence ("You may not
+    vote on this: …") and the Decision itself for the API: votes and elections alike."""
+    reasons = tuple(reasons)
+    return NotAllowed(
+        f"You may not vote {to}: " + "; ".join(r.rstrip(".") for r in reasons) + ".",
+        code="not_entitled",
+        decision={"eligible": False, "reasons": list(reasons)},
+    )

@@ -26,7 +26,7 @@ from .. import counting
 from ..eligibility.decisions import decisions_for
 from ..eligibility.engine import Decision, RuleError, format_date
 from ..eligibility.voting import may_vote
-from ..errors import Conflict, InvalidInput, NotAllowed
+from ..errors import Conflict, InvalidInput, NotAllowed, not_entitled
 from ..models import (
     AuditAction,
     BallotMode,
@@ -44,12 +44,7 @@ from .elections import _locked, declare_within, voter_decision
 
 
 def _refuse(reasons) -> NotAllowed:
-    reasons = tuple(reasons)
-    return NotAllowed(
-        "You may not vote in this election: " + "; ".join(r.rstrip(".") for r in reasons) + ".",
-        code="not_entitled",
-        decision={"eligible": False, "reasons": list(reasons)},
-    )
+    return not_entitled(reasons, to="in this election")
 
 
 def check_ranking(election: Election, ranking, allowed: set[int]) -> list[int]:

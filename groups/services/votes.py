@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from ..counting.thresholds import THRESHOLDS, ThresholdError, decide_question
 from ..eligibility.voting import may_vote, voters
-from ..errors import Conflict, InvalidInput, NotAllowed
+from ..errors import Conflict, InvalidInput, NotAllowed, not_entitled
 from ..models import (
     Attendance,
     AuditAction,
@@ -211,12 +211,7 @@ def open_vote(*, vote: Vote, actor, override_reason: str | None = None, at: date
 
 
 def _refuse(reasons) -> NotAllowed:
-    reasons = tuple(reasons)
-    return NotAllowed(
-        "You may not vote on this: " + "; ".join(r.rstrip(".") for r in reasons) + ".",
-        code="not_entitled",
-        decision={"eligible": False, "reasons": list(reasons)},
-    )
+    return not_entitled(reasons, to="on this")
 
 
 @transaction.atomic(durable=True)
