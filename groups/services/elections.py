@@ -251,17 +251,21 @@ def _refusal(who: str, decision: Decision, code: str) -> NotAllowed:
     )
 
 
+def check_nominations_open(election: Election, at: datetime) -> None:
+    if election.status != ElectionStatus.NOMINATIONS:
+        raise Conflict("Nominations are not open.", code="nominations_closed")
+    if election.nominations_close_at and at >= election.nominations_close_at:
+        raise Conflict("Nominations have closed.", code="nominations_closed")
+
+
 @transaction.atomic(durable=True)
 def nominate(*, election: Election, person: Person, nominators, actor, at: datetime | None = None) -> Nomination:
     """Record a nomination while nominations are open. Every nominator must be
     an eligible voter (refused with their Decision, code not_eligible_nominator);
     a nominee is checked against the holder rule at the close."""
     election = _locked(election)
-    if election.status != ElectionStatus.NOMINATIONS:
-        raise Conflict("Nominations are not open.", code="nominations_closed")
     at = at or timezone.now()
-    if election.nominations_close_at and at >= election.nominations_close_at:
-        raise Conflict("Nominations have closed.", code="nominations_closed")
+    check_nominations_open(election, at)
     if not isinstance(person, Person) or person.branch_id != election.branch_id or person.erased_at is not None:
         raise _bad("person", "Choose someone in this branch.")
     nominators = list(dict.fromkeys(nominators or []))
@@ -294,7 +298,12 @@ def nominate(*, election: Election, person: Person, nominators, actor, at: datet
 
 @transaction.atomic(durable=True)
 def withdraw_nomination(*, nomination: Nomination, actor, at: datetime | None = None) -> Nomination:
-    """A nominee withdraws (before the ballot opens)."""
+    """A nominee withdraws, recorded by an organiser (before the ballot opens)."""
+    return withdraw_within(nomination=nomination, actor=actor, at=at)
+
+
+def withdraw_within(*, nomination: Nomination, actor, at: datetime | None = None) -> Nomination:
+    """The withdrawal inside the caller's write (the organisers' and the nominee's own)."""
     election = _locked(nomination.election)
     nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
     if election.status not in (ElectionStatus.DRAFT, ElectionStatus.NOMINATIONS):
