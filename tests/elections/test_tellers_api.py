@@ -1,4 +1,4 @@
-"""The tellers' API (docs/CONTRACT-extensions.md): each teller's entry, every
+"""The tellers' API (docs/API.md "§7 extended: elections"): each teller's entry, every
 mismatch until they agree, then the agreed papers accepted and counted — over
 the services the tellers' page uses."""
 

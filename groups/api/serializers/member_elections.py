@@ -1,5 +1,5 @@
 """Members' own nominations and the tellers' paper ballots (issue 13;
-docs/CONTRACT-extensions.md)."""
+docs/API.md "§7 extended: elections")."""
 
 from rest_framework import serializers
 

@@ -1,5 +1,5 @@
 """Members' own nominations and the tellers' paper ballots, under one
-election (issue 13; docs/CONTRACT-extensions.md), over the services the pages
+election (issue 13; docs/API.md "§7 extended: elections"), over the services the pages
 use (services/nominations.py, services/paper_ballots.py):
 
     GET/POST …/elections/{election_id}/my-nomination/           yours: may you, and nominate yourself
