@@ -88,3 +88,9 @@ def test_the_second_teller_of_the_api_and_the_page_share_one_comparison(paper, o
     api(organiser).post(url(paper, "entry/"), {"papers": [[1], [2]]}, format="json")
     client_for(other).post(reverse("election_tellers", args=[branch.slug, paper.pk]), {"papers": "1\n2"})
     assert api(other).get(url(paper)).json()["agree"] is True
+
+
+def test_a_steward_finds_the_tellers_page_from_the_elections_list(paper, steward, member, client_for):
+    link = reverse("election_tellers", args=[paper.branch.slug, paper.pk])
+    assert link in client_for(steward).get(reverse("election_list", args=[paper.branch.slug])).content.decode()
+    assert link not in client_for(member).get(reverse("election_list", args=[paper.branch.slug])).content.decode()
