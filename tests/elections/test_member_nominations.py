@@ -222,3 +222,13 @@ def test_the_api_withdraw_without_a_nomination_is_404(branch, election, me, memb
                                                ("outsider", 404)])  # fmt: skip
 def test_who_may_ask(branch, election, who, expected, api, request):
     assert api(request.getfixturevalue(who)).get(api_url(branch, election, "my-nomination/")).status_code == expected
+
+
+def test_organisers_let_members_nominate_others_through_the_positions_api(branch, election, organiser, api):
+    position = election.positions.get()
+    url = f"/api/v1/branches/{branch.slug}/positions/{position.pk}/"
+    assert api(organiser).patch(url, {"others_may_nominate": 1}, format="json").status_code == 400
+    answer = api(organiser).patch(url, {"others_may_nominate": True}, format="json")
+    assert answer.status_code == 200 and answer.json()["others_may_nominate"] is True
+    position.refresh_from_db()
+    assert position.others_may_nominate and services.others_may_nominate(election)
