@@ -28,12 +28,17 @@ class Conflict(RollcallError):
     code = "conflict"
 
 
-def not_entitled(reasons, *, to: str) -> NotAllowed:
-    """A voter refused, with the Decision's reasons in one sentence ("You may not
-    vote on this: …") and the Decision itself for the API: votes and elections alike."""
+def refused(reasons, *, doing: str, code: str) -> NotAllowed:
+    """Someone refused, with the Decision's reasons in one sentence ("You may not
+    {doing}: …") and the Decision itself for the API."""
     reasons = tuple(reasons)
     return NotAllowed(
-        f"You may not vote {to}: " + "; ".join(r.rstrip(".") for r in reasons) + ".",
-        code="not_entitled",
+        f"You may not {doing}: " + "; ".join(r.rstrip(".") for r in reasons) + ".",
+        code=code,
         decision={"eligible": False, "reasons": list(reasons)},
     )
+
+
+def not_entitled(reasons, *, to: str) -> NotAllowed:
+    """A voter refused ("You may not vote on this: …"): votes and elections alike."""
+    return refused(reasons, doing=f"vote {to}", code="not_entitled")

@@ -75,6 +75,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # and count; anyone with a role sees them and their results and may try to
     # vote (whether they may is the election's rule: services/election_ballots.py)
     "manage_elections": frozenset({ORGANISER}),
+    # members nominate themselves (or another, where the positions allow) and
+    # withdraw their own nomination; whether they may is the election's voting
+    # rule (services/nominations.py). Tellers enter paper ballots: organisers
+    # and stewards; accepting the agreed papers and the count stay the organisers'.
+    "nominate": frozenset({ORGANISER, STEWARD, MEMBER}),
+    "tell_ballots": frozenset({ORGANISER, STEWARD}),
     # delegates due (issue 13 item 7): counts of members, women (self-declared)
     # and under-27s — never who; the organisers', audited when it reads answers
     "view_delegates": frozenset({ORGANISER}),

@@ -98,6 +98,13 @@ def objects(branch):
         status="nominations", ballot_mode="meeting", meeting=meeting,
     )  # fmt: skip
     nomination = Nomination.objects.create(election=election, person=person, nominated_at=meeting.starts_at)
+    # A paper ballot under way, two standing, for the tellers' endpoints.
+    paper = Election.objects.create(
+        branch=branch, title="Officers", method="scottish_stv", seats=1, election_on=date(2026, 3, 1),
+        status="ballot", ballot_mode="paper",
+    )  # fmt: skip
+    for who in (person, speaker_person):
+        Nomination.objects.create(election=paper, person=who, nominated_at=meeting.starts_at, status="standing")
     from groups.models import Minutes
 
     # Draft minutes to read and edit; a carried motion with its vote for the decisions register.
@@ -110,6 +117,7 @@ def objects(branch):
     )  # fmt: skip
     return {
         "election_id": election.pk,
+        "paper_election_id": paper.pk,
         "/elections/": election.pk,
         "/nominations/": nomination.pk,
         "position_id": position.pk,
@@ -140,6 +148,8 @@ def test_api_conforms_to_its_schema(case, token, objects):
     for name in ("meeting_id", "position_id", "election_id"):
         if isinstance(params.get(name), int):
             case.path_parameters[name] = objects[name]
+    if "/tellers/" in case.path and isinstance(params.get("election_id"), int):
+        case.path_parameters["election_id"] = objects["paper_election_id"]  # the tellers' work on paper ballots
     if isinstance(params.get("id"), (int, str)) and str(params["id"]).isdigit():
         # The last match wins.
         for part in (

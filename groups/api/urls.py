@@ -17,6 +17,7 @@ from .views import (
     door,
     elections,
     imports,
+    member_elections,
     minutes,
     motions,
     people,
@@ -49,6 +50,10 @@ router.register(rf"{BRANCH}/elections", elections.ElectionViewSet, basename="api
 router.register(
     rf"{BRANCH}/elections/(?P<election_id>[0-9]+)/nominations", elections.NominationViewSet, basename="api-nomination"
 )
+# Members' own nominations and the tellers' paper ballots, under one election.
+ELECTION = rf"{BRANCH}/elections/(?P<election_id>[0-9]+)"
+router.register(ELECTION, member_elections.MemberNominationViewSet, basename="api-member-nomination")
+router.register(ELECTION, member_elections.TellerViewSet, basename="api-tellers")
 # The door, under a meeting (the meetings endpoints themselves are another module's).
 router.register(rf"{MEETING}/checkins", door.CheckInViewSet, basename="api-checkin")
 router.register(rf"{MEETING}/votes", votes.VoteViewSet, basename="api-vote")

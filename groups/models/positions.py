@@ -39,6 +39,11 @@ class Position(models.Model):
     seats = models.PositiveSmallIntegerField(default=1, help_text="How many people hold it at once.")
     term_months = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The usual term, in months.")
     order = models.PositiveIntegerField(default=0)
+    # Members nominate themselves from their own view while nominations are
+    # open; with this, a member may also nominate another member (issue 13).
+    others_may_nominate = models.BooleanField(
+        default=False, help_text="Members may nominate another member, not only themselves."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -113,3 +113,40 @@ def open_for(branch: Branch, person: Person | None) -> list[Election]:
 
 def declared(branch: Branch) -> QuerySet[Election]:
     return Election.objects.filter(branch=branch, status=ElectionStatus.DECLARED).order_by("-declared_at", "-id")
+
+
+def taking_nominations(branch: Branch, person: Person | None) -> list[Election]:
+    """The branch's elections taking nominations, each with `.mine` (the
+    person's own nomination or None) and `.by_me` (those they nominated)."""
+    items = list(
+        Election.objects.filter(branch=branch, status=ElectionStatus.NOMINATIONS)
+        .select_related("branch", "voting_rule", "meeting__attendance_rule", "meeting__voting_rule", "meeting__branch")
+        .prefetch_related("positions")
+        .order_by("nominations_close_at", "id")
+    )
+    mine: dict[int, Nomination] = {}
+    by_me: dict[int, list[Nomination]] = {}
+    if person is not None and items:
+        for n in Nomination.objects.filter(election__in=items, person=person):
+            mine[n.election_id] = n
+        for n in (
+            Nomination.objects.filter(election__in=items, nominators=person)
+            .exclude(person=person)
+            .select_related("person")
+        ):
+            by_me.setdefault(n.election_id, []).append(n)
+    for e in items:
+        e.mine, e.by_me = mine.get(e.pk), by_me.get(e.pk, [])
+    return items
+
+
+def own_nominations(branch: Branch, person: Person | None, *, limit: int = 10) -> list[Nomination]:
+    """The person's own nominations in the branch's elections whose
+    nominations have closed: standing or refused, with the holder rules' reasons."""
+    if person is None:
+        return []
+    return list(
+        Nomination.objects.filter(election__branch=branch, person=person, election__nominations_closed_at__isnull=False)
+        .select_related("election")
+        .order_by("-election__nominations_closed_at", "-id")[:limit]
+    )

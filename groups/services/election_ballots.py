@@ -23,8 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import counting
-from ..eligibility.decisions import decisions_for
-from ..eligibility.engine import Decision, RuleError, format_date
+from ..eligibility.engine import Decision, format_date
 from ..eligibility.voting import may_vote
 from ..errors import Conflict, InvalidInput, NotAllowed, not_entitled
 from ..models import (
@@ -35,12 +34,11 @@ from ..models import (
     ElectionStatus,
     ElectionVoterMark,
     Person,
-    Rule,
 )
 from ..queries import elections as queries
 from ..sql import election_ballots as statements
 from . import audit
-from .elections import _locked, declare_within, voter_decision
+from .elections import _locked, declare_within, labelled_constraints, voter_decision
 
 
 def _refuse(reasons) -> NotAllowed:
@@ -162,25 +160,8 @@ def _reshuffle(election: Election) -> None:
 
 
 def constraints_for(election: Election, candidates, names: list[str]) -> list[counting.Constraint]:
-    """The election's constraints as the count takes them: each group is the
-    standing candidates its rule admits on the election date, or those named."""
-    out = []
-    rules = {r.pk: r for r in Rule.objects.filter(pk__in=[c["rule"] for c in election.constraints if c["rule"]])}
-    for item in election.constraints:
-        if item["rule"] is not None:
-            try:
-                decided = decisions_for(
-                    [n.person for n in candidates], rules[item["rule"]], branch=election.branch,
-                    as_of=election.election_on,
-                )  # fmt: skip
-            except RuleError:
-                decided = []
-            members = {p.pk for p, d in decided if d.eligible}
-        else:
-            members = set(item["people"])
-        group = frozenset(i for i, n in enumerate(candidates) if n.person_id in members)
-        out.append(counting.Constraint(group, min(item["min"], election.seats), item["max"]))
-    return out
+    """The election's constraints as the count takes them (services/elections.py labelled_constraints)."""
+    return [constraint for _, constraint in labelled_constraints(election, candidates)]
 
 
 @transaction.atomic(durable=True)

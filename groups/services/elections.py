@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import counting
-from ..eligibility.decisions import decide, meeting_voting_definition, unreadable
+from ..counting.uncontested import declare as declare_uncontested
+from ..eligibility.decisions import decide, decisions_for, meeting_voting_definition, unreadable
 from ..eligibility.engine import Decision, RuleError
 from ..errors import Conflict, InvalidInput, NotAllowed
 from ..models import (
@@ -250,17 +251,21 @@ def _refusal(who: str, decision: Decision, code: str) -> NotAllowed:
     )
 
 
+def check_nominations_open(election: Election, at: datetime) -> None:
+    if election.status != ElectionStatus.NOMINATIONS:
+        raise Conflict("Nominations are not open.", code="nominations_closed")
+    if election.nominations_close_at and at >= election.nominations_close_at:
+        raise Conflict("Nominations have closed.", code="nominations_closed")
+
+
 @transaction.atomic(durable=True)
 def nominate(*, election: Election, person: Person, nominators, actor, at: datetime | None = None) -> Nomination:
     """Record a nomination while nominations are open. Every nominator must be
     an eligible voter (refused with their Decision, code not_eligible_nominator);
     a nominee is checked against the holder rule at the close."""
     election = _locked(election)
-    if election.status != ElectionStatus.NOMINATIONS:
-        raise Conflict("Nominations are not open.", code="nominations_closed")
     at = at or timezone.now()
-    if election.nominations_close_at and at >= election.nominations_close_at:
-        raise Conflict("Nominations have closed.", code="nominations_closed")
+    check_nominations_open(election, at)
     if not isinstance(person, Person) or person.branch_id != election.branch_id or person.erased_at is not None:
         raise _bad("person", "Choose someone in this branch.")
     nominators = list(dict.fromkeys(nominators or []))
@@ -293,7 +298,12 @@ def nominate(*, election: Election, person: Person, nominators, actor, at: datet
 
 @transaction.atomic(durable=True)
 def withdraw_nomination(*, nomination: Nomination, actor, at: datetime | None = None) -> Nomination:
-    """A nominee withdraws (before the ballot opens)."""
+    """A nominee withdraws, recorded by an organiser (before the ballot opens)."""
+    return withdraw_within(nomination=nomination, actor=actor, at=at)
+
+
+def withdraw_within(*, nomination: Nomination, actor, at: datetime | None = None) -> Nomination:
+    """The withdrawal inside the caller's write (the organisers' and the nominee's own)."""
     election = _locked(nomination.election)
     nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
     if election.status not in (ElectionStatus.DRAFT, ElectionStatus.NOMINATIONS):
@@ -326,6 +336,30 @@ def holder_decision(election: Election, positions: list[Position], person: Perso
     return Decision(eligible, tuple(reasons) or ("Anyone in the branch may stand.",))
 
 
+def labelled_constraints(election: Election, candidates: list[Nomination]) -> list[tuple[str, counting.Constraint]]:
+    """The election's constraints as the count takes them, each with its label:
+    each group is the standing candidates its rule admits on the election date,
+    or those named (a minimum above the seats asks for every seat)."""
+    out = []
+    rules = {r.pk: r for r in Rule.objects.filter(pk__in=[c["rule"] for c in election.constraints if c["rule"]])}
+    for item in election.constraints:
+        if item["rule"] is not None:
+            try:
+                decided = decisions_for(
+                    [n.person for n in candidates], rules[item["rule"]], branch=election.branch,
+                    as_of=election.election_on,
+                )  # fmt: skip
+            except RuleError:
+                decided = []
+            members = {p.pk for p, d in decided if d.eligible}
+        else:
+            members = set(item["people"])
+        group = frozenset(i for i, n in enumerate(candidates) if n.person_id in members)
+        constraint = counting.Constraint(group, min(item["min"], election.seats), item["max"])
+        out.append((item.get("label") or "the group", constraint))
+    return out
+
+
 def declare_within(*, election: Election, elected: list[Nomination], actor, at: datetime) -> None:
     """Mark the winners elected and appoint them to the positions, in the
     positions' order, each filling its free seats (inside the caller's write)."""
@@ -351,8 +385,11 @@ def declare_within(*, election: Election, elected: list[Nomination], actor, at: 
 def close_nominations(*, election: Election, actor, at: datetime | None = None) -> Election:
     """Close nominations: decide every nominee against the holder rules on the
     election date (those refused keep their reasons); none standing → refused;
-    nominees ≤ seats → declared elected unopposed and appointed; otherwise the
-    ballot opens (an online one takes ballots between its two times)."""
+    nominees ≤ seats → declared elected unopposed and appointed, the
+    constraints applied (counting/uncontested.py: a minimum nobody can meet
+    leaves its seats vacant or open to anyone, as the branch chose, stated in
+    the result's notes); otherwise — or where a constraint leaves fewer seats
+    than stand — the ballot opens (an online one between its two times)."""
     election = _locked(election)
     if election.status != ElectionStatus.NOMINATIONS:
         raise Conflict("Nominations are not open.", code="nominations_closed")
@@ -373,13 +410,16 @@ def close_nominations(*, election: Election, actor, at: datetime | None = None) 
         raise Conflict("Nobody eligible is nominated: keep nominations open until someone is.", code="no_candidates")
     election.nominations_closed_at = at
     refused = [n.person_id for n in nominations if n.status == NominationStatus.REFUSED]
+    outcome = None
     if len(standing) <= election.seats:
-        election.result = {
-            "uncontested": True,
-            "elected": [str(n.person) for n in standing],
-            "vacant_seats": election.seats - len(standing),
-        }
-        declare_within(election=election, elected=standing, actor=actor, at=at)
+        # Uncontested, unless a constraint leaves fewer seats than stand (counting/uncontested.py).
+        standing.sort(key=lambda n: (n.person.last_name, n.person.first_name, n.pk))  # the paper's order
+        labelled = labelled_constraints(election, standing)
+        outcome = declare_uncontested(len(standing), election.seats, labelled, election.if_unmet)
+    if outcome is not None and not outcome.contested:
+        names = [str(n.person) for n in standing]
+        election.result = outcome.as_dict(names, election.seats, labelled, election.if_unmet)
+        declare_within(election=election, elected=[standing[i] for i in outcome.elected], actor=actor, at=at)
     else:
         election.status = ElectionStatus.BALLOT
     election.save(update_fields=["status", "nominations_closed_at", "declared_at", "result"])
@@ -387,6 +427,7 @@ def close_nominations(*, election: Election, actor, at: datetime | None = None) 
         actor=actor, branch=election.branch, action=AuditAction.ELECTION_NOMINATIONS_CLOSE, obj=election, at=at,
         summary=f"{election.title}: {len(standing)} standing for {election.seats} seats"
         + (", declared unopposed" if election.status == ElectionStatus.DECLARED else ""),
-        changes={"standing": [n.person_id for n in standing], "refused": refused, "status": election.status},
+        changes={"standing": [n.person_id for n in standing], "refused": refused, "status": election.status,
+                 "notes": outcome.notes if outcome else []},
     )  # fmt: skip
     return election

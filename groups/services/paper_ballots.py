@@ -25,8 +25,22 @@ MAX_PAPERS = 20000
 MAX_ERRORS = 20
 
 
-def parse_papers(text: str, *, candidates: int, ranked: bool, most: int) -> list[list[int]]:
-    """One paper a line → candidate numbers; InvalidInput naming every bad line."""
+def papers_as_text(papers) -> str:
+    """The API's papers (a list of lists of candidate numbers; [] a blank
+    paper) as the lines a teller types, so both are read by parse_papers."""
+    if not isinstance(papers, list) or not all(
+        isinstance(p, list) and all(isinstance(m, int) and not isinstance(m, bool) for m in p) for p in papers
+    ):
+        raise InvalidInput(
+            "Give the papers as a list of lists of the candidates' numbers, [] for a blank paper.",
+            code="bad_papers", field="papers",
+        )  # fmt: skip
+    return "\n".join(" ".join(str(m) for m in p) if p else "-" for p in papers)
+
+
+def parse_papers(text: str, *, candidates: int, ranked: bool, most: int, word: str = "line") -> list[list[int]]:
+    """One paper a line → candidate numbers; InvalidInput naming every bad
+    line (`word` "paper" for the API's list, where paper n is line n)."""
     papers, errors = [], []
     for number, raw in enumerate(str(text or "").splitlines(), start=1):
         line = raw.strip()
@@ -37,15 +51,15 @@ def parse_papers(text: str, *, candidates: int, ranked: bool, most: int) -> list
             continue
         parts = line.replace(",", " ").split()
         if not all(p.isdigit() for p in parts):
-            errors.append(f"line {number}: give the candidates' numbers, separated by spaces, or - for a blank paper")
+            errors.append(f"{word} {number}: give the candidates' numbers, separated by spaces, or - for a blank paper")
             continue
         marks = [int(p) for p in parts]
         if any(not 1 <= m <= candidates for m in marks):
-            errors.append(f"line {number}: the candidates are numbered 1 to {candidates}")
+            errors.append(f"{word} {number}: the candidates are numbered 1 to {candidates}")
         elif len(set(marks)) != len(marks):
-            errors.append(f"line {number}: a candidate appears twice")
+            errors.append(f"{word} {number}: a candidate appears twice")
         elif not ranked and len(marks) > most:
-            errors.append(f"line {number}: more than {most} mark{'s' if most > 1 else ''}")
+            errors.append(f"{word} {number}: more than {most} mark{'s' if most > 1 else ''}")
         else:
             papers.append(marks if ranked else sorted(marks))
     if errors:
@@ -70,11 +84,19 @@ def _paper_election(election: Election) -> Election:
 
 
 @transaction.atomic(durable=True)
-def enter_papers(*, election: Election, actor, text: str, at: datetime | None = None) -> TellerEntry:
-    """The signed-in teller's entry of the papers (replacing their earlier one)."""
+def enter_papers(
+    *, election: Election, actor, text: str | None = None, papers=None, at: datetime | None = None
+) -> TellerEntry:
+    """The signed-in teller's entry of the papers (replacing their earlier
+    one): typed, one paper a line (the page), or as a list (the API)."""
     election = _paper_election(election)
     most = 1 if election.method == "fptp" else election.seats
-    papers = parse_papers(text, candidates=len(queries.standing(election)), ranked=election.ranked, most=most)
+    word = "line" if papers is None else "paper"
+    if papers is not None:
+        text = papers_as_text(papers)
+    papers = parse_papers(
+        text, candidates=len(queries.standing(election)), ranked=election.ranked, most=most, word=word
+    )
     at = at or timezone.now()
     entry, _ = TellerEntry.objects.update_or_create(
         election=election, teller=actor, defaults={"papers": papers, "entered_at": at}

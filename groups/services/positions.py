@@ -50,7 +50,7 @@ def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _clean(*, branch: Branch, name, description, holder_rule, seats, term_months) -> dict:
+def _clean(*, branch: Branch, name, description, holder_rule, seats, term_months, others_may_nominate=False) -> dict:
     name = (name or "").strip()
     if not name:
         raise InvalidInput("Give the position a name, such as “Chair”.", code="name_required", field="name")
@@ -81,12 +81,22 @@ def _clean(*, branch: Branch, name, description, holder_rule, seats, term_months
         "holder_rule": holder_rule,
         "seats": seats,
         "term_months": term_months,
+        "others_may_nominate": others_may_nominate is True,
     }
 
 
 @transaction.atomic(durable=True)
 def create_position(
-    *, branch: Branch, slug: str, name: str, actor, description="", holder_rule=None, seats=1, term_months=None
+    *,
+    branch: Branch,
+    slug: str,
+    name: str,
+    actor,
+    description="",
+    holder_rule=None,
+    seats=1,
+    term_months=None,
+    others_may_nominate: bool = False,
 ) -> Position:
     """A new office. Its slug is what rules name (`office`) and never changes."""
     slug = (slug or "").strip().lower()
@@ -103,6 +113,7 @@ def create_position(
         holder_rule=holder_rule,
         seats=seats,
         term_months=term_months,
+        others_may_nominate=others_may_nominate,
     )
     if Position.objects.filter(branch=branch, slug=slug).exists():
         raise InvalidInput(f"The branch already has a position “{slug}”.", code="slug_taken", field="slug")
@@ -121,7 +132,15 @@ def create_position(
 
 @transaction.atomic(durable=True)
 def update_position(
-    *, position: Position, actor, name: str, description="", holder_rule=None, seats=1, term_months=None
+    *,
+    position: Position,
+    actor,
+    name: str,
+    description="",
+    holder_rule=None,
+    seats=1,
+    term_months=None,
+    others_may_nominate: bool = False,
 ) -> Position:
     """Change an office (not its slug). Fewer seats than current holders is refused."""
     position = Position.objects.select_for_update(of=("self",)).select_related("branch").get(pk=position.pk)
@@ -132,6 +151,7 @@ def update_position(
         holder_rule=holder_rule,
         seats=seats,
         term_months=term_months,
+        others_may_nominate=others_may_nominate,
     )
     current = PositionHolder.objects.filter(position=position, ended_on__isnull=True).count()
     if fields["seats"] < current:

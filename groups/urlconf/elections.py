@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import elections
+from ..views import elections, nominations
 
 branch_patterns: list = [
     path("elections/", elections.election_list, name="election_list"),
@@ -24,5 +24,8 @@ branch_patterns: list = [
     path("elections/<int:election_id>/tellers/accept/", elections.election_accept_papers,
          name="election_accept_papers"),
     path("me/elections/", elections.my_elections, name="my_elections"),
+    path("me/elections/<int:election_id>/nominate/", nominations.my_nominate, name="my_nominate"),
+    path("me/nominations/<int:nomination_id>/withdraw/", nominations.my_nomination_withdraw,
+         name="my_nomination_withdraw"),
 ]  # fmt: skip
 urlpatterns: list = []

@@ -21,6 +21,7 @@ from ..queries import elections as queries
 from ..queries.me import linked_person
 from ..services import election_ballots
 from ..services import elections as services
+from ..services import nominations as member_nominations
 from .base import add_service_error, branch_view
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -314,14 +315,19 @@ def my_elections(request, branch):
     now = timezone.now()
     for e in items:
         e.decision = election_ballots.entitlement(e, person, at=now)
+    nominating = queries.taking_nominations(branch, person)
+    for e in nominating:  # may they nominate (an eligible voter), and whom
+        e.decision = services.voter_decision(e, person) if person else None
+        e.others = member_nominations.others_may_nominate(e)
     return render(
         request,
         "groups/elections/mine.html",
-        {"branch": branch, "person": person, "elections": items, "declared": list(queries.declared(branch)[:10])},
-    )
+        {"branch": branch, "person": person, "elections": items, "declared": list(queries.declared(branch)[:10]),
+         "nominating": nominating, "own": queries.own_nominations(branch, person)},
+    )  # fmt: skip
 
 
-@branch_view("manage_elections")
+@branch_view("tell_ballots")
 def election_tellers(request, branch, election_id):
     """Paper ballots: each teller enters the papers; every mismatch is listed until they agree."""
     from ..services import paper_ballots
@@ -348,6 +354,7 @@ def election_tellers(request, branch, election_id):
             "entries": entries,
             "mine": next((e for e in entries if e.teller_id == request.user.pk), None),
             "differences": differences,
+            "caps": capabilities(request.user, branch),
             "error": error,
             "text": request.POST.get("papers", "") if error else "",
         },

@@ -35,6 +35,10 @@ class PositionForm(forms.Form):
     )
     seats = forms.IntegerField(label="Number of holders", min_value=1, initial=1)
     term_months = forms.IntegerField(label="Term, in months", min_value=1, required=False)
+    others_may_nominate = forms.BooleanField(
+        label="Members may nominate another member", required=False,
+        help_text="Members may always nominate themselves while nominations are open.",
+    )  # fmt: skip
 
     def __init__(self, *args, branch, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,6 +65,7 @@ def _fields(form: PositionForm) -> dict:
         "holder_rule": data.get("holder_rule"),
         "seats": data["seats"],
         "term_months": data.get("term_months"),
+        "others_may_nominate": bool(data.get("others_may_nominate")),
     }
 
 
@@ -110,6 +115,7 @@ def position_edit(request, branch, position_id):
         "holder_rule": position.holder_rule_id,
         "seats": position.seats,
         "term_months": position.term_months,
+        "others_may_nominate": position.others_may_nominate,
     }
     form = PositionForm(request.POST or None, initial=initial, branch=branch, editing=True)
     if request.method == "POST" and form.is_valid():

@@ -57,3 +57,16 @@ def contested(branch, organiser, *, candidates=3, seats=2, method="scottish_stv"
     election = services.close_nominations(election=election, actor=organiser)
     nominations = list(election.nominations.order_by("person__last_name", "person__first_name", "id"))
     return election, nominations, voters
+
+
+def paper(branch, organiser):
+    """A paper-ballot election for one seat, three standing: the tellers' to enter."""
+    election = services.create_election(
+        branch=branch, actor=organiser, title="Officers", method="scottish_stv", seats=1,
+        election_on=date(2026, 3, 10), voting_rule=party(branch), ballot_mode="paper",
+    )  # fmt: skip
+    services.open_nominations(election=election, actor=organiser)
+    people = members(branch, 4)
+    for p in people[:3]:
+        services.nominate(election=election, person=p, nominators=[people[3]], actor=organiser)
+    return services.close_nominations(election=election, actor=organiser)

@@ -1,34 +1,24 @@
 """Paper ballots entered by two tellers: every mismatch listed until they
 agree; then counted like any other ballots."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
 from groups.errors import Conflict, InvalidInput
 from groups.models import ElectionBallot, ElectionStatus, RoleName
-from groups.services import elections as services
 from groups.services import paper_ballots
 from groups.services.election_ballots import cast_election_ballot, close_ballot
 
 from ..factories import RoleFactory
-from .helpers import members, party
+from . import helpers
+from .helpers import members
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def paper(branch, organiser):
-    election = services.create_election(
-        branch=branch, actor=organiser, title="Officers", method="scottish_stv", seats=1,
-        election_on=date(2026, 3, 10), voting_rule=party(branch), ballot_mode="paper",
-    )  # fmt: skip
-    services.open_nominations(election=election, actor=organiser)
-    people = members(branch, 4)
-    for p in people[:3]:
-        services.nominate(election=election, person=p, nominators=[people[3]], actor=organiser)
-    return services.close_nominations(election=election, actor=organiser)
+    return helpers.paper(branch, organiser)
 
 
 @pytest.fixture

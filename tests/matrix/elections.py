@@ -60,8 +60,11 @@ ENTRIES = {
     "election_result_pdf": Entry(kwargs=_election, need="view_branch"),
     "election_blt": Entry(kwargs=lambda w: _election(w, status="ballot"), need="manage_elections"),
     "election_tellers": Entry(kwargs=lambda w: _election(w, status="ballot", ballot_mode="paper"),
-                              need="manage_elections", method="post", data=lambda w: {"papers": "1\n2 1\n-"}),
+                              need="tell_ballots", method="post", data=lambda w: {"papers": "1\n2 1\n-"}),
     "election_accept_papers": Entry(kwargs=lambda w: _election(w, status="ballot", ballot_mode="paper"),
                                     need="manage_elections", method="post"),
     "my_elections": Entry(need="view_own"),
+    # A member's own nomination: whoever is signed in, linked or not, is answered on My elections.
+    "my_nominate": Entry(kwargs=_election, need="nominate", method="post", data=lambda w: {"who": "self"}),
+    "my_nomination_withdraw": Entry(kwargs=_nomination, need="nominate", method="post"),
 }  # fmt: skip

@@ -47,8 +47,10 @@ election_nominate             login      404        403        403        302
 election_open_nominations     login      404        403        403        302
 election_result               login      404        200        200        200
 election_result_pdf           login      404        302        302        302
-election_tellers              login      404        403        403        302
+election_tellers              login      404        403        302        302
 my_elections                  login      404        200        200        200
+my_nominate                   login      404        302        302        302
+my_nomination_withdraw        login      404        302        302        302
 nomination_withdraw           login      404        403        403        302
 branch_dashboard              login      404        200        200        200
 calendar_feed_settings        login      200        200        200        200

@@ -104,6 +104,19 @@ FOREIGN_IDS = [
     ("api-speaker-done", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_request(f).pk}, "post", {}),
     ("api-speaker-move", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_request(f).pk}, "post", {"position": 1}),
     ("api-speaker-withdraw", lambda f: {"meeting_id": f.meeting.pk, "pk": _far_request(f).pk}, "post", {}),
+    # Members' own nominations and the tellers' paper ballots (issue 13)
+    ("api-member-nomination-my-nomination", lambda f: {"election_id": _far_election(f).pk}, "get", None),
+    ("api-member-nomination-my-nomination", lambda f: {"election_id": _far_election(f).pk}, "post", {}),
+    ("api-member-nomination-withdraw", lambda f: {"election_id": _far_election(f).pk}, "post", {}),
+    (
+        "api-member-nomination-nominate-member",
+        lambda f: {"election_id": _far_election(f).pk},
+        "post",
+        {"number": "1", "last_name": "Away"},
+    ),
+    ("api-tellers-tellers", lambda f: {"election_id": _far_election(f).pk}, "get", None),
+    ("api-tellers-entry", lambda f: {"election_id": _far_election(f).pk}, "post", {"papers": [[1]]}),
+    ("api-tellers-accept", lambda f: {"election_id": _far_election(f).pk}, "post", None),
     # The agenda, motions and points of order (issue 12)
     ("api-agenda-list", lambda f: {"meeting_id": f.meeting.pk}, "get", None),
     ("api-agenda-list", lambda f: {"meeting_id": f.meeting.pk}, "post", {"title": "Ours now"}),

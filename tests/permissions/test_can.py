@@ -65,6 +65,8 @@ manage_positions    no        no       no     no      yes
 manage_attributes   no        no       no     no      yes
 view_attributes     no        no       no     no      yes
 manage_elections    no        no       no     no      yes
+nominate            no        no       yes    yes     yes
+tell_ballots        no        no       no     yes     yes
 view_delegates      no        no       no     no      yes
 """
 ACTORS = ("anonymous", "outsider", "member", "steward", "organiser")

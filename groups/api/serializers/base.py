@@ -69,6 +69,16 @@ class OptionalBooleanField(serializers.BooleanField):
         return super().validate_empty_values(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false, never 0, 1 or "yes" (which DRF would read as one,
+    though the schema says boolean)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """An id: 12 or "12", never 12.9 or true, which the database lookup would
     quietly read as 12 or 1 — someone else's id."""

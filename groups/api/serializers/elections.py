@@ -145,3 +145,9 @@ class ElectionResultSerializer(serializers.Serializer):
     ballots_sha256 = serializers.CharField(required=False)
     uncontested = serializers.BooleanField(required=False)
     vacant_seats = serializers.IntegerField(required=False)
+    constraints = serializers.ListField(child=serializers.DictField(), required=False)
+    if_unmet = serializers.CharField(required=False, allow_null=True, help_text="vacant or anyone, with constraints")
+    notes = serializers.ListField(
+        child=serializers.CharField(), required=False,
+        help_text="What the constraints did, e.g. a minimum nobody standing could meet and the seat left vacant.",
+    )  # fmt: skip

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from ...models import Person, Position, PositionAlert, PositionHolder, Rule
-from .base import CharField, ModelSerializer, PrimaryKeyRelatedField, SlugField
+from .base import CharField, ModelSerializer, PrimaryKeyRelatedField, SlugField, StrictBooleanField
 
 
 class HolderPersonSerializer(serializers.Serializer):
@@ -35,11 +35,24 @@ class PositionSerializer(ModelSerializer):
     )
     seats = serializers.IntegerField(required=False, default=1, help_text="How many hold it at once.")
     term_months = serializers.IntegerField(required=False, allow_null=True, help_text="The usual term, in months.")
+    others_may_nominate = StrictBooleanField(
+        required=False, default=False, help_text="Members may nominate another member, not only themselves."
+    )
     holders = serializers.SerializerMethodField(help_text="The current holders.")
 
     class Meta:
         model = Position
-        fields = ["id", "slug", "name", "description", "holder_rule", "seats", "term_months", "holders"]
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "description",
+            "holder_rule",
+            "seats",
+            "term_months",
+            "others_may_nominate",
+            "holders",
+        ]
         read_only_fields = ["id"]
         validators: list = []  # a taken slug is the service's to refuse
 

@@ -32,6 +32,7 @@ def _fields(data: dict, position=None) -> dict:
         "holder_rule": pick("holder_rule", None),
         "seats": pick("seats", 1),
         "term_months": pick("term_months", None),
+        "others_may_nominate": pick("others_may_nominate", False),
     }
 
 
