@@ -22,7 +22,7 @@ from ..models.attendance import CheckInMethod
 from ..normalise import spreadsheet_safe
 from ..permissions import can, get_in_branch
 from ..queries.attendance import apologies, attendance_rows, door_refusals, expected_people, quorum
-from ..queries.door import door_cards, door_meeting, door_person, door_results
+from ..queries.door import door_cards, door_meeting, door_person, door_results, recent_check_ins
 from ..queries.door_list import scans_to_review
 from ..reauth import reauthentication_required
 from ..services import attendance as attendance_services
@@ -65,11 +65,7 @@ def door_index(request, branch):
 
 
 def _recent(meeting):
-    return (
-        Attendance.objects.filter(meeting=meeting, undone_at__isnull=True)
-        .select_related("person")
-        .order_by("-checked_in_at", "-id")[:RECENT]
-    )
+    return recent_check_ins(meeting, RECENT)
 
 
 def _door_context(request, branch, meeting, *, q="", cards=None, scanned=None):
