@@ -73,8 +73,12 @@ def _name_term(p: Table, *fields: str, order: tuple[str, str]) -> tuple[str, str
     return " AND ".join(where), ", ".join([*by, p.id])
 
 
-def _search_terms(branch_id: int, q: str, *, postcode: str, columns: str) -> list[tuple[str, list]]:
-    """One (statement, params) per way of matching `q`, each selecting `columns` of the person."""
+def _search_terms(
+    branch_id: int, q: str, *, postcode: str, columns: str, ordered: bool = True
+) -> list[tuple[str, list]]:
+    """One (statement, params) per way of matching `q`, each selecting `columns` of the person;
+    a name's in its index's order unless not `ordered` (a count takes any `cap` rows: if a way
+    has that many, the count says "cap+" whichever they are, and with fewer it takes them all)."""
     p, ms = Table(Person, "p"), Table(Membership, "m")
     person = f"SELECT {columns} FROM {p} WHERE {p.branch} = %s AND "
     terms: list[tuple[str, list]] = [
@@ -103,7 +107,8 @@ def _search_terms(branch_id: int, q: str, *, postcode: str, columns: str) -> lis
             if len(prefixes) > 1 and len(words) < 2:
                 continue
             where, by = _name_term(p, *fields, order=order)
-            terms.append((f"{person}{where} ORDER BY {by}", [branch_id, *map(_like_prefix, prefixes)]))
+            order_by = f" ORDER BY {by}" if ordered else ""
+            terms.append((f"{person}{where}{order_by}", [branch_id, *map(_like_prefix, prefixes)]))
     return terms
 
 
@@ -146,7 +151,7 @@ def search_and_count(branch_id: int, q: str, *, postcode: str, limit: int, cap: 
     SQLite it measured cheaper than both a CTE with a CASE and two statements.)"""
     p = Table(Person, "p")
     terms = _search_terms(branch_id, q, postcode=postcode, columns=p.all)
-    counted = _search_terms(branch_id, q, postcode=postcode, columns=p.id)
+    counted = _search_terms(branch_id, q, postcode=postcode, columns=p.id, ordered=False)
     statement = (
         f"SELECT found.*, (SELECT COUNT(*) FROM ({_count_union(counted, cap)}) c)"
         f" FROM ({_union_all(terms, limit)}) found"
