@@ -35,6 +35,8 @@ def test_door_mode_on_a_phone_with_the_keyboard_up(browser, live_server, branch,
     for i in range(14):
         person(branch, "Ada", f"Lovelace{chr(97 + i)}", "party-member")
     page, errors = phone_page(browser, live_server, steward)
+    # The phone's buzz, recorded (headless Chromium has no vibration motor).
+    page.add_init_script("window.buzzed = []; navigator.vibrate = (p) => { window.buzzed.push(p); return true; };")
     page.goto(f"{live_server.url}/b/{branch.slug}/meetings/{meeting.pk}/door/")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'door-q'")
 
@@ -66,6 +68,7 @@ def test_door_mode_on_a_phone_with_the_keyboard_up(browser, live_server, branch,
     assert word["height"] >= 36  # read at arm's length
     assert answer.bounding_box()["width"] >= PHONE["width"] - 40  # fills the card's width
     assert box.input_value() == ""
+    assert page.evaluate("window.buzzed") == [80]  # one short buzz for "In" (a tone too, unless switched off)
     page.wait_for_function("document.activeElement && document.activeElement.id === 'door-q'")
     page.locator(".quorum-status", has_text="Not quorate — 1 of 25 needed").wait_for(timeout=3_000)
     assert page.locator("#door-recent-body").get_by_text("Emre Adeyemi", exact=True).is_visible()
@@ -89,6 +92,14 @@ def test_door_mode_on_a_phone_with_the_keyboard_up(browser, live_server, branch,
     link = menu.get_by_role("link", name="Leave the door: the meeting’s page")
     assert link.is_visible()
     page.screenshot(path=str(shot.__globals__["ARTIFACTS"] / "door-mode-4-menu.png"))
+    # The sound after each tap can be switched off, and stays off on this device.
+    sound = menu.get_by_label("Sound after each tap")
+    assert sound.is_visible() and sound.is_checked()
+    sound.uncheck()
+    assert page.evaluate("localStorage.getItem('rollcall-door-sound')") == "off"
+    page.reload()
+    page.locator(".door-menu summary").click()
+    assert not page.locator(".door-menu").get_by_label("Sound after each tap").is_checked()
     assert errors == [], errors
     page.context.close()
 
