@@ -9,7 +9,7 @@ semantics are Django's own, unchanged: an expired or unknown session key
 gives an empty session, and a missing or inactive user is nobody. Only the
 reading and the update of an existing session are done differently (one
 UPDATE, no BEGIN/COMMIT around it: 3 statements became 1, bench/RESULTS.md
-"Door", 2 Dec 2026); creating, rotating and deleting sessions, and the
+"Door", 1 Dec 2026); creating, rotating and deleting sessions, and the
 session-hash check that signs out other browsers after a password change,
 stay Django's.
 """

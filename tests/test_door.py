@@ -127,7 +127,7 @@ def test_more_matches_than_shown_says_how_many_more_in_no_more_queries(
     client = client_for(steward)
     client.post(url("door_search", meeting), {"q": "kim"})  # warm the session
     # The six of any search: the rest are counted inside the search's own statement, only when it
-    # found more than it shows (was 7, the count a statement of its own; bench/RESULTS.md "Door", 2 Dec 2026).
+    # found more than it shows (was 7, the count a statement of its own; bench/RESULTS.md "Door", 1 Dec 2026).
     with django_assert_num_queries(6):
         html = client.post(url("door_search", meeting), {"q": "kim"}).content.decode()
     assert html.count('class="door-name"') == 10

@@ -183,7 +183,7 @@ def recent_check_ins(meeting_id: int, n: int) -> list[Attendance]:
     """The meeting's last `n` live check-ins, newest first, each with its
     person cached (None for a guest), as select_related("person") leaves them.
     By hand: every tap in door mode sends them back, and Django took longer to
-    build this query's SQL than to run it (bench/RESULTS.md "Door", 2 Dec 2026)."""
+    build this query's SQL than to run it (bench/RESULTS.md "Door", 1 Dec 2026)."""
     size = width(Attendance)
     field = Attendance._meta.get_field("person")
     out = []
