@@ -1,5 +1,6 @@
-"""The door's reads: the meeting with its rules, one person, the search, and
-the memberships behind the cards (see the package docstring for why by hand)."""
+"""The door's reads: the meeting with its rules, one person, the search, the
+last check-ins, and the memberships behind the cards (see the package
+docstring for why by hand)."""
 
 from __future__ import annotations
 
