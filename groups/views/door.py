@@ -297,9 +297,14 @@ def door_left(request, branch, meeting_id, attendance_id):
 
 @branch_view("door")
 def door_quorum(request, branch, meeting_id):
-    """The quorum panel's inside, polled every few seconds."""
+    """The quorum panel's inside, polled every few seconds. The door page asks
+    with ?recent=1: the last check-ins come along out of band, so a device
+    sees who came in through the other devices at the door."""
     meeting = _meeting(branch, meeting_id)
-    return _render(request, branch, "groups/door/_quorum_body.html", {"meeting": meeting, "quorum": quorum(meeting)})
+    context = {"meeting": meeting, "quorum": quorum(meeting)}
+    if request.GET.get("recent") == "1":
+        return _render(request, branch, "groups/door/_quorum_poll.html", {**context, "recent": _recent(meeting)})
+    return _render(request, branch, "groups/door/_quorum_body.html", context)
 
 
 def _scanned_person(branch, meeting, token) -> Person | None:

@@ -127,3 +127,38 @@ def test_a_steward_asks_an_organiser_and_the_card_shows_the_answer(browser, live
     page.screenshot(path=str(shot.__globals__["ARTIFACTS"] / "door-mode-6-approved.png"))
     assert errors == [], errors
     page.context.close()
+
+
+def test_last_check_ins_reach_every_device_at_the_door(browser, live_server, branch, steward):  # noqa: F811
+    """Two phones at the door: a check-in on one shows in the other's "Last check-ins" by itself
+    (the quorum poll brings them, every 5 s), and not while that phone has an Undo open."""
+    party = Rule.objects.get(branch=branch, name="Party members only")
+    meeting = MeetingFactory(branch=branch, title="Branch meeting", attendance_rule=party, voting_rule=party, quorum=2)
+    person(branch, "Ana", "Silva", "party-member")
+    person(branch, "Bea", "Costa", "party-member")
+    door = f"{live_server.url}/b/{branch.slug}/meetings/{meeting.pk}/door/"
+    first, first_errors = phone_page(browser, live_server, steward)
+    second, second_errors = phone_page(browser, live_server, steward)
+    for page in (first, second):
+        page.goto(door)
+    first.locator("#door-q").press_sequentially("ana", delay=20)
+    first.get_by_role("button", name="Check in Ana Silva").click()
+    first.locator(".door-outcome-in").wait_for()
+    second.locator("#door-recent-body").get_by_text("Ana Silva", exact=True).wait_for(timeout=8_000)
+
+    # An Undo open on the second phone: its list waits rather than vanish under the steward's thumb.
+    second.locator("#door-recent-body .door-undo summary").first.click()
+    second.get_by_label("Why undo?").fill("Wrong Ana")
+    first.locator("#door-q").press_sequentially("bea", delay=20)
+    first.get_by_role("button", name="Check in Bea Costa").click()
+    first.locator(".door-outcome-in").wait_for()
+    second.wait_for_timeout(6_000)  # a poll has come and gone
+    assert second.get_by_label("Why undo?").input_value() == "Wrong Ana"
+    assert not second.locator("#door-recent-body").get_by_text("Bea Costa", exact=True).is_visible()
+    second.keyboard.press("Escape")
+    second.locator("#door-recent-body .door-undo summary").first.click()  # closed again
+    second.locator("#door-q").focus()
+    second.locator("#door-recent-body").get_by_text("Bea Costa", exact=True).wait_for(timeout=8_000)
+    assert first_errors == [] and second_errors == [], (first_errors, second_errors)
+    first.context.close()
+    second.context.close()

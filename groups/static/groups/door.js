@@ -74,6 +74,15 @@
       if (field) field.focus();
     }
   }, true);
+  // The last check-ins come with every quorum poll (the other devices' too); a
+  // steward typing why they undo one, or with its Undo open, keeps the list as it is.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "door-recent-body") return;
+    if (target.querySelector("details[open]") || target.contains(document.activeElement)) {
+      event.detail.shouldSwap = false;
+    }
+  });
   // A tap answered in its card (htmx swapped _outcome.html in): the box empties
   // and takes focus for the next name; the answer stays until the next search.
   // htmx:load, on the new card: the tapped form is gone from the page by then.
