@@ -34,6 +34,20 @@ def url(name, meeting, *args):
     return reverse(name, args=[meeting.branch.slug, meeting.pk, *args])
 
 
+def test_organisers_at_the_door_see_stewards_requests_arrive_by_themselves(client_for, organiser, steward, meeting):
+    """Issue 14 item 4: organisers at the door (not only on the meeting's page) see the requests
+    appear; stewards, who ask, do not get the panel; nor does anyone where stewards may override."""
+    requests_url = reverse("door_requests", args=[meeting.branch.slug, meeting.pk])
+    html = client_for(organiser).get(url("door", meeting)).content.decode()
+    assert "Stewards’ requests to let someone in" in html
+    assert f'hx-get="{requests_url}" hx-trigger="load, every 4s"' in html
+    assert f'href="{requests_url}"' in html  # without JavaScript, the requests page
+    assert "Stewards’ requests" not in client_for(steward).get(url("door", meeting)).content.decode()
+    meeting.branch.stewards_may_override = True
+    meeting.branch.save()
+    assert "Stewards’ requests" not in client_for(organiser).get(url("door", meeting)).content.decode()
+
+
 def test_door_page_has_the_search_box_made_for_a_phone(client_for, steward, meeting):
     html = client_for(steward).get(url("door", meeting)).content.decode()
     assert 'inputmode="search"' in html and 'autocomplete="off"' in html and "autofocus" in html
