@@ -74,12 +74,17 @@
       if (field) field.focus();
     }
   }, true);
-  // The last check-ins come with every quorum poll (the other devices' too); a
-  // steward typing why they undo one, or with its Undo open, keeps the list as it is.
+  // The last check-ins come with every quorum poll (the other devices' too). The
+  // list stays as it is while a steward has an Undo open in it (typing why), and
+  // a poll leaves it while it shows this device's own offline check-ins
+  // (door_offline.js marks them waiting, then sent); a tap here replaces it.
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var target = event.detail.target;
     if (!target || target.id !== "door-recent-body") return;
-    if (target.querySelector("details[open]") || target.contains(document.activeElement)) {
+    var incoming = event.detail.fragment && event.detail.fragment.firstElementChild;
+    var polled = incoming && incoming.hasAttribute("data-door-poll");
+    if (target.querySelector("details[open]") || target.contains(document.activeElement) ||
+        (polled && target.querySelector(".door-recent-offline"))) {
       event.detail.shouldSwap = false;
     }
   });
