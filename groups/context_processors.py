@@ -38,19 +38,37 @@ def navigation(request):
         cached = cached_branches(user)
         mine = cached if cached is not None else list(branches_for(user))
         branch = mine[0] if len(mine) == 1 else None
-    caps = capabilities(user, branch) if branch else set()
-    items = [
-        {
-            "label": label,
-            "url": reverse(name, args=[branch.slug]),
-            "current": current.startswith(prefixes),
-        }
-        for label, name, need, prefixes in BRANCH_SECTIONS
-        if branch and need in caps
-    ]
+    # Each is worked out when a template first asks (templates call what they are given):
+    # a page's header does, an htmx fragment (a door search, a tap's answer) never does,
+    # and it used to pay for every capability and every section's reverse() all the same.
+    nav_caps = _once(lambda: capabilities(user, branch) if branch else set())
+
+    def nav_items():
+        caps = nav_caps()
+        return [
+            {
+                "label": label,
+                "url": reverse(name, args=[branch.slug]),
+                "current": current.startswith(prefixes),
+            }
+            for label, name, need, prefixes in BRANCH_SECTIONS
+            if branch and need in caps
+        ]
 
     def lazy_branches():
         cached = cached_branches(user)
         return cached if cached is not None else list(branches_for(user))
 
-    return {"nav_branch": branch, "nav_caps": caps, "nav_items": items, "nav_branches": lazy_branches}
+    return {"nav_branch": branch, "nav_caps": nav_caps, "nav_items": _once(nav_items), "nav_branches": lazy_branches}
+
+
+def _once(make):
+    """A callable that makes its value on the first call and keeps it."""
+    kept = []
+
+    def value():
+        if not kept:
+            kept.append(make())
+        return kept[0]
+
+    return value

@@ -134,4 +134,8 @@ def test_quorum_partial_and_panel(client_for, steward, setup):
     page = client.get(reverse("door", args=[meeting.branch.slug, meeting.pk])).content.decode()
     # The bar refreshes every 5 s, and at once after each check-in at this door (door mode).
     assert 'hx-trigger="every 5s, door-changed from:body"' in page
-    assert f'hx-get="{part}"' in page and "Quorate — 3 of 3 needed" in page
+    assert f'hx-get="{part}?recent=1"' in page and "Quorate — 3 of 3 needed" in page
+    # The door page's poll brings the last check-ins too, out of band (every device at the door sees them).
+    polled = client.get(part + "?recent=1").content.decode()
+    assert "Quorate — 3 of 3 needed" in polled and 'id="door-recent-body" hx-swap-oob="true"' in polled
+    assert str(members[2]) in polled and "door-recent-body" not in html

@@ -251,3 +251,34 @@ def test_check_in_reads_someone_with_no_membership_a_guest_and_a_meeting_gone(br
     gone = meeting.pk
     meeting.delete()
     assert check_in_reads(gone, nobody.pk) == (None, [])
+
+
+def test_the_last_check_ins_are_what_the_orm_reads_with_their_people(branch, django_assert_num_queries):
+    """groups.sql.door.recent_check_ins: the door's "Last check-ins", by hand (every tap in door mode
+    sends them back): the same rows, order and fields as the ORM with select_related, guests and all."""
+    meeting, other = MeetingFactory(branch=branch), MeetingFactory(branch=branch)
+    at = datetime(2026, 12, 1, 19, 0, tzinfo=UTC)
+    people = [member(branch, n, "Recent") for n in ("Ann", "Bob", "Cat", "Dan")]
+    for i, person in enumerate(people):
+        AttendanceFactory(meeting=meeting, person=person, checked_in_at=at + timedelta(minutes=i % 2))
+    AttendanceFactory(meeting=meeting, person=None, guest_name="A Guest", checked_in_at=at + timedelta(minutes=5))
+    AttendanceFactory(meeting=other, person=member(branch, "Eve", "Elsewhere"), checked_in_at=at)
+    undone = Attendance.objects.filter(meeting=meeting, person=people[3]).get()
+    undone.undone_at = at + timedelta(minutes=9)
+    undone.save()
+    orm = list(
+        Attendance.objects.filter(meeting=meeting, undone_at__isnull=True)
+        .select_related("person")
+        .order_by("-checked_in_at", "-id")[:3]
+    )
+    with django_assert_num_queries(1):
+        mine = queries.recent_check_ins(meeting, 3)
+        people_read = [a.person for a in mine]  # cached: no query of their own
+    fields = [f.attname for f in Attendance._meta.concrete_fields]
+    assert [[getattr(a, f) for f in fields] for a in mine] == [[getattr(a, f) for f in fields] for a in orm]
+    person_fields = [f.attname for f in Person._meta.concrete_fields]
+    assert [p and [getattr(p, f) for f in person_fields] for p in people_read] == [
+        a.person and [getattr(a.person, f) for f in person_fields] for a in orm
+    ]
+    assert mine[0].person is None and mine[0].guest_name == "A Guest"
+    assert len(queries.recent_check_ins(meeting, 5)) == 4  # the undone one is not among them

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..eligibility.decisions import decide
 from ..eligibility.engine import normalise_postcode
 from ..eligibility.loading import load_facts, needs_declared, needs_history
-from ..models import Branch, Meeting, Person
+from ..models import Attendance, Branch, Meeting, Person
 from ..sql import as_id
 from ..sql import door as statements
 
@@ -22,6 +22,11 @@ def door_meeting(branch: Branch, meeting_id) -> Meeting | None:
     if meeting is not None:
         meeting.branch = branch  # the same row (filtered by it)
     return meeting
+
+
+def recent_check_ins(meeting: Meeting, n: int) -> list[Attendance]:
+    """The meeting's last `n` live check-ins, newest first, with their people."""
+    return statements.recent_check_ins(meeting.pk, n)
 
 
 def door_person(branch: Branch, person_id) -> Person | None:
@@ -46,17 +51,20 @@ def door_results(
     branch: Branch, q: str, *, limit: int = DOOR_RESULTS, count_more: bool = True
 ) -> tuple[list[Person], str]:
     """door_search's people, and how many more match than are shown, as the
-    card list says it ("14", "490+"; "" when all are shown; counted up to MORE_CAP by a second statement, run only when
-    there are more: the search reads one row beyond `limit` to know)."""
+    card list says it ("14", "490+"; "" when all are shown; counted up to MORE_CAP in the search's own
+    statement; shown only when there are more: the search reads one row beyond `limit` to know)."""
     q = " ".join((q or "").split())
     if not q:
         return [], ""
     postcode = normalise_postcode(q)
-    people = statements.search(branch.pk, q, postcode=postcode, limit=limit + 1)
+    if count_more:
+        # The rest are counted in the search's own statement (shown only when there are more).
+        people, total = statements.search_and_count(branch.pk, q, postcode=postcode, limit=limit + 1, cap=MORE_CAP)
+    else:
+        people, total = statements.search(branch.pk, q, postcode=postcode, limit=limit + 1), 0
     people.sort(key=lambda p: (p.last_name.upper(), p.first_name.upper(), p.pk))
     if len(people) <= limit or not count_more:
         return people[:limit], ""
-    total = statements.count(branch.pk, q, postcode=postcode, cap=MORE_CAP)
     more = f"{max(total - limit, 1):,}"
     return people[:limit], more + "+" if total >= MORE_CAP else more
 

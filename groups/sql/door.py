@@ -1,5 +1,6 @@
-"""The door's reads: the meeting with its rules, one person, the search, and
-the memberships behind the cards (see the package docstring for why by hand)."""
+"""The door's reads: the meeting with its rules, one person, the search, the
+last check-ins, and the memberships behind the cards (see the package
+docstring for why by hand)."""
 
 from __future__ import annotations
 
@@ -73,8 +74,12 @@ def _name_term(p: Table, *fields: str, order: tuple[str, str]) -> tuple[str, str
     return " AND ".join(where), ", ".join([*by, p.id])
 
 
-def _search_terms(branch_id: int, q: str, *, postcode: str, columns: str) -> list[tuple[str, list]]:
-    """One (statement, params) per way of matching `q`, each selecting `columns` of the person."""
+def _search_terms(
+    branch_id: int, q: str, *, postcode: str, columns: str, ordered: bool = True
+) -> list[tuple[str, list]]:
+    """One (statement, params) per way of matching `q`, each selecting `columns` of the person;
+    a name's in its index's order unless not `ordered` (a count takes any `cap` rows: if a way
+    has that many, the count says "cap+" whichever they are, and with fewer it takes them all)."""
     p, ms = Table(Person, "p"), Table(Membership, "m")
     person = f"SELECT {columns} FROM {p} WHERE {p.branch} = %s AND "
     terms: list[tuple[str, list]] = [
@@ -103,7 +108,8 @@ def _search_terms(branch_id: int, q: str, *, postcode: str, columns: str) -> lis
             if len(prefixes) > 1 and len(words) < 2:
                 continue
             where, by = _name_term(p, *fields, order=order)
-            terms.append((f"{person}{where} ORDER BY {by}", [branch_id, *map(_like_prefix, prefixes)]))
+            order_by = f" ORDER BY {by}" if ordered else ""
+            terms.append((f"{person}{where}{order_by}", [branch_id, *map(_like_prefix, prefixes)]))
     return terms
 
 
@@ -119,26 +125,74 @@ def search(branch_id: int, q: str, *, postcode: str, limit: int) -> list[Person]
     scanned on every keystroke). Each way contributes its first `limit`
     people in its own index order (a first-name match by first name)."""
     terms = _search_terms(branch_id, q, postcode=postcode, columns=Table(Person, "p").all)
-    statement = " UNION ALL ".join(
-        f"SELECT * FROM ({text} LIMIT {int(limit)}) t{i}" for i, (text, _) in enumerate(terms)
-    )
     found: dict[int, tuple] = {}
-    for row in fetch(statement, [value for _, params in terms for value in params]):
+    for row in fetch(_union_all(terms, limit), [value for _, params in terms for value in params]):
         found.setdefault(row[0], row)
     return [read(Person, row) for row in found.values()]
 
 
-def count(branch_id: int, q: str, *, postcode: str, cap: int) -> int:
-    """How many people `search` could find for `q`, counted up to `cap` (each
-    way of matching stops at `cap`, so a one-letter prefix in a branch of
-    100,000 reads at most `cap` index entries per way). Asked only when the
-    search found more than it shows."""
-    p = Table(Person, "p")
-    terms = _search_terms(branch_id, q, postcode=postcode, columns=p.id)
+def _union_all(terms: list[tuple[str, list]], limit: int) -> str:
+    return " UNION ALL ".join(f"SELECT * FROM ({text} LIMIT {int(limit)}) t{i}" for i, (text, _) in enumerate(terms))
+
+
+def _count_union(terms: list[tuple[str, list]], cap: int) -> str:
     # UNION, not UNION ALL: someone found by first and by last name counts once.
-    union = " UNION ".join(f"SELECT * FROM ({text} LIMIT {int(cap)}) c{i}" for i, (text, _) in enumerate(terms))
-    rows = fetch(f"SELECT COUNT(*) FROM ({union}) found", [value for _, params in terms for value in params])
-    return min(int(rows[0][0]), cap)
+    return " UNION ".join(f"SELECT * FROM ({text} LIMIT {int(cap)}) c{i}" for i, (text, _) in enumerate(terms))
+
+
+def search_and_count(branch_id: int, q: str, *, postcode: str, limit: int, cap: int) -> tuple[list[Person], int]:
+    """`search`'s people, and how many people the search could find for `q`,
+    counted up to `cap` (each way of matching stops at `cap`, so a one-letter
+    prefix in a branch of 100,000 reads at most `cap` index entries per way),
+    in one statement: the count is an uncorrelated subquery beside the rows,
+    which both databases run once. The caller shows the count only when there
+    are more than it shows; when there are not, every way of matching found
+    fewer than `limit` and the count reads no more than the search did. (It
+    was a second statement, asked only then; one round trip fewer, and on
+    SQLite it measured cheaper than both a CTE with a CASE and two statements.)"""
+    p = Table(Person, "p")
+    terms = _search_terms(branch_id, q, postcode=postcode, columns=p.all)
+    counted = _search_terms(branch_id, q, postcode=postcode, columns=p.id, ordered=False)
+    statement = (
+        f"SELECT found.*, (SELECT COUNT(*) FROM ({_count_union(counted, cap)}) c)"
+        f" FROM ({_union_all(terms, limit)}) found"
+    )
+    params = [value for _, params in counted for value in params] + [value for _, params in terms for value in params]
+    found: dict[int, tuple] = {}
+    total = 0
+    for row in fetch(statement, params):
+        found.setdefault(row[0], row[:-1])
+        total = int(row[-1])
+    return [read(Person, row) for row in found.values()], min(total, cap)
+
+
+# --------------------------------------------------------------------------
+# The last check-ins
+
+
+@cache
+def _recent_statement() -> str:
+    a, p = Table(Attendance, "a"), Table(Person, "p")
+    return (
+        f"SELECT {a.all}, {p.all} FROM {a} LEFT OUTER JOIN {p} ON {p.id} = {a.person}"
+        f" WHERE {a.meeting} = %s AND {a.undone_at} IS NULL"
+        f" ORDER BY {a.checked_in_at} DESC, {a.id} DESC LIMIT %s"
+    )
+
+
+def recent_check_ins(meeting_id: int, n: int) -> list[Attendance]:
+    """The meeting's last `n` live check-ins, newest first, each with its
+    person cached (None for a guest), as select_related("person") leaves them.
+    By hand: every tap in door mode sends them back, and Django took longer to
+    build this query's SQL than to run it (bench/RESULTS.md "Door", 1 Dec 2026)."""
+    size = width(Attendance)
+    field = Attendance._meta.get_field("person")
+    out = []
+    for row in fetch(_recent_statement(), [meeting_id, int(n)]):
+        attendance = read(Attendance, row[:size])
+        field.set_cached_value(attendance, read(Person, row[size:]) if row[size] is not None else None)
+        out.append(attendance)
+    return out
 
 
 # --------------------------------------------------------------------------

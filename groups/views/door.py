@@ -22,7 +22,7 @@ from ..models.attendance import CheckInMethod
 from ..normalise import spreadsheet_safe
 from ..permissions import can, get_in_branch
 from ..queries.attendance import apologies, attendance_rows, door_refusals, expected_people, quorum
-from ..queries.door import door_cards, door_meeting, door_person, door_results
+from ..queries.door import door_cards, door_meeting, door_person, door_results, recent_check_ins
 from ..queries.door_list import scans_to_review
 from ..reauth import reauthentication_required
 from ..services import attendance as attendance_services
@@ -65,11 +65,7 @@ def door_index(request, branch):
 
 
 def _recent(meeting):
-    return (
-        Attendance.objects.filter(meeting=meeting, undone_at__isnull=True)
-        .select_related("person")
-        .order_by("-checked_in_at", "-id")[:RECENT]
-    )
+    return recent_check_ins(meeting, RECENT)
 
 
 def _door_context(request, branch, meeting, *, q="", cards=None, scanned=None):
@@ -301,9 +297,14 @@ def door_left(request, branch, meeting_id, attendance_id):
 
 @branch_view("door")
 def door_quorum(request, branch, meeting_id):
-    """The quorum panel's inside, polled every few seconds."""
+    """The quorum panel's inside, polled every few seconds. The door page asks
+    with ?recent=1: the last check-ins come along out of band, so a device
+    sees who came in through the other devices at the door."""
     meeting = _meeting(branch, meeting_id)
-    return _render(request, branch, "groups/door/_quorum_body.html", {"meeting": meeting, "quorum": quorum(meeting)})
+    context = {"meeting": meeting, "quorum": quorum(meeting)}
+    if request.GET.get("recent") == "1":
+        return _render(request, branch, "groups/door/_quorum_poll.html", {**context, "recent": _recent(meeting)})
+    return _render(request, branch, "groups/door/_quorum_body.html", context)
 
 
 def _scanned_person(branch, meeting, token) -> Person | None:

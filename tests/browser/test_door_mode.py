@@ -35,6 +35,8 @@ def test_door_mode_on_a_phone_with_the_keyboard_up(browser, live_server, branch,
     for i in range(14):
         person(branch, "Ada", f"Lovelace{chr(97 + i)}", "party-member")
     page, errors = phone_page(browser, live_server, steward)
+    # The phone's buzz, recorded (headless Chromium has no vibration motor).
+    page.add_init_script("window.buzzed = []; navigator.vibrate = (p) => { window.buzzed.push(p); return true; };")
     page.goto(f"{live_server.url}/b/{branch.slug}/meetings/{meeting.pk}/door/")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'door-q'")
 
@@ -66,6 +68,7 @@ def test_door_mode_on_a_phone_with_the_keyboard_up(browser, live_server, branch,
     assert word["height"] >= 36  # read at arm's length
     assert answer.bounding_box()["width"] >= PHONE["width"] - 40  # fills the card's width
     assert box.input_value() == ""
+    assert page.evaluate("window.buzzed") == [80]  # one short buzz for "In" (a tone too, unless switched off)
     page.wait_for_function("document.activeElement && document.activeElement.id === 'door-q'")
     page.locator(".quorum-status", has_text="Not quorate — 1 of 25 needed").wait_for(timeout=3_000)
     assert page.locator("#door-recent-body").get_by_text("Emre Adeyemi", exact=True).is_visible()
@@ -89,13 +92,20 @@ def test_door_mode_on_a_phone_with_the_keyboard_up(browser, live_server, branch,
     link = menu.get_by_role("link", name="Leave the door: the meeting’s page")
     assert link.is_visible()
     page.screenshot(path=str(shot.__globals__["ARTIFACTS"] / "door-mode-4-menu.png"))
+    # The sound after each tap can be switched off, and stays off on this device.
+    sound = menu.get_by_label("Sound after each tap")
+    assert sound.is_visible() and sound.is_checked()
+    sound.uncheck()
+    assert page.evaluate("localStorage.getItem('rollcall-door-sound')") == "off"
+    page.reload()
+    page.locator(".door-menu summary").click()
+    assert not page.locator(".door-menu").get_by_label("Sound after each tap").is_checked()
     assert errors == [], errors
     page.context.close()
 
 
 def test_a_steward_asks_an_organiser_and_the_card_shows_the_answer(browser, live_server, branch, steward):  # noqa: F811
     from groups.models import OverrideRequest
-    from groups.services.override_requests import approve_override
 
     party = Rule.objects.get(branch=branch, name="Party members only")
     meeting = MeetingFactory(branch=branch, title="Branch meeting", attendance_rule=party, voting_rule=party, quorum=2)
@@ -110,9 +120,55 @@ def test_a_steward_asks_an_organiser_and_the_card_shows_the_answer(browser, live
     page.locator(".door-outcome-wait", has_text="Waiting for an organiser").wait_for()
     no_sideways_scroll(page)
     page.screenshot(path=str(shot.__globals__["ARTIFACTS"] / "door-mode-5-asked.png"))
+    # The organiser, at the door on a second phone: the request appears by itself; one tap approves.
     organiser = branch.roles.get(role="organiser").user
-    approve_override(request=OverrideRequest.objects.get(), actor=organiser)
+    second, second_errors = phone_page(browser, live_server, organiser)
+    second.goto(f"{live_server.url}/b/{branch.slug}/meetings/{meeting.pk}/door/")
+    asked = second.locator(".door-requests-panel .door-card", has_text="Sam Reg")
+    asked.wait_for(timeout=8_000)
+    assert "Says they renewed last week" in asked.inner_text()
+    second.screenshot(path=str(shot.__globals__["ARTIFACTS"] / "door-mode-5b-organiser.png"))
+    asked.get_by_role("button", name="Approve and check in Sam Reg").click()
+    second.get_by_text("Sam Reg: approved").first.wait_for()
+    assert OverrideRequest.objects.get().status == "approved"
+    assert second_errors == [], second_errors
+    second.context.close()
     page.locator(".door-outcome-in", has_text="Approved by").wait_for(timeout=8_000)
     page.screenshot(path=str(shot.__globals__["ARTIFACTS"] / "door-mode-6-approved.png"))
     assert errors == [], errors
     page.context.close()
+
+
+def test_last_check_ins_reach_every_device_at_the_door(browser, live_server, branch, steward):  # noqa: F811
+    """Two phones at the door: a check-in on one shows in the other's "Last check-ins" by itself
+    (the quorum poll brings them, every 5 s), and not while that phone has an Undo open."""
+    party = Rule.objects.get(branch=branch, name="Party members only")
+    meeting = MeetingFactory(branch=branch, title="Branch meeting", attendance_rule=party, voting_rule=party, quorum=2)
+    person(branch, "Ana", "Silva", "party-member")
+    person(branch, "Bea", "Costa", "party-member")
+    door = f"{live_server.url}/b/{branch.slug}/meetings/{meeting.pk}/door/"
+    first, first_errors = phone_page(browser, live_server, steward)
+    second, second_errors = phone_page(browser, live_server, steward)
+    for page in (first, second):
+        page.goto(door)
+    first.locator("#door-q").press_sequentially("ana", delay=20)
+    first.get_by_role("button", name="Check in Ana Silva").click()
+    first.locator(".door-outcome-in").wait_for()
+    second.locator("#door-recent-body").get_by_text("Ana Silva", exact=True).wait_for(timeout=8_000)
+
+    # An Undo open on the second phone: its list waits rather than vanish under the steward's thumb.
+    second.locator("#door-recent-body .door-undo summary").first.click()
+    second.get_by_label("Why undo?").fill("Wrong Ana")
+    first.locator("#door-q").press_sequentially("bea", delay=20)
+    first.get_by_role("button", name="Check in Bea Costa").click()
+    first.locator(".door-outcome-in").wait_for()
+    second.wait_for_timeout(6_000)  # a poll has come and gone
+    assert second.get_by_label("Why undo?").input_value() == "Wrong Ana"
+    assert not second.locator("#door-recent-body").get_by_text("Bea Costa", exact=True).is_visible()
+    second.keyboard.press("Escape")
+    second.locator("#door-recent-body .door-undo summary").first.click()  # closed again
+    second.locator("#door-q").focus()
+    second.locator("#door-recent-body").get_by_text("Bea Costa", exact=True).wait_for(timeout=8_000)
+    assert first_errors == [] and second_errors == [], (first_errors, second_errors)
+    first.context.close()
+    second.context.close()

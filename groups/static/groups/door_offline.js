@@ -258,7 +258,8 @@
     out.appendChild(el("p", "door-outcome-why", already ? "Already in since " + time(p.checked_in_at) + "."
       : (p.may_vote ? "" : "May attend; may not vote. ") + "Kept on this device; sent when the network is back."));
     li.replaceWith(out);
-    if (navigator.vibrate) navigator.vibrate(80);
+    if (window.rollcallDoorFeedback) window.rollcallDoorFeedback(true);  // door.js: buzz and tone
+    else if (navigator.vibrate) navigator.vibrate(80);
     var box = document.getElementById("door-q");
     if (box) box.value = "";
     if (box && document.documentElement.dataset.doorScanner !== "on") box.focus();  // no keyboard over the camera
