@@ -77,16 +77,28 @@ def door_requests(request, branch, meeting_id):
     return _render(request, branch, template, context)
 
 
+# Where the answer's form came from, for the page to go back to without
+# JavaScript; a fixed set of names, never an address taken from the request.
+_BACK = {"door": "door", "meeting": "meeting_detail"}
+
+
 def _answer(request, branch, meeting_id, request_id, service, said):
     meeting = _meeting(branch, meeting_id)
     asked = _request(meeting, request_id)
     try:
         service(request=asked, actor=request.user)
     except RollcallError as exc:
-        messages.error(request, f"{asked.person}: {exc.message}")
+        outcome, ok = f"{asked.person}: {exc.message}", False
     else:
-        messages.success(request, f"{asked.person}: {said}.")
-    return redirect("door_requests", slug=branch.slug, meeting_id=meeting.pk)
+        outcome, ok = f"{asked.person}: {said}.", True
+    if request.htmx:
+        # One tap at the door or on the meeting's page: the list answers in
+        # place, the organiser stays where they were.
+        context = {"meeting": meeting, **requests_at(meeting), "outcome": outcome, "outcome_ok": ok}
+        return _render(request, branch, "groups/door/_requests_body.html", context)
+    (messages.success if ok else messages.error)(request, outcome)
+    back = _BACK.get(request.POST.get("back", ""), "door_requests")
+    return redirect(back, slug=branch.slug, meeting_id=meeting.pk)
 
 
 @require_POST

@@ -130,6 +130,7 @@ def test_a_steward_asks_an_organiser_and_the_card_shows_the_answer(browser, live
     second.screenshot(path=str(shot.__globals__["ARTIFACTS"] / "door-mode-5b-organiser.png"))
     asked.get_by_role("button", name="Approve and check in Sam Reg").click()
     second.get_by_text("Sam Reg: approved").first.wait_for()
+    assert second.url.endswith(f"/meetings/{meeting.pk}/door/")  # answered in place: still at the door
     assert OverrideRequest.objects.get().status == "approved"
     assert second_errors == [], second_errors
     second.context.close()

@@ -151,3 +151,25 @@ def test_no_requests_panel_for_a_meeting_days_away_or_where_stewards_may_overrid
     meeting.branch.stewards_may_override = True
     meeting.branch.save()
     assert "Stewards’ requests" not in client_for(organiser).get(url("meeting_detail", meeting)).content.decode()
+
+
+def test_an_organiser_answers_in_place_at_the_door_or_goes_back_where_they_were(
+    client_for, steward, organiser, meeting, sam
+):
+    client_for(steward).post(url("door_ask", meeting), {"person": sam.pk, "reason": "Renewed"}, **HTMX)
+    asked = OverrideRequest.objects.get()
+    # With htmx (the door page or the meeting's page): the list answers in place.
+    response = client_for(organiser).post(url("door_request_approve", meeting, asked.pk), {"back": "door"}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200 and f"{sam}: approved and checked in." in html
+    assert "No requests waiting" in html and "<html" not in html
+    assert Attendance.objects.filter(meeting=meeting, person=sam).exists()
+    # Without JavaScript: back to the page the form was on, from a fixed set of names only.
+    client_for(steward).post(url("door_ask", meeting), {"person": sam.pk, "reason": "Again"}, **HTMX)
+    for back, expected in (
+        ("door", url("door", meeting)),
+        ("meeting", f"/b/{meeting.branch.slug}/meetings/{meeting.pk}/"),
+        ("https://evil.example/", url("door_requests", meeting)),
+    ):
+        response = client_for(organiser).post(url("door_request_decline", meeting, asked.pk), {"back": back})
+        assert response.status_code == 302 and response["Location"] == expected
