@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from ..models import Category, Membership, Person
+from . import people_page
 from .core import Table, fetch, placeholders
 
 
@@ -171,6 +172,12 @@ def page_ids(
     the count as a subquery. The whole branch is paged along its (branch,
     name) or (branch, member_since) index, so no more than the page is read."""
     p = Table(Person, "p")
+    if len(words) == 1 and not whole_postcode:
+        # One word sorted by name: the last names' part of the page read along
+        # the name index, their count from an index (groups/sql/people_page.py).
+        done = people_page.page_ids(branch_id, words[0], sort=sort, offset=offset, limit=limit, prefix=_prefix)
+        if done is not None:
+            return done
     if words or whole_postcode:
         found, params = _found(branch_id, words, whole_postcode, sort)
         # MATERIALIZED: the matches gathered once for the count and the page
