@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from ..models import Category, Membership, Person
+from . import people_page
 from .core import Table, fetch, placeholders
 
 
@@ -109,16 +110,18 @@ def _sort_columns(sort: str) -> tuple[str, ...]:
 
 
 @cache
-def _found_statements(vendor: str, sort: str) -> tuple[str, str, str]:
+def _found_statements(vendor: str, sort: str, ranged: bool = False) -> tuple[str, str, str]:
     """(one word's statement, the whole postcode's, the whole branch's), each
     selecting (id, sort columns) of the branch's people it finds; erased
-    people are left out by the caller (_living)."""
+    people are left out by the caller (_living). `ranged` (SQLite): a word's
+    prefix as a NOCASE range (people_page.NOCASE, two parameters), not a LIKE."""
     p, m = Table(Person, "p"), Table(Membership, "m")
     like = "UPPER({}::text) LIKE UPPER(%s)" if vendor == "postgresql" else "{} LIKE %s ESCAPE '\\'"
+    word_like = people_page.NOCASE if ranged else like
     select = (
         f"SELECT {p.id}, " + ", ".join(getattr(p, c) for c in _sort_columns(sort)) + f" FROM {p} WHERE {p.branch} = %s"
     )
-    matches = [like.format(getattr(p, name)) for name in _SEARCHED]
+    matches = [word_like.format(getattr(p, name)) for name in _SEARCHED]
     # UNION ALL, each way leaving out who an earlier way found: no duplicates
     # to remove, where UNION sorted every match into a temporary B-tree
     # (3,839 for "Nowa" at 100,000 people).
@@ -133,27 +136,29 @@ def _found_statements(vendor: str, sort: str) -> tuple[str, str, str]:
     return " UNION ALL ".join(parts), f"{select} AND {like.format(p.postcode)}", select
 
 
-def _word_params(branch_id: int, word: str) -> list:
-    prefix = _prefix(word)
+def _word_params(branch_id: int, word: str, ranged: bool) -> list:
+    prefix = people_page.nocase_range(word) if ranged else [_prefix(word)]
     params: list = []
     for i in range(len(_SEARCHED)):
-        params += [branch_id] + [prefix] * (i + 1)
-    return params + [branch_id, branch_id, word, word.upper()] + [prefix] * len(_SEARCHED)
+        params += [branch_id] + prefix * (i + 1)
+    return params + [branch_id, branch_id, word, word.upper()] + prefix * len(_SEARCHED)
 
 
 def _found(branch_id: int, words: list[str], whole_postcode: str, sort: str) -> tuple[str, list]:
     """The branch's people the search finds (groups.filters search_people),
     erased people left out, as (statement, params)."""
-    one_word, postcode_part, everyone = _found_statements(connection.vendor, sort)
+    vendor = connection.vendor
+    ranged = vendor == "sqlite" and all(people_page.nocase_range(word) for word in words)
+    one_word, postcode_part, everyone = _found_statements(vendor, sort, ranged)
     if whole_postcode:
         found, params = postcode_part, [branch_id, _prefix(whole_postcode)]
     elif not words:
         found, params = everyone, [branch_id]
     elif len(words) == 1:
-        found, params = one_word, _word_params(branch_id, words[0])
+        found, params = one_word, _word_params(branch_id, words[0], ranged)
     else:
         found = " INTERSECT ".join(f"SELECT * FROM ({one_word}) w{i}" for i in range(len(words)))
-        params = [value for word in words for value in _word_params(branch_id, word)]
+        params = [value for word in words for value in _word_params(branch_id, word, ranged)]
     p = Table(Person, "p")
     # Erased people (tombstones) through the small partial index person_erased,
     # so the ways of matching need not read each person's row to test erased_at.
@@ -171,6 +176,12 @@ def page_ids(
     the count as a subquery. The whole branch is paged along its (branch,
     name) or (branch, member_since) index, so no more than the page is read."""
     p = Table(Person, "p")
+    if len(words) == 1 and not whole_postcode:
+        # One word sorted by name: the last names' part of the page read along
+        # the name index, their count from an index (groups/sql/people_page.py).
+        done = people_page.page_ids(branch_id, words[0], sort=sort, offset=offset, limit=limit)
+        if done is not None:
+            return done
     if words or whole_postcode:
         found, params = _found(branch_id, words, whole_postcode, sort)
         # MATERIALIZED: the matches gathered once for the count and the page
