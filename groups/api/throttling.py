@@ -18,9 +18,9 @@ variable README lists):
 
 Fixed windows: at most the limit in each minute (for "…/min").
 
-Counted in the write's own commit (on PostgreSQL, counting in the database):
-a view may name actions in ``throttle_in_write`` (the ballots, where thousands
-write at once). For those ScopeThrottle only finds the caller's window (``view.owed_window``); the
+Counted in the write's own commit: a view may name actions in
+``throttle_in_write`` (the ballots, where thousands write at once). For those
+ScopeThrottle only finds the caller's window (``view.owed_window``); the
 service counts it first thing in its durable transaction, so the count and the
 ballot share one commit instead of two; ``settle`` counts it on its own when
 that transaction did not commit it (refused, rolled back, or never reached).
@@ -57,14 +57,6 @@ def rate_for(scope: str) -> tuple[int, int]:
 
 def _on_redis() -> bool:
     return "redis" in settings.CACHES["default"]["BACKEND"].lower()
-
-
-def _count_in_write() -> bool:
-    """Only where it saves a flush: on PostgreSQL each commit waits for the WAL
-    to reach the disk. SQLite in WAL mode with synchronous=NORMAL does not sync
-    on commit, and there holding its one write lock for the count as well
-    measured slower (bench/RESULTS.md, "Votes", 2 Dec 2026); Redis is no commit."""
-    return not _on_redis() and transaction.get_connection().vendor == "postgresql"
 
 
 class Window:
@@ -154,7 +146,7 @@ class ScopeThrottle(BaseThrottle):
         user = request.user
         if user and user.is_authenticated:
             window = caller_window(request, getattr(view, "throttle_scope", None) or DEFAULT_SCOPE)
-            if getattr(view, "action", None) in getattr(view, "throttle_in_write", ()) and _count_in_write():
+            if getattr(view, "action", None) in getattr(view, "throttle_in_write", ()):
                 view.owed_window = window  # counted by the write's transaction, or settle()
                 return True
         else:

@@ -18,7 +18,7 @@ from functools import cache
 from django.db import connection
 
 from ..models import BallotMode, Election, ElectionStatus, ElectionVoterMark, Person, Rule
-from .core import Table, column_list, fetch, read, width
+from .core import Table, column_list, columns, fetch, read, width
 
 
 @cache
@@ -48,7 +48,7 @@ def insert_online_mark(*, election_id: int, person_id: int, at) -> bool:
 def _ballot_reads_statement() -> str:
     e, r, p = Table(Election, "e"), Table(Rule, "r"), Table(Person, "p")
     return (
-        f"SELECT {e.all}, {r.all}, {p.all} FROM {e}"
+        f"SELECT {columns(Election, 'e')}, {columns(Rule, 'r')}, {columns(Person, 'p')} FROM {e}"
         f" LEFT JOIN {r} ON {r.id} = {e.voting_rule}"
         f" LEFT JOIN {p} ON {p.branch} = {e.branch} AND {p.user} = %s AND {p.erased_at} IS NULL"
         f" WHERE {e.id} = %s AND {e.branch} = %s"
