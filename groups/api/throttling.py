@@ -16,7 +16,15 @@ variable README lists):
   in groups/api/errors.py, since DRF refuses a bad token before any throttle
   would run.
 
-Fixed windows: at most the limit in each minute (for "…/min")."""
+Fixed windows: at most the limit in each minute (for "…/min").
+
+Counted in the write's own commit: a view may name actions in
+``throttle_in_write`` (the ballots, where thousands write at once). For those
+ScopeThrottle only finds the caller's window (``view.owed_window``); the
+service counts it first thing in its durable transaction, so the count and the
+ballot share one commit instead of two; ``settle`` counts it on its own when
+that transaction did not commit it (refused, rolled back, or never reached).
+The same limit, the same row, counted before anything else is written."""
 
 from __future__ import annotations
 
@@ -24,6 +32,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from rest_framework import exceptions
 from rest_framework.throttling import BaseThrottle
 
@@ -57,6 +66,9 @@ class Window:
         self.scope, self.ident = scope, ident
         self.limit, self.period = rate_for(scope)
         self.wait = self.period
+        self.allowed = True
+        self.counted = False  # hit() ran
+        self.saved = False  # and the count is durable (committed, or in Redis)
 
     def hit(self, amount: int = 1) -> bool:
         """Count one request (or ``amount``: a batch's items); False when it is
@@ -81,7 +93,11 @@ class Window:
                 # Rows per address would pile up; users' rows are few and reused.
                 rate_limits.forget_before(int(now) - 3600)
         self.wait = max(1, int(end - now + 0.999))
-        return count <= self.limit
+        self.allowed = count <= self.limit
+        self.counted = True
+        # In a write's transaction the count is durable only once it commits (settle).
+        self.saved = _on_redis() or not transaction.get_connection().in_atomic_block
+        return self.allowed
 
 
 def caller_window(request, scope: str) -> Window:
@@ -101,6 +117,23 @@ def charge_items(request, scope: str, items: int) -> None:
             raise exceptions.Throttled(window.wait)
 
 
+def settle(window: Window | None, *, written: bool = False) -> None:
+    """After a ``throttle_in_write`` request's write: ``written`` when the
+    service returned (its durable transaction committed whatever it counted).
+    Counts the request on its own when nothing committed its count (refused
+    with an error and rolled back, or the write never reached); 429 past the
+    limit, whichever counted it."""
+    if window is None:
+        return
+    if written and window.counted:
+        window.saved = True
+    if not window.saved:
+        window.hit()
+        window.saved = True  # on its own: not to be counted again, whatever follows
+    if not window.allowed:
+        raise exceptions.Throttled(window.wait)
+
+
 def unauthenticated_window(request) -> Window:
     return Window(UNAUTHENTICATED, client_ip(request))
 
@@ -113,6 +146,9 @@ class ScopeThrottle(BaseThrottle):
         user = request.user
         if user and user.is_authenticated:
             window = caller_window(request, getattr(view, "throttle_scope", None) or DEFAULT_SCOPE)
+            if getattr(view, "action", None) in getattr(view, "throttle_in_write", ()):
+                view.owed_window = window  # counted by the write's transaction, or settle()
+                return True
         else:
             window = unauthenticated_window(request)
         allowed = window.hit()

@@ -28,12 +28,6 @@ def elections(branch: Branch) -> QuerySet[Election]:
     )
 
 
-def for_ballot(branch: Branch) -> QuerySet[Election]:
-    """The branch's elections with only what casting a ballot reads: no
-    nominee count or positions (a join and a query more on every ballot)."""
-    return Election.objects.filter(branch=branch).select_related("voting_rule")
-
-
 def nominations(election: Election) -> QuerySet[Nomination]:
     return (
         Nomination.objects.filter(election=election)
@@ -53,10 +47,10 @@ def standing(election: Election) -> list[Nomination]:
 
 def standing_ids(election: Election) -> set[int]:
     """The standing nominations' ids: what a ballot is checked against (the
-    people's rows are not needed for that)."""
-    return set(
-        Nomination.objects.filter(election=election, status=NominationStatus.STANDING).values_list("pk", flat=True)
-    )
+    people's rows are not needed for that, nor the paper's order by name: a
+    set, so no join to the people to sort)."""
+    standing = Nomination.objects.filter(election=election, status=NominationStatus.STANDING).order_by()
+    return set(standing.values_list("pk", flat=True))
 
 
 def candidate_names(candidates: list[Nomination]) -> list[str]:

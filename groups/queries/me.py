@@ -16,10 +16,14 @@ from .meetings import under_way
 
 def linked_person(user, branch: Branch) -> Person | None:
     """The Person of this branch linked to the user (never looked up by an id
-    from the URL)."""
+    from the URL). Its ``branch`` is the one given (the same row: no join,
+    no second Branch built on every ballot)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Person.objects.filter(branch=branch, user=user).select_related("branch").first()
+    person = Person.objects.filter(branch=branch, user=user).first()
+    if person is not None:
+        person.branch = branch
+    return person
 
 
 def _article(word: str) -> str:

@@ -96,11 +96,17 @@ def _check_open(election: Election, at: datetime) -> None:
 
 @transaction.atomic(durable=True)
 def cast_election_ballot(
-    *, election: Election, person: Person | None, ranking, actor, at: datetime | None = None
-) -> ElectionVoterMark:
+    *, election: Election, person: Person | None, ranking, actor, at: datetime | None = None, window=None
+) -> ElectionVoterMark | None:
     """The voter's own ballot. not_entitled (with the Decision) when they may
     not vote; already_voted for a second (the unique mark is the last word);
-    ballot_closed outside the ballot."""
+    ballot_closed outside the ballot.
+
+    `window`: the caller's API rate-limit window (groups/api/throttling.py),
+    counted first in this transaction so that the count and the ballot share
+    one commit; None, with nothing else written, when it is over its limit."""
+    if window is not None and not window.hit():
+        return None
     at = at or timezone.now()
     if election.ballot_mode != BallotMode.ONLINE:
         return _cast_locked(election=election, person=person, ranking=ranking, actor=actor, at=at)

@@ -240,15 +240,21 @@ def cast_ballot(*, vote: Vote, person: Person | None, choice: str, actor) -> Vot
 
 @transaction.atomic(durable=True)
 def cast_own_ballot(
-    *, branch: Branch, meeting_id: int, vote_id: int, choice: str, actor, drafts_visible: bool
+    *, branch: Branch, meeting_id: int, vote_id: int, choice: str, actor, drafts_visible: bool, window=None
 ) -> VotedMark | None:
     """cast_ballot for the person of this branch linked to `actor`'s account,
     in a meeting of the branch the account may see (drafts only when
     `drafts_visible`): the API's hot path, where one statement finds the
     voter, checks the vote and takes the mark. None when no ballot was
     taken, for any reason — the caller then goes the long way (its 404s,
-    then cast_ballot, which says why)."""
+    then cast_ballot, which says why).
+
+    `window`: the caller's API rate-limit window (groups/api/throttling.py),
+    counted first in this transaction so the count and the ballot share one
+    commit; None, with nothing written, when it is over its limit."""
     if choice not in Choice.values:
+        return None
+    if window is not None and not window.hit():
         return None
     at = timezone.now()
     row = statements.insert_own_mark(

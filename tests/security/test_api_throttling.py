@@ -86,3 +86,90 @@ def test_calls_with_no_token_are_limited_per_address(api):
     for _ in range(limit("unauthenticated")):
         assert client.get("/api/v1/branches/", REMOTE_ADDR="203.0.113.21").status_code == 401
     assert_throttled(client.get("/api/v1/branches/", REMOTE_ADDR="203.0.113.21"))
+
+
+# --- ballots: the count shares the ballot's commit (groups/api/throttling.py, throttle_in_write) ---
+
+
+def _key(user) -> str:
+    from groups.models import ApiToken
+
+    return f"api:token-{ApiToken.objects.filter(user=user).latest('pk').pk}"  # the api fixture's token
+
+
+def _count(user) -> int:
+    from groups.models import RateCount
+
+    row = RateCount.objects.filter(key=_key(user)).first()
+    return row.count if row else 0
+
+
+def _full(user) -> None:
+    from groups.models import RateCount
+
+    RateCount.objects.update_or_create(key=_key(user), defaults={"count": limit("api"), "expires": WINDOW_START + 60})
+
+
+def _vote(branch, organiser, member):
+    from groups.models import Person
+
+    from ..votes.helpers import hall, open_one
+
+    meeting, voters, _ = hall(branch, organiser, members=3, supporters=0)
+    Person.objects.filter(pk=voters[0].pk).update(user=member)
+    vote = open_one(meeting, organiser)
+    return f"/api/v1/branches/{branch.slug}/meetings/{meeting.pk}/votes/{vote.pk}/ballots/", vote
+
+
+@pytest.mark.skipif("redis" in settings.CACHES["default"]["BACKEND"].lower(), reason="counts in Redis")
+def test_every_ballot_request_counts_once_taken_or_refused(api, organiser, member, branch):
+    url, vote = _vote(branch, organiser, member)
+    client = api(member)
+    assert client.post(url, {"choice": "for"}, format="json").status_code == 201
+    assert _count(member) == 1  # in the ballot's own transaction
+    assert client.post(url, {"choice": "for"}, format="json").status_code == 409  # already voted
+    assert _count(member) == 2
+    assert client.post(url, {"choice": "maybe"}, format="json").status_code == 400
+    missing = url.replace(f"/votes/{vote.pk}/", "/votes/999999/")
+    assert client.post(missing, {"choice": "for"}, format="json").status_code == 404
+    assert client.post(url, {"choice": "for"}).status_code == 415  # not JSON
+    assert _count(member) == 5
+
+
+def test_a_ballot_over_the_limit_is_429_and_nothing_is_written(api, organiser, member, branch):
+    from groups.models import Ballot, VotedMark
+
+    url, vote = _vote(branch, organiser, member)
+    client = api(member)
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        pytest.skip("counts in Redis")
+    _full(member)
+    assert_throttled(client.post(url, {"choice": "for"}, format="json"))
+    assert not VotedMark.objects.filter(vote=vote).exists() and not Ballot.objects.filter(vote=vote).exists()
+    assert_throttled(client.post(url, {"choice": "nonsense"}, format="json"))  # 429 before the body's 400
+
+
+def test_an_election_ballot_counts_once_and_is_429_over_the_limit(api, organiser, member, branch):
+    from groups.models import ElectionBallot, ElectionVoterMark, Person
+
+    from ..elections.helpers import contested
+
+    election, nominations, voters = contested(branch, organiser)
+    Person.objects.filter(pk=voters[1].pk).update(user=member)
+    url = f"/api/v1/branches/{branch.slug}/elections/{election.pk}/ballots/"
+    client = api(member)
+    ranking = {"ranking": [nominations[0].pk]}
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        pytest.skip("counts in Redis")
+    assert client.post(url, {"ranking": [999_999]}, format="json").status_code == 400  # rolled back: counted apart
+    assert _count(member) == 1
+    assert client.post(url, ranking, format="json").status_code == 201
+    assert _count(member) == 2
+    assert client.post(url, ranking, format="json").status_code == 409
+    assert _count(member) == 3
+    _full(member)
+    Person.objects.filter(pk=voters[1].pk).update(user=None)
+    Person.objects.filter(pk=voters[2].pk).update(user=member)
+    assert_throttled(client.post(url, ranking, format="json"))
+    assert not ElectionVoterMark.objects.filter(election=election, person=voters[2]).exists()
+    assert ElectionBallot.objects.filter(election=election).count() == 1

@@ -6,10 +6,10 @@ the person linked to their account; organisers download the ballots in BLT."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -18,9 +18,10 @@ from ...errors import Conflict
 from ...models import Election, ElectionStatus, Nomination
 from ...permissions import get_in_branch
 from ...queries import elections as queries
-from ...queries.me import linked_person
 from ...services import election_ballots
 from ...services import elections as services
+from ...sql import as_id
+from ...sql.election_ballots import ballot_reads
 from ..schema import FIELD_ERRORS
 from ..serializers.elections import (
     ElectionBallotSerializer,
@@ -31,6 +32,7 @@ from ..serializers.elections import (
     NominationSerializer,
 )
 from ..serializers.votes import VoteRefusalSerializer
+from ..throttling import settle
 from .base import BranchScopedViewSet
 
 TAGS = ["elections"]
@@ -62,6 +64,7 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
     parser_classes = [JSONParser]
     http_method_names = ["get", "post", "options", "head"]
     lookup_value_regex = "[0-9]{1,18}"
+    throttle_in_write = ("ballots",)  # the rate-limit count shares the ballot's commit (api/throttling.py)
     permission = {
         "list": "view_branch",
         "retrieve": "view_branch",
@@ -154,18 +157,36 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def ballots(self, request, *args, **kwargs):
+        window = getattr(self, "owed_window", None)
+        try:
+            self._ballot(request, window)
+        except exceptions.Throttled:
+            raise
+        except Exception:
+            settle(window)  # a refusal rolled its count back: counted on its own (429 first past the limit)
+            raise
+        settle(window, written=True)  # committed with the ballot, or 429 when it was over the limit
+        return Response({"detail": "Your ballot has been recorded."}, status=status.HTTP_201_CREATED)
+
+    def _ballot(self, request, window) -> None:
         branch = self.get_branch()
-        election = get_in_branch(queries.for_ballot(branch), branch, pk=self.kwargs["pk"])
-        election.branch = branch  # the same row (get_in_branch): the audit row's, without a query
+        election_id = as_id(self.kwargs["pk"])
+        if election_id is None:
+            raise Http404
+        # The election (with its rule) and the voter in one statement: the
+        # reads get_in_branch and linked_person made (no nominee count, no positions).
+        election, person = ballot_reads(branch=branch, election_id=election_id, user_id=request.user.pk)
+        if election is None:
+            raise Http404
         body = ElectionBallotSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         election_ballots.cast_election_ballot(
             election=election,
-            person=linked_person(request.user, self.get_branch()),
+            person=person,
             ranking=body.validated_data["ranking"],
             actor=request.user,
+            window=window,
         )
-        return Response({"detail": "Your ballot has been recorded."}, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         tags=TAGS,
