@@ -167,6 +167,64 @@ def search_and_count(branch_id: int, q: str, *, postcode: str, limit: int, cap: 
 
 
 # --------------------------------------------------------------------------
+# Close matches: a name mistyped by a letter or two, asked only when the
+# search above found nobody (groups.queries.door.door_results)
+
+# The whole name as the trigram index has it (groups/sql/search_indexes.py TRIGRAM).
+_WHOLE_NAME = "({first} || ' ' || {last})"
+
+
+def close_matches(branch_id: int, words: list[str], *, limit: int) -> list[tuple[float, Person]]:
+    """PostgreSQL: the branch's people whose names are most like `words`
+    (pg_trgm's similarity, above its threshold: the `%` operator, which the
+    trigram index answers), best first, at most `limit` per way, as (similarity,
+    person). One word: like a last or a first name; more: like the whole name,
+    either way round (trigrams do not keep the words' order, so "adeyemi emer"
+    is as close to Emre Adeyemi as "emer adeyemi"). One statement."""
+    p = Table(Person, "p")
+    typed = " ".join(words)
+    if len(words) == 1:
+        columns = [p.last_name, p.first_name]
+    else:
+        columns = [_WHOLE_NAME.format(first=p.first_name, last=p.last_name)]
+    parts, params = [], []
+    for i, column in enumerate(columns):
+        parts.append(
+            f"SELECT * FROM (SELECT similarity({column}, %s) AS s, {p.all} FROM {p}"
+            f" WHERE {column} %% %s AND {p.branch} = %s AND {p.erased_at} IS NULL"
+            f" ORDER BY 1 DESC, {p.id} LIMIT {int(limit)}) t{i}"
+        )
+        params += [typed, typed, branch_id]
+    return [(float(row[0]), read(Person, row[1:])) for row in fetch(" UNION ALL ".join(parts), params)]
+
+
+@cache
+def _names_statement() -> str:
+    p = Table(Person, "p")
+    # Only what the door's name index holds (branch, last name, first name; the id is the rowid):
+    # SQLite answers it from that index without reading the table.
+    return f"SELECT {p.id}, {p.first_name}, {p.last_name} FROM {p} WHERE {p.branch} = %s"
+
+
+def names(branch_id: int) -> list[tuple[int, str, str]]:
+    """SQLite: every (id, first name, last name) of the branch, for matching
+    mistyped names in Python (erased people's names are empty; `people` leaves them out)."""
+    return fetch(_names_statement(), [branch_id])
+
+
+def people(branch_id: int, ids: list[int]) -> dict[int, Person]:
+    """The branch's people with these ids, never a tombstone, by id."""
+    if not ids:
+        return {}
+    p = Table(Person, "p")
+    statement = (
+        f"SELECT {p.all} FROM {p} WHERE {p.id} IN ({placeholders(len(ids))})"
+        f" AND {p.branch} = %s AND {p.erased_at} IS NULL"
+    )
+    return {row[0]: read(Person, row) for row in fetch(statement, [*ids, branch_id])}
+
+
+# --------------------------------------------------------------------------
 # The last check-ins
 
 
