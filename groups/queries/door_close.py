@@ -5,8 +5,9 @@ nobody, so a search that finds someone costs what it did.
 
 PostgreSQL: pg_trgm's similarity through its GIN index, best first, with a
 LIMIT (groups/sql/door.py `close_matches`, one statement). SQLite: RapidFuzz
-(a pinned dependency) over the branch's names, read from the door's name index
-alone (`names`), then the few people found (`people`): two statements. The
+(a pinned dependency) over the branch's names, each once (`distinct_names`),
+then who has the closest (`named`, from the door's name indexes alone), then
+the few people shown (`people`): three statements. The
 two databases agree on the ordinary cases (tests/door/test_close_matches.py);
 at the edges trigrams and edit distance differ (a transposed letter in a
 four-letter name is one edit, but shares few trigrams)."""
@@ -58,25 +59,52 @@ def _by_name(last: str, first: str, pk: int) -> tuple:
     return last.upper(), first.upper(), pk
 
 
+# The closest names kept per word and column, and the people read per way of matching them.
+NAMES_KEPT = 30
+PEOPLE_READ = 500
+
+
+def _close_names(word: str, names: list[str], edits: int) -> dict[str, int]:
+    """The names within `edits` of `word`, with their distance, the closest NAMES_KEPT."""
+    found = process.extract(
+        word, names, scorer=OSA.distance, processor=utils.default_process, score_cutoff=edits, limit=NAMES_KEPT
+    )
+    return {name: distance for name, distance, _ in found}
+
+
 def _rapidfuzz(branch_id: int, words: list[str], *, limit: int) -> list[Person]:
     """The edit distance (optimal string alignment: a swap of two letters is one
-    edit) from what was typed to each last name and first name; with more than
-    one word, to the whole name either way round too ("adeyemi emer")."""
-    rows = statements.names(branch_id)
-    typed, edits = " ".join(words), allowed_edits(words)
-    choices = [[r[2] for r in rows], [r[1] for r in rows]]
-    if len(words) > 1:
-        choices += [[f"{r[1]} {r[2]}" for r in rows], [f"{r[2]} {r[1]}" for r in rows]]
-    best: dict[int, tuple[int, int]] = {}  # id: (edits, row)
-    for names in choices:
-        found = process.extract(
-            typed, names, scorer=OSA.distance, processor=utils.default_process, score_cutoff=edits, limit=None
-        )
-        for _, distance, i in found:
-            pk = rows[i][0]
-            if best.get(pk, (edits + 1,))[0] > distance:
-                best[pk] = (distance, i)
-    ranked = sorted(best, key=lambda pk: (best[pk][0], *_by_name(rows[best[pk][1]][2], rows[best[pk][1]][1], pk)))
-    ranked = ranked[:limit]
+    edit) from what was typed to each of the branch's names, each name once:
+    one word to last and first names; more, the first word and the rest to a
+    first and a last name, either way round ("adeyemi emer"), their edits added.
+    Then the people with the closest names, then the best `limit` of them.
+    Three statements: the names, who has them, those people."""
+    lasts, firsts = statements.distinct_names(branch_id)
+    edits = allowed_edits(words)
+    if len(words) == 1:
+        near_last, near_first = _close_names(words[0], lasts, edits), _close_names(words[0], firsts, edits)
+        pairs = [(near_last, None), (None, near_first)]
+    else:
+        head, rest = words[0], " ".join(words[1:])
+        pairs = [
+            (_close_names(rest, lasts, edits), _close_names(head, firsts, edits)),  # first last
+            (_close_names(head, lasts, edits), _close_names(rest, firsts, edits)),  # surname first
+        ]
+    ways = [
+        {k: list(v) for k, v in (("last_name", last), ("first_name", first)) if v is not None}
+        for last, first in pairs
+        if all(v is None or v for v in (last, first))
+    ]
+    best: dict[int, tuple] = {}
+    for pk, first_name, last_name in statements.named(branch_id, ways, limit=PEOPLE_READ):
+        for last, first in pairs:
+            distance = sum(
+                names.get(name, edits + 1)
+                for names, name in ((last, last_name), (first, first_name))
+                if names is not None
+            )
+            if distance <= edits and (pk not in best or best[pk][0] > distance):
+                best[pk] = (distance, *_by_name(last_name, first_name, pk))
+    ranked = sorted(best, key=best.__getitem__)[:limit]
     found = statements.people(branch_id, ranked)
     return [found[pk] for pk in ranked if pk in found]

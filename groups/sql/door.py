@@ -199,17 +199,42 @@ def close_matches(branch_id: int, words: list[str], *, limit: int) -> list[tuple
 
 
 @cache
-def _names_statement() -> str:
+def _distinct_names_statement() -> str:
     p = Table(Person, "p")
-    # Only what the door's name index holds (branch, last name, first name; the id is the rowid):
-    # SQLite answers it from that index without reading the table.
-    return f"SELECT {p.id}, {p.first_name}, {p.last_name} FROM {p} WHERE {p.branch} = %s"
+    # Each name once (a branch of 100,000 has far fewer names than people): reading every row
+    # of the branch, even from its index alone, cost 50-65 ms of SQLite's and Python's time.
+    # NOCASE as the door's name indexes hold them, so SQLite reads each name in the index's
+    # order, without a temporary B-tree of its own (each case of a name once: `named` finds them all).
+    return (
+        f"SELECT 0, * FROM (SELECT DISTINCT {p.last_name} COLLATE NOCASE FROM {p} WHERE {p.branch} = %s)"
+        f" UNION ALL SELECT 1, * FROM (SELECT DISTINCT {p.first_name} COLLATE NOCASE FROM {p} WHERE {p.branch} = %s)"
+    )
 
 
-def names(branch_id: int) -> list[tuple[int, str, str]]:
-    """SQLite: every (id, first name, last name) of the branch, for matching
-    mistyped names in Python (erased people's names are empty; `people` leaves them out)."""
-    return fetch(_names_statement(), [branch_id])
+def distinct_names(branch_id: int) -> tuple[list[str], list[str]]:
+    """SQLite: the branch's last names and first names, each once, for matching
+    mistyped names in Python (an erased person's names are empty)."""
+    lasts, firsts = [], []
+    for kind, name in fetch(_distinct_names_statement(), [branch_id, branch_id]):
+        (firsts if kind else lasts).append(name)
+    return lasts, firsts
+
+
+def named(branch_id: int, ways: list[dict[str, list[str]]], *, limit: int) -> list[tuple[int, str, str]]:
+    """SQLite: (id, first name, last name) of the branch's people whose names
+    are among those given, one way per dict ({"last_name": [...], "first_name":
+    [...]}: both, where both are given), at most `limit` a way; from the door's
+    name indexes alone (NOCASE, as they are written). One statement."""
+    p = Table(Person, "p")
+    parts, params = [], []
+    for i, way in enumerate(ways):
+        where = " AND ".join(f"{getattr(p, f)} COLLATE NOCASE IN ({placeholders(len(v))})" for f, v in way.items())
+        parts.append(
+            f"SELECT * FROM (SELECT {p.id}, {p.first_name}, {p.last_name} FROM {p}"
+            f" WHERE {p.branch} = %s AND {where} LIMIT {int(limit)}) n{i}"
+        )
+        params += [branch_id, *(name for names in way.values() for name in names)]
+    return fetch(" UNION ALL ".join(parts), params) if parts else []
 
 
 def people(branch_id: int, ids: list[int]) -> dict[int, Person]:
