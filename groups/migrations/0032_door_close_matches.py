@@ -1,5 +1,5 @@
 """The door's close matches on PostgreSQL: the pg_trgm extension and a
-trigram index of the names the door searches (groups/sql/search_indexes.py
+trigram index of each name the door searches (groups/sql/search_indexes.py
 TRIGRAM; groups/sql/door.py `close_matches`). Nothing on SQLite, where the
 door matches names with RapidFuzz instead (CreateExtension does nothing
 there; `ensure` makes only what the database lacks)."""
@@ -16,7 +16,8 @@ def forward(apps, schema_editor):
 
 def backward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS person_names_trgm")
+        for name in ("person_last_trgm", "person_first_trgm", "person_name_trgm"):
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):

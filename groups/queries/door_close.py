@@ -69,14 +69,16 @@ def _close_names(word: str, names: list[str], edits: int) -> dict[str, int]:
     found = process.extract(
         word, names, scorer=OSA.distance, processor=utils.default_process, score_cutoff=edits, limit=NAMES_KEPT
     )
-    return {name: distance for name, distance, _ in found}
+    # By the name in lower case: `named` finds every case of a name (NOCASE), the list holds one.
+    return {name.lower(): distance for name, distance, _ in found}
 
 
 def _rapidfuzz(branch_id: int, words: list[str], *, limit: int) -> list[Person]:
     """The edit distance (optimal string alignment: a swap of two letters is one
     edit) from what was typed to each of the branch's names, each name once:
     one word to last and first names; more, the first word and the rest to a
-    first and a last name, either way round ("adeyemi emer"), their edits added.
+    first and a last name, either way round ("adeyemi emer"), their edits added,
+    and all of it to last names (a surname of two words).
     Then the people with the closest names, then the best `limit` of them.
     Three statements: the names, who has them, those people."""
     lasts, firsts = statements.distinct_names(branch_id)
@@ -89,6 +91,7 @@ def _rapidfuzz(branch_id: int, words: list[str], *, limit: int) -> list[Person]:
         pairs = [
             (_close_names(rest, lasts, edits), _close_names(head, firsts, edits)),  # first last
             (_close_names(head, lasts, edits), _close_names(rest, firsts, edits)),  # surname first
+            (_close_names(" ".join(words), lasts, edits), None),  # a surname of two words ("van Dyjk")
         ]
     ways = [
         {k: list(v) for k, v in (("last_name", last), ("first_name", first)) if v is not None}
@@ -99,7 +102,7 @@ def _rapidfuzz(branch_id: int, words: list[str], *, limit: int) -> list[Person]:
     for pk, first_name, last_name in statements.named(branch_id, ways, limit=PEOPLE_READ):
         for last, first in pairs:
             distance = sum(
-                names.get(name, edits + 1)
+                names.get(name.lower(), edits + 1)
                 for names, name in ((last, last_name), (first, first_name))
                 if names is not None
             )

@@ -180,50 +180,6 @@
     return found;
   }
 
-  // As the server's close matches (groups/queries/door_close.py), only when the search found nobody:
-  // names mistyped by a letter or two ("Adeymi", "emer adeyemi", "adeyemi emer"), best first.
-  function words(text) {
-    return fold(text).replace(/[^\p{L}\p{N}]+/gu, " ").trim();
-  }
-
-  // The edit distance (a letter wrong, missing or extra, or two swapped: one edit each), given up past `max`.
-  function edits(a, b, max) {
-    if (Math.abs(a.length - b.length) > max) return max + 1;
-    var before = null, prev = [], i, j;
-    for (j = 0; j <= b.length; j++) prev[j] = j;
-    for (i = 1; i <= a.length; i++) {
-      var row = [i], least = i;
-      for (j = 1; j <= b.length; j++) {
-        var v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        if (before && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, before[j - 2] + 1);
-        row[j] = v;
-        if (v < least) least = v;
-      }
-      if (least > max) return max + 1;
-      before = prev;
-      prev = row;
-    }
-    return prev[b.length];
-  }
-
-  function closeMatches(q) {
-    if (/[\d@]/.test(q) || !state.list) return [];
-    var typed = words(q), letters = typed.replace(/ /g, "").length;
-    if (letters < 3) return [];
-    var max = letters <= 4 ? 1 : 2, several = typed.indexOf(" ") > 0, scored = [];
-    state.list.people.forEach(function (p) {
-      var first = words(p.first_name), last = words(p.last_name);
-      var names = several ? [last, first, first + " " + last, last + " " + first] : [last, first];
-      var best = Math.min.apply(null, names.map(function (n) { return edits(typed, n, max); }));
-      if (best <= max) scored.push({p: p, edits: best});
-    });
-    scored.sort(function (a, b) {
-      return a.edits - b.edits || fold(a.p.last_name).localeCompare(fold(b.p.last_name)) ||
-        fold(a.p.first_name).localeCompare(fold(b.p.first_name)) || a.p.id - b.p.id;
-    });
-    return scored.map(function (s) { return s.p; });
-  }
-
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -278,12 +234,13 @@
     }
     var found = search(q);
     if (!found.length) {
-      found = closeMatches(q).slice(0, RESULTS);
+      // Nobody: the names mistyped by a letter or two (door_close.js), as the server's search does.
+      found = window.rollcallCloseMatches ? window.rollcallCloseMatches(q, state.list.people).slice(0, RESULTS) : [];
       if (!found.length) {
         region.appendChild(el("p", "door-empty", "Nobody found for “" + q + "” in this device's door list."));
         return;
       }
-      region.appendChild(el("p", "door-close", "No exact match for “" + q + "” — did you mean:"));
+      region.appendChild(el("p", "door-close", "No exact match — did you mean:"));
     }
     var list = el("ul", "door-results");
     found.slice(0, RESULTS).forEach(function (p) { list.appendChild(card(p)); });
