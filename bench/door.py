@@ -258,6 +258,8 @@ def latency(n: int, profile: bool) -> dict:
     sample = Person.objects.get(pk=ids[0])
     number = Membership.objects.filter(person=sample).values_list("number", flat=True).first()
     prefix = sample.last_name[:4]
+    # A letter dropped from the surname: no prefix matches, so the door falls back to close matches.
+    typo = sample.last_name[:3] + sample.last_name[4:]
     search_url = f"/b/{SLUG}/meetings/{meeting.pk}/door/search/"
     checkin_url = f"/b/{SLUG}/meetings/{meeting.pk}/door/check-in/"
     queue = iter(ids[1:])
@@ -279,6 +281,11 @@ def latency(n: int, profile: bool) -> dict:
         f"door search: name prefix “{prefix}”": lambda i: client.post(search_url, {"q": prefix}),
         f"door search: membership number {number}": lambda i: client.post(search_url, {"q": number}),
         f"door search: postcode {sample.postcode}": lambda i: client.post(search_url, {"q": sample.postcode}),
+        f"door search: mistyped surname “{typo}” (close matches)": lambda i: client.post(search_url, {"q": typo}),
+        f"door search: “{sample.first_name} {typo}” (close matches)": lambda i: client.post(
+            search_url, {"q": f"{sample.first_name} {typo}"}
+        ),
+        "door search: “Qwxzv” (nobody, exact or close)": lambda i: client.post(search_url, {"q": "Qwxzv"}),
         "check-in POST (a different person each time)": lambda i: client.post(checkin_url, {"person": next(queue)}),
         # What a tap in door mode sends (htmx): the answered card and the last check-ins back, no message.
         "check-in POST from the door page's htmx": lambda i: client.post(

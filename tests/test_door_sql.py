@@ -107,9 +107,12 @@ def test_branch_list_from_access_branch_is_the_orm_branch(branch, steward):
 
 @pytest.mark.parametrize("typed", ["%", "_", "a%", "A_n", "\\", "Ann\\"])
 def test_search_takes_wildcards_literally(branch, typed):
-    member(branch, "Ann", "Lee")
+    ann = member(branch, "Ann", "Lee")
     member(branch, "Bob", "Anders")
-    assert queries.door_search(branch, typed) == []
+    found = queries.door_results(branch, typed)
+    # Nobody matches exactly; "Ann\\" is Ann with a stray character, so she is a close
+    # match (issue 14 item 1: the fallback ignores punctuation and needs three letters).
+    assert (found.people, found.close) == (([ann], True) if typed == "Ann\\" else ([], False))
 
 
 def test_search_finds_names_with_wildcard_characters_in_them(branch):

@@ -4,12 +4,15 @@ one card per person found. The statements are hand-written
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..eligibility.decisions import decide
 from ..eligibility.engine import normalise_postcode
 from ..eligibility.loading import load_facts, needs_declared, needs_history
 from ..models import Attendance, Branch, Meeting, Person
 from ..sql import as_id
 from ..sql import door as statements
+from .door_close import close_matches
 
 DOOR_RESULTS = 10
 
@@ -39,34 +42,43 @@ def door_search(branch: Branch, q: str, *, limit: int = DOOR_RESULTS) -> list[Pe
     """People matching what the steward typed: name prefixes ("ana", "ana sil",
     "silva", surname first "silva ana"), an exact membership number, email or postcode. At most `limit`,
     sorted by last name then first name. With more matches than fit, the ten
-    shown are a sample the steward narrows by typing more (groups.sql.door.search)."""
-    return door_results(branch, q, limit=limit, count_more=False)[0]
+    shown are a sample the steward narrows by typing more (groups.sql.door.search).
+    When nothing matches, the names mistyped by a letter or two, best first (`DoorResults.close`)."""
+    return door_results(branch, q, limit=limit, count_more=False).people
 
 
 # Counting the rest stops here: "490+ more" says "type more" as well as an exact figure would.
 MORE_CAP = 500
 
 
-def door_results(
-    branch: Branch, q: str, *, limit: int = DOOR_RESULTS, count_more: bool = True
-) -> tuple[list[Person], str]:
+class DoorResults(NamedTuple):
+    people: list[Person]
+    more: str  # how many more match than are shown ("14", "490+"; "" when all are shown)
+    close: bool = False  # nobody matched exactly: these are close matches ("did you mean")
+
+
+def door_results(branch: Branch, q: str, *, limit: int = DOOR_RESULTS, count_more: bool = True) -> DoorResults:
     """door_search's people, and how many more match than are shown, as the
     card list says it ("14", "490+"; "" when all are shown; counted up to MORE_CAP in the search's own
-    statement; shown only when there are more: the search reads one row beyond `limit` to know)."""
+    statement; shown only when there are more: the search reads one row beyond `limit` to know).
+    Only when that finds nobody, and `q` is a name, the close matches (groups.queries.door_close)."""
     q = " ".join((q or "").split())
     if not q:
-        return [], ""
+        return DoorResults([], "")
     postcode = normalise_postcode(q)
     if count_more:
         # The rest are counted in the search's own statement (shown only when there are more).
         people, total = statements.search_and_count(branch.pk, q, postcode=postcode, limit=limit + 1, cap=MORE_CAP)
     else:
         people, total = statements.search(branch.pk, q, postcode=postcode, limit=limit + 1), 0
+    if not people:
+        close = close_matches(branch, q, limit=limit)
+        return DoorResults(close, "", bool(close))
     people.sort(key=lambda p: (p.last_name.upper(), p.first_name.upper(), p.pk))
     if len(people) <= limit or not count_more:
-        return people[:limit], ""
+        return DoorResults(people[:limit], "")
     more = f"{max(total - limit, 1):,}"
-    return people[:limit], more + "+" if total >= MORE_CAP else more
+    return DoorResults(people[:limit], more + "+" if total >= MORE_CAP else more)
 
 
 def card_category(facts) -> str:

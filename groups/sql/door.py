@@ -167,6 +167,89 @@ def search_and_count(branch_id: int, q: str, *, postcode: str, limit: int, cap: 
 
 
 # --------------------------------------------------------------------------
+# Close matches: a name mistyped by a letter or two, asked only when the
+# search above found nobody (groups.queries.door.door_results)
+
+# The whole name as the trigram index has it (groups/sql/search_indexes.py TRIGRAM).
+_WHOLE_NAME = "({first} || ' ' || {last})"
+
+
+def close_matches(branch_id: int, words: list[str], *, limit: int) -> list[tuple[float, Person]]:
+    """PostgreSQL: the branch's people whose names are most like `words`
+    (pg_trgm's similarity, above its threshold: the `%` operator, which the
+    trigram index answers), best first, at most `limit` per way, as (similarity,
+    person). One word: like a last or a first name; more: like the whole name,
+    either way round (trigrams do not keep the words' order, so "adeyemi emer"
+    is as close to Emre Adeyemi as "emer adeyemi"). One statement."""
+    p = Table(Person, "p")
+    typed = " ".join(words)
+    if len(words) == 1:
+        columns = [p.last_name, p.first_name]
+    else:
+        columns = [_WHOLE_NAME.format(first=p.first_name, last=p.last_name)]
+    parts, params = [], []
+    for i, column in enumerate(columns):
+        parts.append(
+            f"SELECT * FROM (SELECT similarity({column}, %s) AS s, {p.all} FROM {p}"
+            f" WHERE {column} %% %s AND {p.branch} = %s AND {p.erased_at} IS NULL"
+            f" ORDER BY 1 DESC, {p.id} LIMIT {int(limit)}) t{i}"
+        )
+        params += [typed, typed, branch_id]
+    return [(float(row[0]), read(Person, row[1:])) for row in fetch(" UNION ALL ".join(parts), params)]
+
+
+@cache
+def _distinct_names_statement() -> str:
+    p = Table(Person, "p")
+    # Each name once (a branch of 100,000 has far fewer names than people): reading every row
+    # of the branch, even from its index alone, cost 50-65 ms of SQLite's and Python's time.
+    # NOCASE as the door's name indexes hold them, so SQLite reads each name in the index's
+    # order, without a temporary B-tree of its own (each case of a name once: `named` finds them all).
+    return (
+        f"SELECT 0, * FROM (SELECT DISTINCT {p.last_name} COLLATE NOCASE FROM {p} WHERE {p.branch} = %s)"
+        f" UNION ALL SELECT 1, * FROM (SELECT DISTINCT {p.first_name} COLLATE NOCASE FROM {p} WHERE {p.branch} = %s)"
+    )
+
+
+def distinct_names(branch_id: int) -> tuple[list[str], list[str]]:
+    """SQLite: the branch's last names and first names, each once, for matching
+    mistyped names in Python (an erased person's names are empty)."""
+    lasts, firsts = [], []
+    for kind, name in fetch(_distinct_names_statement(), [branch_id, branch_id]):
+        (firsts if kind else lasts).append(name)
+    return lasts, firsts
+
+
+def named(branch_id: int, ways: list[dict[str, list[str]]], *, limit: int) -> list[tuple[int, str, str]]:
+    """SQLite: (id, first name, last name) of the branch's people whose names
+    are among those given, one way per dict ({"last_name": [...], "first_name":
+    [...]}: both, where both are given), at most `limit` a way; from the door's
+    name indexes alone (NOCASE, as they are written). One statement."""
+    p = Table(Person, "p")
+    parts, params = [], []
+    for i, way in enumerate(ways):
+        where = " AND ".join(f"{getattr(p, f)} COLLATE NOCASE IN ({placeholders(len(v))})" for f, v in way.items())
+        parts.append(
+            f"SELECT * FROM (SELECT {p.id}, {p.first_name}, {p.last_name} FROM {p}"
+            f" WHERE {p.branch} = %s AND {where} LIMIT {int(limit)}) n{i}"
+        )
+        params += [branch_id, *(name for names in way.values() for name in names)]
+    return fetch(" UNION ALL ".join(parts), params) if parts else []
+
+
+def people(branch_id: int, ids: list[int]) -> dict[int, Person]:
+    """The branch's people with these ids, never a tombstone, by id."""
+    if not ids:
+        return {}
+    p = Table(Person, "p")
+    statement = (
+        f"SELECT {p.all} FROM {p} WHERE {p.id} IN ({placeholders(len(ids))})"
+        f" AND {p.branch} = %s AND {p.erased_at} IS NULL"
+    )
+    return {row[0]: read(Person, row) for row in fetch(statement, [*ids, branch_id])}
+
+
+# --------------------------------------------------------------------------
 # The last check-ins
 
 

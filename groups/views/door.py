@@ -69,9 +69,9 @@ def _recent(meeting):
 
 
 def _door_context(request, branch, meeting, *, q="", cards=None, scanned=None):
-    more = ""
+    more, close = "", False
     if cards is None:
-        people, more = door_results(branch, q)
+        people, more, close = door_results(branch, q)
         cards = door_cards(branch, meeting, people)
     return {
         "meeting": meeting,
@@ -79,6 +79,7 @@ def _door_context(request, branch, meeting, *, q="", cards=None, scanned=None):
         "q": q,
         "cards": cards,
         "more": more,
+        "close": close,
         "searched": bool(q) or scanned is not None,
         "scanned": scanned,
         "recent": _recent(meeting),
@@ -117,7 +118,7 @@ def door_search(request, branch, meeting_id):
     """The results region alone, for search-as-you-type (htmx POSTs the box)."""
     meeting = _meeting(branch, meeting_id)
     q = _typed(request)
-    people, more = door_results(branch, q)
+    people, more, close = door_results(branch, q)
     cards = door_cards(branch, meeting, people)
     return _render(
         request,
@@ -128,6 +129,7 @@ def door_search(request, branch, meeting_id):
             "q": q,
             "cards": cards,
             "more": more,
+            "close": close,
             "searched": bool(q),
             "can_override": can(request.user, branch, "override"),
         },

@@ -23,6 +23,7 @@ STATIC_FILES = (
     "groups/favicon.svg",
     "groups/app.js",
     "groups/door.js",
+    "groups/door_close.js",
     "groups/door_offline.js",
     "groups/door_scan.js",
     "groups/vendor/idb-8.0.4.umd.js",

@@ -173,3 +173,23 @@ def test_last_check_ins_reach_every_device_at_the_door(browser, live_server, bra
     assert first_errors == [] and second_errors == [], (first_errors, second_errors)
     first.context.close()
     second.context.close()
+
+
+def test_a_mistyped_name_offers_close_matches_above_the_keyboard(browser, live_server, branch, steward):  # noqa: F811
+    """Issue 14 item 1: nobody starts "Adeymi", so the door says "did you mean" and offers Emre
+    Adeyemi, whose button is still above the keyboard at 360×740."""
+    party = Rule.objects.get(branch=branch, name="Party members only")
+    meeting = MeetingFactory(branch=branch, attendance_rule=party, voting_rule=party, quorum=25)
+    person(branch, "Emre", "Adeyemi", "party-member")
+    person(branch, "Sam", "Reg", "registered-supporter")
+    page, errors = phone_page(browser, live_server, steward)
+    page.goto(f"{live_server.url}/b/{branch.slug}/meetings/{meeting.pk}/door/")
+    box = page.locator("#door-q")
+    box.press_sequentially("Adeymi", delay=20)
+    page.get_by_text("No exact match — did you mean:").wait_for()
+    button = page.locator(".door-card", has_text="Emre Adeyemi").get_by_role("button", name="Check in Emre Adeyemi")
+    page.screenshot(path=str(shot.__globals__["ARTIFACTS"] / "door-mode-close-viewport.png"))
+    assert visible_above_keyboard(button), button.bounding_box()
+    no_sideways_scroll(page)
+    shot(page, "mode-close-matches")
+    assert errors == []

@@ -203,3 +203,24 @@ def test_an_offline_undo_is_sent_after_its_check_in(browser, live_server, branch
     attendance = Attendance.objects.get(meeting=meeting, person=ada)
     assert attendance.undone_at is not None and attendance.undo_reason == "Wrong Ada"
     assert DoorScan.objects.get(person=ada).undone_at is not None
+
+
+def test_offline_a_mistyped_name_offers_close_matches(browser, live_server, branch, steward):  # noqa: F811
+    """Issue 14 item 1, offline: the device's search falls back to names a letter or two away
+    (groups/static/groups/door_close.js), only when nobody matches exactly."""
+    now = timezone.now()
+    meeting = MeetingFactory(branch=branch, starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=1))
+    person(branch, "Emre", "Adeyemi", "party-member")
+    person(branch, "Adey", "Okafor", "party-member")
+    page, _ = phone_page(browser, live_server, steward)
+    open_door(page, f"{live_server.url}/b/{branch.slug}/meetings/{meeting.pk}/door/")
+    reload_offline(page)
+    box = page.locator("#door-q")
+    box.press_sequentially("emer adeymi", delay=10)
+    page.get_by_text("No exact match — did you mean:").wait_for()
+    assert page.locator(".door-results .door-card .door-name").all_inner_texts() == ["Emre Adeyemi"]
+    box.fill("")
+    box.press_sequentially("adey", delay=10)  # a prefix matches: no fallback
+    page.locator(".door-card", has_text="Adey Okafor").wait_for()
+    assert page.get_by_text("did you mean").count() == 0
+    check_in(page, "Adeymi", "Emre Adeyemi")

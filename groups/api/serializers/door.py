@@ -54,6 +54,10 @@ class DoorSearchSerializer(serializers.Serializer):
     next = serializers.CharField(allow_null=True, help_text="Always null: the search is capped, not paged.")
     previous = serializers.CharField(allow_null=True, help_text="Always null.")
     results = DoorResultSerializer(many=True)
+    close_matches = serializers.BooleanField(
+        help_text="True when nobody matched exactly and results are names close to q (mistyped by a letter or "
+        "two), best first; false otherwise."
+    )
 
 
 class AttendanceSerializer(serializers.ModelSerializer):

@@ -26,7 +26,7 @@ from ...models import Attendance, DoorScan, Meeting
 from ...models.attendance import CheckInMethod
 from ...permissions import get_in_branch
 from ...queries.attendance import attendance_rows, quorum
-from ...queries.door import DOOR_RESULTS, door_cards, door_meeting, door_search
+from ...queries.door import DOOR_RESULTS, door_cards, door_meeting, door_results
 from ...queries.door_list import door_list
 from ...services.attendance import mark_left, preview_check_in, undo_check_in
 from ...services.door_refusals import check_in_on_the_record
@@ -344,10 +344,12 @@ class MeetingDoorViewSet(MeetingScopedViewSet):
         tags=["door"],
         summary="Door search: matching people with their Decision and check-in (organisers and stewards)",
         description=(
-            'Matches the start of a first or last name (or of both: "ana sil"), an exact membership number, '
-            f"email or postcode; nobody for an empty q. Capped, not paged: at most {DOOR_RESULTS} people, "
-            "by name — the door is for finding one person, so type more to narrow. `count` is the number "
-            "returned; `next` and `previous` are always null."
+            'Matches the start of a first or last name (or of both: "ana sil", or surname first: "sil ana"), an '
+            "exact membership number, email or postcode; nobody for an empty q. Capped, not paged: at most "
+            f"{DOOR_RESULTS} people, by name — the door is for finding one person, so type more to narrow. "
+            "`count` is the number returned; `next` and `previous` are always null. Only when nothing matches "
+            'and q is a name: the names mistyped by a letter or two ("Adeymi" for Adeyemi), best first, with '
+            "`close_matches` true."
         ),
         parameters=[MEETING_ID, DoorQuerySerializer],
         responses={200: DoorSearchSerializer, 400: FIELD_ERRORS},
@@ -358,9 +360,10 @@ class MeetingDoorViewSet(MeetingScopedViewSet):
         query = DoorQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         branch = self.get_branch()
-        people = door_search(branch, query.validated_data.get("q", ""))
-        results = DoorResultSerializer(door_cards(branch, meeting, people), many=True).data
-        return Response({"count": len(results), "next": None, "previous": None, "results": results})
+        found = door_results(branch, query.validated_data.get("q", ""), count_more=False)
+        results = DoorResultSerializer(door_cards(branch, meeting, found.people), many=True).data
+        body = {"count": len(results), "next": None, "previous": None, "results": results}
+        return Response({**body, "close_matches": found.close})
 
     @extend_schema(
         tags=["door"],

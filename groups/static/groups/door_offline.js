@@ -234,8 +234,13 @@
     }
     var found = search(q);
     if (!found.length) {
-      region.appendChild(el("p", "door-empty", "Nobody found for “" + q + "” in this device's door list."));
-      return;
+      // Nobody: the names mistyped by a letter or two (door_close.js), as the server's search does.
+      found = window.rollcallCloseMatches ? window.rollcallCloseMatches(q, state.list.people).slice(0, RESULTS) : [];
+      if (!found.length) {
+        region.appendChild(el("p", "door-empty", "Nobody found for “" + q + "” in this device's door list."));
+        return;
+      }
+      region.appendChild(el("p", "door-close", "No exact match — did you mean:"));
     }
     var list = el("ul", "door-results");
     found.slice(0, RESULTS).forEach(function (p) { list.appendChild(card(p)); });
