@@ -60,7 +60,7 @@ def _migrate(url: str) -> None:
         )
 
 
-def _copy_database(tmp: Path) -> tuple[str, object]:
+def _own_database() -> tuple[str, object]:
     """A DATABASE_URL for the served app's own database, migrated afresh, and a cleanup.
 
     Its own, not a copy of the test database: a PostgreSQL template must have nobody connected,
@@ -183,6 +183,6 @@ def served(_served_once, django_db_blocker) -> Served:
     if "app" not in _served_once:
         tmp = _served_once["tmp"] = Path(tempfile.mkdtemp(prefix="rollcall-served-"))
         with django_db_blocker.unblock():
-            database_url, _served_once["drop"] = _copy_database(tmp)
+            database_url, _served_once["drop"] = _own_database()
         _served_once["app"], _served_once["server"] = _start(tmp, database_url)
     return _served_once["app"]
