@@ -18,16 +18,18 @@ variable README lists):
 
 Fixed windows: at most the limit in each minute (for "…/min").
 
-Counted in the write's own commit: a view may name actions in
-``throttle_in_write`` (the ballots, where thousands write at once). For those
-ScopeThrottle only finds the caller's window (``view.owed_window``); the
-service counts it first thing in its durable transaction, so the count and the
-ballot share one commit instead of two; ``settle`` counts it on its own when
-that transaction did not commit it (refused, rolled back, or never reached).
-The same limit, the same row, counted before anything else is written."""
+Counted in the write's own commit: an action decorated ``counted_in_write``
+(the ballots, where thousands write at once). For those ScopeThrottle only
+finds the caller's window (``view.owed_window``), which the action hands to its
+service; the service counts it first thing in its durable transaction, so the
+count and the ballot share one commit instead of two; ``settle`` counts it on
+its own when that transaction did not commit it (refused, rolled back, or
+never reached). The same limit, the same row, counted before anything else is
+written."""
 
 from __future__ import annotations
 
+import functools
 import time
 
 from django.conf import settings
@@ -118,7 +120,7 @@ def charge_items(request, scope: str, items: int) -> None:
 
 
 def settle(window: Window | None, *, written: bool = False) -> None:
-    """After a ``throttle_in_write`` request's write: ``written`` when the
+    """After a ``counted_in_write`` action's write: ``written`` when the
     service returned (its durable transaction committed whatever it counted).
     Counts the request on its own when nothing committed its count (refused
     with an error and rolled back, or the write never reached); 429 past the
@@ -134,6 +136,30 @@ def settle(window: Window | None, *, written: bool = False) -> None:
         raise exceptions.Throttled(window.wait)
 
 
+def counted_in_write(action):
+    """A view action whose service counts the caller's request in its own
+    durable transaction: called as ``action(view, request, window)`` with the
+    caller's window to hand to the service (None for an anonymous caller).
+    Whatever it does, the request is then counted once (``settle``): with the
+    write when the action returned, on its own when it raised; 429 past the limit."""
+
+    @functools.wraps(action)
+    def run(view, request, *args, **kwargs):
+        window = getattr(view, "owed_window", None)
+        try:
+            response = action(view, request, window)
+        except exceptions.Throttled:
+            raise
+        except Exception:
+            settle(window)  # a refusal rolled its count back (or never reached it): counted on its own
+            raise
+        settle(window, written=True)  # committed with the write, or 429 when it was over the limit
+        return response
+
+    run.throttle_in_write = True
+    return run
+
+
 def unauthenticated_window(request) -> Window:
     return Window(UNAUTHENTICATED, client_ip(request))
 
@@ -146,7 +172,7 @@ class ScopeThrottle(BaseThrottle):
         user = request.user
         if user and user.is_authenticated:
             window = caller_window(request, getattr(view, "throttle_scope", None) or DEFAULT_SCOPE)
-            if getattr(view, "action", None) in getattr(view, "throttle_in_write", ()):
+            if getattr(getattr(view, getattr(view, "action", None) or "", None), "throttle_in_write", False):
                 view.owed_window = window  # counted by the write's transaction, or settle()
                 return True
         else:

@@ -88,7 +88,7 @@ def test_calls_with_no_token_are_limited_per_address(api):
     assert_throttled(client.get("/api/v1/branches/", REMOTE_ADDR="203.0.113.21"))
 
 
-# --- ballots: the count shares the ballot's commit (groups/api/throttling.py, throttle_in_write) ---
+# --- ballots: the count shares the ballot's commit (groups/api/throttling.py, counted_in_write) ---
 
 
 def _key(user) -> str:
@@ -167,6 +167,9 @@ def test_an_election_ballot_counts_once_and_is_429_over_the_limit(api, organiser
     assert _count(member) == 2
     assert client.post(url, ranking, format="json").status_code == 409
     assert _count(member) == 3
+    missing = url.replace(f"/elections/{election.pk}/", "/elections/999999/")
+    assert client.post(missing, ranking, format="json").status_code == 404  # never reached the write: counted apart
+    assert _count(member) == 4
     _full(member)
     Person.objects.filter(pk=voters[1].pk).update(user=None)
     Person.objects.filter(pk=voters[2].pk).update(user=member)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -32,7 +32,7 @@ from ..serializers.elections import (
     NominationSerializer,
 )
 from ..serializers.votes import VoteRefusalSerializer
-from ..throttling import settle
+from ..throttling import counted_in_write
 from .base import BranchScopedViewSet
 
 TAGS = ["elections"]
@@ -64,7 +64,6 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
     parser_classes = [JSONParser]
     http_method_names = ["get", "post", "options", "head"]
     lookup_value_regex = "[0-9]{1,18}"
-    throttle_in_write = ("ballots",)  # the rate-limit count shares the ballot's commit (api/throttling.py)
     permission = {
         "list": "view_branch",
         "retrieve": "view_branch",
@@ -156,19 +155,8 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
         },
     )
     @action(detail=True, methods=["post"])
-    def ballots(self, request, *args, **kwargs):
-        window = getattr(self, "owed_window", None)
-        try:
-            self._ballot(request, window)
-        except exceptions.Throttled:
-            raise
-        except Exception:
-            settle(window)  # a refusal rolled its count back: counted on its own (429 first past the limit)
-            raise
-        settle(window, written=True)  # committed with the ballot, or 429 when it was over the limit
-        return Response({"detail": "Your ballot has been recorded."}, status=status.HTTP_201_CREATED)
-
-    def _ballot(self, request, window) -> None:
+    @counted_in_write  # the rate-limit count shares the ballot's commit (api/throttling.py)
+    def ballots(self, request, window) -> Response:
         branch = self.get_branch()
         election_id = as_id(self.kwargs["pk"])
         if election_id is None:
@@ -187,6 +175,7 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
             actor=request.user,
             window=window,
         )
+        return Response({"detail": "Your ballot has been recorded."}, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         tags=TAGS,

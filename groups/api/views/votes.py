@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -31,7 +31,7 @@ from ..serializers.votes import (
     VoteSerializer,
     result_of,
 )
-from ..throttling import settle
+from ..throttling import counted_in_write, settle
 from .base import BranchScopedViewSet
 from .door import MEETING_ID
 
@@ -48,7 +48,6 @@ class VoteViewSet(BranchScopedViewSet):
     filter_backends: list = []
     pagination_class = None  # a meeting has a handful of votes
     lookup_value_regex = "[0-9]{1,18}"
-    throttle_in_write = ("ballots",)  # the rate-limit count shares the ballot's commit (api/throttling.py)
     permission = {
         "list": "view_branch",
         "retrieve": "view_branch",
@@ -150,17 +149,8 @@ class VoteViewSet(BranchScopedViewSet):
         },
     )
     @action(detail=True, methods=["post"])
-    def ballots(self, request, *args, **kwargs):
-        window = getattr(self, "owed_window", None)
-        try:
-            return self._ballot(request, window)
-        except exceptions.Throttled:
-            raise
-        except Exception:
-            settle(window)  # a refusal still counts (429 first past the limit)
-            raise
-
-    def _ballot(self, request, window) -> Response:
+    @counted_in_write  # the rate-limit count shares the mark's commit (api/throttling.py)
+    def ballots(self, request, window) -> Response:
         branch = self.get_branch()
         vote_id, meeting_id = as_id(self.kwargs["pk"]), as_id(self.kwargs["meeting_id"])
         # BallotSerializer's check, without building a serializer (the long way below has it).
