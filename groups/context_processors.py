@@ -1,3 +1,5 @@
+from functools import cache
+
 from django.urls import reverse
 
 from .permissions import branches_for, cached_branches, capabilities
@@ -41,7 +43,7 @@ def navigation(request):
     # Each is worked out when a template first asks (templates call what they are given):
     # a page's header does, an htmx fragment (a door search, a tap's answer) never does,
     # and it used to pay for every capability and every section's reverse() all the same.
-    nav_caps = _once(lambda: capabilities(user, branch) if branch else set())
+    nav_caps = cache(lambda: capabilities(user, branch) if branch else set())
 
     def nav_items():
         caps = nav_caps()
@@ -59,16 +61,4 @@ def navigation(request):
         cached = cached_branches(user)
         return cached if cached is not None else list(branches_for(user))
 
-    return {"nav_branch": branch, "nav_caps": nav_caps, "nav_items": _once(nav_items), "nav_branches": lazy_branches}
-
-
-def _once(make):
-    """A callable that makes its value on the first call and keeps it."""
-    kept = []
-
-    def value():
-        if not kept:
-            kept.append(make())
-        return kept[0]
-
-    return value
+    return {"nav_branch": branch, "nav_caps": nav_caps, "nav_items": cache(nav_items), "nav_branches": lazy_branches}

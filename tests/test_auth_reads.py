@@ -73,6 +73,38 @@ def test_the_session_store_reads_what_django_wrote():
     assert SessionStore(session_key="no-such-session-key-0123456789").load() == {}
 
 
+def test_the_session_update_by_hand_writes_the_row_and_only_it(django_assert_num_queries):
+    store, other = SessionStore(), SessionStore()
+    store["door"], other["door"] = "Green Lanes", "Holloway"
+    store.create()
+    other.create()
+    again = SessionStore(session_key=store.session_key)
+    again["door"] = "Finsbury Park"
+    again.set_expiry(3600)
+    with django_assert_num_queries(1):  # one UPDATE (read above, by the assignment): no BEGIN/COMMIT around it
+        again.save()
+    with django_assert_num_queries(1):  # the same data again: still the row (rowcount 1 on both databases)
+        again.save()
+    row = Session.objects.get(session_key=store.session_key)
+    assert SessionStore().decode(row.session_data) == {"door": "Finsbury Park", "_session_expiry": 3600}
+    assert abs((row.expire_date - timezone.now()) - timedelta(seconds=3600)) < timedelta(seconds=60)
+    assert SessionStore(session_key=other.session_key)["door"] == "Holloway"
+
+
+def test_the_session_update_of_a_deleted_session_is_django_s_update_error():
+    from django.contrib.sessions.backends.base import UpdateError
+
+    store = SessionStore()
+    store["door"] = "Green Lanes"
+    store.create()
+    again = SessionStore(session_key=store.session_key)
+    again["door"] = "Finsbury Park"
+    Session.objects.filter(session_key=store.session_key).delete()  # signed out in another tab meanwhile
+    with pytest.raises(UpdateError):
+        again.save()
+    assert not Session.objects.exists()  # nothing written back
+
+
 def test_signing_out_ends_the_session_on_the_server(client):
     signed_in(client, UserFactory())
     cookie = client.cookies["sessionid"].value

@@ -1,4 +1,4 @@
-"""The search indexes Model.Meta cannot declare (migrations 0005, 0006, 0007, 0032):
+"""The search indexes Model.Meta cannot declare (migrations 0005, 0006, 0007, 0029):
 each database writes a case-insensitive index differently (COLLATE NOCASE on
 SQLite, UPPER(col) on PostgreSQL), so they are raw SQL.
 
@@ -50,14 +50,14 @@ POSTGRESQL = [
     '(branch_id, (UPPER(first_name) COLLATE "C"), (UPPER(last_name) COLLATE "C"))',
 ]
 
-# 0032: the door's close matches ("Adeymi" for Adeyemi; groups/sql/door.py
+# 0029: the door's close matches ("Adeymi" for Adeyemi; groups/sql/door.py
 # `close_matches`), found by trigram similarity where the prefix search found
 # nobody: the last name, the first name, and the whole name as the statement
 # writes it (the expression exactly, or the planner would not use it). Three
 # indexes, not one of three columns: at 100,000 people the three-column GIN
 # index took 14 ms to find the candidates of "akharturner" where the last
 # name's own took 1.3 ms (EXPLAIN ANALYZE, 2 Dec 2026). Needs pg_trgm
-# (migration 0032 creates it), so they are made only once that is there.
+# (migration 0029 creates it), so they are made only once that is there.
 TRIGRAM = [
     "CREATE INDEX IF NOT EXISTS person_last_trgm ON groups_person USING gin (last_name gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS person_first_trgm ON groups_person USING gin (first_name gin_trgm_ops)",
@@ -70,7 +70,7 @@ STATEMENTS = {"sqlite": SQLITE, "postgresql": POSTGRESQL}
 
 def _statements(connection) -> list[str]:
     """The statements for this database: the trigram index only where pg_trgm is installed
-    (an earlier migration, 0027, runs `ensure` before 0032 has created it)."""
+    (an earlier migration, 0027, runs `ensure` before 0029 has created it)."""
     statements = STATEMENTS.get(connection.vendor, [])
     if connection.vendor == "postgresql" and has_trigrams(connection):
         statements = statements + TRIGRAM

@@ -47,12 +47,17 @@
       var best = Math.min.apply(null, names.map(function (n) { return edits(typed, n, max); }));
       if (best <= max) scored.push({p: p, edits: best});
     });
-    scored.sort(function (a, b) {
-      return a.edits - b.edits || fold(a.p.last_name).localeCompare(fold(b.p.last_name)) ||
-        fold(a.p.first_name).localeCompare(fold(b.p.first_name)) || a.p.id - b.p.id;
-    });
+    scored.sort(function (a, b) { return a.edits - b.edits || byName(a.p, b.p); });
     return scored.map(function (s) { return s.p; });
   }
 
+  // The door's order of people: last name, first name, then id (the exact search's too).
+  function byName(a, b) {
+    return fold(a.last_name).localeCompare(fold(b.last_name)) || fold(a.first_name).localeCompare(fold(b.first_name)) ||
+      a.id - b.id;
+  }
+
   window.rollcallCloseMatches = closeMatches;
+  // door_offline.js (loaded after this file) folds and orders names with these, so both searches agree.
+  window.rollcallDoorNames = {fold: fold, byName: byName};
 })();

@@ -157,9 +157,8 @@
     if (figures.length) figures[0].textContent = String(present + (state.list.quorum.guests || 0));
   }
 
-  function fold(text) {
-    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  }
+  // Folding (accents, case) and the order by name are door_close.js's, loaded before this file.
+  var fold = window.rollcallDoorNames.fold, byName = window.rollcallDoorNames.byName;
 
   // As the server's door search: the start of first and/or last name (either order), an exact
   // membership number, or a postcode.
@@ -173,10 +172,7 @@
       var names = (fold(p.first_name) + " " + fold(p.last_name)).split(/[\s-]+/);
       return words.every(function (w) { return names.some(function (n) { return n.indexOf(w) === 0; }); });
     });
-    found.sort(function (a, b) {
-      return fold(a.last_name).localeCompare(fold(b.last_name)) || fold(a.first_name).localeCompare(fold(b.first_name)) ||
-        a.id - b.id;
-    });
+    found.sort(byName);
     return found;
   }
 
@@ -235,7 +231,7 @@
     var found = search(q);
     if (!found.length) {
       // Nobody: the names mistyped by a letter or two (door_close.js), as the server's search does.
-      found = window.rollcallCloseMatches ? window.rollcallCloseMatches(q, state.list.people).slice(0, RESULTS) : [];
+      found = window.rollcallCloseMatches(q, state.list.people).slice(0, RESULTS);
       if (!found.length) {
         region.appendChild(el("p", "door-empty", "Nobody found for “" + q + "” in this device's door list."));
         return;
