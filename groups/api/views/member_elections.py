@@ -194,9 +194,9 @@ class TellerViewSet(_ElectionScoped):
     )  # fmt: skip
     @action(detail=False, methods=["post"], url_path="tellers/entry")
     def entry(self, request, *args, **kwargs):
+        election = self.get_election()  # another branch's election is a 404 before the body is read
         body = PapersSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        election = self.get_election()
         paper_ballots.enter_papers(election=election, actor=request.user, papers=body.validated_data["papers"])
         return Response(tellers_state(election, request.user))
 
