@@ -70,7 +70,8 @@ class MemberNominationViewSet(_ElectionScoped):
             mine = nominations.filter(person=person).first()
             by_me = [
                 {"id": n.pk, "name": str(n.person), "status": n.status}
-                for n in nominations.filter(nominators=person).exclude(person=person)
+                # names only: the person is joined; the nominators' prefetch is not needed here
+                for n in nominations.filter(nominators=person).exclude(person=person).prefetch_related(None)
             ]
         return {
             "election": election.pk,
