@@ -15,6 +15,7 @@ from ..models import (
     Nomination,
     NominationStatus,
     Person,
+    TellerEntry,
 )
 
 
@@ -144,3 +145,39 @@ def own_nominations(branch: Branch, person: Person | None, *, limit: int = 10) -
         .select_related("election")
         .order_by("-election__nominations_closed_at", "-id")[:limit]
     )
+
+
+def compare(first: list[list[int]], second: list[list[int]]) -> list[dict]:
+    """Every paper (numbered from 1) on which two entries differ; a paper one
+    entry has and the other lacks counts as a difference."""
+    out = []
+    for i in range(max(len(first), len(second))):
+        a = first[i] if i < len(first) else None
+        b = second[i] if i < len(second) else None
+        if a != b:
+            out.append({"paper": i + 1, "first": a, "second": b})
+    return out
+
+
+def mismatches(election: Election) -> tuple[list[TellerEntry], list[dict]]:
+    """The entries (first two by time) and where they differ."""
+    entries = list(TellerEntry.objects.filter(election=election).select_related("teller")[:2])
+    if len(entries) < 2:
+        return entries, []
+    return entries, compare(entries[0].papers, entries[1].papers)
+
+
+def tellers(election: Election, user) -> dict:
+    """What the tellers see, on the page and in `…/tellers/` alike: the first
+    two entries, the user's own, every mismatch, whether they agree (None
+    until two have entered) and the candidates' names in the paper's order."""
+    entries, differences = mismatches(election)
+    agree = None if len(entries) < 2 else not differences
+    return {
+        "entries": entries,
+        "mine": next((e for e in entries if e.teller_id == user.pk), None),
+        "differences": differences,
+        "agree": agree,
+        "papers": entries[0].papers if agree else None,
+        "candidates": candidate_names(standing(election)),
+    }

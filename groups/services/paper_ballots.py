@@ -4,7 +4,7 @@ Each teller types the papers independently, one paper a line: the numbers of
 the candidates on the paper (1 = the first on it) in order of preference
 (ranked methods) or the ones marked (fptp, block); a line "-" is a paper with
 no valid mark. `enter_papers` keeps one entry per teller (a teller may enter
-again); `mismatches` lists every paper on which two entries differ, and a
+again); `queries.elections.mismatches` lists every paper on which two entries differ, and a
 different number of papers; `accept_papers` copies the papers into the
 election's ballots only when at least two tellers' entries agree exactly."""
 
@@ -18,6 +18,7 @@ from django.utils import timezone
 from ..errors import Conflict, InvalidInput
 from ..models import AuditAction, BallotMode, Election, ElectionBallot, ElectionStatus, TellerEntry
 from ..queries import elections as queries
+from ..queries.elections import mismatches
 from . import audit
 from .elections import _locked
 
@@ -106,26 +107,6 @@ def enter_papers(
         summary=f"{election.title}: a teller entered {len(papers)} papers", changes={"papers": len(papers)},
     )  # fmt: skip
     return entry
-
-
-def compare(first: list[list[int]], second: list[list[int]]) -> list[dict]:
-    """Every paper (numbered from 1) on which two entries differ; a paper one
-    entry has and the other lacks counts as a difference."""
-    out = []
-    for i in range(max(len(first), len(second))):
-        a = first[i] if i < len(first) else None
-        b = second[i] if i < len(second) else None
-        if a != b:
-            out.append({"paper": i + 1, "first": a, "second": b})
-    return out
-
-
-def mismatches(election: Election) -> tuple[list[TellerEntry], list[dict]]:
-    """The entries (first two by time) and where they differ."""
-    entries = list(TellerEntry.objects.filter(election=election).select_related("teller")[:2])
-    if len(entries) < 2:
-        return entries, []
-    return entries, compare(entries[0].papers, entries[1].papers)
 
 
 @transaction.atomic(durable=True)

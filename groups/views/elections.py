@@ -342,18 +342,17 @@ def election_tellers(request, branch, election_id):
         else:
             messages.success(request, "Your entry is saved.")
             return redirect("election_tellers", slug=branch.slug, election_id=election.pk)
-    entries, differences = paper_ballots.mismatches(election)
-    candidates = queries.standing(election)
+    state = queries.tellers(election, request.user)
     return render(
         request,
         "groups/elections/tellers.html",
         {
             "branch": branch,
             "election": election,
-            "candidates": list(enumerate(queries.candidate_names(candidates), start=1)),
-            "entries": entries,
-            "mine": next((e for e in entries if e.teller_id == request.user.pk), None),
-            "differences": differences,
+            "candidates": list(enumerate(state["candidates"], start=1)),
+            "entries": state["entries"],
+            "mine": state["mine"],
+            "differences": state["differences"],
             "caps": capabilities(request.user, branch),
             "error": error,
             "text": request.POST.get("papers", "") if error else "",

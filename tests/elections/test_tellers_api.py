@@ -94,3 +94,12 @@ def test_a_steward_finds_the_tellers_page_from_the_elections_list(paper, steward
     link = reverse("election_tellers", args=[paper.branch.slug, paper.pk])
     assert link in client_for(steward).get(reverse("election_list", args=[paper.branch.slug])).content.decode()
     assert link not in client_for(member).get(reverse("election_list", args=[paper.branch.slug])).content.decode()
+
+
+def test_another_branchs_election_is_a_404_before_the_body_is_read(branch, organiser, api):
+    from groups.services.branches import create_branch
+
+    foreign = helpers.paper(create_branch(name="Elsewhere", slug="elsewhere-paper", actor=organiser), organiser)
+    here = f"/api/v1/branches/{branch.slug}/elections/{foreign.pk}/tellers/entry/"
+    for body in ({}, {"papers": [[1]]}):  # a bad body and a good one alike
+        assert api(organiser).post(here, body, format="json").status_code == 404, body

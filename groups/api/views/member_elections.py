@@ -70,7 +70,8 @@ class MemberNominationViewSet(_ElectionScoped):
             mine = nominations.filter(person=person).first()
             by_me = [
                 {"id": n.pk, "name": str(n.person), "status": n.status}
-                for n in nominations.filter(nominators=person).exclude(person=person)
+                # names only: the person is joined; the nominators' prefetch is not needed here
+                for n in nominations.filter(nominators=person).exclude(person=person).prefetch_related(None)
             ]
         return {
             "election": election.pk,
@@ -145,19 +146,15 @@ class MemberNominationViewSet(_ElectionScoped):
 
 
 def tellers_state(election: Election, user) -> dict:
-    """What the tellers' page shows, as JSON: the same reads."""
+    """The tellers' page's state (queries.elections.tellers), as JSON."""
     if election.ballot_mode != BallotMode.PAPER:
         raise Conflict("This election is not by paper ballot.", code="not_paper")
-    entries, differences = paper_ballots.mismatches(election)
-    standing = queries.standing(election) if election.status != ElectionStatus.NOMINATIONS else []
-    names = queries.candidate_names(standing)
-    mine = next((e for e in entries if e.teller_id == user.pk), None)
-    agree = None if len(entries) < 2 else not differences
-    papers = entries[0].papers if agree else None
+    state = queries.tellers(election, user)
+    papers = state["papers"]
     return {
         "election": election.pk,
         "status": election.status,
-        "candidates": [{"id": i, "name": name} for i, name in enumerate(names, start=1)],
+        "candidates": [{"id": i, "name": name} for i, name in enumerate(state["candidates"], start=1)],
         "entries": [
             {
                 "teller": str(e.teller),
@@ -165,11 +162,11 @@ def tellers_state(election: Election, user) -> dict:
                 "papers": len(e.papers),
                 "entered_at": e.entered_at,
             }
-            for e in entries
+            for e in state["entries"]
         ],
-        "mine": mine.papers if mine is not None else None,
-        "agree": agree,
-        "mismatches": differences,
+        "mine": state["mine"].papers if state["mine"] is not None else None,
+        "agree": state["agree"],
+        "mismatches": state["differences"],
         "agreed": {"papers": len(papers), "blank": sum(1 for p in papers if not p)} if papers is not None else None,
         "papers_accepted_at": election.papers_accepted_at,
         "result": election.result if election.status == ElectionStatus.DECLARED else None,
@@ -198,9 +195,9 @@ class TellerViewSet(_ElectionScoped):
     )  # fmt: skip
     @action(detail=False, methods=["post"], url_path="tellers/entry")
     def entry(self, request, *args, **kwargs):
+        election = self.get_election()  # another branch's election is a 404 before the body is read
         body = PapersSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        election = self.get_election()
         paper_ballots.enter_papers(election=election, actor=request.user, papers=body.validated_data["papers"])
         return Response(tellers_state(election, request.user))
 
