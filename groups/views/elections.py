@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from .. import counting
 from ..errors import RollcallError
 from ..exports.count_pdf import count_pdf
-from ..models import Election, ElectionStatus, Meeting, Nomination, Person, Position, Rule
+from ..models import BallotMode, Election, ElectionStatus, Meeting, Nomination, Person, Position, Rule
 from ..models.elections import METHOD_NAMES
 from ..permissions import capabilities, get_in_branch
 from ..queries import elections as queries
@@ -333,6 +333,9 @@ def election_tellers(request, branch, election_id):
     from ..services import paper_ballots
 
     election = _election(branch, election_id)
+    if election.ballot_mode != BallotMode.PAPER:  # as the API's 409 not_paper: no papers to enter
+        messages.error(request, "This election is not by paper ballot: there are no papers for tellers to enter.")
+        return redirect("election_detail", slug=branch.slug, election_id=election.pk)
     error = None
     if request.method == "POST":
         try:

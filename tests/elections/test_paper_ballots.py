@@ -77,3 +77,14 @@ def test_the_tellers_page_lists_the_mismatches(paper, organiser, second_teller, 
     assert client.post(url, {"papers": "1\n3"}).status_code == 302
     page = client.get(url).content.decode()
     assert "1 paper differs" in page and "Accept the papers" not in page
+
+
+def test_the_tellers_page_of_an_election_not_by_paper_sends_the_organiser_back(paper, organiser, client_for):
+    paper.ballot_mode = "online"
+    paper.save(update_fields=["ballot_mode"])
+    client = client_for(organiser)
+    url = reverse("election_tellers", args=[paper.branch.slug, paper.pk])
+    response = client.post(url, {"papers": "1\n2"}, follow=True)
+    assert "not by paper ballot" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("election_detail", args=[paper.branch.slug, paper.pk])
+    assert not paper.teller_entries.exists()
