@@ -10,7 +10,10 @@ from django.db.models.expressions import RawSQL
 
 from ..models import Category, Membership, Person
 from . import people_page
+from . import people_terms as terms
 from .core import Table, fetch, placeholders
+
+p = Table(Person, "p")
 
 
 @cache
@@ -33,29 +36,14 @@ def branch_wards(branch_id: int) -> list[str]:
     return [row[0] for row in fetch(_wards_statement(), [branch_id, branch_id])]
 
 
-def _prefix(text: str) -> str:
-    """A LIKE pattern for "starts with `text`", its wildcards escaped (backslash)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 @cache
 def _word_statement(vendor: str) -> str:
     """The ids of the branch's people one search word finds: the start of a
     first name, last name, email or postcode, or an exact membership number.
-    Each part is written as the case-insensitive index of migration 0006
-    stores it (COLLATE NOCASE on SQLite, UPPER(col::text) on PostgreSQL) so
-    that index answers it; a UNION of lookups, as neither database answers an
-    OR across columns from indexes."""
-    p, m = Table(Person, "p"), Table(Membership, "m")
-    if vendor == "postgresql":
-        like = "UPPER({}::text) LIKE UPPER(%s)"
-    else:
-        like = "{} LIKE %s ESCAPE '\\'"
-    parts = [
-        f"SELECT {p.id} FROM {p} WHERE {p.branch} = %s AND " + like.format(getattr(p, name))
-        for name in ("first_name", "last_name", "email", "postcode")
-    ]
-    parts.append(f"SELECT {m.person} FROM {m} WHERE {m.branch} = %s AND {m.number} IN (%s, %s)")
+    A UNION of lookups, as neither database answers an OR across columns from
+    indexes (people_terms.match writes each as its index stores it)."""
+    parts = [f"SELECT {p.id} FROM {p} WHERE {p.branch} = %(branch)s AND {match}" for match in terms.matches(vendor)]
+    parts.append(terms.number_ids())
     return " UNION ".join(parts)
 
 
@@ -65,13 +53,20 @@ def search_ids(branch_id: int, words: list[str]) -> RawSQL:
     INTERSECTed. Built as text once per database, where the ORM spent more
     time composing the same statement than the database spent answering it."""
     statement = _word_statement(connection.vendor)
-    params: list = []
-    for word in words:
-        params += [branch_id, _prefix(word)] * 4 + [branch_id, word, word.upper()]
+    if len(words) == 1:
+        text, params = statement, terms.word_params(branch_id, words[0])
+    else:
+        text = " INTERSECT ".join(f"SELECT * FROM ({terms.numbered(statement, i)}) w{i}" for i in range(len(words)))
+        params = _numbered_params(branch_id, words)
     # The text holds only names from _meta; every search word is a parameter.
-    if len(words) > 1:
-        statement = " INTERSECT ".join(f"SELECT * FROM ({statement}) w{i}" for i in range(len(words)))
-    return RawSQL(statement, params)  # noqa: S611
+    return RawSQL(*terms.positional(text, params))  # noqa: S611
+
+
+def _numbered_params(branch_id: int, words: list[str], *, ranged: bool = False) -> dict:
+    params: dict = {}
+    for i, word in enumerate(words):
+        params.update(terms.numbered_params(terms.word_params(branch_id, word, ranged=ranged), i))
+    return params
 
 
 # --------------------------------------------------------------------------
@@ -90,7 +85,6 @@ ORDERS = {
     "joined": ("member_since+", "last_name", "first_name", "id"),
     "-joined": ("-member_since+", "last_name", "first_name", "id"),
 }
-_SEARCHED = ("first_name", "last_name", "email", "postcode")
 
 
 def _order_by(sort: str, alias: str) -> str:
@@ -114,34 +108,19 @@ def _found_statements(vendor: str, sort: str, ranged: bool = False) -> tuple[str
     """(one word's statement, the whole postcode's, the whole branch's), each
     selecting (id, sort columns) of the branch's people it finds; erased
     people are left out by the caller (_living). `ranged` (SQLite): a word's
-    prefix as a NOCASE range (people_page.NOCASE, two parameters), not a LIKE."""
-    p, m = Table(Person, "p"), Table(Membership, "m")
-    like = "UPPER({}::text) LIKE UPPER(%s)" if vendor == "postgresql" else "{} LIKE %s ESCAPE '\\'"
-    word_like = people_page.NOCASE if ranged else like
-    select = (
-        f"SELECT {p.id}, " + ", ".join(getattr(p, c) for c in _sort_columns(sort)) + f" FROM {p} WHERE {p.branch} = %s"
-    )
-    matches = [word_like.format(getattr(p, name)) for name in _SEARCHED]
+    prefix as a NOCASE range (people_terms.NOCASE), not a LIKE."""
+    select = terms.select(_sort_columns(sort))
+    found = terms.matches(vendor, ranged=ranged)
     # UNION ALL, each way leaving out who an earlier way found: no duplicates
     # to remove, where UNION sorted every match into a temporary B-tree
     # (3,839 for "Nowa" at 100,000 people).
-    parts = [
-        f"{select} AND {match}" + "".join(f" AND NOT {earlier}" for earlier in matches[:i])
-        for i, match in enumerate(matches)
-    ]
-    parts.append(
-        f"{select} AND {p.id} IN (SELECT {m.person} FROM {m} WHERE {m.branch} = %s AND {m.number} IN (%s, %s))"
-        + "".join(f" AND NOT {earlier}" for earlier in matches)
-    )
-    return " UNION ALL ".join(parts), f"{select} AND {like.format(p.postcode)}", select
+    parts = [f"{select} AND {way}" + _none_of(found[:i]) for i, way in enumerate(found)]
+    parts.append(f"{select} AND {p.id} IN ({terms.number_ids()})" + _none_of(found))
+    return " UNION ALL ".join(parts), f"{select} AND {terms.match(vendor, p.postcode)}", select
 
 
-def _word_params(branch_id: int, word: str, ranged: bool) -> list:
-    prefix = people_page.nocase_range(word) if ranged else [_prefix(word)]
-    params: list = []
-    for i in range(len(_SEARCHED)):
-        params += [branch_id] + prefix * (i + 1)
-    return params + [branch_id, branch_id, word, word.upper()] + prefix * len(_SEARCHED)
+def _none_of(ways: list[str]) -> str:
+    return "".join(f" AND NOT {way}" for way in ways)
 
 
 def _number_like(word: str) -> bool:
@@ -152,81 +131,112 @@ def _number_like(word: str) -> bool:
 
 
 @cache
+def _pg_ways(sort: str, ranged: bool) -> tuple[str, str, str, str]:
+    """PostgreSQL, a word of letters: (select, by last name, by first name
+    and not last, by email, postcode or number and neither name) — the
+    conditions after select's WHERE, each answered from an index alone: the
+    names from the covering name indexes (a common prefix finds thousands
+    by last name: "Nowa" 3,839 at 100,000 people), email and postcode as ids
+    from theirs (migration 0032), the number's from the memberships; erased
+    people left out by the caller. `ranged`: the prefixes as index ranges
+    (people_terms.upper_range), so the prepared statement's generic plan
+    uses the indexes and PostgreSQL stops planning it on every run."""
+    first, last, email, postcode = terms.matches("postgresql")
+    number = f"{p.id} = ANY(ARRAY({terms.number_ids()}))"
+    neither = f"NOT {first} AND NOT {last}"
+    if not ranged:
+        # Planned on every run anyway: one scan, a BitmapOr of the three.
+        others = f"{p.erased_at} IS NULL AND ({email} OR {postcode} OR {number}) AND {neither}"
+        return terms.select(_sort_columns(sort)), last, f"{first} AND NOT {last}", others
+    q = Table(Person, "q")
+    ids = " UNION ALL ".join(
+        [
+            f"SELECT {q.id} FROM {q} WHERE {q.branch} = %(branch)s AND {terms.upper_range(getattr(q, c))}"
+            for c in ("email", "postcode")
+        ]
+        + [terms.number_ids()]
+    )
+    # The ids in an array: one condition on the primary key, which the
+    # generic plan estimates as a few rows (a bitmap of the email and
+    # postcode ranges it would cost as 1,000 rows read from the table).
+    others = f"{p.erased_at} IS NULL AND {p.id} = ANY(ARRAY({ids})) AND {neither}"
+    by_first, by_last = terms.upper_range(p.first_name), terms.upper_range(p.last_name)
+    return terms.select(_sort_columns(sort)), by_last, f"{by_first} AND NOT {last}", others
+
+
+@cache
 def _pg_word_statement(sort: str, number_like: bool) -> tuple[str, bool]:
     """PostgreSQL: (one word's statement, whether it leaves out erased people
     itself). Each scan of groups_person costs PostgreSQL ~0.1 ms to plan (it
-    weighs its two dozen indexes), and the general statement has seven: its
-    planning (~0.65 ms) was most of a search by number (bench/people_list.py).
-    The same matches as the general statement (each way of matching is the
-    same condition, and whom several ways find is found once), in fewer scans:
+    weighs its indexes), and the general statement has seven: its planning
+    (~0.65 ms) was most of a search by number (bench/people_list.py). The
+    same matches as the general statement (each way of matching is the same
+    condition, and whom several ways find is found once), in fewer scans:
 
     - a word with a digit: one scan, the four prefixes and the number ORed —
       a BitmapOr of the four indexes and the number's ids (an array, since an
       OR holding a subquery cannot use an index) — erased people left out
       from the rows it reads anyway;
-    - a word of letters: the first and last names as before, index-only (a
-      common prefix finds thousands by last name), then one scan ORing email,
-      postcode and number, which read the rows anyway."""
-    p, m = Table(Person, "p"), Table(Membership, "m")
-    like = "UPPER({}::text) LIKE UPPER(%s)"
-    first, last, email, postcode = (like.format(getattr(p, name)) for name in _SEARCHED)
-    select = (
-        f"SELECT {p.id}, " + ", ".join(getattr(p, c) for c in _sort_columns(sort)) + f" FROM {p} WHERE {p.branch} = %s"
-    )
-    number = f"{p.id} = ANY(ARRAY(SELECT {m.person} FROM {m} WHERE {m.branch} = %s AND {m.number} IN (%s, %s)))"
+    - a word of letters: _pg_ways, three scans."""
     if number_like:
+        first, last, email, postcode = terms.matches("postgresql")
+        number = f"{p.id} = ANY(ARRAY({terms.number_ids()}))"
+        select = terms.select(_sort_columns(sort))
         return f"{select} AND {p.erased_at} IS NULL AND ({first} OR {last} OR {email} OR {postcode} OR {number})", True
-    return (
-        f"{select} AND {first}"
-        f" UNION ALL {select} AND {last} AND NOT {first}"
-        f" UNION ALL {select} AND {p.erased_at} IS NULL AND ({email} OR {postcode} OR {number})"
-        f" AND NOT {first} AND NOT {last}"
-    ), False
+    select, *ways = _pg_ways(sort, False)
+    return " UNION ALL ".join(f"{select} AND {way}" for way in ways), False
 
 
-def _pg_word_params(branch_id: int, word: str) -> list:
-    prefix = _prefix(word)
-    number = [branch_id, word, word.upper()]
-    if _number_like(word):
-        return [branch_id, *[prefix] * 4, *number]
-    return [branch_id, prefix, branch_id, prefix, prefix, branch_id, prefix, prefix, *number, prefix, prefix]
+@cache
+def _pg_letters_count(ranged: bool) -> str:
+    """How many a word of letters finds on PostgreSQL, each way counted from
+    its index alone (the names' from the covering name indexes), less the
+    erased among those found by name: no match gathered, where counting the
+    gathered matches held "Nowa"'s 3,839 in a temporary table."""
+    _, *ways = _pg_ways("name", ranged)
+    named = " OR ".join(terms.matches("postgresql")[:2])
+    counts = " + ".join(f"(SELECT COUNT(*) FROM {p} WHERE {p.branch} = %(branch)s AND {way})" for way in ways)
+    erased = f"(SELECT COUNT(*) FROM {p} WHERE {p.branch} = %(branch)s AND {p.erased_at} IS NOT NULL AND ({named}))"
+    return f"{counts} - {erased}"
 
 
-def _found(branch_id: int, words: list[str], whole_postcode: str, sort: str) -> tuple[str, list]:
+def _found(branch_id: int, words: list[str], whole_postcode: str, sort: str) -> tuple[str, dict]:
     """The branch's people the search finds (groups.filters search_people),
     erased people left out, as (statement, params)."""
     vendor = connection.vendor
     if vendor == "postgresql" and words and not whole_postcode:
         statements = [_pg_word_statement(sort, _number_like(word)) for word in words]
-        params = [value for word in words for value in _pg_word_params(branch_id, word)]
         if len(words) == 1:
-            found = statements[0][0]
+            found, params = statements[0][0], terms.word_params(branch_id, words[0])
         else:
-            found = " INTERSECT ".join(f"SELECT * FROM ({text}) w{i}" for i, (text, _) in enumerate(statements))
-        if all(living for _, living in statements):
-            return found, params
-        return _living(found, params, branch_id)
-    ranged = vendor == "sqlite" and all(people_page.nocase_range(word) for word in words)
+            found = " INTERSECT ".join(
+                f"SELECT * FROM ({terms.numbered(text, i)}) w{i}" for i, (text, _) in enumerate(statements)
+            )
+            params = _numbered_params(branch_id, words)
+        return found if all(living for _, living in statements) else _living(found), params
+    ranged = vendor == "sqlite" and all(terms.nocase_range(word) for word in words)
     one_word, postcode_part, everyone = _found_statements(vendor, sort, ranged)
     if whole_postcode:
-        found, params = postcode_part, [branch_id, _prefix(whole_postcode)]
+        found, params = postcode_part, terms.word_params(branch_id, whole_postcode)
     elif not words:
-        found, params = everyone, [branch_id]
+        found, params = everyone, {"branch": branch_id}
     elif len(words) == 1:
-        found, params = one_word, _word_params(branch_id, words[0], ranged)
+        found, params = one_word, terms.word_params(branch_id, words[0], ranged=ranged)
     else:
-        found = " INTERSECT ".join(f"SELECT * FROM ({one_word}) w{i}" for i in range(len(words)))
-        params = [value for word in words for value in _word_params(branch_id, word, ranged)]
-    return _living(found, params, branch_id)
+        found = " INTERSECT ".join(f"SELECT * FROM ({terms.numbered(one_word, i)}) w{i}" for i in range(len(words)))
+        params = _numbered_params(branch_id, words, ranged=ranged)
+    return _living(found), params
 
 
-def _living(found: str, params: list, branch_id: int) -> tuple[str, list]:
-    p = Table(Person, "p")
+def _living(found: str) -> str:
     # Erased people (tombstones) through the small partial index person_erased,
     # so the ways of matching need not read each person's row to test erased_at.
-    erased = f"SELECT {p.id} FROM {p} WHERE {p.branch} = %s AND {p.erased_at} IS NOT NULL"
-    living = f'f."{Person._meta.pk.column}" NOT IN ({erased})'
-    return f"SELECT * FROM ({found}) f WHERE {living}", [*params, branch_id]
+    return f'SELECT * FROM ({found}) f WHERE f."{Person._meta.pk.column}" NOT IN ({terms.erased()})'
+
+
+def _pg_letters(words: list[str], whole_postcode: str) -> bool:
+    """PostgreSQL, one word of letters: counted way by way (_pg_letters_count)."""
+    return connection.vendor == "postgresql" and len(words) == 1 and not whole_postcode and not _number_like(words[0])
 
 
 def page_ids(
@@ -237,36 +247,46 @@ def page_ids(
     no row brings the count: then ask `count`). One statement: the page, and
     the count as a subquery. The whole branch is paged along its (branch,
     name) or (branch, member_since) index, so no more than the page is read."""
-    p = Table(Person, "p")
     if len(words) == 1 and not whole_postcode:
         # One word sorted by name: the last names' part of the page read along
         # the name index, their count from an index (groups/sql/people_page.py).
         done = people_page.page_ids(branch_id, words[0], sort=sort, offset=offset, limit=limit)
         if done is not None:
             return done
-    if words or whole_postcode:
+    page = {"limit": limit, "offset": offset}
+    pk = f'f."{Person._meta.pk.column}"'
+    if _pg_letters(words, whole_postcode):
+        # The matches straight into the page's sort (a top-N heap of LIMIT
+        # rows), the count from the indexes beside them: 3,839 for "Nowa"
+        # were gathered into a temporary table to be counted and sorted.
+        ranged = terms.rangeable(words[0])
+        select, *ways = _pg_ways(sort, ranged)
+        found = _living(" UNION ALL ".join(f"{select} AND {way}" for way in ways))
+        statement = (
+            f"SELECT {pk}, {_pg_letters_count(ranged)} FROM ({found}) f"
+            f" ORDER BY {_order_by(sort, 'f')} LIMIT %(limit)s OFFSET %(offset)s"
+        )
+        rows = fetch(statement, {**terms.word_params(branch_id, words[0]), **page})
+    elif words or whole_postcode:
         found, params = _found(branch_id, words, whole_postcode, sort)
         # MATERIALIZED: the matches gathered once for the count and the page
         # (SQLite 3.35+, PostgreSQL 12+); 1.8 ms where running them twice took
         # 2.2 ms and COUNT(*) OVER () 2.8 ms for "Nowa" (3,839) at 100,000.
         statement = (
-            f"WITH found AS MATERIALIZED ({found})"
-            f' SELECT f."{Person._meta.pk.column}", (SELECT COUNT(*) FROM found)'
-            f" FROM found f ORDER BY {_order_by(sort, 'f')} LIMIT %s OFFSET %s"
+            f"WITH found AS MATERIALIZED ({found}) SELECT {pk}, (SELECT COUNT(*) FROM found)"
+            f" FROM found f ORDER BY {_order_by(sort, 'f')} LIMIT %(limit)s OFFSET %(offset)s"
         )
-        rows = fetch(statement, [*params, limit, offset])
+        rows = fetch(statement, {**params, **page})
     else:
         # Everyone less the erased, both counted from indexes alone: COUNT(*)
         # WHERE erased_at IS NULL read all 100,000 rows.
-        total = (
-            f"(SELECT COUNT(*) FROM {p} WHERE {p.branch} = %s)"
-            f" - (SELECT COUNT(*) FROM {p} WHERE {p.branch} = %s AND {p.erased_at} IS NOT NULL)"
-        )
+        total = f"(SELECT COUNT(*) FROM {p} WHERE {p.branch} = %(branch)s)"
+        total += f" - (SELECT COUNT(*) FROM ({terms.erased()}) e)"
         statement = (
-            f"SELECT {p.id}, {total} FROM {p} WHERE {p.branch} = %s AND {p.erased_at} IS NULL"
-            f" ORDER BY {_order_by(sort, 'p')} LIMIT %s OFFSET %s"
+            f"SELECT {p.id}, {total} FROM {p} WHERE {p.branch} = %(branch)s AND {p.erased_at} IS NULL"
+            f" ORDER BY {_order_by(sort, 'p')} LIMIT %(limit)s OFFSET %(offset)s"
         )
-        rows = fetch(statement, [branch_id, branch_id, branch_id, limit, offset])
+        rows = fetch(statement, {"branch": branch_id, **page})
     if not rows:
         return [], None
     return [row[0] for row in rows], int(rows[0][1])
@@ -274,6 +294,9 @@ def page_ids(
 
 def count(branch_id: int, *, words: list[str], whole_postcode: str) -> int:
     """How many people the search finds (for a page past the end)."""
+    if _pg_letters(words, whole_postcode):
+        counted = _pg_letters_count(terms.rangeable(words[0]))
+        return int(fetch(f"SELECT {counted}", terms.word_params(branch_id, words[0]))[0][0])
     found, params = _found(branch_id, words, whole_postcode, "name")
     return int(fetch(f"SELECT COUNT(*) FROM ({found}) c", params)[0][0])
 

@@ -34,31 +34,12 @@ from itertools import product
 
 from django.db import connection
 
-from ..models import Membership, Person
+from ..models import Person
+from . import people_terms as terms
 from .core import Table, fetch
 
 MAX_VARIANTS = 32  # 5 letters; longer words take the general statement
 MAX_ROWS = 1000  # offset + limit: deeper pages take the general statement
-
-# SQLite: "starts with `word`, ASCII letters in any case" as a range of the
-# NOCASE indexes, where `col LIKE ?` made SQLite plan the statement again on
-# every run (a LIKE's parameter decides whether an index can answer it):
-# ~0.2 ms for the search's statement. Exact: NOCASE and LIKE both fold A-Z
-# only, and compare anything else as it is.
-NOCASE = "({0} COLLATE NOCASE >= %s AND {0} COLLATE NOCASE < %s)"
-_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def nocase_range(word: str) -> list[str] | None:
-    """[low, high] for NOCASE, or None where no range says it exactly (the
-    next character after the last would be an upper-case letter or none)."""
-    if not word:
-        return None
-    low = word.translate(_FOLD)
-    after = ord(low[-1]) + 1
-    if 0x41 <= after <= 0x5A or 0xD800 <= after <= 0xDFFF or after > 0x10FFFF:
-        return None
-    return [low, low[:-1] + chr(after)]
 
 
 def _variants(word: str) -> list[str] | None:
@@ -85,36 +66,33 @@ def _after(prefix: str) -> str:
 
 @cache
 def _statement(n_variants: int, descending: bool) -> str:
-    p, m = Table(Person, "p"), Table(Membership, "m")
-    like = NOCASE
-    first, last, email, postcode = (
-        like.format(getattr(p, c)) for c in ("first_name", "last_name", "email", "postcode")
-    )
-    number = f"{p.id} IN (SELECT {m.person} FROM {m} WHERE {m.branch} = %s AND {m.number} IN (%s, %s))"
-    erased = f"SELECT {p.id} FROM {p} WHERE {p.branch} = %s AND {p.erased_at} IS NOT NULL"
+    p = Table(Person, "p")
+    first, last, email, postcode = terms.matches("sqlite", ranged=True)
+    number = f"{p.id} IN ({terms.number_ids()})"
     direction = "DESC" if descending else "ASC"
     order = ", ".join(f"{{0}}.{c} {direction}" for c in ('"last_name"', '"first_name"', '"id"'))
-    select = f"SELECT {p.id}, {p.last_name}, {p.first_name} FROM {p} WHERE {p.branch} = %s AND {p.id} NOT IN ({erased})"
+    select = terms.select(("last_name", "first_name")) + f" AND {p.id} NOT IN ({terms.erased()})"
     # Whom the other ways find (first name, email, postcode, number), each
     # leaving out whom the last name or an earlier way found: gathered once
     # for the page and the count, as in people.py _found.
     others, earlier = [], [last]
-    for match in (first, email, postcode, number):
-        others.append(f"{select} AND {match}" + "".join(f" AND NOT {e}" for e in earlier))
-        earlier.append(match)
+    for way in (first, email, postcode, number):
+        others.append(f"{select} AND {way}" + "".join(f" AND NOT {e}" for e in earlier))
+        earlier.append(way)
     # Whom the last name finds: each exact prefix a range of the (branch,
-    # last_name, first_name) index, read in the page's order, LIMIT rows.
-    rng = f"{p.last_name} >= %s AND {p.last_name} < %s"
-    walk = f"SELECT {p.id}, {p.last_name}, {p.first_name} FROM {p} WHERE {p.branch} = %s AND {p.erased_at} IS NULL"
+    # last_name, first_name) index, read in the page's order, %(n)s rows.
+    walk = terms.select(("last_name", "first_name")) + f" AND {p.erased_at} IS NULL"
     by_last = [
-        f"SELECT * FROM ({walk} AND {rng} ORDER BY {order.format('p')} LIMIT %s) v{i}" for i in range(n_variants)
+        f"SELECT * FROM ({walk} AND {p.last_name} >= %(v{i})s AND {p.last_name} < %(a{i})s"
+        f" ORDER BY {order.format('p')} LIMIT %(n)s) v{i}"
+        for i in range(n_variants)
     ]
     # How many the last name finds, from the case-insensitive (branch, last
     # name) index alone, less the erased among them (the partial index
     # person_erased).
     last_count = (
-        f"(SELECT COUNT(*) FROM {p} WHERE {p.branch} = %s AND {last})"
-        f" - (SELECT COUNT(*) FROM {p} WHERE {p.id} IN ({erased}) AND {last})"
+        f"(SELECT COUNT(*) FROM {p} WHERE {p.branch} = %(branch)s AND {last})"
+        f" - (SELECT COUNT(*) FROM {p} WHERE {p.id} IN ({terms.erased()}) AND {last})"
     )
     return (
         # MATERIALIZED: else SQLite merges the walks as sorted streams, 7×
@@ -122,10 +100,10 @@ def _statement(n_variants: int, descending: bool) -> str:
         f"WITH others AS MATERIALIZED ({' UNION ALL '.join(others)}),"
         f" by_last AS MATERIALIZED ({' UNION ALL '.join(by_last)})"
         f' SELECT f."{Person._meta.pk.column}", {last_count} + (SELECT COUNT(*) FROM others)'
-        # The others' first rows only (a sort that keeps LIMIT rows), then all of them sorted.
+        # The others' first rows only (a sort that keeps %(n)s rows), then all of them sorted.
         f" FROM (SELECT * FROM by_last UNION ALL SELECT * FROM (SELECT * FROM others o ORDER BY {order.format('o')}"
-        " LIMIT %s) o) f"
-        f" ORDER BY {order.format('f')} LIMIT %s OFFSET %s"
+        " LIMIT %(n)s) o) f"
+        f" ORDER BY {order.format('f')} LIMIT %(limit)s OFFSET %(offset)s"
     )
 
 
@@ -137,20 +115,11 @@ def page_ids(branch_id: int, word: str, *, sort: str, offset: int, limit: int) -
     variants = _variants(word)
     if variants is None:
         return None
-    n = offset + limit
-    pattern = nocase_range(word)  # a word of letters always has one
-    number = [branch_id, word, word.upper()]
-    # others: first name, email, postcode, number, each leaving out the ways before it
-    params: list = [branch_id, branch_id, *pattern, *pattern]
-    params += [branch_id, branch_id, *pattern, *pattern, *pattern]
-    params += [branch_id, branch_id, *pattern, *pattern, *pattern, *pattern]
-    params += [branch_id, branch_id, *number, *pattern, *pattern, *pattern, *pattern]
-    # by_last: the last name's exact prefixes, each a range of the index
-    for v in variants:
-        params += [branch_id, v, _after(v), n]
-    # the count of the last name's less its erased; the others' first rows
-    params += [branch_id, *pattern, branch_id, *pattern, n]
-    rows = fetch(_statement(len(variants), sort == "-name"), [*params, limit, offset])
+    # A word of letters always has a NOCASE range.
+    params = {**terms.word_params(branch_id, word, ranged=True), "n": offset + limit, "limit": limit, "offset": offset}
+    for i, v in enumerate(variants):
+        params[f"v{i}"], params[f"a{i}"] = v, _after(v)
+    rows = fetch(_statement(len(variants), sort == "-name"), params)
     if not rows:
         return [], None
     return [row[0] for row in rows], int(rows[0][1])
