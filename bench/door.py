@@ -6,6 +6,7 @@
              --threads N (load generator threads or wrk connections, 8)  --profile (cProfile the requests)
              --workers N (gunicorn workers, 2)  --worker-threads N (gthread workers, N threads; 0 = sync, the default)
              --generator python|wrk (wrk: Debian's `wrk`, a C load generator with a Lua script)
+             --only TEXT (latency: only the requests whose names contain TEXT, and the bare view; repeatable)
 
 1. Latency, in this process, through the full middleware stack (django.test.Client
    signed in as a steward; DEBUG off): the median time of the door search partial
@@ -76,72 +77,14 @@ def fresh_database() -> None:
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env(), check=True)
 
 
-FIRST = [
-    "Amara",
-    "Ayesha",
-    "Bernard",
-    "Bola",
-    "Callum",
-    "Chidi",
-    "Claire",
-    "Dalia",
-    "Declan",
-    "Deniz",
-    "Eleni",
-    "Emre",
-    "Fatima",
-    "Femi",
-    "Grace",
-    "Hamza",
-]
-LAST = [
-    "Adeyemi",
-    "Ahmed",
-    "Akhtar",
-    "Baker",
-    "Begum",
-    "Campbell",
-    "Chowdhury",
-    "Clarke",
-    "Costa",
-    "Demir",
-    "Doyle",
-    "Evans",
-    "Francis",
-    "Georgiou",
-    "Gordon",
-    "Hassan",
-    "Hughes",
-    "Ibrahim",
-    "Jones",
-    "Kaya",
-    "Kowalski",
-    "Lewis",
-    "Martin",
-    "Mensah",
-    "Murphy",
-    "Nowak",
-    "Obi",
-    "Okafor",
-    "Osei",
-    "Patel",
-    "Price",
-    "Quinn",
-    "Rahman",
-    "Reid",
-    "Santos",
-    "Shah",
-    "Silva",
-    "Singh",
-    "Smith",
-    "Taylor",
-    "Thomas",
-    "Turner",
-    "Walker",
-    "Watson",
-    "Williams",
-    "Yilmaz",
-]
+FIRST_NAMES = "Amara Ayesha Bernard Bola Callum Chidi Claire Dalia Declan Deniz Eleni Emre Fatima Femi Grace Hamza"
+LAST_NAMES = (
+    "Adeyemi Ahmed Akhtar Baker Begum Campbell Chowdhury Clarke Costa Demir Doyle Evans Francis "
+    "Georgiou Gordon Hassan Hughes Ibrahim Jones Kaya Kowalski Lewis Martin Mensah Murphy Nowak Obi "
+    "Okafor Osei Patel Price Quinn Rahman Reid Santos Shah Silva Singh Smith Taylor Thomas Turner "
+    "Walker Watson Williams Yilmaz"
+)
+FIRST, LAST = FIRST_NAMES.split(), LAST_NAMES.split()
 LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 
@@ -232,7 +175,7 @@ def _urls():
     return [path("bench/bare/<slug:slug>/<int:person_id>/", bare), path("", include("config.urls"))]
 
 
-def latency(n: int, profile: bool) -> dict:
+def latency(n: int, profile: bool, only: list[str] = ()) -> dict:
     import types
 
     from django.db import connection
@@ -262,6 +205,7 @@ def latency(n: int, profile: bool) -> dict:
     typo = sample.last_name[:3] + sample.last_name[4:]
     search_url = f"/b/{SLUG}/meetings/{meeting.pk}/door/search/"
     checkin_url = f"/b/{SLUG}/meetings/{meeting.pk}/door/check-in/"
+    quorum_url = f"/b/{SLUG}/meetings/{meeting.pk}/quorum/"
     queue = iter(ids[1:])
 
     def read_messages():
@@ -291,7 +235,13 @@ def latency(n: int, profile: bool) -> dict:
         "check-in POST from the door page's htmx": lambda i: client.post(
             checkin_url, {"person": next(queue)}, HTTP_HX_REQUEST="true"
         ),
+        # Door mode's quorum panel: every 5 s with the last check-ins (the other devices' too), and what a tap's
+        # "door-changed" makes it ask (the tap's answer already carried the list; before 2 Dec 2026 it asked ?recent=1).
+        "door mode's quorum poll, every 5 s (?recent=1)": lambda i: client.get(quorum_url + "?recent=1"),
+        "door mode's quorum poll after a tap (no list)": lambda i: client.get(quorum_url),
     }
+    if only:  # the bare view always: the floor of this run
+        cases = {k: v for i, (k, v) in enumerate(cases.items()) if i == 0 or any(o in k for o in only)}
     before = {"check-in POST (a different person each time)": read_messages}
     out = {}
     with override_settings(ROOT_URLCONF="bench_door_urls"):
@@ -578,6 +528,9 @@ def main() -> None:
         "--load-bare", action="store_true", help="wrk only: load the bare view first, same server, same run"
     )
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument(
+        "--only", action="append", default=[], help="latency: only the requests whose names contain this (repeatable)"
+    )
     args = parser.parse_args()
     if args.reuse:
         subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env(), check=True)
@@ -592,7 +545,7 @@ def main() -> None:
         populate(args.people)
     print(f"database: {connection.vendor}; people in the branch: {Branch.objects.get(slug=SLUG).people.count():,}")
     if not args.skip_latency:
-        latency(args.requests, args.profile)
+        latency(args.requests, args.profile, args.only)
     if args.load:
         load(args.load, args.threads, args.workers, args.worker_threads, args.generator, args.load_bare)
 

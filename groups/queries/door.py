@@ -47,28 +47,33 @@ def door_search(branch: Branch, q: str, *, limit: int = DOOR_RESULTS) -> list[Pe
     return door_results(branch, q, limit=limit, count_more=False).people
 
 
-# Counting the rest stops here: "490+ more" says "type more" as well as an exact figure would.
-MORE_CAP = 500
+# Counting the rest stops this many beyond those shown: "over 50 more" says "type more" as well as an
+# exact figure would, and each way of matching then reads at most 61 index entries for the count, not 500
+# (PostgreSQL fetches a heap row for each: bench/RESULTS.md "Door", 2 Dec 2026).
+MORE_CAP = 50
 
 
 class DoorResults(NamedTuple):
     people: list[Person]
-    more: str  # how many more match than are shown ("14", "490+"; "" when all are shown)
+    more: str  # how many more match than are shown ("14", "over 50"; "" when all are shown)
     close: bool = False  # nobody matched exactly: these are close matches ("did you mean")
 
 
 def door_results(branch: Branch, q: str, *, limit: int = DOOR_RESULTS, count_more: bool = True) -> DoorResults:
     """door_search's people, and how many more match than are shown, as the
-    card list says it ("14", "490+"; "" when all are shown; counted up to MORE_CAP in the search's own
-    statement; shown only when there are more: the search reads one row beyond `limit` to know).
-    Only when that finds nobody, and `q` is a name, the close matches (groups.queries.door_close)."""
+    card list says it ("14", "over 50"; "" when all are shown; counted up to MORE_CAP beyond `limit`
+    in the search's own statement; shown only when there are more: the search reads one row beyond
+    `limit` to know). Only when that finds nobody, and `q` is a name, the close matches
+    (groups.queries.door_close)."""
     q = " ".join((q or "").split())
     if not q:
         return DoorResults([], "")
     postcode = normalise_postcode(q)
+    # One past the last figure said exactly: reaching it means "over MORE_CAP".
+    cap = limit + MORE_CAP + 1
     if count_more:
         # The rest are counted in the search's own statement (shown only when there are more).
-        people, total = statements.search_and_count(branch.pk, q, postcode=postcode, limit=limit + 1, cap=MORE_CAP)
+        people, total = statements.search_and_count(branch.pk, q, postcode=postcode, limit=limit + 1, cap=cap)
     else:
         people, total = statements.search(branch.pk, q, postcode=postcode, limit=limit + 1), 0
     if not people:
@@ -77,8 +82,9 @@ def door_results(branch: Branch, q: str, *, limit: int = DOOR_RESULTS, count_mor
     people.sort(key=lambda p: (p.last_name.upper(), p.first_name.upper(), p.pk))
     if len(people) <= limit or not count_more:
         return DoorResults(people[:limit], "")
-    more = f"{max(total - limit, 1):,}"
-    return DoorResults(people[:limit], more + "+" if total >= MORE_CAP else more)
+    if total >= cap:
+        return DoorResults(people[:limit], f"over {MORE_CAP}")
+    return DoorResults(people[:limit], f"{max(total - limit, 1)}")
 
 
 def card_category(facts) -> str:

@@ -149,7 +149,9 @@ def search_and_count(branch_id: int, q: str, *, postcode: str, limit: int, cap: 
     are more than it shows; when there are not, every way of matching found
     fewer than `limit` and the count reads no more than the search did. (It
     was a second statement, asked only then; one round trip fewer, and on
-    SQLite it measured cheaper than both a CTE with a CASE and two statements.)"""
+    SQLite it measured cheaper than both a CTE with a CASE and two statements.)
+    Keep `cap` small: on PostgreSQL each entry counted is a heap fetch (the id is
+    not in the name indexes), 0.3 ms at 61 against 1.4 ms at 500 (EXPLAIN ANALYZE)."""
     p = Table(Person, "p")
     terms = _search_terms(branch_id, q, postcode=postcode, columns=p.all)
     counted = _search_terms(branch_id, q, postcode=postcode, columns=p.id, ordered=False)

@@ -182,7 +182,8 @@ def door_check_in(request, branch, meeting_id):
 
 def _outcome(request, branch, meeting, person, *, attendance=None, created=False, refusal=None):
     """The answered card (groups/door/_outcome.html), with the last check-ins
-    swapped in out of band; the quorum bar hears "door-changed" and refreshes."""
+    swapped in out of band; the quorum bar hears "door-tapped" and refreshes its
+    figures alone (this answer carries the list: groups/door/_quorum.html)."""
     decision = (refusal.details.get("decision") if refusal is not None else None) or {}
     response = _render(
         request,
@@ -200,7 +201,7 @@ def _outcome(request, branch, meeting, person, *, attendance=None, created=False
         },
     )
     if refusal is None:
-        response["HX-Trigger"] = "door-changed"
+        response["HX-Trigger"] = "door-tapped"
     return response
 
 

@@ -175,6 +175,31 @@ def test_last_check_ins_reach_every_device_at_the_door(browser, live_server, bra
     second.context.close()
 
 
+def test_a_tap_reads_the_last_check_ins_once(browser, live_server, branch, steward):  # noqa: F811
+    """Issue 14 item 7: the tap's answer brings the last check-ins; the quorum refresh it sets off
+    asks for the figures alone, and the 5-second poll still brings the list."""
+    party = Rule.objects.get(branch=branch, name="Party members only")
+    meeting = MeetingFactory(branch=branch, title="Branch meeting", attendance_rule=party, voting_rule=party, quorum=2)
+    person(branch, "Ana", "Silva", "party-member")
+    page, errors = phone_page(browser, live_server, steward)
+    polls = []
+    page.on("request", lambda r: polls.append(r.url) if "/quorum/" in r.url else None)
+    page.goto(f"{live_server.url}/b/{branch.slug}/meetings/{meeting.pk}/door/")
+    page.locator("#door-q").press_sequentially("ana", delay=20)
+    page.get_by_role("button", name="Check in Ana Silva").click()
+    page.locator(".door-outcome-in").wait_for()
+    page.locator(".quorum-status", has_text="1 of 2 needed").wait_for(timeout=3_000)
+    assert page.locator("#door-recent-body").get_by_text("Ana Silva", exact=True).is_visible()
+    assert [u for u in polls if "recent" not in u] == [page.url.replace("door/", "quorum/")], polls
+    page.wait_for_function("document.querySelectorAll('.door-recent-list li').length === 1")
+    polls.clear()
+    page.wait_for_timeout(5_500)  # the 5-second poll: the list as well
+    assert polls and all(u.endswith("/quorum/?recent=1") for u in polls), polls
+    assert page.locator("#door-recent-body").get_by_text("Ana Silva", exact=True).is_visible()
+    assert errors == [], errors
+    page.context.close()
+
+
 def test_a_mistyped_name_offers_close_matches_above_the_keyboard(browser, live_server, branch, steward):  # noqa: F811
     """Issue 14 item 1: nobody starts "Adeymi", so the door says "did you mean" and offers Emre
     Adeyemi, whose button is still above the keyboard at 360×740."""

@@ -40,7 +40,8 @@ def test_a_tap_answers_in_the_card_with_the_last_check_ins_and_a_quorum_nudge(cl
     html = response.content.decode()
     assert "door-outcome-in" in html and "✓</span> In" in html and "Ana Silva" in html
     assert 'id="door-recent-body" hx-swap-oob="true"' in html  # the last check-ins come along
-    assert response["HX-Trigger"] == "door-changed"  # the quorum bar refreshes now, not in 5 seconds
+    # The quorum bar refreshes now, not in 5 seconds: its figures alone, as this answer has the list.
+    assert response["HX-Trigger"] == "door-tapped"
     assert Attendance.objects.filter(meeting=meeting, person=ana).count() == 1
     # The same tap again: still "In", since when.
     html = client_for(steward).post(url("door_check_in", meeting), {"person": ana.pk}, **HTMX).content.decode()
@@ -82,3 +83,27 @@ def test_the_door_page_has_a_menu_out_and_enhanced_forms(client_for, steward, me
     assert 'hx-post="' + url("door_check_in", meeting) + '"' in html and "data-door-tap" in html
     assert 'action="' + url("door_check_in", meeting) + '"' in html  # the no-JS form is the same form
     assert "door-changed from:body" in html
+
+
+def test_the_poll_a_tap_sets_off_reads_the_figures_and_not_the_list_again(
+    client_for, steward, meeting, branch, django_assert_num_queries
+):
+    """Issue 14 item 7: a tap's answer carries the last check-ins, so the quorum refresh its
+    "door-tapped" asks for leaves them out (one read of the list a tap, not two); the 5-second
+    poll, and "door-changed" after the offline queue is sent, still bring them."""
+    ana = person_in(branch, "party-member", first_name="Ana", last_name="Silva")
+    client = client_for(steward)
+    page = client.get(url("door", meeting)).content.decode()
+    quorum = url("door_quorum", meeting)
+    assert f'hx-get="{quorum}?recent=1" hx-trigger="every 5s, door-changed from:body"' in page
+    assert f'hx-get="{quorum}" hx-trigger="door-tapped from:body" hx-target="#quorum-live-{meeting.pk}"' in page
+    assert f'id="quorum-live-{meeting.pk}"' in page
+    client.post(url("door_check_in", meeting), {"person": ana.pk}, **HTMX)
+    # session, user, branches with roles, the meeting, the quorum's figures; with ?recent=1 the list as well.
+    with django_assert_num_queries(7) as plain:
+        html = client.get(quorum, **HTMX).content.decode()
+    assert "1 of 2 needed" in html and "door-recent-body" not in html and "Ana Silva" not in html
+    with django_assert_num_queries(8) as polled:
+        html = client.get(quorum + "?recent=1", **HTMX).content.decode()
+    assert "1 of 2 needed" in html and 'id="door-recent-body"' in html and "Ana Silva" in html
+    assert len(polled.captured_queries) == len(plain.captured_queries) + 1

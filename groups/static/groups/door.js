@@ -74,7 +74,8 @@
       if (field) field.focus();
     }
   }, true);
-  // The last check-ins come with every quorum poll (the other devices' too). The
+  // The last check-ins come with the 5-second quorum poll (the other devices' too;
+  // a tap's answer brings them, and the poll it sets off does not: _quorum.html). The
   // list stays as it is while a steward has an Undo open in it (typing why), and
   // a poll leaves it while it shows this device's own offline check-ins
   // (door_offline.js marks them waiting, then sent); a tap here replaces it.
