@@ -161,9 +161,9 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
         election_id = as_id(self.kwargs["pk"])
         if election_id is None:
             raise Http404
-        # The election (with its rule) and the voter in one statement: the
-        # reads get_in_branch and linked_person made (no nominee count, no positions).
-        election, person = ballot_reads(branch=branch, election_id=election_id, user_id=request.user.pk)
+        # The election (with its rule), the voter and the standing ids in one
+        # statement: the reads get_in_branch and linked_person made (no nominee count, no positions).
+        election, person, standing = ballot_reads(branch=branch, election_id=election_id, user_id=request.user.pk)
         if election is None:
             raise Http404
         body = ElectionBallotSerializer(data=request.data)
@@ -174,6 +174,7 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
             ranking=body.validated_data["ranking"],
             actor=request.user,
             window=window,
+            standing=standing,
         )
         return Response({"detail": "Your ballot has been recorded."}, status=status.HTTP_201_CREATED)
 
