@@ -84,7 +84,9 @@ def entitlement(election: Election, person: Person | None, *, at: datetime):
     if ElectionEntitlement.objects.filter(election=election, person=person).exists():
         # On the roll taken when the ballot opened: a lapse since does not take them off it.
         when = format_date(election.freeze_on)
-        return Decision(True, (f"The voting rule admitted you on the freeze date, {when}, when who may vote was fixed.",))
+        return Decision(
+            True, (f"The voting rule admitted you on the freeze date, {when}: who may vote was fixed then.",)
+        )
     return Decision(
         False, (*decision.reasons, f"Who may vote was fixed on the freeze date, {format_date(election.freeze_on)}.")
     )

@@ -85,9 +85,7 @@ def _ballot_reads_statement(vendor: str) -> str:
     )
 
 
-def ballot_reads(
-    *, branch, election_id: int, user_id: int | None
-) -> tuple[Election | None, Person | None, set[int]]:
+def ballot_reads(*, branch, election_id: int, user_id: int | None) -> tuple[Election | None, Person | None, set[int]]:
     """What a ballot reads before it is cast, in one statement: the branch's
     election (with its voting rule; None when it is not this branch's), the
     living person of the branch linked to the account (None without one: the
