@@ -82,6 +82,7 @@ urlpatterns = [
     # Hot writes answered without DRF's request cycle, ahead of their router
     # routes (same pattern and name), which document them and answer the rest (api/lean.py).
     lean.ahead_of(router, "api-vote-ballots", votes.lean_ballot),
+    lean.ahead_of(router, "api-election-ballots", elections.lean_ballot),
     *router.urls,
     # Last: anything else under /api/v1/ answers JSON 404.
     re_path(r"^.*$", not_found, name="api_not_found"),
