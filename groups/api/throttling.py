@@ -74,7 +74,11 @@ class Window:
 
     def hit(self, amount: int = 1) -> bool:
         """Count one request (or ``amount``: a batch's items); False when it is
-        over the limit (``wait`` then says how many seconds until the window ends)."""
+        over the limit (``wait`` then says how many seconds until the window ends).
+        A window already counted durably is not counted again (the lean path's,
+        handed to the DRF view that answers for it: groups/api/lean.py)."""
+        if self.saved:
+            return self.allowed
         now = time.time()
         start = int(now // self.period) * self.period
         end = start + self.period
@@ -102,11 +106,15 @@ class Window:
         return self.allowed
 
 
+def window_for(user, token, scope: str) -> Window:
+    """A signed-in caller's window in ``scope``: per token, per user on a session."""
+    ident = f"token-{token.pk}" if isinstance(token, ApiToken) else f"user-{user.pk}"
+    return Window(scope, ident)
+
+
 def caller_window(request, scope: str) -> Window:
     """The signed-in caller's window in ``scope``, as ScopeThrottle counts it."""
-    token = request.auth
-    ident = f"token-{token.pk}" if isinstance(token, ApiToken) else f"user-{request.user.pk}"
-    return Window(scope, ident)
+    return window_for(request.user, request.auth, scope)
 
 
 def charge_items(request, scope: str, items: int) -> None:
@@ -171,7 +179,10 @@ class ScopeThrottle(BaseThrottle):
     def allow_request(self, request, view) -> bool:
         user = request.user
         if user and user.is_authenticated:
-            window = caller_window(request, getattr(view, "throttle_scope", None) or DEFAULT_SCOPE)
+            scope = getattr(view, "throttle_scope", None) or DEFAULT_SCOPE
+            window = getattr(request._request, "counted_window", None)  # the lean path counted it (api/lean.py)
+            if window is None or window.scope != scope:
+                window = caller_window(request, scope)
             if getattr(getattr(view, getattr(view, "action", None) or "", None), "throttle_in_write", False):
                 view.owed_window = window  # counted by the write's transaction, or settle()
                 return True

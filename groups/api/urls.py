@@ -5,6 +5,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from . import lean
 from .errors import not_found
 from .meetings import MeetingViewSet
 from .views import (
@@ -78,6 +79,10 @@ urlpatterns = [
         elections.ElectionViewSet.as_view({"get": "blt"}),
         name="api-election-blt",
     ),
+    # Hot writes answered without DRF's request cycle, ahead of their router
+    # routes (same pattern and name), which document them and answer the rest (api/lean.py).
+    lean.ahead_of(router, "api-vote-ballots", votes.lean_ballot),
+    lean.ahead_of(router, "api-election-ballots", elections.lean_ballot),
     *router.urls,
     # Last: anything else under /api/v1/ answers JSON 404.
     re_path(r"^.*$", not_found, name="api_not_found"),

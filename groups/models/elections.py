@@ -119,6 +119,30 @@ class Nomination(models.Model):
         return f"Nomination of person {self.person_id}"
 
 
+class ElectionEntitlement(models.Model):
+    """Who may vote in an online ballot: everyone the voting rule admitted on
+    the freeze date, taken when the ballot opened after that date
+    (services/elections.py take_roll). The electorate is fixed by then: a
+    membership that lapses after the freeze date does not take anyone off it
+    (CONTRACT.md §7). Someone not on it is decided live on the freeze date
+    (a record corrected since), with the reasons when refused.
+
+    A row says only that the person may vote, taken at the open for the
+    whole electorate at once: nothing in it follows whether or when they
+    voted (ElectionVoterMark), nor how (ElectionBallot)."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="entitlements")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["election", "person"], name="one_entitlement_per_election_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"Person {self.person_id} may vote in {self.election_id}"
+
+
 class ElectionVoterMark(models.Model):
     """That a person voted: the database refuses a second (one per election and person)."""
 

@@ -31,6 +31,7 @@ from ..models import (
     BallotMode,
     Election,
     ElectionBallot,
+    ElectionEntitlement,
     ElectionStatus,
     ElectionVoterMark,
     Person,
@@ -70,7 +71,9 @@ def check_ranking(election: Election, ranking, allowed: set[int]) -> list[int]:
 
 
 def entitlement(election: Election, person: Person | None, *, at: datetime):
-    """The Decision on whether the person may vote in the election now."""
+    """The Decision on whether the person may vote in the election now:
+    online, the voting rule on the freeze date, or a place on the roll taken
+    when the ballot opened (services.elections.take_roll)."""
     if person is None:
         return Decision(False, ("Your account is not linked to a member of this branch.",))
     if election.ballot_mode == BallotMode.MEETING:
@@ -78,6 +81,12 @@ def entitlement(election: Election, person: Person | None, *, at: datetime):
     decision = voter_decision(election, person)
     if decision.eligible:
         return decision
+    if ElectionEntitlement.objects.filter(election=election, person=person).exists():
+        # On the roll taken when the ballot opened: a lapse since does not take them off it.
+        when = format_date(election.freeze_on)
+        return Decision(
+            True, (f"The voting rule admitted you on the freeze date, {when}: who may vote was fixed then.",)
+        )
     return Decision(
         False, (*decision.reasons, f"Who may vote was fixed on the freeze date, {format_date(election.freeze_on)}.")
     )
@@ -96,11 +105,18 @@ def _check_open(election: Election, at: datetime) -> None:
 
 @transaction.atomic(durable=True)
 def cast_election_ballot(
-    *, election: Election, person: Person | None, ranking, actor, at: datetime | None = None, window=None
-) -> ElectionVoterMark | None:
+    *, election: Election, person: Person | None, ranking, actor, at: datetime | None = None, window=None,
+    standing: set[int] | None = None,
+) -> ElectionVoterMark | None:  # fmt: skip
     """The voter's own ballot. not_entitled (with the Decision) when they may
     not vote; already_voted for a second (the unique mark is the last word);
     ballot_closed outside the ballot.
+
+    Online, someone on the roll (taken when the ballot opened) with a good
+    ballot is one statement: the roll's row, the ballot's window and the mark
+    (sql/election_ballots.insert_entitled_mark); anyone else, and every
+    refusal, goes the long way, which decides and says why. `standing`: the
+    standing nominations' ids when the caller has read them (sql.ballot_reads).
 
     `window`: the caller's API rate-limit window (groups/api/throttling.py),
     counted first in this transaction so that the count and the ballot share
@@ -113,6 +129,15 @@ def cast_election_ballot(
     # Online: no lock on the election's row, so ballots do not queue behind
     # each other; the mark's INSERT checks the ballot is open in the same
     # statement and share-locks the row against the close (sql/election_ballots).
+    if standing is None:
+        standing = queries.standing_ids(election)
+    if person is not None:
+        try:
+            checked = check_ranking(election, ranking, standing)
+        except InvalidInput:
+            checked = None  # the long way says what a voter should hear first
+        if checked is not None and statements.insert_entitled_mark(election_id=election.pk, person_id=person.pk, at=at):
+            return _counted(election, person, checked, actor=actor, at=at)
     if election.status != ElectionStatus.BALLOT:
         # The caller's copy may be from before the ballot opened: the row decides, not a stale copy.
         election = Election.objects.select_related("branch").get(pk=election.pk)
@@ -120,7 +145,7 @@ def cast_election_ballot(
     decision = entitlement(election, person, at=at)  # the rule on the freeze date: fixed for the window
     if not decision.eligible:
         raise _refuse(decision.reasons)
-    ranking = check_ranking(election, ranking, queries.standing_ids(election))
+    ranking = check_ranking(election, ranking, standing)
     if not statements.insert_online_mark(election_id=election.pk, person_id=person.pk, at=at):
         _check_open(Election.objects.select_related("branch").get(pk=election.pk), at)  # closed meanwhile?
         raise Conflict("You have already voted in this election.", code="already_voted")

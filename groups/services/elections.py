@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from .. import counting
 from ..counting.uncontested import declare as declare_uncontested
-from ..eligibility.decisions import decide, decisions_for, meeting_voting_definition, unreadable
+from ..eligibility.decisions import decide, decisions_for, eligible_people, meeting_voting_definition, unreadable
 from ..eligibility.engine import Decision, RuleError
 from ..errors import Conflict, InvalidInput, NotAllowed
 from ..models import (
@@ -26,6 +26,7 @@ from ..models import (
     BallotMode,
     Branch,
     Election,
+    ElectionEntitlement,
     ElectionStatus,
     HolderSource,
     Meeting,
@@ -245,6 +246,32 @@ def voter_decision(election: Election, person: Person) -> Decision:
         return unreadable(exc, "election's voting rule")
 
 
+def take_roll(election: Election, at: datetime) -> int | None:
+    """An online ballot's electorate, when the ballot opens after its freeze
+    date: everyone the voting rule admitted on it (the rule compiled to one
+    filter, as lists decide it), written as ElectionEntitlement rows so that a
+    ballot checks one row. None, and no roll, while the freeze date is today or
+    later (the records may still change for it: every ballot is then decided
+    on its own, as `voter_decision`) or when the rule cannot be read (each
+    voter then hears why)."""
+    if election.ballot_mode != BallotMode.ONLINE or election.freeze_on is None:
+        return None
+    if election.freeze_on >= timezone.localtime(at, election.branch.zone).date():
+        return None
+    try:
+        admitted = eligible_people(election.branch, election.voting_rule, election.freeze_on)
+        ids = list(admitted.filter(erased_at__isnull=True).order_by("pk").values_list("pk", flat=True))
+    except RuleError:
+        return None
+    ElectionEntitlement.objects.bulk_create(
+        [ElectionEntitlement(election=election, person_id=pk) for pk in ids], batch_size=ROLL_BATCH
+    )
+    return len(ids)
+
+
+ROLL_BATCH = 5000  # rows per INSERT: two parameters each, well under SQLite's 32,766
+
+
 def _refusal(who: str, decision: Decision, code: str) -> NotAllowed:
     return NotAllowed(
         f"{who}: " + "; ".join(r.rstrip(".") for r in decision.reasons) + ".", code=code, decision=decision.as_dict()
@@ -389,7 +416,8 @@ def close_nominations(*, election: Election, actor, at: datetime | None = None) 
     constraints applied (counting/uncontested.py: a minimum nobody can meet
     leaves its seats vacant or open to anyone, as the branch chose, stated in
     the result's notes); otherwise — or where a constraint leaves fewer seats
-    than stand — the ballot opens (an online one between its two times)."""
+    than stand — the ballot opens (an online one between its two times, its
+    electorate taken: `take_roll`)."""
     election = _locked(election)
     if election.status != ElectionStatus.NOMINATIONS:
         raise Conflict("Nominations are not open.", code="nominations_closed")
@@ -422,12 +450,13 @@ def close_nominations(*, election: Election, actor, at: datetime | None = None) 
         declare_within(election=election, elected=[standing[i] for i in outcome.elected], actor=actor, at=at)
     else:
         election.status = ElectionStatus.BALLOT
+    electorate = take_roll(election, at) if election.status == ElectionStatus.BALLOT else None
     election.save(update_fields=["status", "nominations_closed_at", "declared_at", "result"])
     audit.record(
         actor=actor, branch=election.branch, action=AuditAction.ELECTION_NOMINATIONS_CLOSE, obj=election, at=at,
         summary=f"{election.title}: {len(standing)} standing for {election.seats} seats"
         + (", declared unopposed" if election.status == ElectionStatus.DECLARED else ""),
         changes={"standing": [n.person_id for n in standing], "refused": refused, "status": election.status,
-                 "notes": outcome.notes if outcome else []},
+                 "notes": outcome.notes if outcome else [], "electorate": electorate},
     )  # fmt: skip
     return election

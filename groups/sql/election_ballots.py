@@ -2,7 +2,9 @@
 for the rest), as groups/sql/votes.py takes a meeting vote's.
 
 One conditional INSERT … SELECT: the mark goes in only while the election is
-taking online ballots and the moment is inside its window; the unique
+taking online ballots and the moment is inside its window — and, for
+`insert_entitled_mark`, only for someone on the ballot's roll (ElectionEntitlement,
+taken when it opened): entitlement and mark in one statement; the unique
 (election, person) index refuses a second (ON CONFLICT DO NOTHING: no
 savepoint). On PostgreSQL the statement share-locks the election's row (FOR
 KEY SHARE): ballots do not wait for each other, but close_ballot's FOR UPDATE
@@ -17,18 +19,32 @@ from functools import cache
 
 from django.db import connection
 
-from ..models import BallotMode, Election, ElectionStatus, ElectionVoterMark, Person, Rule
+from ..models import (
+    BallotMode,
+    Election,
+    ElectionEntitlement,
+    ElectionStatus,
+    ElectionVoterMark,
+    Nomination,
+    NominationStatus,
+    Person,
+    Rule,
+)
 from .core import Table, column_list, columns, fetch, read, width
 
 
 @cache
-def _mark_statement(vendor: str) -> str:
-    e = Table(Election, "e")
+def _mark_statement(vendor: str, on_roll: bool) -> str:
+    e, n = Table(Election, "e"), Table(ElectionEntitlement, "n")
     lock = " FOR KEY SHARE OF e" if vendor == "postgresql" else ""
     names = column_list(ElectionVoterMark, "election", "person", "cast_at")
+    if on_roll:  # the person from their row on the roll: no row, nothing inserted
+        source = f"{n.person}, %s FROM {e} JOIN {n} ON {n.election} = {e.id} AND {n.person} = %s"
+    else:
+        source = f"%s, %s FROM {e}"
     return (
         f'INSERT INTO "{ElectionVoterMark._meta.db_table}" ({names})'
-        f" SELECT {e.id}, %s, %s FROM {e}"
+        f" SELECT {e.id}, {source}"
         f" WHERE {e.id} = %s AND {e.status} = '{ElectionStatus.BALLOT}' AND {e.ballot_mode} = '{BallotMode.ONLINE}'"
         f" AND {e.ballot_opens_at} <= %s AND {e.ballot_closes_at} > %s{lock}"
         f" ON CONFLICT ({column_list(ElectionVoterMark, 'election', 'person')}) DO NOTHING"
@@ -36,41 +52,58 @@ def _mark_statement(vendor: str) -> str:
     )
 
 
+def _insert(on_roll: bool, election_id: int, person_id: int, at) -> bool:
+    when = connection.ops.adapt_datetimefield_value(at)
+    params = [when, person_id] if on_roll else [person_id, when]
+    return bool(fetch(_mark_statement(connection.vendor, on_roll), [*params, election_id, when, when]))
+
+
 def insert_online_mark(*, election_id: int, person_id: int, at) -> bool:
     """Record that the person voted if the online ballot is open at `at`:
     False when nothing was inserted (closed, or already voted: the caller
-    finds out which)."""
-    when = connection.ops.adapt_datetimefield_value(at)
-    return bool(fetch(_mark_statement(connection.vendor), [person_id, when, election_id, when, when]))
+    finds out which). The caller has decided they may vote."""
+    return _insert(False, election_id, person_id, at)
+
+
+def insert_entitled_mark(*, election_id: int, person_id: int, at) -> bool:
+    """insert_online_mark for someone on the ballot's roll, checked in the
+    same statement: False when nothing was inserted (not on it, closed, or
+    already voted: the caller finds out which)."""
+    return _insert(True, election_id, person_id, at)
 
 
 @cache
-def _ballot_reads_statement() -> str:
-    e, r, p = Table(Election, "e"), Table(Rule, "r"), Table(Person, "p")
+def _ballot_reads_statement(vendor: str) -> str:
+    e, r, p, c = Table(Election, "e"), Table(Rule, "r"), Table(Person, "p"), Table(Nomination, "c")
+    joined = f"string_agg(CAST({c.id} AS TEXT), ',')" if vendor == "postgresql" else f"group_concat({c.id}, ',')"
+    standing = f"(SELECT {joined} FROM {c} WHERE {c.election} = {e.id} AND {c.status} = '{NominationStatus.STANDING}')"
     return (
-        f"SELECT {columns(Election, 'e')}, {columns(Rule, 'r')}, {columns(Person, 'p')} FROM {e}"
+        f"SELECT {columns(Election, 'e')}, {columns(Rule, 'r')}, {columns(Person, 'p')}, {standing} FROM {e}"
         f" LEFT JOIN {r} ON {r.id} = {e.voting_rule}"
         f" LEFT JOIN {p} ON {p.branch} = {e.branch} AND {p.user} = %s AND {p.erased_at} IS NULL"
         f" WHERE {e.id} = %s AND {e.branch} = %s"
     )
 
 
-def ballot_reads(*, branch, election_id: int, user_id: int | None) -> tuple[Election | None, Person | None]:
+def ballot_reads(*, branch, election_id: int, user_id: int | None) -> tuple[Election | None, Person | None, set[int]]:
     """What a ballot reads before it is cast, in one statement: the branch's
-    election (with its voting rule; None when it is not this branch's) and the
+    election (with its voting rule; None when it is not this branch's), the
     living person of the branch linked to the account (None without one: the
-    unique (branch, user) index allows one at most). Both get `branch` as given,
-    the same row, as permissions.get_in_branch and queries.me.linked_person
-    would read them (no nominee count or positions: not needed for a ballot)."""
-    rows = fetch(_ballot_reads_statement(), [user_id, election_id, branch.pk])
+    unique (branch, user) index allows one at most) and the standing
+    nominations' ids (queries.elections.standing_ids, which the ranking is
+    checked against). Both rows get `branch` as given, the same row, as
+    permissions.get_in_branch and queries.me.linked_person would read them (no
+    nominee count or positions: not needed for a ballot)."""
+    rows = fetch(_ballot_reads_statement(connection.vendor), [user_id, election_id, branch.pk])
     if not rows:
-        return None, None
+        return None, None, set()
     row = rows[0]
-    ne, nr = width(Election), width(Rule)
+    ne, nr, np = width(Election), width(Rule), width(Person)
     election = read(Election, row[:ne])
     election.branch = branch
     election.voting_rule = read(Rule, row[ne : ne + nr]) if row[ne] is not None else None
-    person = read(Person, row[ne + nr :]) if row[ne + nr] is not None else None
+    person = read(Person, row[ne + nr : ne + nr + np]) if row[ne + nr] is not None else None
     if person is not None:
         person.branch = branch
-    return election, person
+    standing = {int(pk) for pk in str(row[-1]).split(",")} if row[-1] else set()
+    return election, person, standing

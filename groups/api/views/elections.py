@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from ...errors import Conflict
 from ...models import Election, ElectionStatus, Nomination
-from ...permissions import get_in_branch
+from ...permissions import access_branch, get_in_branch
 from ...queries import elections as queries
 from ...services import election_ballots
 from ...services import elections as services
@@ -36,6 +36,8 @@ from ..throttling import counted_in_write
 from .base import BranchScopedViewSet
 
 TAGS = ["elections"]
+RECORDED = {"detail": "Your ballot has been recorded."}
+MAX_PREFERENCES = 200  # ElectionBallotSerializer's max_length
 ELECTION_ID = OpenApiParameter(
     "election_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="An election of this branch."
 )
@@ -161,9 +163,9 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
         election_id = as_id(self.kwargs["pk"])
         if election_id is None:
             raise Http404
-        # The election (with its rule) and the voter in one statement: the
-        # reads get_in_branch and linked_person made (no nominee count, no positions).
-        election, person = ballot_reads(branch=branch, election_id=election_id, user_id=request.user.pk)
+        # The election (with its rule), the voter and the standing ids in one
+        # statement: the reads get_in_branch and linked_person made (no nominee count, no positions).
+        election, person, standing = ballot_reads(branch=branch, election_id=election_id, user_id=request.user.pk)
         if election is None:
             raise Http404
         body = ElectionBallotSerializer(data=request.data)
@@ -174,8 +176,9 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
             ranking=body.validated_data["ranking"],
             actor=request.user,
             window=window,
+            standing=standing,
         )
-        return Response({"detail": "Your ballot has been recorded."}, status=status.HTTP_201_CREATED)
+        return Response(RECORDED, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         tags=TAGS,
@@ -255,3 +258,25 @@ class NominationViewSet(mixins.ListModelMixin, BranchScopedViewSet):
         nomination = get_in_branch(self.get_queryset(), self.get_branch(), "election__branch", pk=self.kwargs["pk"])
         services.withdraw_nomination(nomination=nomination, actor=request.user)
         return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data)
+
+
+def lean_ballot(call, branch_slug: str, pk: str):
+    """The ballots action without DRF's request cycle (groups/api/lean.py,
+    mounted ahead of the router): the same reads and the same service, for a
+    body that is plainly a list of ids. None, or a refusal raised (rolled
+    back), for anything else: ElectionViewSet.ballots then answers, with its
+    bodies and codes."""
+    ranking = call.data.get("ranking")
+    election_id = as_id(pk)
+    if election_id is None or not isinstance(ranking, list) or len(ranking) > MAX_PREFERENCES:
+        return None
+    if not all(type(item) is int for item in ranking):  # "3", 3.0 or true: the serializer's to judge
+        return None
+    branch = access_branch(call.user, branch_slug, ElectionViewSet.permission["ballots"])
+    election, person, standing = ballot_reads(branch=branch, election_id=election_id, user_id=call.user.pk)
+    if election is None:
+        return None
+    mark = election_ballots.cast_election_ballot(
+        election=election, person=person, ranking=ranking, actor=call.user, window=call.window, standing=standing
+    )
+    return None if mark is None else (RECORDED, status.HTTP_201_CREATED)
