@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+import _common  # noqa: E402
 import votes as common  # noqa: E402  (the same server, database and thread pool as the votes benchmark)
 
 SLUG = "bench-eballots"
@@ -140,9 +141,9 @@ def main() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    from door import gunicorn_command
-
-    server = subprocess.Popen(gunicorn_command(port, args.workers, args.worker_threads), cwd=ROOT, env=common.env())
+    server = subprocess.Popen(
+        _common.gunicorn_command(port, args.workers, args.worker_threads), cwd=ROOT, env=common.env()
+    )
     base = f"http://127.0.0.1:{port}"
     csrf = get_random_string(32)
     rng = random.Random(13)
@@ -178,9 +179,9 @@ def main() -> None:
 
         ids = [p.pk for p in people]
         bare(requests.Session(), ids[0])  # warm up each path once
-        bare_seconds, bare_latency, bare_errors = common.run_pool(args.threads, ids, bare)
+        bare_seconds, bare_latency, bare_errors = _common.run_pool(args.threads, ids, bare)
         print(f"Bare view: {len(ids) / bare_seconds:.0f}/s", file=sys.stderr)
-        cast_seconds, cast_latency, cast_errors = common.run_pool(args.threads, list(range(len(sessions))), ballot)
+        cast_seconds, cast_latency, cast_errors = _common.run_pool(args.threads, list(range(len(sessions))), ballot)
         print(f"Ballots: {len(sessions) / cast_seconds:.0f}/s", file=sys.stderr)
     finally:
         server.terminate()
@@ -215,12 +216,12 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     print(
         f"| bare view (one indexed query) | {len(ids):,} | {bare_rate:.0f} | 1 | "
-        f"{statistics.median(bare_latency) * 1000:.1f} | {common.p95(bare_latency) * 1000:.1f} | {len(bare_errors)} |"
+        f"{statistics.median(bare_latency) * 1000:.1f} | {_common.p95(bare_latency) * 1000:.1f} | {len(bare_errors)} |"
     )
     print(
         f"| ranked ballot, each voter's own session | {len(sessions):,} | {cast_rate:.0f} | "
         f"**{cast_rate / bare_rate:.2f}** | {statistics.median(cast_latency) * 1000:.1f} | "
-        f"**{common.p95(cast_latency) * 1000:.1f}** | {len(cast_errors)} |"
+        f"**{_common.p95(cast_latency) * 1000:.1f}** | {len(cast_errors)} |"
     )
     print()
     ok = "as expected" if stored_ballots == stored_marks == args.voters else f"EXPECTED {args.voters:,}"
