@@ -7,6 +7,7 @@ bench/ (run as `python bench/<name>.py`, so this folder is on sys.path)."""
 from __future__ import annotations
 
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -97,6 +98,41 @@ def gunicorn_command(port: int, workers: int, worker_threads: int = 0) -> list[s
     if worker_threads:  # gthread workers (keep-alive); 0 = sync workers, a connection per request
         command += ["--worker-class", "gthread", "--threads", str(worker_threads)]
     return command
+
+
+def start_server(env: dict, workers: int, worker_threads: int = 0) -> tuple[subprocess.Popen, str]:
+    """gunicorn (gunicorn_command) on a free port, once it answers: (the process, its base URL).
+    The caller terminates it. A free port, as other work on this machine may hold any fixed one."""
+    import requests
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(gunicorn_command(port, workers, worker_threads), cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(f"{base}/accounts/login/", timeout=2)
+            break
+        except requests.RequestException:
+            time.sleep(0.2)
+    return server, base
+
+
+def database_name() -> str:
+    """The database this process is connected to, with its version: "PostgreSQL 15.4", "SQLite 3.40.1"."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        v = connection.cursor().connection.info.server_version
+        return f"PostgreSQL {v // 10000}.{v % 10000}"
+    import sqlite3
+
+    return f"SQLite {sqlite3.sqlite_version}"
+
+
+def server_text(workers: int, worker_threads: int) -> str:
+    return f"gunicorn {workers} workers" + (f" × {worker_threads} threads" if worker_threads else ", sync")
 
 
 def run_pool(threads: int, jobs: list, send) -> tuple[float, list[float], list[str]]:

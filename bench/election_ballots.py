@@ -23,9 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -138,13 +136,7 @@ def main() -> None:
     from groups.services.election_ballots import close_ballot
 
     election, people, sessions, nominations = build(args.voters, args.candidates)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        _common.gunicorn_command(port, args.workers, args.worker_threads), cwd=ROOT, env=common.env()
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base = _common.start_server(common.env(), args.workers, args.worker_threads)
     csrf = get_random_string(32)
     rng = random.Random(13)
     rankings = []
@@ -153,13 +145,6 @@ def main() -> None:
         rankings.append(order[: rng.randint(1, len(order))])
     try:
         import requests
-
-        for _ in range(100):
-            try:
-                requests.get(f"{base}/accounts/login/", timeout=2)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
 
         def bare(http, person_id):
             r = http.get(f"{base}/bench/bare/{SLUG}/{person_id}/", cookies={"sessionid": sessions[0]}, timeout=30)
@@ -196,16 +181,8 @@ def main() -> None:
 
     bare_rate = len(ids) / bare_seconds
     cast_rate = len(sessions) / cast_seconds
-    if connection.vendor == "postgresql":
-        v = connection.cursor().connection.info.server_version
-        db = f"PostgreSQL {v // 10000}.{v % 10000}"
-    else:
-        import sqlite3
-
-        db = f"SQLite {sqlite3.sqlite_version}"
-    setup_text = f"gunicorn {args.workers} workers" + (
-        f" × {args.worker_threads} threads" if args.worker_threads else ", sync"
-    )
+    db = _common.database_name()
+    setup_text = _common.server_text(args.workers, args.worker_threads)
     load = os.getloadavg()
     print(
         f"### {db}, {args.voters:,} voters, {args.candidates} candidates, {setup_text}, "

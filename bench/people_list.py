@@ -237,13 +237,7 @@ def main() -> None:
     branch, user, ids = build()
     if CLOCK is time.process_time and connection.vendor == "postgresql":
         CLOCK = _cpu_with_server
-    import sqlite3
-
-    if connection.vendor == "postgresql":
-        v = connection.cursor().connection.info.server_version
-        db = f"PostgreSQL {v // 10000}.{v % 10000}"
-    else:
-        db = f"SQLite {sqlite3.sqlite_version}"
+    db = _common.database_name()
     client = Client()
     client.force_login(user)
     people = reverse("people_list", args=[branch.slug])

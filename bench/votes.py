@@ -24,7 +24,6 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -145,25 +144,11 @@ def main() -> None:
     from groups.services.votes import close_vote
 
     branch, meeting, vote, people, sessions = build(args.voters)
-    import socket
 
-    with socket.socket() as s:  # a free port: other work on this machine may hold any fixed one
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    sys.path.insert(0, str(ROOT / "bench"))
-    command = _common.gunicorn_command(port, args.workers, args.worker_threads)
-    server = subprocess.Popen(command, cwd=ROOT, env=env())
-    base = f"http://127.0.0.1:{port}"
+    server, base = _common.start_server(env(), args.workers, args.worker_threads)
     csrf = get_random_string(32)
     try:
         import requests
-
-        for _ in range(100):
-            try:
-                requests.get(f"{base}/accounts/login/", timeout=2)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
 
         def bare(http, person_id):
             r = http.get(f"{base}/bench/bare/{SLUG}/{person_id}/", cookies={"sessionid": sessions[0]}, timeout=30)
@@ -201,16 +186,8 @@ def main() -> None:
 
     bare_rate = len(ids) / bare_seconds
     vote_rate = len(sessions) / vote_seconds
-    if connection.vendor == "postgresql":
-        v = connection.cursor().connection.info.server_version
-        db = f"PostgreSQL {v // 10000}.{v % 10000}"
-    else:
-        import sqlite3
-
-        db = f"SQLite {sqlite3.sqlite_version}"
-    setup_text = f"gunicorn {args.workers} workers" + (
-        f" × {args.worker_threads} threads" if args.worker_threads else ", sync"
-    )
+    db = _common.database_name()
+    setup_text = _common.server_text(args.workers, args.worker_threads)
     load = os.getloadavg()
     print(f"### {db}, {args.voters:,} voters, {setup_text}, {args.threads} client threads (load average {load[0]:.1f})")
     print()
