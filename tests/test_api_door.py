@@ -2,27 +2,18 @@
 the door through the API — decisions, idempotent check-ins, refusals with
 the Decision, overrides, guests and quorum."""
 
-from datetime import date
-
 import pytest
 
-from groups.models import Attendance, AuditEvent, Category, MeetingStatus, Rule
+from groups.models import Attendance, AuditEvent, MeetingStatus, Rule
 
-from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PersonFactory
+from .factories import AttendanceFactory, MeetingFactory, PersonFactory, person_with_membership
 from .rate_limits import RATE_LIMIT_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 
 def person_in(branch, slug="party-member", number="", **kwargs):
-    person = PersonFactory(branch=branch, **kwargs)
-    MembershipFactory(
-        person=person,
-        category=Category.objects.get(branch=branch, slug=slug),
-        started_on=date(2015, 1, 1),
-        number=number,
-    )
-    return person
+    return person_with_membership(branch, slug, membership={"number": number}, **kwargs)
 
 
 @pytest.fixture
