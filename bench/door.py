@@ -22,7 +22,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import subprocess
@@ -31,50 +30,23 @@ import threading
 import time
 from pathlib import Path
 
+import _common
+
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "bench-door"
 PORT = 8765
-SECRET = "bench-only-secret-key-bench-only-secret-key-0123456789"
 
 
 def env() -> dict:
-    e = dict(os.environ)
-    e.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'door.sqlite3'}")
-    e.update(
-        {
-            "SECRET_KEY": SECRET,
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "127.0.0.1,testserver",
-            "SECURE_SSL_REDIRECT": "false",
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "LOG_LEVEL": "ERROR",
-        }
-    )
-    return e
+    return _common.environment("door.sqlite3")
 
 
 def setup() -> None:
-    os.environ.update(env())
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    _common.setup(env())
 
 
 def fresh_database() -> None:
-    url = env()["DATABASE_URL"]
-    if url.startswith("sqlite"):
-        path = Path(url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-    else:
-        import psycopg
-
-        base, _, name = url.rpartition("/")
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env(), check=True)
+    _common.fresh_database(env())
 
 
 FIRST_NAMES = "Amara Ayesha Bernard Bola Callum Chidi Claire Dalia Declan Deniz Eleni Emre Fatima Femi Grace Hamza"
@@ -337,24 +309,7 @@ end
 """
 
 
-def gunicorn_command(port: int, workers: int, worker_threads: int = 0) -> list[str]:
-    """gunicorn serving the app plus the bare view (bench/door_wsgi.py) on 127.0.0.1:port; the
-    load runs of bench/door.py, bench/door_sync.py and bench/votes.py."""
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "door_wsgi:application",  # the app, plus the bare view for the floor
-        "--pythonpath",
-        str(ROOT / "bench"),
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-    ]
-    if worker_threads:  # gthread workers (keep-alive); 0 = sync workers, a connection per request
-        command += ["--worker-class", "gthread", "--threads", str(worker_threads)]
-    return command
+gunicorn_command = _common.gunicorn_command  # the load runs of door.py, door_sync.py and votes.py
 
 
 def load(seconds: int, threads: int, workers: int, worker_threads: int, generator: str, bare: bool) -> None:
@@ -533,7 +488,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.reuse:
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env(), check=True)
+        _common.migrate(env())
     else:
         fresh_database()
     setup()

@@ -58,7 +58,7 @@ def main() -> None:
     if not url.startswith("sqlite") and "bench" not in url.rpartition("/")[2]:
         sys.exit("Give a database whose name has 'bench' in it: this script drops and recreates it.")
     if args.reuse:
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=door.env(), check=True)
+        door._common.migrate(door.env())
     else:
         door.fresh_database()
     door.setup()

@@ -23,9 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -34,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+import _common  # noqa: E402
 import votes as common  # noqa: E402  (the same server, database and thread pool as the votes benchmark)
 
 SLUG = "bench-eballots"
@@ -137,13 +136,7 @@ def main() -> None:
     from groups.services.election_ballots import close_ballot
 
     election, people, sessions, nominations = build(args.voters, args.candidates)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    from door import gunicorn_command
-
-    server = subprocess.Popen(gunicorn_command(port, args.workers, args.worker_threads), cwd=ROOT, env=common.env())
-    base = f"http://127.0.0.1:{port}"
+    server, base = _common.start_server(common.env(), args.workers, args.worker_threads)
     csrf = get_random_string(32)
     rng = random.Random(13)
     rankings = []
@@ -152,13 +145,6 @@ def main() -> None:
         rankings.append(order[: rng.randint(1, len(order))])
     try:
         import requests
-
-        for _ in range(100):
-            try:
-                requests.get(f"{base}/accounts/login/", timeout=2)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
 
         def bare(http, person_id):
             r = http.get(f"{base}/bench/bare/{SLUG}/{person_id}/", cookies={"sessionid": sessions[0]}, timeout=30)
@@ -178,9 +164,9 @@ def main() -> None:
 
         ids = [p.pk for p in people]
         bare(requests.Session(), ids[0])  # warm up each path once
-        bare_seconds, bare_latency, bare_errors = common.run_pool(args.threads, ids, bare)
+        bare_seconds, bare_latency, bare_errors = _common.run_pool(args.threads, ids, bare)
         print(f"Bare view: {len(ids) / bare_seconds:.0f}/s", file=sys.stderr)
-        cast_seconds, cast_latency, cast_errors = common.run_pool(args.threads, list(range(len(sessions))), ballot)
+        cast_seconds, cast_latency, cast_errors = _common.run_pool(args.threads, list(range(len(sessions))), ballot)
         print(f"Ballots: {len(sessions) / cast_seconds:.0f}/s", file=sys.stderr)
     finally:
         server.terminate()
@@ -195,16 +181,8 @@ def main() -> None:
 
     bare_rate = len(ids) / bare_seconds
     cast_rate = len(sessions) / cast_seconds
-    if connection.vendor == "postgresql":
-        v = connection.cursor().connection.info.server_version
-        db = f"PostgreSQL {v // 10000}.{v % 10000}"
-    else:
-        import sqlite3
-
-        db = f"SQLite {sqlite3.sqlite_version}"
-    setup_text = f"gunicorn {args.workers} workers" + (
-        f" × {args.worker_threads} threads" if args.worker_threads else ", sync"
-    )
+    db = _common.database_name()
+    setup_text = _common.server_text(args.workers, args.worker_threads)
     load = os.getloadavg()
     print(
         f"### {db}, {args.voters:,} voters, {args.candidates} candidates, {setup_text}, "
@@ -215,12 +193,12 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     print(
         f"| bare view (one indexed query) | {len(ids):,} | {bare_rate:.0f} | 1 | "
-        f"{statistics.median(bare_latency) * 1000:.1f} | {common.p95(bare_latency) * 1000:.1f} | {len(bare_errors)} |"
+        f"{statistics.median(bare_latency) * 1000:.1f} | {_common.p95(bare_latency) * 1000:.1f} | {len(bare_errors)} |"
     )
     print(
         f"| ranked ballot, each voter's own session | {len(sessions):,} | {cast_rate:.0f} | "
         f"**{cast_rate / bare_rate:.2f}** | {statistics.median(cast_latency) * 1000:.1f} | "
-        f"**{common.p95(cast_latency) * 1000:.1f}** | {len(cast_errors)} |"
+        f"**{_common.p95(cast_latency) * 1000:.1f}** | {len(cast_errors)} |"
     )
     print()
     ok = "as expected" if stored_ballots == stored_marks == args.voters else f"EXPECTED {args.voters:,}"

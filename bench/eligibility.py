@@ -25,6 +25,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+import _common  # noqa: E402  (bench/_common.py: a scratch database named with "bench")
+
 SQLITE = HERE / "eligibility.sqlite3"
 if not os.environ.get("DATABASE_URL"):
     os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE}"
@@ -37,24 +39,8 @@ RUNS = int(os.environ.get("RUNS", "20"))
 AS_OF = date(2016, 4, 14)
 
 
-def _fresh_postgres() -> None:
-    """Drop and recreate the database named in DATABASE_URL (it must be a scratch one)."""
-    from urllib.parse import urlparse
-
-    import psycopg
-
-    url = urlparse(os.environ["DATABASE_URL"])
-    name = url.path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(f"Refusing to recreate database {name!r}: use a name containing 'bench'.")
-    admin = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 if os.environ["DATABASE_URL"].startswith("postgres"):
-    _fresh_postgres()
+    _common.recreate_postgres(os.environ["DATABASE_URL"])
 
 import django  # noqa: E402
 

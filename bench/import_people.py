@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import _common
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
@@ -28,12 +29,7 @@ CATEGORY_MAP = {"Labour Party member": "party-member"}
 
 
 def env() -> dict:
-    e = dict(os.environ)
-    e.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}")
-    e.setdefault("SECRET_KEY", "bench-only-secret-key-bench-only-secret-key-0123456789")
-    e["DEBUG"] = "false"  # DEBUG would keep every query in memory
-    e["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    return e
+    return _common.environment("bench.sqlite3")
 
 
 def cpu() -> float:
@@ -46,27 +42,11 @@ def rss_mb() -> float:
 
 
 def setup():
-    os.environ.update(env())
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    _common.setup(env())
 
 
 def fresh_database() -> None:
-    url = env()["DATABASE_URL"]
-    if url.startswith("sqlite"):
-        path = Path(url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-    else:
-        import psycopg
-
-        base, _, name = url.rpartition("/")
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env(), check=True)
+    _common.fresh_database(env())
 
 
 def make_branch(slug):

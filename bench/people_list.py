@@ -26,13 +26,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+import _common  # noqa: E402  (bench/_common.py: a scratch database named with "bench")
+
 SQLITE = HERE / "people_list.sqlite3"
 if not os.environ.get("DATABASE_URL"):
     os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE}"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{SQLITE}{suffix}").unlink(missing_ok=True)
+    _common.remove_sqlite(SQLITE)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-bench-only-secret-key-0123456789")
+os.environ.setdefault("SECRET_KEY", _common.SECRET)
 os.environ["DEBUG"] = "false"  # production settings: no query log, no debug toolbar-ish overhead
 os.environ["STATIC_MANIFEST"] = "false"  # nothing collected here
 os.environ["ALLOWED_HOSTS"] = "testserver"
@@ -41,23 +42,8 @@ PEOPLE = int(os.environ.get("PEOPLE", "100000"))
 RUNS = int(os.environ.get("RUNS", "30"))
 
 
-def _fresh_postgres() -> None:
-    from urllib.parse import urlparse
-
-    import psycopg
-
-    url = urlparse(os.environ["DATABASE_URL"])
-    name = url.path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(f"Refusing to recreate database {name!r}: use a name containing 'bench'.")
-    admin = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 if os.environ["DATABASE_URL"].startswith("postgres"):
-    _fresh_postgres()
+    _common.recreate_postgres(os.environ["DATABASE_URL"])
 
 import django  # noqa: E402
 
@@ -251,13 +237,7 @@ def main() -> None:
     branch, user, ids = build()
     if CLOCK is time.process_time and connection.vendor == "postgresql":
         CLOCK = _cpu_with_server
-    import sqlite3
-
-    if connection.vendor == "postgresql":
-        v = connection.cursor().connection.info.server_version
-        db = f"PostgreSQL {v // 10000}.{v % 10000}"
-    else:
-        db = f"SQLite {sqlite3.sqlite_version}"
+    db = _common.database_name()
     client = Client()
     client.force_login(user)
     people = reverse("people_list", args=[branch.slug])

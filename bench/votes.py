@@ -24,60 +24,28 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
+import _common
+from _common import p95, run_pool
+
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "bench-votes"
-SECRET = "bench-only-secret-key-bench-only-secret-key-0123456789"
 
 
 def env() -> dict:
-    e = dict(os.environ)
-    e.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'votes.sqlite3'}")
-    e.update(
-        {
-            "SECRET_KEY": SECRET,
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "127.0.0.1,testserver",
-            "SECURE_SSL_REDIRECT": "false",
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "LOG_LEVEL": "ERROR",
-            "STATIC_MANIFEST": "false",
-        }
-    )
-    return e
+    return _common.environment("votes.sqlite3", STATIC_MANIFEST="false")
 
 
 def fresh_database() -> None:
-    url = env()["DATABASE_URL"]
-    if url.startswith("sqlite"):
-        path = Path(url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-    else:
-        import psycopg
-
-        base, _, name = url.rpartition("/")
-        if "bench" not in name:
-            sys.exit(f"Refusing to recreate database {name!r}: use a name containing 'bench'.")
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env(), check=True)
-    subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env(), check=True)
+    _common.fresh_database(env(), cache_table=True)
 
 
 def setup() -> None:
-    os.environ.update(env())
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    _common.setup(env())
 
 
 def build(voters: int):
@@ -159,48 +127,6 @@ def build(voters: int):
     return branch, meeting, vote, people, sessions
 
 
-def run_pool(threads: int, jobs: list, send) -> tuple[float, list[float], list[str]]:
-    """Run `send(job)` for every job on `threads` threads; (seconds, latencies, errors)."""
-    lock = threading.Lock()
-    queue = iter(jobs)
-    latencies: list[float] = []
-    errors: list[str] = []
-
-    def worker() -> None:
-        import requests
-
-        http = requests.Session()
-        mine, bad = [], []
-        while True:
-            with lock:
-                job = next(queue, None)
-            if job is None:
-                break
-            t = time.perf_counter()
-            try:
-                problem = send(http, job)
-            except requests.RequestException as exc:  # a timeout or a dropped connection is an error, not a crash
-                problem = f"{type(exc).__name__}"
-            mine.append(time.perf_counter() - t)
-            if problem:
-                bad.append(problem)
-        with lock:
-            latencies.extend(mine)
-            errors.extend(bad)
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    started = time.perf_counter()
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    return time.perf_counter() - started, latencies, errors
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--voters", type=int, default=2000)
@@ -218,27 +144,11 @@ def main() -> None:
     from groups.services.votes import close_vote
 
     branch, meeting, vote, people, sessions = build(args.voters)
-    import socket
 
-    with socket.socket() as s:  # a free port: other work on this machine may hold any fixed one
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    sys.path.insert(0, str(ROOT / "bench"))
-    from door import gunicorn_command
-
-    command = gunicorn_command(port, args.workers, args.worker_threads)
-    server = subprocess.Popen(command, cwd=ROOT, env=env())
-    base = f"http://127.0.0.1:{port}"
+    server, base = _common.start_server(env(), args.workers, args.worker_threads)
     csrf = get_random_string(32)
     try:
         import requests
-
-        for _ in range(100):
-            try:
-                requests.get(f"{base}/accounts/login/", timeout=2)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
 
         def bare(http, person_id):
             r = http.get(f"{base}/bench/bare/{SLUG}/{person_id}/", cookies={"sessionid": sessions[0]}, timeout=30)
@@ -276,16 +186,8 @@ def main() -> None:
 
     bare_rate = len(ids) / bare_seconds
     vote_rate = len(sessions) / vote_seconds
-    if connection.vendor == "postgresql":
-        v = connection.cursor().connection.info.server_version
-        db = f"PostgreSQL {v // 10000}.{v % 10000}"
-    else:
-        import sqlite3
-
-        db = f"SQLite {sqlite3.sqlite_version}"
-    setup_text = f"gunicorn {args.workers} workers" + (
-        f" × {args.worker_threads} threads" if args.worker_threads else ", sync"
-    )
+    db = _common.database_name()
+    setup_text = _common.server_text(args.workers, args.worker_threads)
     load = os.getloadavg()
     print(f"### {db}, {args.voters:,} voters, {setup_text}, {args.threads} client threads (load average {load[0]:.1f})")
     print()

@@ -342,11 +342,31 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Never log field values: the default handlers log request paths and errors only.
+# Never log field values: the handlers log request paths and errors only, and every one of them
+# leaves query strings out (groups/log_filters.py): a search's ?q= is a member's name. Django's own
+# handlers for "django" (console, mail_admins: ADMINS is empty) and "django.server" (runserver's
+# request lines) are replaced, so no record reaches a handler without the filter.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_query_strings": {"()": "groups.log_filters.NoQueryStrings"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_query_strings"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "level": "INFO",
+            "formatter": "django.server",
+            "filters": ["no_query_strings"],
+        },
+    },
+    "loggers": {
+        # Through the root's handler (so pytest's caplog sees it too), without Django's unfiltered ones.
+        "django": {"handlers": [], "level": env("LOG_LEVEL", default="INFO" if DEBUG else "WARNING")},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 

@@ -2,27 +2,18 @@
 the door through the API — decisions, idempotent check-ins, refusals with
 the Decision, overrides, guests and quorum."""
 
-from datetime import date
-
 import pytest
 
-from groups.models import Attendance, AuditEvent, Category, MeetingStatus, Rule
+from groups.models import Attendance, AuditEvent, MeetingStatus, Rule
 
-from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PersonFactory
+from .factories import AttendanceFactory, MeetingFactory, PersonFactory, person_with_membership
 from .rate_limits import RATE_LIMIT_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 
 def person_in(branch, slug="party-member", number="", **kwargs):
-    person = PersonFactory(branch=branch, **kwargs)
-    MembershipFactory(
-        person=person,
-        category=Category.objects.get(branch=branch, slug=slug),
-        started_on=date(2015, 1, 1),
-        number=number,
-    )
-    return person
+    return person_with_membership(branch, slug, membership={"number": number}, **kwargs)
 
 
 @pytest.fixture
@@ -35,6 +26,11 @@ def url(meeting, what):
     return f"/api/v1/branches/{meeting.branch.slug}/meetings/{meeting.pk}/{what}/"
 
 
+def search(client, meeting, q=None):
+    """The door search as documented: POST door/ with {"q"}, so the name is in no URL."""
+    return client.post(url(meeting, "door"), {} if q is None else {"q": q}, format="json")
+
+
 # --- door search ---
 
 
@@ -43,7 +39,7 @@ def test_door_search_gives_decisions_and_who_is_in(api, steward, branch, meeting
     sam = person_in(branch, "registered-supporter", first_name="Sam", last_name="Silver")
     person_in(branch, first_name="Bob", last_name="Jones")
     attendance = AttendanceFactory(meeting=meeting, person=ana)
-    response = api(steward).get(url(meeting, "door"), {"q": "sil"})
+    response = search(api(steward), meeting, "sil")
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 2 and body["next"] is None
@@ -58,21 +54,21 @@ def test_door_search_gives_decisions_and_who_is_in(api, steward, branch, meeting
         "eligible": False,
         "reasons": ["No active Party member membership (holds: Registered supporter)"],
     }
-    by_number = api(steward).get(url(meeting, "door"), {"q": "PM-0042"}).json()["results"]
+    by_number = search(api(steward), meeting, "PM-0042").json()["results"]
     assert [p["id"] for p in by_number] == [ana.pk]
 
 
 def test_door_search_with_nothing_typed_finds_nobody(api, steward, branch, meeting):
     person_in(branch)
-    assert api(steward).get(url(meeting, "door")).json()["count"] == 0
+    assert search(api(steward), meeting).json()["count"] == 0
 
 
 def test_door_search_is_capped_at_ten(api, steward, branch, meeting):
     for i in range(12):
         person_in(branch, first_name=f"Al{'abcdefghijkl'[i]}", last_name="Smith")
-    body = api(steward).get(url(meeting, "door"), {"q": "smith"}).json()
+    body = search(api(steward), meeting, "smith").json()
     assert (body["count"], len(body["results"]), body["next"], body["previous"]) == (10, 10, None, None)
-    narrower = api(steward).get(url(meeting, "door"), {"q": "all smi"}).json()
+    narrower = search(api(steward), meeting, "all smi").json()
     assert [p["name"] for p in narrower["results"]] == ["All Smith"]
 
 
@@ -84,8 +80,34 @@ def test_door_search_query_count_does_not_grow(api, steward, branch, meeting, dj
             AttendanceFactory(meeting=meeting, person=person)
     client = api(steward)
     with django_assert_num_queries(QUERIES) as captured:
-        body = client.get(url(meeting, "door"), {"q": "smith"}).json()
+        body = search(client, meeting, "smith").json()
     assert body["count"] == min(n, 10), [q["sql"] for q in captured.captured_queries]
+
+
+def test_the_deprecated_get_answers_as_the_post_and_says_it_is_deprecated(api, steward, branch, meeting):
+    person_in(branch, first_name="Ana", last_name="Silva")
+    client = api(steward)
+    posted, got = search(client, meeting, "sil"), client.get(url(meeting, "door"), {"q": "sil"})
+    assert got.status_code == posted.status_code == 200 and got.json() == posted.json()
+    assert [p["name"] for p in posted.json()["results"]] == ["Ana Silva"]
+    assert got["Deprecation"] == "@1796169600" and 'rel="deprecation"' in got["Link"]
+    assert "Deprecation" not in posted
+
+
+def test_the_post_search_reads_the_body_not_the_address(api, steward, branch, meeting):
+    person_in(branch, first_name="Ana", last_name="Silva")
+    response = api(steward).post(url(meeting, "door") + "?q=silva", {}, format="json")
+    assert response.status_code == 200 and response.json()["count"] == 0
+
+
+@pytest.mark.parametrize("body", [{"q": "x" * 101}, {"q": ["ana"]}, ["ana"]])
+def test_a_post_search_with_a_bad_body_is_a_400_naming_q(api, steward, meeting, body):
+    response = api(steward).post(url(meeting, "door"), body, format="json")
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+
+
+def test_a_post_search_in_a_form_encoding_is_refused(api, steward, meeting):
+    assert api(steward).post(url(meeting, "door"), {"q": "ana"}).status_code == 415
 
 
 # token, branch with role, meeting; the search (by number, last name, first name: one statement);
@@ -280,7 +302,7 @@ def test_quorum_changes_with_check_ins(api, organiser, branch, meeting):
 def test_who_may_use_the_door(api, request, branch, meeting, actor, status):
     person = person_in(branch)
     client = api(request.getfixturevalue(actor))
-    assert client.get(url(meeting, "door"), {"q": "a"}).status_code == status
+    assert search(client, meeting, "a").status_code == status
     assert client.get(url(meeting, "checkins")).status_code == status
     assert client.get(url(meeting, "quorum")).status_code == status
     posted = client.post(url(meeting, "checkins"), {"person": person.pk}, format="json")
@@ -292,7 +314,7 @@ def test_another_branchs_meeting_is_404(api, organiser, branch, other_branch):
     theirs = MeetingFactory(branch=other_branch)
     client = api(organiser)
     base = f"/api/v1/branches/green-lanes/meetings/{theirs.pk}/"
-    assert client.get(base + "door/", {"q": "a"}).status_code == 404
+    assert client.post(base + "door/", {"q": "a"}, format="json").status_code == 404
     assert client.get(base + "checkins/").status_code == 404
     assert client.get(base + "quorum/").status_code == 404
     person = person_in(branch)

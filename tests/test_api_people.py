@@ -1,14 +1,12 @@
 """/api/v1/branches/{slug}/people/: organisers and stewards read, organisers
 write, through the people service (field errors as JSON, nothing half-written)."""
 
-from datetime import date
-
 import pytest
 from django.utils import timezone
 
 from groups.models import AuditEvent, Category, Membership, Person
 
-from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PersonFactory
+from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PersonFactory, person_with_membership
 from .rate_limits import RATE_LIMIT_QUERIES
 
 URL = "/api/v1/branches/green-lanes/people/"
@@ -32,14 +30,7 @@ ANA = {
 
 
 def person_in(branch, slug="party-member", number="", **kwargs):
-    person = PersonFactory(branch=branch, **kwargs)
-    MembershipFactory(
-        person=person,
-        category=Category.objects.get(branch=branch, slug=slug),
-        started_on=date(2015, 1, 1),
-        number=number,
-    )
-    return person
+    return person_with_membership(branch, slug, membership={"number": number}, **kwargs)
 
 
 def detail(person):

@@ -4,26 +4,21 @@ import csv
 import io
 import re
 import zlib
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.models import Attendance, AuditEvent, Category, Invitation, Rule
+from groups.models import Attendance, AuditEvent, Invitation, Rule
 from groups.services import attendance as svc
 
-from .factories import MeetingFactory, MembershipFactory, PersonFactory
+from .factories import MeetingFactory, person_with_membership
 
 pytestmark = pytest.mark.django_db
 
 
-def person_in(branch, slug, **kwargs):
-    person = PersonFactory(branch=branch, **kwargs)
-    MembershipFactory(
-        person=person, category=Category.objects.get(branch=branch, slug=slug), started_on=date(2015, 1, 1)
-    )
-    return person
+person_in = person_with_membership  # one membership of the category, since 1 January 2015
 
 
 @pytest.fixture

@@ -10,21 +10,16 @@ import pytest
 from django.urls import reverse
 
 from groups.eligibility.decisions import count_eligible
-from groups.models import Category, Rule
+from groups.models import Rule
 from groups.queries.attendance import quorum, quorum_needed
 from groups.services import attendance as svc
 
-from .factories import BranchFactory, MeetingFactory, MembershipFactory, PersonFactory
+from .factories import BranchFactory, MeetingFactory, PersonFactory, person_with_membership
 
 pytestmark = pytest.mark.django_db
 
 
-def person_in(branch, slug):
-    person = PersonFactory(branch=branch)
-    MembershipFactory(
-        person=person, category=Category.objects.get(branch=branch, slug=slug), started_on=date(2015, 1, 1)
-    )
-    return person
+person_in = person_with_membership  # one membership of the category, since 1 January 2015
 
 
 @pytest.mark.parametrize(

@@ -1,15 +1,15 @@
 """The check_in service and its siblings: idempotent, explained, audited."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from groups.errors import Conflict, InvalidInput, NotAllowed
-from groups.models import Attendance, AuditEvent, Category, MeetingStatus, Person, Rule
+from groups.models import Attendance, AuditEvent, MeetingStatus, Person, Rule
 from groups.services import attendance as svc
 
-from .factories import MeetingFactory, MembershipFactory, PersonFactory
+from .factories import MeetingFactory, PersonFactory, person_with_membership
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +18,7 @@ def rule(branch, name):
     return Rule.objects.get(branch=branch, name=name)
 
 
-def person_in(branch, slug, **kwargs):
-    person = PersonFactory(branch=branch, **kwargs)
-    MembershipFactory(
-        person=person, category=Category.objects.get(branch=branch, slug=slug), started_on=date(2015, 1, 1)
-    )
-    return person
+person_in = person_with_membership  # one membership of the category, since 1 January 2015
 
 
 @pytest.fixture

@@ -1,27 +1,18 @@
 """The door screen: search, one tap, refusals explained, overrides recorded, QR codes."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
 from groups.exports.qr import door_token
-from groups.models import Attendance, Category, Rule
+from groups.models import Attendance, Rule
 
-from .factories import AttendanceFactory, MeetingFactory, MembershipFactory, PersonFactory
+from .factories import AttendanceFactory, MeetingFactory, PersonFactory, person_with_membership
 
 pytestmark = pytest.mark.django_db
 
 
 def person_in(branch, slug, number="", **kwargs):
-    person = PersonFactory(branch=branch, **kwargs)
-    MembershipFactory(
-        person=person,
-        category=Category.objects.get(branch=branch, slug=slug),
-        started_on=date(2015, 1, 1),
-        number=number,
-    )
-    return person
+    return person_with_membership(branch, slug, membership={"number": number}, **kwargs)
 
 
 @pytest.fixture

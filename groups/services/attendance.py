@@ -306,20 +306,7 @@ def undo_within(*, attendance: Attendance, actor, reason: str, at: datetime | No
     attendance.undone_by = actor if getattr(actor, "is_authenticated", False) else None
     attendance.undo_reason = reason
     attendance.save(update_fields=["undone_at", "undone_by", "undo_reason"])
-    changes = {"person": attendance.person_id}
-    withdrawn = _withdraw(attendance, attendance.undone_at)
-    if withdrawn:
-        changes["open_votes_withdrawn"] = withdrawn
-    audit.record(
-        actor=actor,
-        branch=attendance.meeting.branch,
-        action=AuditAction.ATTENDANCE_UNDO,
-        obj=attendance,
-        person_id=attendance.person_id,
-        summary=f"Check-in undone at {attendance.meeting.title}",
-        changes=changes,
-        at=attendance.undone_at,
-    )
+    _gone(attendance, actor, attendance.undone_at, left=False)
     return attendance
 
 
@@ -334,21 +321,27 @@ def mark_left(*, attendance: Attendance, actor, at: datetime | None = None) -> A
         return attendance
     attendance.left_at = at or timezone.now()
     attendance.save(update_fields=["left_at"])
+    _gone(attendance, actor, attendance.left_at, left=True)
+    return attendance
+
+
+def _gone(attendance: Attendance, actor, at: datetime, *, left: bool) -> None:
+    """Someone no longer present (they left, or their check-in was undone), inside the caller's
+    transaction: their open votes' entitlements withdrawn, and the audit row saying so."""
     changes = {"person": attendance.person_id}
-    withdrawn = _withdraw(attendance, attendance.left_at)
+    withdrawn = _withdraw(attendance, at)
     if withdrawn:
         changes["open_votes_withdrawn"] = withdrawn
     audit.record(
         actor=actor,
         branch=attendance.meeting.branch,
-        action=AuditAction.ATTENDANCE_LEFT,
+        action=AuditAction.ATTENDANCE_LEFT if left else AuditAction.ATTENDANCE_UNDO,
         obj=attendance,
         person_id=attendance.person_id,
-        summary=f"Left {attendance.meeting.title}",
+        summary=f"Left {attendance.meeting.title}" if left else f"Check-in undone at {attendance.meeting.title}",
         changes=changes,
-        at=attendance.left_at,
+        at=at,
     )
-    return attendance
 
 
 @transaction.atomic(durable=True)

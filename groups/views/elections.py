@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from .. import counting
 from ..errors import RollcallError
+from ..exports.blt import NO_BALLOTS, blt_download, has_ballots
 from ..exports.count_pdf import count_pdf
 from ..models import BallotMode, Election, ElectionStatus, Meeting, Nomination, Person, Position, Rule
 from ..models.elections import METHOD_NAMES
@@ -204,12 +205,10 @@ def nomination_withdraw(request, branch, nomination_id):
 @branch_view("manage_elections")
 def election_blt(request, branch, election_id):
     election = _election(branch, election_id)
-    if not queries.standing(election):
-        messages.error(request, "There are no ballots before nominations close.")
+    if not has_ballots(election):
+        messages.error(request, NO_BALLOTS)
         return redirect("election_detail", slug=branch.slug, election_id=election.pk)
-    response = HttpResponse(queries.blt(election), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="election-{election.pk}.blt"'
-    return response
+    return blt_download(election)
 
 
 def _declared_result(election) -> dict:

@@ -2,28 +2,21 @@
 ("Adeymi" for Adeyemi), only when the exact search finds nobody: pg_trgm on
 PostgreSQL, RapidFuzz on SQLite (groups/queries/door_close.py). Run on both."""
 
-from datetime import date
-
 import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.models import Category, Person, Rule
+from groups.models import Person, Rule
 from groups.queries.door import door_results, door_search
 from groups.queries.door_close import allowed_edits, typed_words
 
-from ..factories import MeetingFactory, MembershipFactory, PersonFactory
+from ..factories import MeetingFactory, PersonFactory, person_with_membership
 
 pytestmark = pytest.mark.django_db
 
 
-def person_in(branch, slug="party-member", **kwargs):
-    person = PersonFactory(branch=branch, **kwargs)
-    MembershipFactory(
-        person=person, category=Category.objects.get(branch=branch, slug=slug), started_on=date(2015, 1, 1)
-    )
-    return person
+person_in = person_with_membership  # one membership of the category, since 1 January 2015
 
 
 @pytest.fixture
@@ -138,8 +131,8 @@ def test_the_door_says_they_are_close_matches_with_each_decision(client_for, ste
 def test_the_api_door_search_falls_back_too_and_says_so(api, steward, meeting, people):
     client = api(steward)
     door = f"/api/v1/branches/{meeting.branch.slug}/meetings/{meeting.pk}/door/"
-    body = client.get(door, {"q": "Adeymi"}).json()
+    body = client.post(door, {"q": "Adeymi"}, format="json").json()
     assert body["close_matches"] is True and [p["name"] for p in body["results"]] == ["Emre Adeyemi"]
     assert body["results"][0]["decision"]["eligible"] is True
-    body = client.get(door, {"q": "Adeyemi"}).json()
+    body = client.post(door, {"q": "Adeyemi"}, format="json").json()
     assert body["close_matches"] is False and body["count"] == 1

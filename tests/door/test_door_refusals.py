@@ -3,7 +3,7 @@ QR, API — is kept with who, when, which steward and the Decision, although the
 refused check-in's own transaction rolled back; organisers see them beside the
 attendance; the API's simulate answers without writing anything."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -11,21 +11,16 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from groups.exports.qr import door_token
-from groups.models import Attendance, AuditAction, AuditEvent, Category, DoorRefusal, Rule
+from groups.models import Attendance, AuditAction, AuditEvent, DoorRefusal, Rule
 
-from ..factories import MeetingFactory, MembershipFactory, PersonFactory
+from ..factories import MeetingFactory, person_with_membership
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 REASON = "No active Party member membership (holds: Registered supporter)"
 
 
-def person_in(branch, slug, **kwargs):
-    person = PersonFactory(branch=branch, **kwargs)
-    MembershipFactory(
-        person=person, category=Category.objects.get(branch=branch, slug=slug), started_on=date(2015, 1, 1)
-    )
-    return person
+person_in = person_with_membership  # one membership of the category, since 1 January 2015
 
 
 @pytest.fixture

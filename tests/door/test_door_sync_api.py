@@ -10,23 +10,16 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from groups.models import Attendance, AuditAction, AuditEvent, Category, DoorScan, Invitation, Rule
+from groups.models import Attendance, AuditAction, AuditEvent, DoorScan, Invitation, Rule
 
-from ..factories import AttendanceFactory, MeetingFactory, MembershipFactory, PersonFactory
+from ..factories import AttendanceFactory, MeetingFactory, person_with_membership
 from ..rate_limits import RATE_LIMIT_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 
 def person_in(branch, slug="party-member", number="", **kwargs):
-    person = PersonFactory(branch=branch, **kwargs)
-    MembershipFactory(
-        person=person,
-        category=Category.objects.get(branch=branch, slug=slug),
-        started_on=date(2015, 1, 1),
-        number=number,
-    )
-    return person
+    return person_with_membership(branch, slug, membership={"number": number}, **kwargs)
 
 
 @pytest.fixture

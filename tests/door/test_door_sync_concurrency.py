@@ -3,53 +3,21 @@ eight devices send their check-in of the same person at once, each with its
 own nonce and time — one attendance, at the earliest time, seven duplicates;
 and one device's check-in sent eight times at once is one check-in."""
 
-import threading
 import uuid
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
-from groups.errors import Conflict
 from groups.models import Attendance, Category, DoorScan
 from groups.services.door_sync import sync_check_in
 
+from ..concurrency import RACES, race
 from ..factories import MeetingFactory, MembershipFactory, PersonFactory
 
 DEVICES = 8
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: SQLite serialises writers, so threads cannot race there",
-    ),
-]
-
-
-def race(fn):
-    barrier = threading.Barrier(DEVICES)
-    outcomes, errors = [None] * DEVICES, []
-
-    def run(i):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[i] = fn(i)
-        except Conflict as exc:
-            outcomes[i] = exc.code
-        except Exception as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(DEVICES)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors, errors
-    return outcomes
+pytestmark = RACES
 
 
 @pytest.fixture
@@ -67,9 +35,12 @@ def test_eight_devices_at_once_give_one_attendance_at_the_earliest_time(setting,
     meeting, person, now = setting
     times = [now - timedelta(minutes=10 + i) for i in range(DEVICES)]
     race(
-        lambda i: sync_check_in(
-            meeting=meeting, person=person, nonce=uuid.uuid4(), checked_in_at=times[i], device=f"D{i}", actor=steward
-        )
+        [
+            lambda at=at, i=i: sync_check_in(
+                meeting=meeting, person=person, nonce=uuid.uuid4(), checked_in_at=at, device=f"D{i}", actor=steward
+            )
+            for i, at in enumerate(times)
+        ]
     )
     attendance = Attendance.objects.get(meeting=meeting, person=person)
     assert attendance.checked_in_at == min(times)
@@ -82,9 +53,12 @@ def test_one_nonce_sent_eight_times_at_once_is_one_check_in(setting, steward):
     meeting, person, now = setting
     nonce = uuid.uuid4()
     outcomes = race(
-        lambda i: sync_check_in(
-            meeting=meeting, person=person, nonce=nonce, checked_in_at=now - timedelta(minutes=5), actor=steward
-        )
+        [
+            lambda: sync_check_in(
+                meeting=meeting, person=person, nonce=nonce, checked_in_at=now - timedelta(minutes=5), actor=steward
+            )
+        ]
+        * DEVICES
     )
     assert Attendance.objects.filter(meeting=meeting, person=person).count() == 1
     assert DoorScan.objects.filter(nonce=nonce).count() == 1

@@ -1,47 +1,24 @@
 """Sixteen taps of "Cast my ballot" at the same moment by one voter: one ballot."""
 
-import threading
-
-import pytest
-from django.db import connection, connections
-
-from groups.errors import Conflict
 from groups.models import ElectionBallot, ElectionVoterMark
 from groups.services.election_ballots import cast_election_ballot
 
+from ..concurrency import RACES, race
 from .helpers import contested
 
 THREADS = 16
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: SQLite serialises writers"),
-]
+pytestmark = RACES
 
 
 def test_sixteen_concurrent_ballots_by_one_voter_make_one(branch, organiser):
     election, nominations, voters = contested(branch, organiser)
-    barrier = threading.Barrier(THREADS)
-    outcomes, errors = [], []
 
     def tap():
-        try:
-            barrier.wait(timeout=30)
-            cast_election_ballot(election=election, person=voters[1], ranking=[nominations[0].pk], actor=None)
-            outcomes.append("voted")
-        except Conflict as exc:
-            outcomes.append(exc.code)
-        except Exception as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        cast_election_ballot(election=election, person=voters[1], ranking=[nominations[0].pk], actor=None)
+        return "voted"
 
-    threads = [threading.Thread(target=tap) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors, errors
+    outcomes = race([tap] * THREADS)
     assert sorted(outcomes) == ["already_voted"] * (THREADS - 1) + ["voted"]
     assert ElectionVoterMark.objects.filter(election=election).count() == 1
     assert ElectionBallot.objects.filter(election=election).count() == 1

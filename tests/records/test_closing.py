@@ -2,7 +2,7 @@
 A meeting held last month shows the same eligible count, quorum and turnout
 after a new membership list is imported as before it."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,7 +22,7 @@ from groups.services.people import update_person
 from groups.services.records import close_due_meetings, close_if_due, close_meeting, reopen_meeting
 from groups.services.rules import update_rule
 
-from ..factories import MeetingFactory, MembershipFactory, PersonFactory
+from ..factories import MeetingFactory, person_with_membership
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +31,7 @@ NEW_MEMBERS = "First name,Last name,Email,Category,Membership number,Status,Join
 )
 
 
-def person_in(branch, slug):
-    person = PersonFactory(branch=branch)
-    MembershipFactory(
-        person=person, category=Category.objects.get(branch=branch, slug=slug), started_on=date(2015, 1, 1)
-    )
-    return person
+person_in = person_with_membership  # one membership of the category, since 1 January 2015
 
 
 @pytest.fixture

@@ -11,22 +11,17 @@ from django.urls import reverse
 
 from groups.eligibility.decisions import count_eligible, decide, voting_definition
 from groups.eligibility.loading import load_facts
-from groups.models import Category, Person, Rule
+from groups.models import Person, Rule
 from groups.queries.attendance import quorum
 from groups.queries.records import meeting_record
 from groups.services import attendance as svc
 
-from ..factories import MeetingFactory, MembershipFactory, PersonFactory
+from ..factories import MeetingFactory, person_with_membership
 
 pytestmark = pytest.mark.django_db
 
 
-def person_in(branch, slug):
-    person = PersonFactory(branch=branch)
-    MembershipFactory(
-        person=person, category=Category.objects.get(branch=branch, slug=slug), started_on=date(2015, 1, 1)
-    )
-    return person
+person_in = person_with_membership  # one membership of the category, since 1 January 2015
 
 
 def rule(branch, name):

@@ -2,8 +2,13 @@
 8.3.1): join links, calendars, redirects, URLs, cookies, caches, headers,
 spreadsheets and logs. Replayed against the test client."""
 
+import io
+import logging
+from types import SimpleNamespace
+
 import pytest
 from django.core.checks import run_checks
+from django.core.servers.basehttp import WSGIRequestHandler
 from django.urls import reverse
 
 from groups.models import Meeting, Rule
@@ -117,6 +122,40 @@ def test_the_door_search_form_posts_so_the_name_stays_out_of_the_address(client_
     assert "Quentin Zebedee" not in html
     html = client.post(reverse("door", args=[branch.slug, door_meeting.pk]), {"q": "zebedee"}).content.decode()
     assert "Quentin Zebedee" in html
+
+
+def _logged(run) -> str:
+    """What the server's configured log handlers (config/settings.py LOGGING) write while run() runs."""
+    buffer = io.StringIO()
+    names = ("", "django", "django.server", "django.request", "groups")
+    handlers = {h for n in names for h in logging.getLogger(n).handlers if type(h) is logging.StreamHandler}
+    assert handlers, "no stream handler configured"
+    kept = {handler: handler.setStream(buffer) for handler in handlers}
+    try:
+        run()
+    finally:
+        for handler, stream in kept.items():
+            handler.setStream(stream)
+    return buffer.getvalue()
+
+
+def test_runserver_logs_a_search_by_its_path_without_what_was_typed():
+    server = SimpleNamespace(request=None, log_date_time_string=lambda: "02/Dec/2026 19:04:11")
+    line = "GET /api/v1/branches/demo/meetings/7/door/?q=Lovelace&page=1 HTTP/1.1"
+    logged = _logged(lambda: WSGIRequestHandler.log_message(server, '"%s" %s %s', line, "200", "1234"))
+    assert '"GET /api/v1/branches/demo/meetings/7/door/ HTTP/1.1" 200 1234' in logged
+    assert "Lovelace" not in logged and "page=" not in logged
+
+
+def test_a_message_quoting_an_address_loses_its_query_string():
+    logged = _logged(lambda: logging.getLogger("groups.tasks").warning("Resumed %s", "/b/demo/people/?q=Lovelace"))
+    assert "Resumed /b/demo/people/" in logged and "Lovelace" not in logged
+
+
+def test_a_refused_api_search_is_logged_without_the_name(api, steward, branch, door_meeting):
+    door = f"/api/v1/branches/{branch.slug}/meetings/{door_meeting.pk}/door/"
+    logged = _logged(lambda: api(steward).get(door, {"q": "Lovelace" * 20}))
+    assert f"Bad Request: {door}" in logged and "Lovelace" not in logged
 
 
 def test_a_refused_check_in_redirects_without_the_name(client_for, steward, branch, door_meeting):

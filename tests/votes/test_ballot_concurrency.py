@@ -2,52 +2,19 @@
 ballot; sixteen voters at once all count; a close racing ballots counts
 what it let in and nothing after; leaving racing a ballot."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
-from groups.errors import Conflict, NotAllowed
 from groups.models import Ballot, VotedMark
 from groups.queries.votes import live_progress
 from groups.services import attendance
 from groups.services.votes import cast_ballot, close_vote
 
+from ..concurrency import RACES, race
 from .helpers import hall, open_one
 
 THREADS = 16
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: SQLite serialises writers, so threads cannot race there",
-    ),
-]
-
-
-def _race(jobs):
-    """Run every job at the same moment on its own thread; (outcomes, errors)."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes, errors = [], []
-
-    def run(job):
-        try:
-            barrier.wait(timeout=30)
-            outcomes.append(job())
-        except (Conflict, NotAllowed) as exc:
-            outcomes.append(exc.code)
-        except Exception as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes, errors
+pytestmark = RACES
 
 
 @pytest.mark.parametrize("method", ["secret", "named"])
@@ -59,8 +26,7 @@ def test_sixteen_concurrent_ballots_by_one_voter_make_one(branch, organiser, met
         cast_ballot(vote=vote, person=voters[0], choice="for", actor=None)
         return "voted"
 
-    outcomes, errors = _race([tap] * THREADS)
-    assert not errors, errors
+    outcomes = race([tap] * THREADS)
     assert sorted(outcomes) == ["already_voted"] * (THREADS - 1) + ["voted"]
     assert VotedMark.objects.filter(vote=vote).count() == 1
     assert Ballot.objects.filter(vote=vote).count() == (1 if method == "secret" else 0)
@@ -73,8 +39,7 @@ def test_sixteen_voters_at_once_all_count_and_progress_is_exact(branch, organise
     def voter(person):
         return lambda: cast_ballot(vote=vote, person=person, choice="for", actor=None) and "voted"
 
-    outcomes, errors = _race([voter(p) for p in voters])
-    assert not errors, errors
+    outcomes = race([voter(p) for p in voters])
     assert outcomes == ["voted"] * THREADS
     assert live_progress(vote.pk)["text"] == f"{THREADS} of {THREADS} have voted"
     assert Ballot.objects.filter(vote=vote).count() == THREADS
@@ -93,8 +58,7 @@ def test_a_close_racing_ballots_counts_every_ballot_it_let_in(branch, organiser)
         close_vote(vote=vote, actor=organiser)
         return "closed"
 
-    outcomes, errors = _race([voter(p) for p in voters] + [close])
-    assert not errors, errors
+    outcomes = race([voter(p) for p in voters] + [close])
     assert outcomes.count("closed") == 1
     assert set(outcomes) <= {"voted", "closed", "vote_closed"}
     vote.refresh_from_db()
@@ -112,10 +76,7 @@ def test_leaving_while_voting_either_votes_first_or_is_refused(branch, organiser
         attendance.mark_left(attendance=row, actor=organiser)
         return "left"
 
-    outcomes, errors = _race(
-        [lambda: cast_ballot(vote=vote, person=voters[0], choice="for", actor=None) and "voted", leave]
-    )
-    assert not errors, errors
+    outcomes = race([lambda: cast_ballot(vote=vote, person=voters[0], choice="for", actor=None) and "voted", leave])
     assert "left" in outcomes
     voted = VotedMark.objects.filter(vote=vote, person=voters[0]).exists()
     assert ("voted" in outcomes) == voted
@@ -136,7 +97,6 @@ def test_sixteen_concurrent_ballots_through_the_apis_statement_make_one(branch, 
         )
         return "voted" if mark is not None else "not_taken"
 
-    outcomes, errors = _race([tap] * THREADS)
-    assert not errors, errors
+    outcomes = race([tap] * THREADS)
     assert sorted(outcomes) == ["not_taken"] * (THREADS - 1) + ["voted"]
     assert (VotedMark.objects.filter(vote=vote).count(), Ballot.objects.filter(vote=vote).count()) == (1, 1)

@@ -335,35 +335,59 @@ def _nonce(item: dict) -> str | None:
         return None
 
 
+# RFC 9745: the date GET door/?q= was deprecated (2 December 2026), as a structured-field date.
+DEPRECATED_GET = "@1796169600"
+SEARCH = (
+    'Matches the start of a first or last name (or of both: "ana sil", or surname first: "sil ana"), an '
+    "exact membership number, email or postcode; nobody for an empty q. Capped, not paged: at most "
+    f"{DOOR_RESULTS} people, by name — the door is for finding one person, so type more to narrow. "
+    "`count` is the number returned; `next` and `previous` are always null. Only when nothing matches "
+    'and q is a name: the names mistyped by a letter or two ("Adeymi" for Adeyemi), best first, with '
+    "`close_matches` true."
+)
+
+
 class MeetingDoorViewSet(MeetingScopedViewSet):
     """The door search and the quorum, each one object about the meeting."""
 
     serializer_class = QuorumSerializer
 
     @extend_schema(
+        methods=["POST"],
         tags=["door"],
         summary="Door search: matching people with their Decision and check-in (organisers and stewards)",
-        description=(
-            'Matches the start of a first or last name (or of both: "ana sil", or surname first: "sil ana"), an '
-            "exact membership number, email or postcode; nobody for an empty q. Capped, not paged: at most "
-            f"{DOOR_RESULTS} people, by name — the door is for finding one person, so type more to narrow. "
-            "`count` is the number returned; `next` and `previous` are always null. Only when nothing matches "
-            'and q is a name: the names mistyped by a letter or two ("Adeymi" for Adeyemi), best first, with '
-            "`close_matches` true."
-        ),
+        operation_id="branches_meetings_door_search",
+        description=SEARCH
+        + ' The body is {"q": "…"}: what was typed (a member\'s name) stays out of URLs and access logs.',
+        parameters=[MEETING_ID],
+        request=DoorQuerySerializer,
+        responses={200: DoorSearchSerializer, 400: FIELD_ERRORS},
+    )
+    @extend_schema(
+        methods=["GET"],
+        tags=["door"],
+        summary='Door search by ?q= (deprecated: POST door/ with {"q"})',
+        deprecated=True,
+        description=SEARCH
+        + " Kept for existing clients (CONTRACT §4); a name in the query string reaches URLs and logs, so use "
+        "POST door/. Answers carry a `Deprecation` header (RFC 9745) and a `Link` to these docs.",
         parameters=[MEETING_ID, DoorQuerySerializer],
         responses={200: DoorSearchSerializer, 400: FIELD_ERRORS},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get", "post"], parser_classes=[JSONParser])
     def door(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        query = DoorQuerySerializer(data=request.query_params)
+        query = DoorQuerySerializer(data=request.data if request.method == "POST" else request.query_params)
         query.is_valid(raise_exception=True)
         branch = self.get_branch()
         found = door_results(branch, query.validated_data.get("q", ""), count_more=False)
         results = DoorResultSerializer(door_cards(branch, meeting, found.people), many=True).data
         body = {"count": len(results), "next": None, "previous": None, "results": results}
-        return Response({**body, "close_matches": found.close})
+        response = Response({**body, "close_matches": found.close})
+        if request.method == "GET":
+            response["Deprecation"] = DEPRECATED_GET
+            response["Link"] = '</api/v1/docs/>; rel="deprecation"'
+        return response
 
     @extend_schema(
         tags=["door"],

@@ -6,7 +6,7 @@ the person linked to their account; organisers download the ballots in BLT."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -15,6 +15,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from ...errors import Conflict
+from ...exports.blt import NO_BALLOTS, blt_download, has_ballots
 from ...models import Election, ElectionStatus, Nomination
 from ...permissions import access_branch, get_in_branch
 from ...queries import elections as queries
@@ -189,11 +190,9 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
     )
     def blt(self, request, *args, **kwargs):
         election = self.get_object()
-        if election.status in (ElectionStatus.DRAFT, ElectionStatus.NOMINATIONS) or not queries.standing(election):
-            raise Conflict("There are no ballots before nominations close.", code="no_ballots")
-        response = HttpResponse(queries.blt(election), content_type="text/plain; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="election-{election.pk}.blt"'
-        return response
+        if not has_ballots(election):
+            raise Conflict(NO_BALLOTS, code="no_ballots")
+        return blt_download(election)
 
     @extend_schema(
         tags=TAGS,

@@ -1,0 +1,178 @@
+"""What every benchmark sets up the same way: the environment the app runs under (production
+settings: DEBUG off, so no query log), Django inside this process, a fresh database (SQLite
+file, or a PostgreSQL database whose name must contain "bench"), gunicorn serving the app plus
+the bare view (bench/door_wsgi.py), and a pool of client threads. Imported by the scripts in
+bench/ (run as `python bench/<name>.py`, so this folder is on sys.path)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench-only-secret-key-bench-only-secret-key-0123456789"
+
+
+def environment(sqlite: str, **extra: str) -> dict:
+    """os.environ for the app: DATABASE_URL as given, else bench/<sqlite>; then `extra`."""
+    e = dict(os.environ)
+    e.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / sqlite}")
+    e.update(
+        {
+            "SECRET_KEY": SECRET,
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1,testserver",
+            "SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "LOG_LEVEL": "ERROR",
+            **extra,
+        }
+    )
+    return e
+
+
+def setup(env: dict) -> None:
+    """Django in this process, under `env`."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def recreate_postgres(url: str) -> None:
+    """Drop and create the PostgreSQL database of `url`; only a scratch one, named with "bench"."""
+    import psycopg
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        sys.exit(f"Refusing to recreate database {name!r}: use a name containing 'bench'.")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def migrate(env: dict) -> None:
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+def fresh_database(env: dict, *, cache_table: bool = False) -> None:
+    """An empty database of env's DATABASE_URL, migrated (and the database cache's table)."""
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        remove_sqlite(Path(url.removeprefix("sqlite:///")))
+    else:
+        recreate_postgres(url)
+    migrate(env)
+    if cache_table:
+        subprocess.run([sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True)
+
+
+def gunicorn_command(port: int, workers: int, worker_threads: int = 0) -> list[str]:
+    """gunicorn serving the app plus the bare view (bench/door_wsgi.py) on 127.0.0.1:port."""
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "door_wsgi:application",  # the app, plus the bare view for the floor
+        "--pythonpath",
+        str(ROOT / "bench"),
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+    if worker_threads:  # gthread workers (keep-alive); 0 = sync workers, a connection per request
+        command += ["--worker-class", "gthread", "--threads", str(worker_threads)]
+    return command
+
+
+def start_server(env: dict, workers: int, worker_threads: int = 0) -> tuple[subprocess.Popen, str]:
+    """gunicorn (gunicorn_command) on a free port, once it answers: (the process, its base URL).
+    The caller terminates it. A free port, as other work on this machine may hold any fixed one."""
+    import requests
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(gunicorn_command(port, workers, worker_threads), cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(f"{base}/accounts/login/", timeout=2)
+            break
+        except requests.RequestException:
+            time.sleep(0.2)
+    return server, base
+
+
+def database_name() -> str:
+    """The database this process is connected to, with its version: "PostgreSQL 15.4", "SQLite 3.40.1"."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        v = connection.cursor().connection.info.server_version
+        return f"PostgreSQL {v // 10000}.{v % 10000}"
+    import sqlite3
+
+    return f"SQLite {sqlite3.sqlite_version}"
+
+
+def server_text(workers: int, worker_threads: int) -> str:
+    return f"gunicorn {workers} workers" + (f" × {worker_threads} threads" if worker_threads else ", sync")
+
+
+def run_pool(threads: int, jobs: list, send) -> tuple[float, list[float], list[str]]:
+    """Run `send(http, job)` for every job on `threads` threads, each with its own requests
+    session; (seconds, latencies, errors: what send returned that was not empty)."""
+    lock = threading.Lock()
+    queue = iter(jobs)
+    latencies: list[float] = []
+    errors: list[str] = []
+
+    def worker() -> None:
+        import requests
+
+        http = requests.Session()
+        mine, bad = [], []
+        while True:
+            with lock:
+                job = next(queue, None)
+            if job is None:
+                break
+            t = time.perf_counter()
+            try:
+                problem = send(http, job)
+            except requests.RequestException as exc:  # a timeout or a dropped connection is an error, not a crash
+                problem = f"{type(exc).__name__}"
+            mine.append(time.perf_counter() - t)
+            if problem:
+                bad.append(problem)
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    started = time.perf_counter()
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return time.perf_counter() - started, latencies, errors
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
