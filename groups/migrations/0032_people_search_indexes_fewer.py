@@ -37,5 +37,5 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("groups", "0029_door_close_matches")]
+    dependencies = [("groups", "0030_election_entitlement")]
     operations = [migrations.RunPython(forward, backward)]
