@@ -25,7 +25,12 @@ service; the service counts it first thing in its durable transaction, so the
 count and the ballot share one commit instead of two; ``settle`` counts it on
 its own when that transaction did not commit it (refused, rolled back, or
 never reached). The same limit, the same row, counted before anything else is
-written."""
+written.
+
+Counted once: the lean path (groups/api/lean.py) counts its request the same
+way and, when the DRF view answers after all, hands it the settled window
+(``request.counted_window``), which ScopeThrottle takes instead of a new one
+and ``Window.hit`` does not count again."""
 
 from __future__ import annotations
 
