@@ -58,8 +58,8 @@ def raise_point(
     if raised_by.branch_id != meeting.branch_id or not _here(meeting, raised_by):
         raise NotAllowed(
             f"{raised_by} is not checked in at this meeting, so cannot raise a point of order.",
+            # A refusal, not a field error: the API answers it as 403 {"detail", "code"} like every other one.
             code="not_here",
-            errors={"raised_by": ["Not checked in at this meeting."]},
         )
     if motion is not None and motion.meeting_id != meeting.pk:
         raise InvalidInput("That motion is another meeting's.", code="invalid", errors={"motion": ["No."]})

@@ -6,11 +6,12 @@ from datetime import timedelta
 import pytest
 from django.db import reset_queries
 
-from groups.models import MotionState
+from groups.models import MotionState, PointOfOrder
 from groups.services.agenda import add_agenda_item
 from groups.services.motions import submit_amendment
 from groups.services.records import close_meeting
 from groups.services.standing_orders import set_standing_orders
+from tests.factories import person_with_membership
 
 from .helpers import hall, seconded
 
@@ -133,6 +134,20 @@ def test_points_of_order_and_a_challenge_through_the_api(api, branch, organiser)
     assert made["state"] == "challenged" and sorted(made["challenge_supporters"]) == [voters[0].pk, voters[1].pk]
     motion = chair.get(_base(meeting) + f"/motions/{made['challenge']}/").json()
     assert (motion["procedure"], motion["state"]) == ("challenge", "seconded")
+
+
+def test_a_point_of_order_from_someone_not_in_the_room_is_refused(api, branch, organiser):
+    meeting, _, _ = hall(branch, organiser, members=1, supporters=0)
+    absent = person_with_membership(branch, first_name="Absent", last_name="Member")
+    answer = api(organiser).post(
+        _base(meeting) + "/points-of-order/", {"raised_by": absent.pk, "point": "Is this in order?"}, format="json"
+    )
+    assert answer.status_code == 403
+    assert answer.json() == {
+        "detail": "Absent Member is not checked in at this meeting, so cannot raise a point of order.",
+        "code": "not_here",
+    }
+    assert not PointOfOrder.objects.filter(meeting=meeting).exists()
 
 
 def test_a_closed_meeting_refuses_writes_through_the_api(api, branch, organiser):
