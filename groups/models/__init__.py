@@ -13,6 +13,7 @@ from .elections import (
     ElectionVoterMark,
     Nomination,
     NominationStatus,
+    NomineeConsent,
     TellerEntry,
 )
 from .meetings import (
@@ -48,6 +49,7 @@ __all__ = [
     "ElectionVoterMark",
     "Nomination",
     "NominationStatus",
+    "NomineeConsent",
     "TellerEntry",
     "Minutes",
     "MinutesStatus",

@@ -31,6 +31,7 @@ from ..models import (
     Meeting,
     Nomination,
     NominationStatus,
+    NomineeConsent,
     Person,
     Position,
     Rule,
@@ -181,7 +182,8 @@ def create_election(
     ballot_closes_at: datetime | None = None,
     freeze_on: date | None = None,
 ) -> Election:
-    """A new election in draft: nothing is open until nominations are."""
+    """A new election in draft: nothing is open until nominations are (by
+    hand, or at `nominations_open_at`: services/nomination_schedule.py)."""
     fields, positions = _clean(
         branch=branch, title=title, positions=positions, seats=seats, method=method, voting_rule=voting_rule,
         constraints=constraints, if_unmet=if_unmet, election_on=election_on,
@@ -198,12 +200,20 @@ def create_election(
         summary=f"Election set up: {election.title}",
         changes={**fields, "positions": [p.slug for p in positions]},
     )
+    from .nomination_schedule import plan
+
+    plan(election)  # nominations open and close by themselves at their set times
     return election
 
 
 @transaction.atomic(durable=True)
 def open_nominations(*, election: Election, actor, at: datetime | None = None) -> Election:
-    election = _locked(election)
+    return open_within(election=_locked(election), actor=actor, at=at)
+
+
+def open_within(*, election: Election, actor, at: datetime | None = None) -> Election:
+    """Open nominations on a locked election, inside the caller's write (the
+    organiser's button, or the task at the set time with actor None)."""
     if election.status != ElectionStatus.DRAFT:
         raise Conflict("Nominations have already been opened.", code="not_draft")
     election.status = ElectionStatus.NOMINATIONS
@@ -211,7 +221,8 @@ def open_nominations(*, election: Election, actor, at: datetime | None = None) -
     election.save(update_fields=["status", "nominations_open_at"])
     audit.record(
         actor=actor, branch=election.branch, action=AuditAction.ELECTION_NOMINATIONS_OPEN, obj=election,
-        summary=f"Nominations opened: {election.title}", at=election.nominations_open_at,
+        summary=f"Nominations opened: {election.title}" + ("" if actor else " (at their set time)"),
+        at=election.nominations_open_at, changes={"automatic": actor is None},
     )  # fmt: skip
     return election
 
@@ -258,11 +269,38 @@ def check_nominations_open(election: Election, at: datetime) -> None:
         raise Conflict("Nominations have closed.", code="nominations_closed")
 
 
+MAX_NOTE = 300
+
+
+def organiser_consent(person: Person, nominators: list[Person], consented: bool, note) -> tuple[str, str]:
+    """The consent an organiser's entry carries: the nominee among their own
+    nominators is a self-nomination; an organiser ticking that the nominee
+    agreed must say how (the note); otherwise it awaits the nominee."""
+    note = " ".join(str(note or "").split())
+    if len(note) > MAX_NOTE:
+        raise _bad("consent_note", f"Keep the note under {MAX_NOTE} characters.")
+    if any(n.pk == person.pk for n in nominators):
+        return NomineeConsent.SELF, note
+    if not consented:
+        return NomineeConsent.AWAITING, ""
+    if not note:
+        raise _bad(
+            "consent_note", "Say how the nominee agreed to stand, such as “signed the nomination form”.",
+            code="consent_note_required",
+        )  # fmt: skip
+    return NomineeConsent.RECORDED, note
+
+
 @transaction.atomic(durable=True)
-def nominate(*, election: Election, person: Person, nominators, actor, at: datetime | None = None) -> Nomination:
+def nominate(
+    *, election: Election, person: Person, nominators, actor, at: datetime | None = None, consented: bool = False,
+    consent_note: str = "",
+) -> Nomination:  # fmt: skip
     """Record a nomination while nominations are open. Every nominator must be
     an eligible voter (refused with their Decision, code not_eligible_nominator);
-    a nominee is checked against the holder rule at the close."""
+    a nominee is checked against the holder rule at the close. Someone else's
+    nomination awaits the nominee's consent (they are told) unless the
+    organiser records that they agreed (`consented`, with `consent_note`)."""
     election = _locked(election)
     at = at or timezone.now()
     check_nominations_open(election, at)
@@ -279,20 +317,28 @@ def nominate(*, election: Election, person: Person, nominators, actor, at: datet
         decision = voter_decision(election, n)
         if not decision.eligible:
             raise _refusal(f"{n} may not nominate (not an eligible voter)", decision, "not_eligible_nominator")
+    consent, note = organiser_consent(person, nominators, consented, consent_note)
     nomination = Nomination.objects.filter(election=election, person=person).first()
     if nomination is not None and nomination.status != NominationStatus.WITHDRAWN:
         raise Conflict(f"{person} is already nominated.", code="already_nominated")
     if nomination is None:
-        nomination = Nomination.objects.create(election=election, person=person, nominated_at=at)
-    else:  # nominated again after withdrawing
-        nomination.status, nomination.withdrawn_at, nomination.nominated_at = NominationStatus.NOMINATED, None, at
-        nomination.save(update_fields=["status", "withdrawn_at", "nominated_at"])
+        nomination = Nomination(election=election, person=person)
+    nomination.status, nomination.withdrawn_at, nomination.nominated_at = NominationStatus.NOMINATED, None, at
+    nomination.consent, nomination.consent_note = consent, note
+    nomination.consent_at = None if consent == NomineeConsent.AWAITING else at
+    nomination.consent_recorded_by = _user(actor) if consent == NomineeConsent.RECORDED else None
+    nomination.save()
     nomination.nominators.set(nominators)
     audit.record(
         actor=actor, branch=election.branch, action=AuditAction.ELECTION_NOMINATE, obj=nomination,
         person_id=person.pk, at=at, summary=f"{election.title}: person {person.pk} nominated",
-        changes={"election": election.pk, "nominators": [n.pk for n in nominators]},
+        changes={"election": election.pk, "nominators": [n.pk for n in nominators], "consent": consent,
+                 **({"consent_note": note} if note else {})},
     )  # fmt: skip
+    if consent == NomineeConsent.AWAITING:
+        from .nominee_notices import tell_nominee_on_commit
+
+        tell_nominee_on_commit(nomination)
     return nomination
 
 
@@ -381,16 +427,25 @@ def declare_within(*, election: Election, elected: list[Nomination], actor, at: 
     election.status, election.declared_at = ElectionStatus.DECLARED, at
 
 
+LAPSED_REASON = "The nominee had not accepted the nomination when nominations closed."
+
+
 @transaction.atomic(durable=True)
 def close_nominations(*, election: Election, actor, at: datetime | None = None) -> Election:
-    """Close nominations: decide every nominee against the holder rules on the
-    election date (those refused keep their reasons); none standing → refused;
-    nominees ≤ seats → declared elected unopposed and appointed, the
-    constraints applied (counting/uncontested.py: a minimum nobody can meet
-    leaves its seats vacant or open to anyone, as the branch chose, stated in
-    the result's notes); otherwise — or where a constraint leaves fewer seats
-    than stand — the ballot opens (an online one between its two times)."""
-    election = _locked(election)
+    return close_within(election=_locked(election), actor=actor, at=at)
+
+
+def close_within(*, election: Election, actor, at: datetime | None = None) -> Election:
+    """Close nominations on a locked election (the organiser's button, or the
+    task at the set time with actor None): a nomination still awaiting the
+    nominee's consent lapses, with the reason; every consented nominee is
+    decided against the holder rules on the election date (those refused keep
+    their reasons); none standing → refused (no_candidates); nominees ≤ seats
+    → declared elected unopposed and appointed, the constraints applied
+    (counting/uncontested.py: a minimum nobody can meet leaves its seats vacant
+    or open to anyone, as the branch chose, stated in the result's notes);
+    otherwise — or where a constraint leaves fewer seats than stand — the
+    ballot opens (an online one between its two times)."""
     if election.status != ElectionStatus.NOMINATIONS:
         raise Conflict("Nominations are not open.", code="nominations_closed")
     at = at or timezone.now()
@@ -398,8 +453,14 @@ def close_nominations(*, election: Election, actor, at: datetime | None = None) 
     nominations = list(
         Nomination.objects.filter(election=election).exclude(status=NominationStatus.WITHDRAWN).select_related("person")
     )
-    standing = []
+    standing, lapsed = [], []
     for nomination in nominations:
+        if not nomination.consented:
+            nomination.decision = {"eligible": False, "reasons": [LAPSED_REASON]}
+            nomination.status = NominationStatus.LAPSED
+            nomination.save(update_fields=["decision", "status"])
+            lapsed.append(nomination.person_id)
+            continue
         decision = holder_decision(election, positions, nomination.person)
         nomination.decision = decision.as_dict()
         nomination.status = NominationStatus.STANDING if decision.eligible else NominationStatus.REFUSED
@@ -407,7 +468,10 @@ def close_nominations(*, election: Election, actor, at: datetime | None = None) 
         if decision.eligible:
             standing.append(nomination)
     if not standing:
-        raise Conflict("Nobody eligible is nominated: keep nominations open until someone is.", code="no_candidates")
+        raise Conflict(
+            "Nobody eligible who has agreed to stand is nominated: keep nominations open until someone is.",
+            code="no_candidates",
+        )
     election.nominations_closed_at = at
     refused = [n.person_id for n in nominations if n.status == NominationStatus.REFUSED]
     outcome = None
@@ -426,8 +490,11 @@ def close_nominations(*, election: Election, actor, at: datetime | None = None) 
     audit.record(
         actor=actor, branch=election.branch, action=AuditAction.ELECTION_NOMINATIONS_CLOSE, obj=election, at=at,
         summary=f"{election.title}: {len(standing)} standing for {election.seats} seats"
-        + (", declared unopposed" if election.status == ElectionStatus.DECLARED else ""),
-        changes={"standing": [n.person_id for n in standing], "refused": refused, "status": election.status,
-                 "notes": outcome.notes if outcome else []},
+        + (", declared unopposed" if election.status == ElectionStatus.DECLARED else "")
+        + ("" if actor else " (closed at the set time)"),
+        changes={"standing": [n.person_id for n in standing], "refused": refused, "lapsed": lapsed,
+                 "reasons": {str(n.person_id): n.decision.get("reasons", []) for n in nominations
+                             if n.status != NominationStatus.STANDING},
+                 "status": election.status, "notes": outcome.notes if outcome else [], "automatic": actor is None},
     )  # fmt: skip
     return election
