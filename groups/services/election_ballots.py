@@ -38,7 +38,8 @@ from ..models import (
 from ..queries import elections as queries
 from ..sql import election_ballots as statements
 from . import audit
-from .elections import _locked, declare_within, labelled_constraints, voter_decision
+from .elections import voter_decision
+from .nomination_steps import _locked, declare_within, labelled_constraints
 
 
 def _refuse(reasons) -> NotAllowed:

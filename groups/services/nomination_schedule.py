@@ -22,7 +22,7 @@ from django_tasks import task
 from ..errors import Conflict
 from ..models import AuditAction, AuditEvent, Election, ElectionStatus
 from . import audit
-from .elections import _bad, _locked, close_within, open_within
+from .nomination_steps import _bad, _locked, close_within, open_within
 
 OPEN, CLOSE = "open", "close"
 
