@@ -96,7 +96,14 @@ def build(voters: int, candidates: int):
     election = services.open_nominations(election=election, actor=chair)
     nominees, voters_ = people[:candidates], people[candidates:]
     for person in nominees:
-        services.nominate(election=election, person=person, nominators=[voters_[0]], actor=chair)
+        services.nominate(
+            election=election,
+            person=person,
+            nominators=[voters_[0]],
+            actor=chair,
+            consented=True,
+            consent_note="Signed the form",
+        )
     election = services.close_nominations(election=election, actor=chair)
     nominations = [n.pk for n in election.nominations.order_by("id")]
 

@@ -258,7 +258,32 @@ def test_the_demos_agm_is_closed_with_its_officers_and_delegates_declared_and_ap
     upcoming = Election.objects.get(branch=branch, title=SECRETARY_TITLE)
     assert upcoming.status == "nominations" and upcoming.nominations_close_at > timezone.now()
     nominated = upcoming.nominations.filter(status=NominationStatus.NOMINATED).select_related("person")
-    assert nominated.count() == 2
+    assert nominated.count() == 3
+    # The demo member was nominated by someone else: it awaits their consent, on their own page.
+    (awaiting,) = [n for n in nominated if n.consent == "awaiting"]
+    assert awaiting.person.user.email == "member@example.org"
+    mine = client.get("/b/demo/me/elections/").content.decode()
+    assert "Awaiting your consent" in mine and "Accept the nomination" in mine
     client.force_login(get_user_model().objects.get(email="organiser@example.org"))  # the organiser's page
     page = client.get(f"/b/demo/elections/{upcoming.pk}/").content.decode()
     assert all(str(n.person) in page for n in nominated)
+    assert "Awaiting the nominee&#x27;s consent" in page or "Awaiting the nominee's consent" in page
+    _lapsed_member_refused_for_chair_with_the_reason(branch, client)
+
+
+def _lapsed_member_refused_for_chair_with_the_reason(branch, client):
+    """The demo's Chair election shows a nominee the holder rule refused, with the reason."""
+    from django.contrib.auth import get_user_model
+
+    from groups.demo.agm import CHAIR_TITLE
+    from groups.models import Election, NominationStatus
+
+    chair = Election.objects.get(branch=branch, title=CHAIR_TITLE)
+    (refused,) = chair.nominations.filter(status=NominationStatus.REFUSED).select_related("person")
+    assert refused.person.memberships.filter(status="lapsed").exists()
+    assert refused.consent == "recorded" and refused.consent_note
+    reasons = " ".join(refused.decision["reasons"])
+    assert "lapsed" in reasons.lower()
+    client.force_login(get_user_model().objects.get(email="organiser@example.org"))
+    page = client.get(f"/b/demo/elections/{chair.pk}/").content.decode()
+    assert str(refused.person) in page and "Not eligible" in page and refused.decision["reasons"][0][:30] in page

@@ -9,7 +9,13 @@ Everything goes through the services (positions, elections, election
 ballots) with its audit rows, times passed in; the ballots come from the
 demo's seeded random numbers and each count has a fixed seed, so two builds
 declare the same result. The ballots are online, a week to the AGM's first
-hour, so no one need have been checked in at a meeting long closed."""
+hour, so no one need have been checked in at a meeting long closed.
+
+The Chair's election also shows a nominee refused by the holder rule: a
+member whose membership lapsed, nominated with their consent, refused at the
+close with the rule's reason. The Secretary's by-election shows a nomination
+awaiting the nominee's consent: the demo member, nominated by another member,
+sees it on My elections with Accept and Decline."""
 
 from __future__ import annotations
 
@@ -50,7 +56,12 @@ def _agm(branch, organiser, rules, day):
     )
 
 
-def _run(*, branch, organiser, title, positions, seats, rule, constraints, candidates, voters, rankings, day):
+CONSENT_NOTE = "Signed the nomination form"
+
+
+def _run(
+    *, branch, organiser, title, positions, seats, rule, constraints, candidates, voters, rankings, day, refused=()
+):  # fmt: skip
     """Nominations, the ballot, the count (a fixed seed) and the declaration at the AGM."""
     from ..services import elections
     from ..services.election_ballots import cast_election_ballot, close_ballot
@@ -68,7 +79,12 @@ def _run(*, branch, organiser, title, positions, seats, rule, constraints, candi
         seconders = [v for v in voters if v.pk != person.pk][i : i + 1]  # one each: the build stays quick
         nominations[person.pk] = elections.nominate(
             election=election, person=person, nominators=seconders, actor=organiser,
-            at=starts - timedelta(days=30 - i),
+            at=starts - timedelta(days=30 - i), consented=True, consent_note=CONSENT_NOTE,
+        )  # fmt: skip
+    for person in refused:  # nominated with consent; the holder rule refuses them at the close
+        elections.nominate(
+            election=election, person=person, nominators=voters[-1:], actor=organiser,
+            at=starts - timedelta(days=20), consented=True, consent_note=CONSENT_NOTE,
         )  # fmt: skip
     elections.close_nominations(election=election, actor=organiser, at=starts - timedelta(days=8))
     step = timedelta(days=7) / (len(voters) + 1)
@@ -91,8 +107,9 @@ def _pattern(rng, groups: list[tuple[int, list]], total: int) -> list[list]:
     return out
 
 
-def _upcoming(branch, organiser, rules, candidates, nominators, now):
-    """The Secretary's by-election: nominations open, two nominated."""
+def _upcoming(branch, organiser, rules, candidates, nominators, now, awaiting=None):
+    """The Secretary's by-election: nominations open, two nominated with their
+    consent, and `awaiting` nominated by another member, awaiting theirs."""
     from ..services import elections, positions
 
     today = branch.today()
@@ -113,7 +130,12 @@ def _upcoming(branch, organiser, rules, candidates, nominators, now):
     for i, person in enumerate(candidates):
         elections.nominate(
             election=election, person=person, nominators=nominators[i : i + 2], actor=organiser,
-            at=opened + timedelta(hours=3 + 5 * i),
+            at=opened + timedelta(hours=3 + 5 * i), consented=True, consent_note=CONSENT_NOTE,
+        )  # fmt: skip
+    if awaiting is not None:
+        elections.nominate(
+            election=election, person=awaiting, nominators=nominators[-1:], actor=organiser,
+            at=opened + timedelta(hours=20),
         )  # fmt: skip
 
 
@@ -158,9 +180,16 @@ def seed_agm(*, branch, users, rng, people) -> None:
     # Chair: three candidates, nobody reaches the quota on first preferences.
     a, b, c = women[0], men[0], men[1]
     chair_ballots = _pattern(rng, [(40, [a, c]), (35, [b, c]), (25, [c, a])], len(voters))
+    lapsed = (
+        Person.objects.filter(branch=branch, memberships__status="lapsed")
+        .exclude(pk__in=able | {member})
+        .order_by("id")
+        .first()
+    )
     _run(
         branch=branch, organiser=organiser, title=CHAIR_TITLE, positions=[chair], seats=1, rule=members,
         constraints=None, candidates=[a, b, c], voters=voters, rankings=chair_ballots, day=day,
+        refused=[lapsed] if lapsed else [],
     )  # fmt: skip
     # Delegates: three men and one woman; the men would take both seats, but
     # once one is elected the rest are doomed and the woman is guarded.
@@ -174,4 +203,5 @@ def seed_agm(*, branch, users, rng, people) -> None:
     secretary = [men[0], women[0]]
     today = set(eligible_person_ids(branch, members, branch.today()))
     nominators = [p for p in voters if p.pk in today and p not in secretary]
-    _upcoming(branch, organiser, rules, secretary, nominators, timezone.now())
+    awaiting = Person.objects.filter(pk=member).first()
+    _upcoming(branch, organiser, rules, secretary, nominators, timezone.now(), awaiting=awaiting)

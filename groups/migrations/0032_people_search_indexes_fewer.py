@@ -37,5 +37,5 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("groups", "0030_election_entitlement")]
+    dependencies = [("groups", "0031_nominee_consent")]
     operations = [migrations.RunPython(forward, backward)]

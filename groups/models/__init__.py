@@ -14,6 +14,7 @@ from .elections import (
     ElectionVoterMark,
     Nomination,
     NominationStatus,
+    NomineeConsent,
     TellerEntry,
 )
 from .meetings import (
@@ -50,6 +51,7 @@ __all__ = [
     "ElectionVoterMark",
     "Nomination",
     "NominationStatus",
+    "NomineeConsent",
     "TellerEntry",
     "Minutes",
     "MinutesStatus",

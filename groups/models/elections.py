@@ -98,6 +98,23 @@ class NominationStatus(models.TextChoices):
     STANDING = "standing", "Standing"
     REFUSED = "refused", "Not eligible"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    LAPSED = "lapsed", "Lapsed: not accepted by the nominee"
+
+
+class NomineeConsent(models.TextChoices):
+    """Whether the nominee agreed to stand. Someone else's nomination awaits
+    the nominee's own acceptance (on their account) or an organiser's record
+    that they agreed, with a note of how; only a consented one stands at the
+    close (an awaiting one lapses then)."""
+
+    SELF = "self", "Nominated themselves"
+    AWAITING = "awaiting", "Awaiting the nominee's consent"
+    ACCEPTED = "accepted", "Accepted by the nominee"
+    RECORDED = "recorded", "Consent recorded by an organiser"
+    DECLINED = "declined", "Declined by the nominee"
+
+
+CONSENTED = (NomineeConsent.SELF, NomineeConsent.ACCEPTED, NomineeConsent.RECORDED)
 
 
 class Nomination(models.Model):
@@ -110,6 +127,14 @@ class Nomination(models.Model):
     # The holder rule's Decision at the close of nominations, with its reasons.
     decision = models.JSONField(default=dict, blank=True)
     elected = models.BooleanField(default=False)
+    consent = models.CharField(max_length=10, choices=NomineeConsent.choices, default=NomineeConsent.AWAITING)
+    consent_at = models.DateTimeField(null=True, blank=True)
+    # How an organiser knows the nominee agreed ("signed the nomination form"):
+    # kept with who recorded it, as for self-declared attributes.
+    consent_note = models.CharField(max_length=300, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["person__last_name", "person__first_name", "id"]
@@ -118,11 +143,19 @@ class Nomination(models.Model):
     def __str__(self) -> str:
         return f"Nomination of person {self.person_id}"
 
+    @property
+    def consented(self) -> bool:
+        return self.consent in CONSENTED
+
+    @property
+    def awaiting_consent(self) -> bool:
+        return self.consent == NomineeConsent.AWAITING and self.status == NominationStatus.NOMINATED
+
 
 class ElectionEntitlement(models.Model):
     """Who may vote in an online ballot: everyone the voting rule admitted on
     the freeze date, taken when the ballot opened after that date
-    (services/elections.py take_roll). The electorate is fixed by then: a
+    (services/nomination_steps.py take_roll). The electorate is fixed by then: a
     membership that lapses after the freeze date does not take anyone off it
     (CONTRACT.md §7). Someone not on it is decided live on the freeze date
     (a record corrected since), with the reasons when refused.

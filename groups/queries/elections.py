@@ -112,7 +112,8 @@ def declared(branch: Branch) -> QuerySet[Election]:
 
 def taking_nominations(branch: Branch, person: Person | None) -> list[Election]:
     """The branch's elections taking nominations, each with `.mine` (the
-    person's own nomination or None) and `.by_me` (those they nominated)."""
+    person's own nomination or None, with its nominators: one awaiting their
+    consent names who nominated them) and `.by_me` (those they nominated)."""
     items = list(
         Election.objects.filter(branch=branch, status=ElectionStatus.NOMINATIONS)
         .select_related("branch", "voting_rule", "meeting__attendance_rule", "meeting__voting_rule", "meeting__branch")
@@ -122,7 +123,10 @@ def taking_nominations(branch: Branch, person: Person | None) -> list[Election]:
     mine: dict[int, Nomination] = {}
     by_me: dict[int, list[Nomination]] = {}
     if person is not None and items:
-        for n in Nomination.objects.filter(election__in=items, person=person):
+        ordered = Person.objects.order_by("last_name", "first_name", "id")
+        for n in Nomination.objects.filter(election__in=items, person=person).prefetch_related(
+            Prefetch("nominators", queryset=ordered)
+        ):
             mine[n.election_id] = n
         for n in (
             Nomination.objects.filter(election__in=items, nominators=person)

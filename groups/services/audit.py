@@ -20,6 +20,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (list, tuple, set)):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):  # {"old": a time, "new": a time}
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 

@@ -39,7 +39,8 @@ from ..models import (
 from ..queries import elections as queries
 from ..sql import election_ballots as statements
 from . import audit
-from .elections import _locked, declare_within, labelled_constraints, voter_decision
+from .elections import voter_decision
+from .nomination_steps import _locked, declare_within, labelled_constraints
 
 
 def _refuse(reasons) -> NotAllowed:
@@ -73,7 +74,7 @@ def check_ranking(election: Election, ranking, allowed: set[int]) -> list[int]:
 def entitlement(election: Election, person: Person | None, *, at: datetime):
     """The Decision on whether the person may vote in the election now:
     online, the voting rule on the freeze date, or a place on the roll taken
-    when the ballot opened (services.elections.take_roll)."""
+    when the ballot opened (services.nomination_steps.take_roll)."""
     if person is None:
         return Decision(False, ("Your account is not linked to a member of this branch.",))
     if election.ballot_mode == BallotMode.MEETING:

@@ -6,8 +6,10 @@ be eligible voters: `voter_decision`), `withdraw_nomination`;
 `close_nominations` decides every nominee against their position's holder
 rule on the election date (refused with the reasons), declares an
 uncontested election (nominees ≤ seats) and appoints its winners through
-services/positions.py, or opens the ballot. Each write is one durable
-transaction with its audit row."""
+services/positions.py, or opens the ballot — the steps themselves in
+services/nomination_steps.py, which the schedule (services/nomination_schedule.py)
+also takes at the set times. Each write is one durable transaction with its
+audit row."""
 
 from __future__ import annotations
 
@@ -17,47 +19,30 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import counting
-from ..counting.uncontested import declare as declare_uncontested
-from ..eligibility.decisions import decide, decisions_for, eligible_people, meeting_voting_definition, unreadable
+from ..eligibility.decisions import decide, meeting_voting_definition, unreadable
 from ..eligibility.engine import Decision, RuleError
-from ..errors import Conflict, InvalidInput, NotAllowed
+from ..errors import Conflict, NotAllowed
 from ..models import (
     AuditAction,
     BallotMode,
     Branch,
     Election,
-    ElectionEntitlement,
     ElectionStatus,
-    HolderSource,
     Meeting,
     Nomination,
     NominationStatus,
+    NomineeConsent,
     Person,
     Position,
     Rule,
 )
 from . import audit
-from .positions import appoint_within
+from .nomination_schedule import plan
+from .nomination_steps import _bad, _locked, _user, close_within, open_within
 
 MAX_TITLE = 200
 MAX_SEATS = 100
 MAX_NOMINATORS = 20
-
-
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _locked(election: Election) -> Election:
-    return (
-        Election.objects.select_for_update(of=("self",))
-        .select_related("branch", "voting_rule", "meeting__attendance_rule", "meeting__voting_rule", "meeting__branch")
-        .get(pk=election.pk)
-    )
-
-
-def _bad(field: str, message: str, code: str = "invalid") -> InvalidInput:
-    return InvalidInput(message, code=code, field=field, errors={field: [message]})
 
 
 def _constraints(branch: Branch, data) -> list[dict]:
@@ -182,7 +167,8 @@ def create_election(
     ballot_closes_at: datetime | None = None,
     freeze_on: date | None = None,
 ) -> Election:
-    """A new election in draft: nothing is open until nominations are."""
+    """A new election in draft: nothing is open until nominations are (by
+    hand, or at `nominations_open_at`: services/nomination_schedule.py)."""
     fields, positions = _clean(
         branch=branch, title=title, positions=positions, seats=seats, method=method, voting_rule=voting_rule,
         constraints=constraints, if_unmet=if_unmet, election_on=election_on,
@@ -199,22 +185,13 @@ def create_election(
         summary=f"Election set up: {election.title}",
         changes={**fields, "positions": [p.slug for p in positions]},
     )
+    plan(election)  # nominations open and close by themselves at their set times
     return election
 
 
 @transaction.atomic(durable=True)
 def open_nominations(*, election: Election, actor, at: datetime | None = None) -> Election:
-    election = _locked(election)
-    if election.status != ElectionStatus.DRAFT:
-        raise Conflict("Nominations have already been opened.", code="not_draft")
-    election.status = ElectionStatus.NOMINATIONS
-    election.nominations_open_at = at or timezone.now()
-    election.save(update_fields=["status", "nominations_open_at"])
-    audit.record(
-        actor=actor, branch=election.branch, action=AuditAction.ELECTION_NOMINATIONS_OPEN, obj=election,
-        summary=f"Nominations opened: {election.title}", at=election.nominations_open_at,
-    )  # fmt: skip
-    return election
+    return open_within(election=_locked(election), actor=actor, at=at)
 
 
 def voter_rule_and_date(election: Election) -> tuple[dict | Rule | None, date]:
@@ -246,32 +223,6 @@ def voter_decision(election: Election, person: Person) -> Decision:
         return unreadable(exc, "election's voting rule")
 
 
-def take_roll(election: Election, at: datetime) -> int | None:
-    """An online ballot's electorate, when the ballot opens after its freeze
-    date: everyone the voting rule admitted on it (the rule compiled to one
-    filter, as lists decide it), written as ElectionEntitlement rows so that a
-    ballot checks one row. None, and no roll, while the freeze date is today or
-    later (the records may still change for it: every ballot is then decided
-    on its own, as `voter_decision`) or when the rule cannot be read (each
-    voter then hears why)."""
-    if election.ballot_mode != BallotMode.ONLINE or election.freeze_on is None:
-        return None
-    if election.freeze_on >= timezone.localtime(at, election.branch.zone).date():
-        return None
-    try:
-        admitted = eligible_people(election.branch, election.voting_rule, election.freeze_on)
-        ids = list(admitted.filter(erased_at__isnull=True).order_by("pk").values_list("pk", flat=True))
-    except RuleError:
-        return None
-    ElectionEntitlement.objects.bulk_create(
-        [ElectionEntitlement(election=election, person_id=pk) for pk in ids], batch_size=ROLL_BATCH
-    )
-    return len(ids)
-
-
-ROLL_BATCH = 5000  # rows per INSERT: two parameters each, well under SQLite's 32,766
-
-
 def _refusal(who: str, decision: Decision, code: str) -> NotAllowed:
     return NotAllowed(
         f"{who}: " + "; ".join(r.rstrip(".") for r in decision.reasons) + ".", code=code, decision=decision.as_dict()
@@ -285,11 +236,38 @@ def check_nominations_open(election: Election, at: datetime) -> None:
         raise Conflict("Nominations have closed.", code="nominations_closed")
 
 
+MAX_NOTE = 300
+
+
+def organiser_consent(person: Person, nominators: list[Person], consented: bool, note) -> tuple[str, str]:
+    """The consent an organiser's entry carries: the nominee among their own
+    nominators is a self-nomination; an organiser ticking that the nominee
+    agreed must say how (the note); otherwise it awaits the nominee."""
+    note = " ".join(str(note or "").split())
+    if len(note) > MAX_NOTE:
+        raise _bad("consent_note", f"Keep the note under {MAX_NOTE} characters.")
+    if any(n.pk == person.pk for n in nominators):
+        return NomineeConsent.SELF, note
+    if not consented:
+        return NomineeConsent.AWAITING, ""
+    if not note:
+        raise _bad(
+            "consent_note", "Say how the nominee agreed to stand, such as “signed the nomination form”.",
+            code="consent_note_required",
+        )  # fmt: skip
+    return NomineeConsent.RECORDED, note
+
+
 @transaction.atomic(durable=True)
-def nominate(*, election: Election, person: Person, nominators, actor, at: datetime | None = None) -> Nomination:
+def nominate(
+    *, election: Election, person: Person, nominators, actor, at: datetime | None = None, consented: bool = False,
+    consent_note: str = "",
+) -> Nomination:  # fmt: skip
     """Record a nomination while nominations are open. Every nominator must be
     an eligible voter (refused with their Decision, code not_eligible_nominator);
-    a nominee is checked against the holder rule at the close."""
+    a nominee is checked against the holder rule at the close. Someone else's
+    nomination awaits the nominee's consent (they are told) unless the
+    organiser records that they agreed (`consented`, with `consent_note`)."""
     election = _locked(election)
     at = at or timezone.now()
     check_nominations_open(election, at)
@@ -306,20 +284,28 @@ def nominate(*, election: Election, person: Person, nominators, actor, at: datet
         decision = voter_decision(election, n)
         if not decision.eligible:
             raise _refusal(f"{n} may not nominate (not an eligible voter)", decision, "not_eligible_nominator")
+    consent, note = organiser_consent(person, nominators, consented, consent_note)
     nomination = Nomination.objects.filter(election=election, person=person).first()
     if nomination is not None and nomination.status != NominationStatus.WITHDRAWN:
         raise Conflict(f"{person} is already nominated.", code="already_nominated")
     if nomination is None:
-        nomination = Nomination.objects.create(election=election, person=person, nominated_at=at)
-    else:  # nominated again after withdrawing
-        nomination.status, nomination.withdrawn_at, nomination.nominated_at = NominationStatus.NOMINATED, None, at
-        nomination.save(update_fields=["status", "withdrawn_at", "nominated_at"])
+        nomination = Nomination(election=election, person=person)
+    nomination.status, nomination.withdrawn_at, nomination.nominated_at = NominationStatus.NOMINATED, None, at
+    nomination.consent, nomination.consent_note = consent, note
+    nomination.consent_at = None if consent == NomineeConsent.AWAITING else at
+    nomination.consent_recorded_by = _user(actor) if consent == NomineeConsent.RECORDED else None
+    nomination.save()
     nomination.nominators.set(nominators)
     audit.record(
         actor=actor, branch=election.branch, action=AuditAction.ELECTION_NOMINATE, obj=nomination,
         person_id=person.pk, at=at, summary=f"{election.title}: person {person.pk} nominated",
-        changes={"election": election.pk, "nominators": [n.pk for n in nominators]},
+        changes={"election": election.pk, "nominators": [n.pk for n in nominators], "consent": consent,
+                 **({"consent_note": note} if note else {})},
     )  # fmt: skip
+    if consent == NomineeConsent.AWAITING:
+        from .nominee_notices import tell_nominee_on_commit
+
+        tell_nominee_on_commit(nomination)
     return nomination
 
 
@@ -347,116 +333,6 @@ def withdraw_within(*, nomination: Nomination, actor, at: datetime | None = None
     return nomination
 
 
-def holder_decision(election: Election, positions: list[Position], person: Person) -> Decision:
-    """May the person hold the election's positions on the election date?
-    Every position's holder rule must admit them (a delegation without
-    positions: anyone in the branch)."""
-    reasons: list[str] = []
-    eligible = True
-    for position in positions:
-        try:
-            decision = decide(position.holder_rule, election.election_on, person=person)
-        except RuleError as exc:
-            decision = unreadable(exc, "position's rule")
-        eligible = eligible and decision.eligible
-        reasons.extend(decision.reasons if len(positions) == 1 else (f"{position.name}: {r}" for r in decision.reasons))
-    return Decision(eligible, tuple(reasons) or ("Anyone in the branch may stand.",))
-
-
-def labelled_constraints(election: Election, candidates: list[Nomination]) -> list[tuple[str, counting.Constraint]]:
-    """The election's constraints as the count takes them, each with its label:
-    each group is the standing candidates its rule admits on the election date,
-    or those named (a minimum above the seats asks for every seat)."""
-    out = []
-    rules = {r.pk: r for r in Rule.objects.filter(pk__in=[c["rule"] for c in election.constraints if c["rule"]])}
-    for item in election.constraints:
-        if item["rule"] is not None:
-            try:
-                decided = decisions_for(
-                    [n.person for n in candidates], rules[item["rule"]], branch=election.branch,
-                    as_of=election.election_on,
-                )  # fmt: skip
-            except RuleError:
-                decided = []
-            members = {p.pk for p, d in decided if d.eligible}
-        else:
-            members = set(item["people"])
-        group = frozenset(i for i, n in enumerate(candidates) if n.person_id in members)
-        constraint = counting.Constraint(group, min(item["min"], election.seats), item["max"])
-        out.append((item.get("label") or "the group", constraint))
-    return out
-
-
-def declare_within(*, election: Election, elected: list[Nomination], actor, at: datetime) -> None:
-    """Mark the winners elected and appoint them to the positions, in the
-    positions' order, each filling its free seats (inside the caller's write)."""
-    positions = list(election.positions.order_by("order", "name"))
-    queue = list(elected)
-    for position in positions:
-        for _ in range(position.seats):
-            if not queue:
-                break
-            nomination = queue.pop(0)
-            appoint_within(
-                position=position,
-                person=nomination.person,
-                started_on=election.election_on,
-                actor=actor,
-                source=HolderSource.ELECTED,
-            )
-    Nomination.objects.filter(pk__in=[n.pk for n in elected]).update(elected=True)
-    election.status, election.declared_at = ElectionStatus.DECLARED, at
-
-
 @transaction.atomic(durable=True)
 def close_nominations(*, election: Election, actor, at: datetime | None = None) -> Election:
-    """Close nominations: decide every nominee against the holder rules on the
-    election date (those refused keep their reasons); none standing → refused;
-    nominees ≤ seats → declared elected unopposed and appointed, the
-    constraints applied (counting/uncontested.py: a minimum nobody can meet
-    leaves its seats vacant or open to anyone, as the branch chose, stated in
-    the result's notes); otherwise — or where a constraint leaves fewer seats
-    than stand — the ballot opens (an online one between its two times, its
-    electorate taken: `take_roll`)."""
-    election = _locked(election)
-    if election.status != ElectionStatus.NOMINATIONS:
-        raise Conflict("Nominations are not open.", code="nominations_closed")
-    at = at or timezone.now()
-    positions = list(election.positions.select_related("holder_rule").order_by("order", "name"))
-    nominations = list(
-        Nomination.objects.filter(election=election).exclude(status=NominationStatus.WITHDRAWN).select_related("person")
-    )
-    standing = []
-    for nomination in nominations:
-        decision = holder_decision(election, positions, nomination.person)
-        nomination.decision = decision.as_dict()
-        nomination.status = NominationStatus.STANDING if decision.eligible else NominationStatus.REFUSED
-        nomination.save(update_fields=["decision", "status"])
-        if decision.eligible:
-            standing.append(nomination)
-    if not standing:
-        raise Conflict("Nobody eligible is nominated: keep nominations open until someone is.", code="no_candidates")
-    election.nominations_closed_at = at
-    refused = [n.person_id for n in nominations if n.status == NominationStatus.REFUSED]
-    outcome = None
-    if len(standing) <= election.seats:
-        # Uncontested, unless a constraint leaves fewer seats than stand (counting/uncontested.py).
-        standing.sort(key=lambda n: (n.person.last_name, n.person.first_name, n.pk))  # the paper's order
-        labelled = labelled_constraints(election, standing)
-        outcome = declare_uncontested(len(standing), election.seats, labelled, election.if_unmet)
-    if outcome is not None and not outcome.contested:
-        names = [str(n.person) for n in standing]
-        election.result = outcome.as_dict(names, election.seats, labelled, election.if_unmet)
-        declare_within(election=election, elected=[standing[i] for i in outcome.elected], actor=actor, at=at)
-    else:
-        election.status = ElectionStatus.BALLOT
-    electorate = take_roll(election, at) if election.status == ElectionStatus.BALLOT else None
-    election.save(update_fields=["status", "nominations_closed_at", "declared_at", "result"])
-    audit.record(
-        actor=actor, branch=election.branch, action=AuditAction.ELECTION_NOMINATIONS_CLOSE, obj=election, at=at,
-        summary=f"{election.title}: {len(standing)} standing for {election.seats} seats"
-        + (", declared unopposed" if election.status == ElectionStatus.DECLARED else ""),
-        changes={"standing": [n.person_id for n in standing], "refused": refused, "status": election.status,
-                 "notes": outcome.notes if outcome else [], "electorate": electorate},
-    )  # fmt: skip
-    return election
+    return close_within(election=_locked(election), actor=actor, at=at)

@@ -15,6 +15,10 @@ branch_patterns: list = [
     path("elections/<int:election_id>/nominate/", elections.election_nominate, name="election_nominate"),
     path("elections/nominations/<int:nomination_id>/withdraw/", elections.nomination_withdraw,
          name="nomination_withdraw"),
+    path("elections/nominations/<int:nomination_id>/consent/", nominations.nomination_consent,
+         name="nomination_consent"),
+    path("elections/<int:election_id>/nomination-times/", nominations.election_nomination_times,
+         name="election_nomination_times"),
     path("elections/<int:election_id>/close/", elections.election_close, name="election_close"),
     path("elections/<int:election_id>/ballot/", elections.election_ballot, name="election_ballot"),
     path("elections/<int:election_id>/result/", elections.election_result, name="election_result"),
@@ -27,5 +31,9 @@ branch_patterns: list = [
     path("me/elections/<int:election_id>/nominate/", nominations.my_nominate, name="my_nominate"),
     path("me/nominations/<int:nomination_id>/withdraw/", nominations.my_nomination_withdraw,
          name="my_nomination_withdraw"),
+    path("me/nominations/<int:nomination_id>/accept/", nominations.my_nomination_accept,
+         name="my_nomination_accept"),
+    path("me/nominations/<int:nomination_id>/decline/", nominations.my_nomination_decline,
+         name="my_nomination_decline"),
 ]  # fmt: skip
 urlpatterns: list = []

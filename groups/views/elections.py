@@ -24,6 +24,7 @@ from ..services import election_ballots
 from ..services import elections as services
 from ..services import nominations as member_nominations
 from .base import add_service_error, branch_view
+from .nominations import NominationTimesForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -43,6 +44,12 @@ class ElectionForm(forms.Form):
     )
     election_on = forms.DateField(label="Election date", widget=DATE,
                                   help_text="Nominees' eligibility is decided on it; terms start on it.")  # fmt: skip
+    nominations_open_at = forms.DateTimeField(label="Nominations open by themselves at", widget=WHEN, required=False,
+                                              help_text="Empty: open them with the button.")  # fmt: skip
+    nominations_close_at = forms.DateTimeField(
+        label="Nominations close by themselves at", widget=WHEN, required=False,
+        help_text="Empty: close them with the button.",
+    )  # fmt: skip
     if_unmet = forms.ChoiceField(
         label="If a minimum cannot be met", choices=[("vacant", "The seat stays vacant"), ("anyone", "Anyone")]
     )
@@ -73,6 +80,14 @@ class NominateForm(forms.Form):
     person = forms.ModelChoiceField(label="Nominee", queryset=Person.objects.none())
     nominators = forms.ModelMultipleChoiceField(
         label="Nominated by", queryset=Person.objects.none(), help_text="Eligible voters; hold Ctrl to pick several."
+    )
+    consented = forms.BooleanField(
+        label="The nominee has agreed to stand", required=False,
+        help_text="Otherwise the nomination awaits their consent on their own account, and lapses at the close "
+        "without it.",
+    )  # fmt: skip
+    consent_note = forms.CharField(
+        label="How they agreed", required=False, max_length=300, help_text="Such as “signed the nomination form”."
     )
 
     def __init__(self, *args, branch, **kwargs):
@@ -131,6 +146,12 @@ def election_detail(request, branch, election_id):
             "positions": list(election.positions.all()),
             "voted": election.marks.count(),
             "form": NominateForm(branch=branch),
+            "times": NominationTimesForm(
+                initial={
+                    "nominations_open_at": election.nominations_open_at,
+                    "nominations_close_at": election.nominations_close_at,
+                }
+            ),
         },
     )
 
@@ -178,11 +199,17 @@ def election_nominate(request, branch, election_id):
             services.nominate(
                 election=election, person=form.cleaned_data["person"],
                 nominators=list(form.cleaned_data["nominators"]), actor=request.user,
+                consented=form.cleaned_data["consented"], consent_note=form.cleaned_data["consent_note"],
             )  # fmt: skip
         except RollcallError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"{form.cleaned_data['person']} is nominated.")
+            nominee = form.cleaned_data["person"]
+            messages.success(
+                request, f"{nominee} is nominated." if form.cleaned_data["consented"] else
+                f"{nominee} is nominated. It awaits their consent: they are told on their own page (and by email "
+                "where they agreed to it); without it the nomination lapses when nominations close.",
+            )  # fmt: skip
     else:
         messages.error(request, "Choose the nominee and at least one nominator.")
     return redirect("election_detail", slug=branch.slug, election_id=election.pk)

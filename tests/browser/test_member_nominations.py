@@ -101,7 +101,14 @@ def test_an_uncontested_result_states_its_constraint(browser, live_server, branc
         branch, organiser, seats=2, title="Conference delegates", if_unmet="vacant",
         constraints=[{"label": "women", "people": [woman.pk], "min": 1}],
     )  # fmt: skip
-    services.nominate(election=election, person=bob, nominators=[voter], actor=organiser)
+    services.nominate(
+        election=election,
+        person=bob,
+        nominators=[voter],
+        actor=organiser,
+        consented=True,
+        consent_note="Signed the form",
+    )
     election = services.close_nominations(election=election, actor=organiser)
     page = _page(browser, live_server, organiser, console_errors)
     page.goto(f"{live_server.url}/b/{branch.slug}/elections/{election.pk}/result/")

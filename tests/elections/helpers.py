@@ -53,7 +53,14 @@ def contested(branch, organiser, *, candidates=3, seats=2, method="scottish_stv"
     people = members(branch, candidates + 6)
     nominees, voters = people[:candidates], people[candidates:]
     for person in nominees:
-        services.nominate(election=election, person=person, nominators=[voters[0]], actor=organiser)
+        services.nominate(
+            election=election,
+            person=person,
+            nominators=[voters[0]],
+            actor=organiser,
+            consented=True,
+            consent_note="Signed the form",
+        )
     election = services.close_nominations(election=election, actor=organiser)
     nominations = list(election.nominations.order_by("person__last_name", "person__first_name", "id"))
     return election, nominations, voters
@@ -68,5 +75,12 @@ def paper(branch, organiser):
     services.open_nominations(election=election, actor=organiser)
     people = members(branch, 4)
     for p in people[:3]:
-        services.nominate(election=election, person=p, nominators=[people[3]], actor=organiser)
+        services.nominate(
+            election=election,
+            person=p,
+            nominators=[people[3]],
+            actor=organiser,
+            consented=True,
+            consent_note="Signed the form",
+        )
     return services.close_nominations(election=election, actor=organiser)

@@ -68,9 +68,12 @@ def test_organiser_runs_an_online_election_through_the_api(branch, organiser, me
     assert refused.status_code == 403 and refused.json()["code"] == "not_eligible_nominator"
     for p in people[:3]:
         ok = client.post(
-            base(branch, f"{pk}/nominations/"), {"person": p.pk, "nominators": [people[5].pk]}, format="json"
+            base(branch, f"{pk}/nominations/"),
+            {"person": p.pk, "nominators": [people[5].pk], "consented": True, "consent_note": "Signed the form"},
+            format="json",
         )
         assert ok.status_code == 201, ok.json()
+        assert ok.json()["consent"] == "recorded" and ok.json()["consent_note"] == "Signed the form"
     assert client.post(base(branch, f"{pk}/close-nominations/")).json()["status"] == "ballot"
     candidates = client.get(base(branch, f"{pk}/")).json()["candidates"]
     assert len(candidates) == 3

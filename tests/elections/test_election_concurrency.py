@@ -33,36 +33,20 @@ def test_voters_on_the_roll_racing_the_close_are_counted_or_told_it_closed(branc
     election, nominations, voters = contested(branch, organiser, candidates=3)
     assert ElectionEntitlement.objects.filter(election=election, person__in=voters).count() == len(voters)
     cast_election_ballot(election=election, person=voters[0], ranking=[nominations[0].pk], actor=None)
-    barrier = threading.Barrier(len(voters))
-    outcomes, errors = [], []
 
     def vote(person):
-        try:
-            barrier.wait(timeout=30)
+        def job():
             cast_election_ballot(election=election, person=person, ranking=[nominations[1].pk], actor=None)
-            outcomes.append("voted")
-        except Conflict as exc:
-            outcomes.append(exc.code)
-        except Exception as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+            return "voted"
+
+        return job
 
     def close():
-        try:
-            barrier.wait(timeout=30)
-            close_ballot(election=election, actor=None)
-        except Exception as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        close_ballot(election=election, actor=None)
+        return "closed"
 
-    threads = [threading.Thread(target=vote, args=(p,)) for p in voters[1:]] + [threading.Thread(target=close)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors, errors
+    *outcomes, closed = race([vote(p) for p in voters[1:]] + [close])
+    assert closed == "closed"
     assert set(outcomes) <= {"voted", "ballot_closed"} and len(outcomes) == len(voters) - 1
     election.refresh_from_db()
     counted = 1 + outcomes.count("voted")

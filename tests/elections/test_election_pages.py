@@ -100,10 +100,11 @@ def test_organiser_sets_up_an_election_with_a_minimum(branch, organiser, client_
     nominator = members(branch, 1)[0]
     client.post(
         reverse("election_nominate", args=[branch.slug, election.pk]),
-        {"person": nominee.pk, "nominators": [nominator.pk]},
+        {"person": nominee.pk, "nominators": [nominator.pk], "consented": "on", "consent_note": "Signed the form"},
     )
     page = client.get(reverse("election_detail", args=[branch.slug, election.pk])).content.decode()
     assert "Ada Byron" in page and "Checked when nominations close" in page
+    assert "Consent recorded by an organiser: Signed the form" in page
 
 
 def test_the_elections_list_costs_a_fixed_number_of_queries(

@@ -26,8 +26,22 @@ def test_a_nominee_the_holder_rule_refuses_is_listed_with_the_reason(branch, org
     election = online(branch, organiser, method="fptp", seats=1, positions=[position])
     supporter = person_with_membership(branch, "registered-supporter", first_name="Sam", last_name="Lee")
     good, voter = members(branch, 2)
-    services.nominate(election=election, person=supporter, nominators=[voter], actor=organiser)
-    services.nominate(election=election, person=good, nominators=[voter], actor=organiser)
+    services.nominate(
+        election=election,
+        person=supporter,
+        nominators=[voter],
+        actor=organiser,
+        consented=True,
+        consent_note="Signed the form",
+    )
+    services.nominate(
+        election=election,
+        person=good,
+        nominators=[voter],
+        actor=organiser,
+        consented=True,
+        consent_note="Signed the form",
+    )
     election = services.close_nominations(election=election, actor=organiser)
     refused = election.nominations.get(person=supporter)
     assert refused.status == NominationStatus.REFUSED
@@ -45,7 +59,14 @@ def test_a_nominator_who_may_not_vote_is_refused_with_their_reasons(branch, orga
     nominee = members(branch, 1)[0]
     supporter = person_with_membership(branch, "registered-supporter")
     with pytest.raises(NotAllowed) as refused:
-        services.nominate(election=election, person=nominee, nominators=[supporter], actor=organiser)
+        services.nominate(
+            election=election,
+            person=nominee,
+            nominators=[supporter],
+            actor=organiser,
+            consented=True,
+            consent_note="Signed the form",
+        )
     assert refused.value.code == "not_eligible_nominator"
     assert refused.value.details["decision"]["eligible"] is False
     assert not election.nominations.exists()
@@ -55,7 +76,14 @@ def test_uncontested_delegation_declares_everyone_standing_with_a_vacancy(branch
     election = online(branch, organiser, seats=3)
     a, b, voter = members(branch, 3)
     for p in (a, b):
-        services.nominate(election=election, person=p, nominators=[voter], actor=organiser)
+        services.nominate(
+            election=election,
+            person=p,
+            nominators=[voter],
+            actor=organiser,
+            consented=True,
+            consent_note="Signed the form",
+        )
     election = services.close_nominations(election=election, actor=organiser)
     assert election.status == ElectionStatus.DECLARED
     assert election.result["vacant_seats"] == 1
@@ -66,7 +94,15 @@ def test_withdrawn_nominee_is_not_on_the_ballot(branch, organiser):
     election = online(branch, organiser, seats=1, method="irv")
     a, b, c, voter = members(branch, 4)
     nominations = [
-        services.nominate(election=election, person=p, nominators=[voter], actor=organiser) for p in (a, b, c)
+        services.nominate(
+            election=election,
+            person=p,
+            nominators=[voter],
+            actor=organiser,
+            consented=True,
+            consent_note="Signed the form",
+        )
+        for p in (a, b, c)
     ]
     services.withdraw_nomination(nomination=nominations[0], actor=organiser)
     election = services.close_nominations(election=election, actor=organiser)
@@ -191,7 +227,14 @@ def test_a_meeting_ballot_admits_only_those_who_may_vote_there(branch, organiser
     a, b, here, away = members(branch, 4)
     attendance.check_in(meeting=meeting, person=here, actor=organiser)
     for p in (a, b):
-        services.nominate(election=election, person=p, nominators=[here], actor=organiser)
+        services.nominate(
+            election=election,
+            person=p,
+            nominators=[here],
+            actor=organiser,
+            consented=True,
+            consent_note="Signed the form",
+        )
     election = services.close_nominations(election=election, actor=organiser)
     nomination = election.nominations.get(person=a)
     cast_election_ballot(election=election, person=here, ranking=[nomination.pk], actor=None)

@@ -74,7 +74,14 @@ def test_a_nominee_refused_at_the_close_sees_the_reason_on_my_elections(branch, 
     me = linked(person_with_membership(branch, date_of_birth=date(1970, 1, 1)), member)
     young = person_with_membership(branch, date_of_birth=date(2005, 1, 1))
     services.nominate_as_member(election=election, nominator=me, actor=member)
-    elections_service.nominate(election=election, person=young, nominators=[me], actor=organiser)
+    elections_service.nominate(
+        election=election,
+        person=young,
+        nominators=[me],
+        actor=organiser,
+        consented=True,
+        consent_note="Signed the form",
+    )
     elections_service.close_nominations(election=election, actor=organiser)
     mine = election.nominations.get(person=me)
     assert mine.status == NominationStatus.REFUSED and not mine.decision["eligible"]
@@ -128,7 +135,14 @@ def test_only_the_nominee_withdraws_and_only_while_nominations_are_open(branch, 
         services.withdraw_own_nomination(nomination=nomination, person=members(branch, 1)[0], actor=member)
     assert not_theirs.value.code == "not_yours"
     other = members(branch, 1)[0]
-    elections_service.nominate(election=election, person=other, nominators=[me], actor=organiser)
+    elections_service.nominate(
+        election=election,
+        person=other,
+        nominators=[me],
+        actor=organiser,
+        consented=True,
+        consent_note="Signed the form",
+    )
     elections_service.close_nominations(election=election, actor=organiser)
     with pytest.raises(Conflict) as closed:
         services.withdraw_own_nomination(nomination=nomination, person=me, actor=member)

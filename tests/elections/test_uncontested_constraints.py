@@ -21,7 +21,14 @@ def delegation(branch, organiser, standing, women, *, if_unmet, low=1, high=None
         constraints=[{"label": "women", "people": [p.pk for p in women], "min": low, "max": high}],
     )  # fmt: skip
     for person in standing:
-        services.nominate(election=election, person=person, nominators=[voter], actor=organiser)
+        services.nominate(
+            election=election,
+            person=person,
+            nominators=[voter],
+            actor=organiser,
+            consented=True,
+            consent_note="Signed the form",
+        )
     return services.close_nominations(election=election, actor=organiser)
 
 

@@ -53,6 +53,11 @@ ENTRIES = {
     "election_close_nominations": Entry(kwargs=_election, need="manage_elections", method="post"),
     "election_nominate": Entry(kwargs=_election, need="manage_elections", method="post", data=_nominee),
     "nomination_withdraw": Entry(kwargs=_nomination, need="manage_elections", method="post"),
+    # An organiser records that the nominee agreed to stand (the nomination awaits their consent).
+    "nomination_consent": Entry(kwargs=_nomination, need="manage_elections", method="post",
+                                data=lambda w: {"consent_note": "Signed the nomination form"}),
+    "election_nomination_times": Entry(kwargs=_election, need="manage_elections", method="post",
+                                       data=lambda w: {"nominations_close_at": "2031-05-04T19:30"}),
     "election_close": Entry(kwargs=lambda w: _election(w, status="ballot"), need="manage_elections", method="post"),
     "election_ballot": Entry(kwargs=lambda w: _election(w, status="ballot"), need="vote"),
     "election_result": Entry(kwargs=_election, need="view_branch"),
@@ -67,4 +72,7 @@ ENTRIES = {
     # A member's own nomination: whoever is signed in, linked or not, is answered on My elections.
     "my_nominate": Entry(kwargs=_election, need="nominate", method="post", data=lambda w: {"who": "self"}),
     "my_nomination_withdraw": Entry(kwargs=_nomination, need="nominate", method="post"),
+    # The nominee's own answer; anyone else is told on My elections that it is not theirs.
+    "my_nomination_accept": Entry(kwargs=_nomination, need="nominate", method="post"),
+    "my_nomination_decline": Entry(kwargs=_nomination, need="nominate", method="post"),
 }  # fmt: skip

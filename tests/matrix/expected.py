@@ -43,6 +43,7 @@ election_close_nominations    login      404        403        403        302
 election_detail               login      404        403        403        200
 election_list                 login      404        200        200        200
 election_new                  login      404        403        403        200
+election_nomination_times     login      404        403        403        302
 election_nominate             login      404        403        403        302
 election_open_nominations     login      404        403        403        302
 election_result               login      404        200        200        200
@@ -50,7 +51,10 @@ election_result_pdf           login      404        302        302        302
 election_tellers              login      404        403        302        302
 my_elections                  login      404        200        200        200
 my_nominate                   login      404        302        302        302
+my_nomination_accept          login      404        302        302        302
+my_nomination_decline         login      404        302        302        302
 my_nomination_withdraw        login      404        302        302        302
+nomination_consent            login      404        403        403        302
 nomination_withdraw           login      404        403        403        302
 branch_dashboard              login      404        200        200        200
 calendar_feed_settings        login      200        200        200        200

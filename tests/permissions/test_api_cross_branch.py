@@ -108,6 +108,20 @@ FOREIGN_IDS = [
     ("api-member-nomination-my-nomination", lambda f: {"election_id": _far_election(f).pk}, "get", None),
     ("api-member-nomination-my-nomination", lambda f: {"election_id": _far_election(f).pk}, "post", {}),
     ("api-member-nomination-withdraw", lambda f: {"election_id": _far_election(f).pk}, "post", {}),
+    ("api-member-nomination-accept", lambda f: {"election_id": _far_election(f).pk}, "post", {}),
+    ("api-member-nomination-decline", lambda f: {"election_id": _far_election(f).pk}, "post", {}),
+    (
+        "api-election-nomination-times",
+        lambda f: {"pk": _far_election(f).pk},
+        "post",
+        {"nominations_close_at": "2031-05-04T19:30:00Z"},
+    ),
+    (
+        "api-nomination-consent",
+        lambda f: {"election_id": _far_election(f).pk, "pk": _far_nomination(f).pk},
+        "post",
+        {"consent_note": "Signed the form"},
+    ),
     (
         "api-member-nomination-nominate-member",
         lambda f: {"election_id": _far_election(f).pk},

@@ -78,7 +78,15 @@ class NominationSerializer(serializers.Serializer):
     person = serializers.IntegerField(source="person_id", read_only=True)
     name = serializers.SerializerMethodField()
     nominators = serializers.SerializerMethodField()
-    status = serializers.CharField(read_only=True, help_text="nominated, standing, refused or withdrawn")
+    status = serializers.CharField(read_only=True, help_text="nominated, standing, refused, withdrawn or lapsed")
+    consent = serializers.CharField(
+        read_only=True,
+        help_text="The nominee's consent: self (nominated themselves), awaiting (someone else nominated them; it "
+        "lapses at the close unless they accept), accepted, recorded (by an organiser, with consent_note) or "
+        "declined (the nomination is withdrawn).",
+    )
+    consent_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    consent_note = serializers.CharField(read_only=True, help_text="How the nominee agreed, as an organiser noted.")
     decision = serializers.JSONField(
         read_only=True, help_text="The holder rule's Decision at the close of nominations: eligible and reasons."
     )
@@ -98,6 +106,13 @@ class NominateSerializer(serializers.Serializer):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.none(), help_text="The nominee.")
     nominators = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Person.objects.none(), help_text="Eligible voters who nominate them (at least one)."
+    )
+    consented = serializers.BooleanField(
+        required=False, default=False,
+        help_text="The nominee agreed to stand (give consent_note). Otherwise the nomination awaits their consent.",
+    )  # fmt: skip
+    consent_note = CharField(
+        required=False, allow_blank=True, max_length=300, help_text="How they agreed, e.g. signed the form."
     )
 
     def __init__(self, *args, **kwargs):
@@ -151,3 +166,16 @@ class ElectionResultSerializer(serializers.Serializer):
         child=serializers.CharField(), required=False,
         help_text="What the constraints did, e.g. a minimum nobody standing could meet and the seat left vacant.",
     )  # fmt: skip
+
+
+class NominationTimesSerializer(serializers.Serializer):
+    nominations_open_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Nominations open by themselves then (before they have opened)."
+    )
+    nominations_close_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Nominations close by themselves then (the close's checks)."
+    )
+
+
+class ConsentNoteSerializer(serializers.Serializer):
+    consent_note = CharField(max_length=300, help_text="How the nominee agreed, e.g. signed the nomination form.")

@@ -21,16 +21,20 @@ from ...permissions import access_branch, get_in_branch
 from ...queries import elections as queries
 from ...services import election_ballots
 from ...services import elections as services
+from ...services.nomination_schedule import set_nomination_times
+from ...services.nominations import record_consent
 from ...sql import as_id
 from ...sql.election_ballots import ballot_reads
 from ..schema import FIELD_ERRORS
 from ..serializers.elections import (
+    ConsentNoteSerializer,
     ElectionBallotSerializer,
     ElectionDetailSerializer,
     ElectionResultSerializer,
     ElectionSerializer,
     NominateSerializer,
     NominationSerializer,
+    NominationTimesSerializer,
 )
 from ..serializers.votes import VoteRefusalSerializer
 from ..throttling import counted_in_write
@@ -73,6 +77,7 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
         "create": "manage_elections",
         "open_nominations": "manage_elections",
         "close_nominations": "manage_elections",
+        "nomination_times": "manage_elections",
         "close": "manage_elections",
         "ballots": "vote",
         "blt": "manage_elections",
@@ -128,6 +133,29 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
     @action(detail=True, methods=["post"], url_path="close-nominations")
     def close_nominations(self, request, *args, **kwargs):
         return self._answer(services.close_nominations(election=self.get_object(), actor=request.user))
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Set when nominations open and close by themselves (organisers)",
+        description="Each time must be still to come; the opening time only before nominations open. Tasks are "
+        "queued for the new times (those queued for the old ones do nothing). At the closing time the close runs "
+        "as close-nominations does: nominations awaiting the nominee's consent lapse, every nominee is decided "
+        "against the holder rule. 400 for a time past or a close before the opening; 409 nominations_closed.",
+        request=NominationTimesSerializer,
+        responses={200: ElectionSerializer, 400: FIELD_ERRORS, 409: VoteRefusalSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="nomination-times")
+    def nomination_times(self, request, *args, **kwargs):
+        election = self.get_object()  # another branch's election is a 404 before the body is read
+        body = NominationTimesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        election = set_nomination_times(
+            election=election,
+            actor=request.user,
+            nominations_open_at=body.validated_data.get("nominations_open_at", election.nominations_open_at),
+            nominations_close_at=body.validated_data.get("nominations_close_at", election.nominations_close_at),
+        )
+        return self._answer(election)
 
     @extend_schema(
         tags=TAGS,
@@ -216,7 +244,9 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
         tags=TAGS, summary="Record a nomination (organisers)", parameters=[ELECTION_ID],
         request=NominateSerializer,
         description="403 not_eligible_nominator with the Decision when a nominator may not vote in the election; "
-        "409 nominations_closed, already_nominated.",
+        "409 nominations_closed, already_nominated. Unless `consented` (with `consent_note`, how they agreed) or "
+        "the nominee is among the nominators, the nomination awaits the nominee's consent (they are told); it "
+        "lapses at the close without it. 400 consent_note_required.",
         responses={201: NominationSerializer, 400: FIELD_ERRORS, 403: VoteRefusalSerializer,
                    409: VoteRefusalSerializer},
     ),
@@ -226,7 +256,12 @@ class NominationViewSet(mixins.ListModelMixin, BranchScopedViewSet):
     parser_classes = [JSONParser]
     http_method_names = ["get", "post", "options", "head"]
     lookup_value_regex = "[0-9]{1,18}"
-    permission = {"list": "manage_elections", "create": "manage_elections", "withdraw": "manage_elections"}
+    permission = {
+        "list": "manage_elections",
+        "create": "manage_elections",
+        "withdraw": "manage_elections",
+        "consent": "manage_elections",
+    }
 
     def get_election(self) -> Election:
         if not hasattr(self, "_election"):
@@ -247,6 +282,8 @@ class NominationViewSet(mixins.ListModelMixin, BranchScopedViewSet):
             person=body.validated_data["person"],
             nominators=body.validated_data["nominators"],
             actor=request.user,
+            consented=body.validated_data["consented"],
+            consent_note=body.validated_data.get("consent_note", ""),
         )
         return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data, status=201)
 
@@ -256,6 +293,21 @@ class NominationViewSet(mixins.ListModelMixin, BranchScopedViewSet):
     def withdraw(self, request, *args, **kwargs):
         nomination = get_in_branch(self.get_queryset(), self.get_branch(), "election__branch", pk=self.kwargs["pk"])
         services.withdraw_nomination(nomination=nomination, actor=request.user)
+        return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data)
+
+    @extend_schema(
+        tags=TAGS, summary="Record that the nominee agreed to stand, and how (organisers)", parameters=[ELECTION_ID],
+        request=ConsentNoteSerializer, responses={200: NominationSerializer, 400: FIELD_ERRORS,
+                                                  409: VoteRefusalSerializer},
+        description="For a nomination awaiting the nominee's consent: it then stands at the close. 409 not_awaiting, "
+        "nominations_closed.",
+    )  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def consent(self, request, *args, **kwargs):
+        nomination = get_in_branch(self.get_queryset(), self.get_branch(), "election__branch", pk=self.kwargs["pk"])
+        body = ConsentNoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        record_consent(nomination=nomination, actor=request.user, note=body.validated_data["consent_note"])
         return Response(NominationSerializer(self.get_queryset().get(pk=nomination.pk)).data)
 
 

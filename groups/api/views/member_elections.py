@@ -4,6 +4,8 @@ use (services/nominations.py, services/paper_ballots.py):
 
     GET/POST …/elections/{election_id}/my-nomination/           yours: may you, and nominate yourself
     POST     …/elections/{election_id}/my-nomination/withdraw/  withdraw your own
+    POST     …/elections/{election_id}/my-nomination/accept/    accept a nomination someone else made
+    POST     …/elections/{election_id}/my-nomination/decline/   decline it (it is withdrawn)
     POST     …/elections/{election_id}/member-nominations/      nominate another member (number and surname)
     GET      …/elections/{election_id}/tellers/                 the entries, the mismatches, the count
     POST     …/elections/{election_id}/tellers/entry/           your entry of the papers (replaces your last)
@@ -56,7 +58,13 @@ class _ElectionScoped(BranchScopedViewSet):
 
 
 class MemberNominationViewSet(_ElectionScoped):
-    permission = {"my_nomination": "nominate", "withdraw": "nominate", "nominate_member": "nominate"}
+    permission = {
+        "my_nomination": "nominate",
+        "withdraw": "nominate",
+        "accept": "nominate",
+        "decline": "nominate",
+        "nominate_member": "nominate",
+    }
 
     def _state(self, election: Election) -> dict:
         person = linked_person(self.request.user, self.get_branch())
@@ -122,6 +130,35 @@ class MemberNominationViewSet(_ElectionScoped):
             raise Http404
         services.withdraw_own_nomination(nomination=nomination, person=person, actor=request.user)
         return Response(NominationSerializer(queries.nominations(election).get(pk=nomination.pk)).data)
+
+    def _answer(self, do) -> Response:
+        election = self.get_election()
+        person = linked_person(self.request.user, self.get_branch())
+        nomination = queries.nominations(election).filter(person=person).first() if person else None
+        if nomination is None:
+            raise Http404
+        do(nomination=nomination, person=person, actor=self.request.user)
+        return Response(NominationSerializer(queries.nominations(election).get(pk=nomination.pk)).data)
+
+    @extend_schema(
+        tags=TAGS, parameters=[ELECTION_ID], request=None, responses={200: NominationSerializer, **REFUSALS},
+        summary="Accept the nomination someone else made of you: it then stands at the close",
+        description="Until you accept, a nomination by another member or an organiser awaits your consent "
+        "(consent awaiting) and lapses when nominations close. 409 not_awaiting, nominations_closed; 404 when you "
+        "are not nominated.",
+    )  # fmt: skip
+    @action(detail=False, methods=["post"], url_path="my-nomination/accept")
+    def accept(self, request, *args, **kwargs):
+        return self._answer(services.accept_nomination)
+
+    @extend_schema(
+        tags=TAGS, parameters=[ELECTION_ID], request=None, responses={200: NominationSerializer, **REFUSALS},
+        summary="Decline the nomination someone else made of you (it is withdrawn; only you may stand again)",
+        description="409 not_awaiting, nominations_closed; 404 when you are not nominated.",
+    )  # fmt: skip
+    @action(detail=False, methods=["post"], url_path="my-nomination/decline")
+    def decline(self, request, *args, **kwargs):
+        return self._answer(services.decline_nomination)
 
     @extend_schema(
         tags=TAGS, parameters=[ELECTION_ID], request=MemberNomineeSerializer,
