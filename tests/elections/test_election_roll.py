@@ -162,7 +162,9 @@ def test_the_roll_leaves_out_the_erased(branch, organiser):
     election = online(branch, organiser, open_=True)
     people = members(branch, 5)
     for p in people[:3]:
-        services.nominate(election=election, person=p, nominators=[people[3]], actor=organiser)
+        services.nominate(
+            election=election, person=p, nominators=[people[3]], actor=organiser, consented=True, consent_note="Signed"
+        )
     erase_person(person=people[4], actor=organiser, reason="Asked to be forgotten")
     election = services.close_nominations(election=election, actor=organiser)
     assert people[4].pk not in roll(election) and people[3].pk in roll(election)
