@@ -24,6 +24,7 @@ from ..services import election_ballots
 from ..services import elections as services
 from ..services import nominations as member_nominations
 from .base import add_service_error, branch_view
+from .meetings import local_time
 from .nominations import NominationTimesForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -102,6 +103,7 @@ def _election(branch, election_id) -> Election:
 
 
 @branch_view("view_branch")
+@local_time  # times typed and shown in the branch\'s zone
 def election_list(request, branch):
     caps = capabilities(request.user, branch)
     items = list(queries.elections(branch)) if "manage_elections" in caps else list(queries.declared(branch))
@@ -113,6 +115,7 @@ def election_list(request, branch):
 
 
 @branch_view("manage_elections")
+@local_time  # times typed and shown in the branch\'s zone
 def election_new(request, branch):
     form = ElectionForm(request.POST or None, branch=branch)
     if request.method == "POST" and form.is_valid():
@@ -133,6 +136,7 @@ def election_new(request, branch):
 
 
 @branch_view("manage_elections")
+@local_time  # times typed and shown in the branch\'s zone
 def election_detail(request, branch, election_id):
     election = _election(branch, election_id)
     nominations = list(queries.nominations(election))
@@ -247,6 +251,7 @@ def _declared_result(election) -> dict:
 
 
 @branch_view("view_branch")
+@local_time  # times typed and shown in the branch\'s zone
 def election_result(request, branch, election_id):
     election = _election(branch, election_id)
     if election.status != ElectionStatus.DECLARED:
@@ -292,6 +297,7 @@ def _ranking_from(post, election, candidates) -> list[int] | str:
 
 
 @branch_view("vote")
+@local_time  # times typed and shown in the branch\'s zone
 def election_ballot(request, branch, election_id):
     election = _election(branch, election_id)
     person = linked_person(request.user, branch)
@@ -333,6 +339,7 @@ def election_ballot(request, branch, election_id):
 
 
 @branch_view("view_own")
+@local_time  # times typed and shown in the branch\'s zone
 def my_elections(request, branch):
     from django.utils import timezone
 

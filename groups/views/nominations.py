@@ -19,6 +19,7 @@ from ..queries.me import linked_person
 from ..services import nominations as services
 from ..services.nomination_schedule import set_nomination_times
 from .base import branch_view
+from .meetings import local_time
 
 
 @require_POST
@@ -120,6 +121,7 @@ class NominationTimesForm(forms.Form):
 
 @require_POST
 @branch_view("manage_elections")
+@local_time  # the times are typed in the branch's zone
 def election_nomination_times(request, branch, election_id):
     election = get_in_branch(Election.objects.select_related("branch"), branch, pk=election_id)
     form = NominationTimesForm(request.POST)

@@ -161,3 +161,26 @@ def test_the_api_changes_the_times_and_refuses_a_past_one(branch, organiser, api
 
 def test_run_step_for_a_missing_election_is_stale():
     assert run_step(election_id=999999, step="close", planned_for=timezone.now()) == "stale"
+
+
+def test_the_page_reads_the_times_in_the_branchs_own_zone(branch, organiser, client_for):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    branch.time_zone = "America/New_York"
+    branch.save(update_fields=["time_zone"])
+    election = _create(branch, organiser, None, None)
+    typed = (
+        (timezone.now() + timedelta(days=3))
+        .astimezone(ZoneInfo("America/New_York"))
+        .replace(hour=19, minute=30, second=0, microsecond=0)
+    )
+    client_for(organiser).post(
+        reverse("election_nomination_times", args=[branch.slug, election.pk]),
+        {"nominations_close_at": typed.strftime("%Y-%m-%dT%H:%M")},
+    )
+    election.refresh_from_db()
+    # 19:30 where the branch meets, not 19:30 in London.
+    assert election.nominations_close_at == datetime(typed.year, typed.month, typed.day, 19, 30, tzinfo=typed.tzinfo)
+    page = client_for(organiser).get(reverse("election_detail", args=[branch.slug, election.pk])).content.decode()
+    assert typed.strftime("%Y-%m-%dT19:30") in page  # the form shows it back as typed

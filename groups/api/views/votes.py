@@ -152,25 +152,13 @@ class VoteViewSet(BranchScopedViewSet):
     @counted_in_write  # the rate-limit count shares the mark's commit (api/throttling.py)
     def ballots(self, request, window) -> Response:
         branch = self.get_branch()
-        vote_id, meeting_id = as_id(self.kwargs["pk"]), as_id(self.kwargs["meeting_id"])
-        # BallotSerializer's check, without building a serializer (the long way below has it).
-        choice = request.data.get("choice") if isinstance(request.data, dict) else None
-        if isinstance(choice, str) and choice in Choice.values and vote_id is not None and meeting_id is not None:
-            # Thousands vote at once: one statement finds the voter and the
-            # vote and takes the mark (services.cast_own_ballot).
-            mark = services.cast_own_ballot(
-                branch=branch,
-                meeting_id=meeting_id,
-                vote_id=vote_id,
-                choice=choice,
-                actor=request.user,
-                drafts_visible=can(request.user, branch, "view_meetings"),
-                window=window,
-            )
-            settle(window, written=True)  # committed with the mark, or 429 when it was over the limit
-            if mark is not None:
-                return self._counted(vote_id)
-        settle(window)  # counted on its own when the statement above was not reached
+        data = request.data if isinstance(request.data, dict) else {}
+        kwargs = self.kwargs
+        vote_id = cast_in_one_statement(request.user, branch, kwargs["meeting_id"], kwargs["pk"], data, window)
+        # Counted in the statement's commit when it ran, on its own when it did not; 429 past the limit.
+        settle(window, written=True)
+        if vote_id is not None:
+            return self._counted(vote_id)
         # Not taken: the long way, for the 404s, the body's errors and the reason.
         vote = plain_vote(self.get_meeting(), self.kwargs["pk"])
         if vote is None:
@@ -232,25 +220,32 @@ def counted(vote_id: int) -> dict:
     return {"detail": "Your vote has been recorded.", "voted": now["voted"], "entitled": now["entitled"]}
 
 
-def lean_ballot(call, branch_slug: str, meeting_id: str, pk: str):
-    """The ballots action's fast path without DRF's request cycle
-    (groups/api/lean.py, mounted ahead of the router): the same checks and
-    the same one statement. None, or a 404/403 raised, for anything else:
-    VoteViewSet.ballots then answers, with its bodies."""
-    choice = call.data.get("choice")
+def cast_in_one_statement(user, branch, meeting_id: str, pk: str, data: dict, window) -> int | None:
+    """Thousands vote at once: for a body BallotSerializer would take as it is
+    (checked without building one), one statement finds the voter and the vote
+    and takes the mark (services.cast_own_ballot). The vote's id when it was
+    cast; None for the long way (the 404s, the body's errors, the reason)."""
+    choice = data.get("choice")
     vote_id, meeting = as_id(pk), as_id(meeting_id)
     if not (isinstance(choice, str) and choice in Choice.values) or vote_id is None or meeting is None:
         return None
-    branch = access_branch(call.user, branch_slug, VoteViewSet.permission["ballots"])
     mark = services.cast_own_ballot(
         branch=branch,
         meeting_id=meeting,
         vote_id=vote_id,
         choice=choice,
-        actor=call.user,
-        drafts_visible=can(call.user, branch, "view_meetings"),
-        window=call.window,
+        actor=user,
+        drafts_visible=can(user, branch, "view_meetings"),
+        window=window,
     )
-    if mark is None:
-        return None
-    return counted(vote_id), status.HTTP_201_CREATED
+    return None if mark is None else vote_id
+
+
+def lean_ballot(call, branch_slug: str, meeting_id: str, pk: str):
+    """The ballots action's fast path without DRF's request cycle
+    (groups/api/lean.py, mounted ahead of the router): the same checks and
+    the same one statement. None, or a 404/403 raised, for anything else:
+    VoteViewSet.ballots then answers, with its bodies."""
+    branch = access_branch(call.user, branch_slug, VoteViewSet.permission["ballots"])
+    vote_id = cast_in_one_statement(call.user, branch, meeting_id, pk, call.data, call.window)
+    return None if vote_id is None else (counted(vote_id), status.HTTP_201_CREATED)
