@@ -85,10 +85,9 @@ class Window:
         if self.saved:
             return self.allowed
         now = time.time()
-        start = int(now // self.period) * self.period
-        end = start + self.period
+        end = self._end(now)
         if _on_redis():
-            key = f"throttle:{self.scope}:{self.ident}:{start}"
+            key = f"throttle:{self.scope}:{self.ident}:{end - self.period}"
             # add, then incr: Django's incr refuses a missing key.
             if cache.add(key, amount, self.period + 1):
                 count = amount
@@ -99,16 +98,39 @@ class Window:
                     cache.set(key, amount, self.period + 1)
                     count = amount
         else:
-            count, end = rate_limits.hit(f"{self.scope}:{self.ident}", now=int(now), window_end=end, amount=amount)
+            count, end = rate_limits.hit(self.key, now=int(now), window_end=end, amount=amount)
             if count == amount and self.scope == UNAUTHENTICATED:
                 # Rows per address would pile up; users' rows are few and reused.
                 rate_limits.forget_before(int(now) - 3600)
+        # In a write's transaction the count is durable only once it commits (settle).
+        self.took(count, end, now, saved=_on_redis() or not transaction.get_connection().in_atomic_block)
+        return self.allowed
+
+    @property
+    def key(self) -> str:
+        """The database counter's key (groups/sql/rate_limits.py)."""
+        return f"{self.scope}:{self.ident}"
+
+    def _end(self, now: float) -> int:
+        return int(now // self.period) * self.period + self.period
+
+    def in_statement(self) -> tuple[str, int, int] | None:
+        """(key, now, window end) for a statement that counts this request in
+        its own upsert (the one-statement ballots on PostgreSQL), or None when
+        it cannot: on Redis, or already counted. The statement's count is
+        then handed back with ``took``."""
+        if self.saved or _on_redis():
+            return None
+        now = int(time.time())
+        return self.key, now, self._end(now)
+
+    def took(self, count: int, end: int, now: float, *, saved: bool = True) -> None:
+        """Record the count a statement returned for this request (``hit`` or a
+        one-statement write, committed with it: ``saved``)."""
         self.wait = max(1, int(end - now + 0.999))
         self.allowed = count <= self.limit
         self.counted = True
-        # In a write's transaction the count is durable only once it commits (settle).
-        self.saved = _on_redis() or not transaction.get_connection().in_atomic_block
-        return self.allowed
+        self.saved = saved
 
 
 def window_for(user, token, scope: str) -> Window:

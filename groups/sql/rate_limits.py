@@ -18,7 +18,9 @@ def _names() -> tuple[str, str, str, str]:
 
 
 @cache
-def _hit_statement() -> str:
+def hit_statement() -> str:
+    """The upsert, with parameters (key, amount, window_end, now, now); also a CTE
+    inside the one-statement ballots (groups/sql/votes.py)."""
     table, key, count, expires = _names()
     # One row per caller and scope: a window that has ended starts again at 1.
     # (Both databases read the old row on the right of SET.)
@@ -36,7 +38,7 @@ def hit(key: str, *, now: int, window_end: int, amount: int = 1) -> tuple[int, i
     """Count ``amount`` requests (one, or a batch's items) under ``key`` in the
     window ending at ``window_end``: (the count so far, these included; when
     its window ends). Atomic on both databases."""
-    count, expires = fetch(_hit_statement(), [key, amount, window_end, now, now])[0]
+    count, expires = fetch(hit_statement(), [key, amount, window_end, now, now])[0]
     return count, expires
 
 
