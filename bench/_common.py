@@ -235,6 +235,7 @@ class Load:
     statuses: Counter
     errors: int
     problems: list[str] = field(default_factory=list)  # the first few, for the report
+    client_cpu: float = 0.0  # CPU seconds the client used (wrk and the reader here, or the threads)
 
     @property
     def rate(self) -> float:
@@ -256,6 +257,7 @@ def load(base: str, prepared: list[Prepared], *, label: str, client: str, connec
         statuses.append(r.status_code)  # list.append is atomic under the GIL
         return "" if r.status_code == item.expect else f"{label} {r.status_code}: {r.text[:120]}"
 
+    cpu = time.process_time()
     seconds, latencies, errors = run_pool(connections, prepared, send)
     return Load(
         label=label,
@@ -268,6 +270,7 @@ def load(base: str, prepared: list[Prepared], *, label: str, client: str, connec
         statuses=Counter(statuses),
         errors=len(errors),
         problems=errors[:5],
+        client_cpu=time.process_time() - cpu,  # this process's threads: the main one only waits
     )
 
 
@@ -313,6 +316,8 @@ def load_table(floor: Load, *rows: Load) -> None:
         for row in (floor, *rows)
     )
     print(f"Statuses ({floor.client}): {statuses}.")
+    cpu = ", ".join(f"{row.label} {row.client_cpu:.2f} s" for row in (floor, *rows))
+    print(f"CPU the client used ({floor.client}): {cpu}.")
     for row in (floor, *rows):
         for problem in row.problems:
             print(f"- {problem}")

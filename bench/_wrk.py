@@ -18,6 +18,7 @@ threads, even when the resend was answered.
 
 from __future__ import annotations
 
+import resource
 import signal
 import socket
 import subprocess
@@ -44,6 +45,9 @@ def request_line(item: Prepared) -> str:
 def run(base: str, prepared: list[Prepared], *, label: str, connections: int = 8, limit: float = 600) -> Load:
     """Every prepared request sent once by wrk to `base`; give up (and count the rest as
     unanswered) after `limit` seconds."""
+    if not prepared:
+        raise ValueError("nothing to send")
+    cpu = time.process_time(), children_cpu()
     with (
         tempfile.NamedTemporaryFile("w", prefix="rollcall-wrk-", suffix=".txt") as file,
         socket.create_server(("127.0.0.1", 0), backlog=64) as sink,  # never accepted: see _wrk.lua
@@ -126,4 +130,11 @@ def run(base: str, prepared: list[Prepared], *, label: str, connections: int = 8
         statuses=Counter(status for status, _ in answers.values()),
         errors=errors + sockets,
         problems=problems[:5],
+        # wrk's (a child reaped here; gunicorn is reaped only when it ends) and the reading here
+        client_cpu=children_cpu() - cpu[1] + time.process_time() - cpu[0],
     )
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
