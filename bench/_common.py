@@ -1,18 +1,23 @@
 """What every benchmark sets up the same way: the environment the app runs under (production
 settings: DEBUG off, so no query log), Django inside this process, a fresh database (SQLite
 file, or a PostgreSQL database whose name must contain "bench"), gunicorn serving the app plus
-the bare view (bench/door_wsgi.py), and a pool of client threads. Imported by the scripts in
+the bare view (bench/door_wsgi.py), and the load: prepared requests sent once each by wrk
+(bench/_wrk.py) or by a pool of client threads, the bare view and the target in the same
+run (load_pair), printed as one table (load_table). Imported by the scripts in
 bench/ (run as `python bench/<name>.py`, so this folder is on sys.path)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -176,3 +181,143 @@ def run_pool(threads: int, jobs: list, send) -> tuple[float, list[float], list[s
 
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
+
+
+def analyze() -> None:
+    """ANALYZE on PostgreSQL after building the data: autovacuum has not seen the bulk inserts
+    yet, and a plan made on empty-table statistics is not the one a live branch gets."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"ANALYZE in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+
+
+def default_client() -> str:
+    """wrk (a C event loop, light on the CPU the server needs on this 2-core machine) when
+    installed (Debian: apt-get install -y wrk), else the Python threads."""
+    return "wrk" if Path(WRK).exists() else "threads"
+
+
+def client_text(client: str, connections: int) -> str:
+    if client == "wrk":
+        return f"wrk, {connections} threads × 1 connection"
+    return f"{connections} client threads (Python requests)"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One request, sent exactly once by either client; `expect` is the status that is not an error."""
+
+    method: str
+    path: str
+    headers: dict
+    body: str | None = None
+    expect: int = 200
+
+
+@dataclass
+class Load:
+    """What one load run measured: every request answered once (or counted as an error)."""
+
+    label: str
+    client: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    max_ms: float
+    statuses: Counter
+    errors: int
+    problems: list[str] = field(default_factory=list)  # the first few, for the report
+    client_cpu: float = 0.0  # CPU seconds the client used (wrk and the reader here, or the threads)
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+
+def load(base: str, prepared: list[Prepared], *, label: str, client: str, connections: int = 8) -> Load:
+    """Send every prepared request once to `base`, `connections` at a time, by `client`."""
+    if client == "wrk":
+        import _wrk
+
+        return _wrk.run(base, prepared, label=label, connections=connections)
+    if client != "threads":
+        raise ValueError(f"unknown client {client!r}")
+    statuses: list[int] = []
+
+    def send(http, item: Prepared) -> str:
+        r = http.request(item.method, base + item.path, headers=item.headers, data=item.body, timeout=60)
+        statuses.append(r.status_code)  # list.append is atomic under the GIL
+        return "" if r.status_code == item.expect else f"{label} {r.status_code}: {r.text[:120]}"
+
+    cpu = time.process_time()
+    seconds, latencies, errors = run_pool(connections, prepared, send)
+    return Load(
+        label=label,
+        client=client,
+        requests=len(prepared),
+        seconds=seconds,
+        p50_ms=statistics.median(latencies) * 1000,
+        p95_ms=p95(latencies) * 1000,
+        max_ms=max(latencies) * 1000,
+        statuses=Counter(statuses),
+        errors=len(errors),
+        problems=errors[:5],
+        client_cpu=time.process_time() - cpu,  # this process's threads: the main one only waits
+    )
+
+
+def load_pair(
+    base: str,
+    bare: list[Prepared],
+    target: list[Prepared],
+    *,
+    labels: tuple[str, str],
+    client: str,
+    connections: int = 8,
+) -> tuple[Load, Load, float]:
+    """The bare view, then the target, by the same client against the same server in the same
+    run: (bare, target, target's requests per second over the bare view's). The bare path is
+    warmed once first; the target is not (its requests act: a ballot cast twice is refused)."""
+    import requests
+
+    first = bare[0]
+    requests.request(first.method, base + first.path, headers=first.headers, data=first.body, timeout=30)
+    floor = load(base, bare, label=labels[0], client=client, connections=connections)
+    print(f"{labels[0]}: {floor.rate:.0f}/s ({client})", file=sys.stderr)
+    measured = load(base, target, label=labels[1], client=client, connections=connections)
+    print(f"{labels[1]}: {measured.rate:.0f}/s ({client})", file=sys.stderr)
+    return floor, measured, measured.rate / floor.rate
+
+
+def load_table(floor: Load, *rows: Load) -> None:
+    """The markdown table: the bare view first (ratio 1), each row's ratio to it; the statuses below."""
+    print("| | requests | per second | ratio to bare | p50 ms | p95 ms | max ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        f"| {floor.label} | {floor.requests:,} | {floor.rate:.0f} | 1 | {floor.p50_ms:.1f} | "
+        f"{floor.p95_ms:.1f} | {floor.max_ms:.1f} | {floor.errors} |"
+    )
+    for row in rows:
+        print(
+            f"| {row.label} | {row.requests:,} | {row.rate:.0f} | **{row.rate / floor.rate:.2f}** | "
+            f"{row.p50_ms:.1f} | **{row.p95_ms:.1f}** | {row.max_ms:.1f} | {row.errors} |"
+        )
+    print()
+    statuses = "; ".join(
+        f"{row.label}: " + ", ".join(f"{code} × {n:,}" for code, n in sorted(row.statuses.items()))
+        for row in (floor, *rows)
+    )
+    print(f"Statuses ({floor.client}): {statuses}.")
+    cpu = ", ".join(f"{row.label} {row.client_cpu:.2f} s" for row in (floor, *rows))
+    print(f"CPU the client used ({floor.client}): {cpu}.")
+    for row in (floor, *rows):
+        for problem in row.problems:
+            print(f"- {problem}")

@@ -3,17 +3,20 @@ ballots through the API (issue 13). Run by hand:
 
     .venv/bin/python bench/election_ballots.py          # SQLite: bench/election_ballots.sqlite3
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rollcall_bench_eballots .venv/bin/python bench/election_ballots.py
-    options: --voters N (20000)  --candidates N (8)  --threads N (load generator threads, 8)
+    options: --voters N (20000)  --candidates N (8, at least 2)  --client wrk|threads (wrk when installed)
+             --threads N (connections: wrk threads × 1 connection, or client threads; 8)
              --workers N (gunicorn workers, 2)  --worker-threads N (gthread threads, 4; 0 = sync)
 
 1. Builds a branch with N party members, each with their own account and session;
-   an online Scottish STV election for 3 seats, ~8 candidates standing, its ballot
-   open now (freeze date years after everyone joined).
+   an online Scottish STV election for 3 seats (candidates - 1 when fewer than 4
+   stand: seats_for), 8 candidates standing, its ballot open now (freeze date years
+   after everyone joined). ANALYZE on PostgreSQL.
 2. gunicorn serves the app (bench/door_wsgi.py: the app plus the bare view, one
    indexed query through the same middleware). The bare view is loaded by the same
-   thread pool for as many requests as there are voters, then every voter POSTs
-   their own ranked ballot (`POST …/elections/{id}/ballots/`, session cookie and
-   CSRF header): ballots per second as a ratio to the bare view's, p50/p95, errors.
+   client for as many requests as there are voters, then every voter POSTs their own
+   ranked ballot (`POST …/elections/{id}/ballots/`, session cookie and CSRF header),
+   each sent once (wrk through bench/_wrk.py, or Python threads): ballots per second
+   as a ratio to the bare view's, p50/p95/max, statuses, errors.
 3. The ballot is closed and counted in this process (the time). Checks that the
    database holds exactly N ballots and N voter marks.
 """
@@ -23,7 +26,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import date, timedelta
@@ -33,12 +35,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import _common  # noqa: E402
-import votes as common  # noqa: E402  (the same server, database and thread pool as the votes benchmark)
+import votes as common  # noqa: E402  (the same server, database and load as the votes benchmark)
 
 SLUG = "bench-eballots"
 
 
-def build(voters: int, candidates: int):
+def seats_for(candidates: int) -> int:
+    """3 seats, fewer when few stand: with nominees ≤ seats the close of nominations declares the
+    election uncontested (services/elections.py) and there is no ballot to cast or close."""
+    return max(1, min(3, candidates - 1))
+
+
+def build(voters: int, candidates: int, seats: int):
     """N members with accounts and sessions; an online STV election open now."""
     from importlib import import_module
     from types import SimpleNamespace
@@ -85,7 +93,7 @@ def build(voters: int, candidates: int):
         actor=chair,
         title="Bench delegates",
         method="scottish_stv",
-        seats=3,
+        seats=seats,
         election_on=now.date(),
         voting_rule=rule,
         ballot_mode="online",
@@ -128,53 +136,38 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--voters", type=int, default=20000)
     parser.add_argument("--candidates", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-threads", type=int, default=4)
+    common.client_arguments(parser)
     args = parser.parse_args()
+    if args.candidates < 2:
+        parser.error("--candidates must be at least 2: with fewer candidates than seats plus one nobody votes")
+    seats = seats_for(args.candidates)
 
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'election_ballots.sqlite3'}")
     common.fresh_database()
     common.setup()
     from django.db import connection
-    from django.utils.crypto import get_random_string
 
     from groups.models import ElectionBallot, ElectionVoterMark
     from groups.services.election_ballots import close_ballot
 
-    election, people, sessions, nominations = build(args.voters, args.candidates)
+    election, people, sessions, nominations = build(args.voters, args.candidates, seats)
+    _common.analyze()
     server, base = _common.start_server(common.env(), args.workers, args.worker_threads)
-    csrf = get_random_string(32)
     rng = random.Random(13)
     rankings = []
     for _ in sessions:  # a full or partial ranking, as real voters leave
         order = rng.sample(nominations, len(nominations))
         rankings.append(order[: rng.randint(1, len(order))])
     try:
-        import requests
-
-        def bare(http, person_id):
-            r = http.get(f"{base}/bench/bare/{SLUG}/{person_id}/", cookies={"sessionid": sessions[0]}, timeout=30)
-            return "" if r.status_code == 200 else f"bare {r.status_code}"
-
-        url = f"{base}/api/v1/branches/{SLUG}/elections/{election.pk}/ballots/"
-
-        def ballot(http, i):
-            r = http.post(
-                url,
-                json={"ranking": rankings[i]},
-                cookies={"sessionid": sessions[i], "csrftoken": csrf},
-                headers={"X-CSRFToken": csrf, "Referer": base + "/"},
-                timeout=60,
-            )
-            return "" if r.status_code == 201 else f"ballot {r.status_code}: {r.text[:120]}"
-
-        ids = [p.pk for p in people]
-        bare(requests.Session(), ids[0])  # warm up each path once
-        bare_seconds, bare_latency, bare_errors = _common.run_pool(args.threads, ids, bare)
-        print(f"Bare view: {len(ids) / bare_seconds:.0f}/s", file=sys.stderr)
-        cast_seconds, cast_latency, cast_errors = _common.run_pool(args.threads, list(range(len(sessions))), ballot)
-        print(f"Ballots: {len(sessions) / cast_seconds:.0f}/s", file=sys.stderr)
+        path = f"/api/v1/branches/{SLUG}/elections/{election.pk}/ballots/"
+        floor, cast, _ = _common.load_pair(
+            base,
+            common.bare_requests(SLUG, sessions[0], [p.pk for p in people]),
+            common.voter_requests(base, path, sessions, [{"ranking": r} for r in rankings]),
+            labels=("bare view (one indexed query)", "ranked ballot, each voter's own session"),
+            client=args.client,
+            connections=args.threads,
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -186,27 +179,15 @@ def main() -> None:
     closed = close_ballot(election=election, actor=None)
     close_ms = (time.perf_counter() - started) * 1000
 
-    bare_rate = len(ids) / bare_seconds
-    cast_rate = len(sessions) / cast_seconds
     db = _common.database_name()
     setup_text = _common.server_text(args.workers, args.worker_threads)
     load = os.getloadavg()
     print(
-        f"### {db}, {args.voters:,} voters, {args.candidates} candidates, {setup_text}, "
-        f"{args.threads} client threads (load average {load[0]:.1f})"
+        f"### {db}, {args.voters:,} voters, {args.candidates} candidates for {seats} seats, {setup_text}, "
+        f"{_common.client_text(args.client, args.threads)} (load average {load[0]:.1f})"
     )
     print()
-    print("| | requests | per second | ratio to bare | p50 ms | p95 ms | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    print(
-        f"| bare view (one indexed query) | {len(ids):,} | {bare_rate:.0f} | 1 | "
-        f"{statistics.median(bare_latency) * 1000:.1f} | {_common.p95(bare_latency) * 1000:.1f} | {len(bare_errors)} |"
-    )
-    print(
-        f"| ranked ballot, each voter's own session | {len(sessions):,} | {cast_rate:.0f} | "
-        f"**{cast_rate / bare_rate:.2f}** | {statistics.median(cast_latency) * 1000:.1f} | "
-        f"**{_common.p95(cast_latency) * 1000:.1f}** | {len(cast_errors)} |"
-    )
+    _common.load_table(floor, cast)
     print()
     ok = "as expected" if stored_ballots == stored_marks == args.voters else f"EXPECTED {args.voters:,}"
     elected = ", ".join(closed.result.get("elected", [])) if isinstance(closed.result, dict) else ""
@@ -214,8 +195,6 @@ def main() -> None:
         f"Stored: {stored_ballots:,} ballots, {stored_marks:,} voter marks ({ok}). Close, reshuffle and count "
         f"by Scottish STV: **{close_ms:.0f} ms** (elected {elected or '…'})."
     )
-    for problem in (bare_errors + cast_errors)[:5]:
-        print(f"- {problem}")
 
 
 if __name__ == "__main__":

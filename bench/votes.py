@@ -2,18 +2,20 @@
 
     .venv/bin/python bench/votes.py                      # SQLite: bench/votes.sqlite3
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rollcall_bench_votes .venv/bin/python bench/votes.py
-    options: --voters N (2000)  --threads N (load generator threads, 8)
+    options: --voters N (2000)  --client wrk|threads (wrk when installed)
+             --threads N (connections: wrk threads × 1 connection, or client threads; 8)
              --workers N (gunicorn workers, 2)  --worker-threads N (gthread threads, 4; 0 = sync)
 
 1. Builds a branch with N party members, each with their own account, all checked
    in at a meeting under way; creates a secret ballot and opens it (the
-   entitlement snapshot of N).
+   entitlement snapshot of N). ANALYZE on PostgreSQL.
 2. gunicorn serves the app on 127.0.0.1 (bench/door_wsgi.py: the app plus the bare
    view, one indexed query through the same middleware). First the bare view is
-   loaded by the same thread pool for as many requests as there are voters, then
+   loaded by the same client for as many requests as there are voters, then
    every voter POSTs their own ballot (`POST …/votes/{id}/ballots/`, session
-   cookie and CSRF header, as a phone's browser would): ballots per second as a
-   ratio to the bare view's requests per second, p50/p95, errors.
+   cookie and CSRF header, as a phone's browser would), each request sent once
+   (wrk through bench/_wrk.py, or Python threads): ballots per second as a
+   ratio to the bare view's requests per second, p50/p95/max, statuses, errors.
 3. The vote is closed in this process: the time to close it and compute the result.
    Checks that the database holds exactly N ballots and N voted marks.
 """
@@ -21,16 +23,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import _common
-from _common import p95, run_pool
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "bench-votes"
@@ -127,52 +128,77 @@ def build(voters: int):
     return branch, meeting, vote, people, sessions
 
 
+def voter_requests(base: str, path: str, sessions: list[str], bodies: list[dict]) -> list[_common.Prepared]:
+    """Each voter's own POST (session cookie and CSRF header, as a phone's browser sends them),
+    201 expected: the same prepared requests for either client."""
+    from django.utils.crypto import get_random_string
+
+    csrf = get_random_string(32)
+    return [
+        _common.Prepared(
+            "POST",
+            path,
+            {
+                "Cookie": f"sessionid={session}; csrftoken={csrf}",
+                "X-CSRFToken": csrf,
+                "Referer": base + "/",
+                "Content-Type": "application/json",
+            },
+            json.dumps(body),
+            expect=201,
+        )
+        for session, body in zip(sessions, bodies, strict=True)
+    ]
+
+
+def bare_requests(slug: str, session: str, person_ids: list[int]) -> list[_common.Prepared]:
+    """The bare view (one indexed query through the same middleware), once per person."""
+    return [
+        _common.Prepared("GET", f"/bench/bare/{slug}/{pk}/", {"Cookie": f"sessionid={session}"}) for pk in person_ids
+    ]
+
+
+def client_arguments(parser: argparse.ArgumentParser) -> None:
+    """The load options both ballot benchmarks take."""
+    parser.add_argument(
+        "--client",
+        choices=["wrk", "threads"],
+        default=_common.default_client(),
+        help="the load generator: wrk (default when installed) or Python threads",
+    )
+    parser.add_argument("--threads", type=int, default=8, help="connections: wrk threads × 1, or client threads")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-threads", type=int, default=4)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--voters", type=int, default=2000)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-threads", type=int, default=4)
+    client_arguments(parser)
     args = parser.parse_args()
 
     fresh_database()
     setup()
     from django.db import connection
-    from django.utils.crypto import get_random_string
 
     from groups.models import Ballot, VotedMark
     from groups.services.votes import close_vote
 
     branch, meeting, vote, people, sessions = build(args.voters)
+    _common.analyze()
 
     server, base = _common.start_server(env(), args.workers, args.worker_threads)
-    csrf = get_random_string(32)
     try:
-        import requests
-
-        def bare(http, person_id):
-            r = http.get(f"{base}/bench/bare/{SLUG}/{person_id}/", cookies={"sessionid": sessions[0]}, timeout=30)
-            return "" if r.status_code == 200 else f"bare {r.status_code}"
-
-        ballots_url = f"{base}/api/v1/branches/{SLUG}/meetings/{meeting.pk}/votes/{vote.pk}/ballots/"
+        path = f"/api/v1/branches/{SLUG}/meetings/{meeting.pk}/votes/{vote.pk}/ballots/"
         choices = random.Random(7).choices(["for", "against", "abstain"], weights=[55, 40, 5], k=len(sessions))
-
-        def ballot(http, i):
-            r = http.post(
-                ballots_url,
-                json={"choice": choices[i]},
-                cookies={"sessionid": sessions[i], "csrftoken": csrf},
-                headers={"X-CSRFToken": csrf, "Referer": base + "/"},
-                timeout=30,
-            )
-            return "" if r.status_code == 201 else f"ballot {r.status_code}: {r.text[:120]}"
-
-        ids = [p.pk for p in people]
-        bare(requests.Session(), ids[0])  # warm up each path once
-        bare_seconds, bare_latency, bare_errors = run_pool(args.threads, ids, bare)
-        print(f"Bare view: {len(ids) / bare_seconds:.0f}/s", file=sys.stderr)
-        vote_seconds, vote_latency, vote_errors = run_pool(args.threads, list(range(len(sessions))), ballot)
-        print(f"Ballots: {len(sessions) / vote_seconds:.0f}/s", file=sys.stderr)
+        floor, cast, _ = _common.load_pair(
+            base,
+            bare_requests(SLUG, sessions[0], [p.pk for p in people]),
+            voter_requests(base, path, sessions, [{"choice": c} for c in choices]),
+            labels=("bare view (one indexed query)", "secret ballot, each voter's own session"),
+            client=args.client,
+            connections=args.threads,
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -184,32 +210,22 @@ def main() -> None:
     closed = close_vote(vote=vote, actor=None)
     close_ms = (time.perf_counter() - started) * 1000
 
-    bare_rate = len(ids) / bare_seconds
-    vote_rate = len(sessions) / vote_seconds
     db = _common.database_name()
     setup_text = _common.server_text(args.workers, args.worker_threads)
     load = os.getloadavg()
-    print(f"### {db}, {args.voters:,} voters, {setup_text}, {args.threads} client threads (load average {load[0]:.1f})")
-    print()
-    print("| | requests | per second | ratio to bare | p50 ms | p95 ms | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
     print(
-        f"| bare view (one indexed query) | {len(ids):,} | {bare_rate:.0f} | 1 | "
-        f"{statistics.median(bare_latency) * 1000:.1f} | {p95(bare_latency) * 1000:.1f} | {len(bare_errors)} |"
-    )
-    print(
-        f"| secret ballot, each voter's own session | {len(sessions):,} | {vote_rate:.0f} | "
-        f"**{vote_rate / bare_rate:.2f}** | {statistics.median(vote_latency) * 1000:.1f} | "
-        f"**{p95(vote_latency) * 1000:.1f}** | {len(vote_errors)} |"
+        f"### {db}, {args.voters:,} voters, {setup_text}, {_common.client_text(args.client, args.threads)} "
+        f"(load average {load[0]:.1f})"
     )
     print()
+    _common.load_table(floor, cast)
+    print()
+    ok = "as expected" if stored_ballots == stored_marks == args.voters else f"EXPECTED {args.voters:,}"
     print(
-        f"Stored: {stored_ballots:,} ballots, {stored_marks:,} voted marks. Close and compute the result: "
+        f"Stored: {stored_ballots:,} ballots, {stored_marks:,} voted marks ({ok}). Close and compute the result: "
         f"**{close_ms:.0f} ms** ({closed.votes_for:,} for, {closed.votes_against:,} against, "
         f"{closed.abstain:,} abstaining: {closed.get_result_display().lower()})."
     )
-    for problem in (bare_errors + vote_errors)[:5]:
-        print(f"- {problem}")
 
 
 if __name__ == "__main__":
