@@ -6,29 +6,24 @@ The page's queries do not grow with the nominations."""
 import pytest
 from django.urls import reverse
 
-from groups.models import Position
 from groups.queries.elections import awaiting_consent, awaiting_my_consent
 from groups.services import elections as elections_service
 from groups.services import nominations as services
 
 from ..factories import person_with_membership
-from .helpers import members, online, party
+from .helpers import chair_online, linked, members
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def election(branch, organiser):
-    chair = Position.objects.create(branch=branch, slug="chair", name="Chair", holder_rule=party(branch))
-    return online(branch, organiser, title="Chair 2026", method="irv", seats=1, positions=[chair])
+    return chair_online(branch, organiser, title="Chair 2026", others_may_nominate=False)
 
 
 @pytest.fixture
 def me(branch, member):
-    person = person_with_membership(branch, first_name="Maya", last_name="Mendes")
-    person.user = member
-    person.save(update_fields=["user"])
-    return person
+    return linked(person_with_membership(branch, first_name="Maya", last_name="Mendes"), member)
 
 
 def nominate(election, person, organiser, **kw):
