@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 
 from .. import counting
 from ..models import (
@@ -14,6 +14,7 @@ from ..models import (
     ElectionVoterMark,
     Nomination,
     NominationStatus,
+    NomineeConsent,
     Person,
     TellerEntry,
 )
@@ -149,6 +150,37 @@ def own_nominations(branch: Branch, person: Person | None, *, limit: int = 10) -
         .select_related("election")
         .order_by("-election__nominations_closed_at", "-id")[:limit]
     )
+
+
+def awaiting_consent(branch: Branch, *, limit: int = 10) -> list[Nomination]:
+    """The branch's nominations still awaiting the nominee's consent while
+    nominations are open (for the organisers' dashboard), the soonest to
+    close first: each lapses at the close without it. One more than `limit`
+    tells the page there are others."""
+    return list(
+        Nomination.objects.filter(
+            election__branch=branch, election__status=ElectionStatus.NOMINATIONS,
+            status=NominationStatus.NOMINATED, consent=NomineeConsent.AWAITING,
+        )
+        .select_related("person", "election")
+        .order_by(F("election__nominations_close_at").asc(nulls_last=True), "election_id", "person__last_name",
+                  "person__first_name", "id")[: limit + 1]
+    )  # fmt: skip
+
+
+def awaiting_my_consent(person: Person | None) -> list[Nomination]:
+    """The person's own nominations awaiting their answer (accept or decline,
+    on My elections) while nominations are open, the soonest to close first."""
+    if person is None:
+        return []
+    return list(
+        Nomination.objects.filter(
+            person=person, election__status=ElectionStatus.NOMINATIONS,
+            status=NominationStatus.NOMINATED, consent=NomineeConsent.AWAITING,
+        )
+        .select_related("election")
+        .order_by(F("election__nominations_close_at").asc(nulls_last=True), "election_id")
+    )  # fmt: skip
 
 
 def compare(first: list[list[int]], second: list[list[int]]) -> list[dict]:

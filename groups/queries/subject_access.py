@@ -7,8 +7,10 @@ A fixed number of queries whatever they have done (pinned in
 tests/rights/test_subject_access.py). Votes: that they voted, and their
 choice only in a named vote; a secret ballot never points at anyone, so how
 they voted in one is not held and cannot be part of it. Positions held
-(issue 13) with how each term began and ended; nominations arrive with
-elections.
+(issue 13) with how each term began and ended. Nominations (issue 13): their
+own as nominee (status, consent and its note, the holder rules' Decision),
+and those they made of others with only the nominee's name and the election
+(the others' consent and status are the others' data).
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from ..models import (
     Attendance,
     AuditEvent,
     ConsentRecord,
+    Election,
     Invitation,
     Membership,
     Motion,
+    Nomination,
     Person,
     PointOfOrder,
     PositionHolder,
@@ -75,6 +79,33 @@ def _consent_history(person: Person, events: list[AuditEvent]) -> list[dict[str,
     return history
 
 
+def _nominations(person: Person) -> tuple[list[Nomination], list[Nomination], dict[int, list[str]]]:
+    """Their own nominations, those they made of others, and each election's
+    positions by name (one read for both lists)."""
+    own = list(Nomination.objects.filter(person=person).select_related("election").order_by("nominated_at", "id"))
+    made = list(
+        Nomination.objects.filter(nominators=person)
+        .exclude(person=person)
+        .select_related("election", "person")
+        .order_by("nominated_at", "id")
+    )
+    positions: dict[int, list[str]] = {}
+    elections = {n.election_id for n in own + made}
+    through = Election.positions.through.objects.filter(election_id__in=elections).select_related("position")
+    for row in through.order_by("position__order", "position__name") if elections else []:
+        positions.setdefault(row.election_id, []).append(row.position.name)
+    return own, made, positions
+
+
+def _election(election: Election, positions: dict[int, list[str]]) -> dict[str, Any]:
+    return {
+        "id": election.pk,
+        "title": election.title,
+        "election_on": _when(election.election_on),
+        "positions": positions.get(election.pk, []),
+    }
+
+
 def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, Any]:
     """Everything about `person` (of their branch, `person.branch` loaded)."""
     branch = person.branch
@@ -100,6 +131,7 @@ def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, 
     )
     motions = list(Motion.objects.filter(Q(mover=person) | Q(seconder=person)).select_related("meeting").order_by("id"))
     points = list(PointOfOrder.objects.filter(raised_by=person).select_related("meeting").order_by("raised_at", "id"))
+    nominated, nominated_others, positions = _nominations(person)
     account = person.user.email if person.user_id and person.user else None
     return {
         "generated_at": _when(now or timezone.now()),
@@ -195,8 +227,25 @@ def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, 
             }
             for t in terms
         ],
-        # Elections (issue 13, item 3) will fill this; until then the branch holds none.
-        "nominations": [],
+        "nominations": [
+            {
+                "election": _election(n.election, positions),
+                "nominated_at": _when(n.nominated_at),
+                "status": n.get_status_display(),
+                "consent": n.get_consent_display(),
+                "consent_at": _when(n.consent_at),
+                "consent_note": n.consent_note or None,
+                "consent_recorded_by": _by(n.consent_recorded_by_id, person) if n.consent_recorded_by_id else None,
+                "withdrawn_at": _when(n.withdrawn_at),
+                "decision_at_the_close": n.decision or None,
+                "elected": n.elected,
+            }
+            for n in nominated
+        ],
+        # Whom they nominated: the nominee's name and the election, nothing of the nominee's own.
+        "nominations_made": [
+            {"election": _election(n.election, positions), "nominee": str(n.person)} for n in nominated_others
+        ],
         "votes": [
             {
                 "meeting": _meeting(m.vote.meeting),

@@ -258,6 +258,13 @@ def organiser_consent(person: Person, nominators: list[Person], consented: bool,
     return NomineeConsent.RECORDED, note
 
 
+def renomination_refused(person: Person, nomination: Nomination, then: str) -> Conflict:
+    """Someone nominating again a nominee who declined or withdrew that
+    nomination, without their consent (code withdrawn)."""
+    did = "declined" if nomination.consent == NomineeConsent.DECLINED else "withdrew from"
+    return Conflict(f"{person} {did} this nomination. {then}", code="withdrawn")
+
+
 @transaction.atomic(durable=True)
 def nominate(
     *, election: Election, person: Person, nominators, actor, at: datetime | None = None, consented: bool = False,
@@ -267,7 +274,8 @@ def nominate(
     an eligible voter (refused with their Decision, code not_eligible_nominator);
     a nominee is checked against the holder rule at the close. Someone else's
     nomination awaits the nominee's consent (they are told) unless the
-    organiser records that they agreed (`consented`, with `consent_note`)."""
+    organiser records that they agreed (`consented`, with `consent_note`);
+    one the nominee declined or withdrew comes back only so (code withdrawn)."""
     election = _locked(election)
     at = at or timezone.now()
     check_nominations_open(election, at)
@@ -288,6 +296,12 @@ def nominate(
     nomination = Nomination.objects.filter(election=election, person=person).first()
     if nomination is not None and nomination.status != NominationStatus.WITHDRAWN:
         raise Conflict(f"{person} is already nominated.", code="already_nominated")
+    if nomination is not None and consent == NomineeConsent.AWAITING:
+        # They said no once: asking them again through the same nomination
+        # would only nag. Only their recorded agreement puts it back.
+        raise renomination_refused(
+            person, nomination, "Nominate them again only if they agree: tick that they agreed and say how."
+        )
     if nomination is None:
         nomination = Nomination(election=election, person=person)
     nomination.status, nomination.withdrawn_at, nomination.nominated_at = NominationStatus.NOMINATED, None, at

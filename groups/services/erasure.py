@@ -27,8 +27,14 @@ Their requests to speak: waiting ones are deleted; those they made stay,
 anonymised (no person, no chair's reason), so who spoke on an item still
 adds up. Positions (issue 13): their terms stay as history without the words
 about them (the Decision's reasons, the reason a term ended); a current term
-ends on the day of the erasure; the re-check's alerts about them go. When
-elections arrive, nominations belong here too: secret ballots never point at
+ends on the day of the erasure; the re-check's alerts about them go.
+
+Nominations (issue 13): an open one (nominations still taken) is withdrawn,
+audited as any withdrawal is, so the organisers see why it went; every one
+of theirs stays as history (a ballot paper that listed them still adds up)
+without the words about them: the consent note goes, and the holder rules'
+reasons become "erased" (whether they were eligible stays). Those they made
+of others stay: the nominee's, not theirs. Secret ballots never point at
 anyone.
 """
 
@@ -55,8 +61,11 @@ from ..models import (
     ConsentRecord,
     DoorRefusal,
     DoorScan,
+    Election,
     Invitation,
     Membership,
+    Nomination,
+    NominationStatus,
     OverrideRequest,
     Person,
     PositionAlert,
@@ -218,6 +227,41 @@ def _scrub_attendance(person: Person, ids: Identifiers) -> tuple[int, int]:
     return mine, named
 
 
+def _scrub_nominations(person: Person, counts: dict[str, int], now: datetime) -> list[Nomination]:
+    """Their nominations without the words about them; those still open are
+    withdrawn now. Returns the withdrawn, for their audit rows."""
+    # The elections still taking their nominations are locked first, as a
+    # withdrawal locks them, so that a close at the same moment waits for us.
+    taking = Election.objects.filter(nominations__person=person, nominations__status=NominationStatus.NOMINATED)
+    list(taking.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+    theirs = list(Nomination.objects.filter(person=person).select_for_update(of=("self",)).select_related("election"))
+    open_ = []
+    for nomination in theirs:
+        decision = nomination.decision if isinstance(nomination.decision, dict) else {}
+        if decision:
+            nomination.decision = {"eligible": bool(decision.get("eligible")), "reasons": [ERASED]}
+        nomination.consent_note = ""
+        fields = ["decision", "consent_note"]
+        if nomination.status == NominationStatus.NOMINATED:
+            nomination.status, nomination.withdrawn_at = NominationStatus.WITHDRAWN, now
+            fields += ["status", "withdrawn_at"]
+            open_.append(nomination)
+        nomination.save(update_fields=fields)
+    counts["nominations"] = len(theirs)
+    counts["nominations_withdrawn"] = len(open_)
+    return open_
+
+
+def _withdraw_nominations(nominations: list[Nomination], *, branch, actor, at: datetime) -> None:
+    for nomination in nominations:
+        audit.record(
+            actor=actor, branch=branch, action=AuditAction.ELECTION_WITHDRAW, obj=nomination,
+            person_id=nomination.person_id, at=at,
+            summary=f"{nomination.election.title}: person {nomination.person_id} withdrawn (their data was erased)",
+            changes={"election": nomination.election_id, "erased": True},
+        )  # fmt: skip
+
+
 def _clean_reason(reason: str, ids: Identifiers) -> str:
     text = " ".join(str(reason or "").split())
     if not text:
@@ -279,7 +323,10 @@ def erase_person(*, person: Person, actor, reason: str, at: datetime | None = No
         if person.email
         else 0
     )
+    open_nominations = _scrub_nominations(person, counts, now)
     counts["audit_events"] = _scrub_audit(person, ids)
+    # After the scrub, which would blank these rows' values: they name no one.
+    _withdraw_nominations(open_nominations, branch=person.branch, actor=actor, at=now)
     uploads = uploads_mentioning(person.branch_id, ids.strong) if ids.strong is not None else []
     counts["uploads"] = len(uploads)
     counts["linked_account"] = int(person.user_id is not None)

@@ -24,7 +24,7 @@ from django.utils import timezone
 from ..errors import Conflict, InvalidInput, NotAllowed, refused
 from ..models import AuditAction, Election, Membership, Nomination, NominationStatus, NomineeConsent, Person
 from . import audit
-from .elections import _locked, check_nominations_open, voter_decision, withdraw_within
+from .elections import _locked, check_nominations_open, renomination_refused, voter_decision, withdraw_within
 
 
 def others_may_nominate(election: Election) -> bool:
@@ -89,7 +89,7 @@ def nominate_as_member(
     consent_before = nomination.consent if nomination is not None else None
     if nomination is not None and nomination.status == NominationStatus.WITHDRAWN:
         if not own:
-            raise Conflict(f"{nominee} has withdrawn: only they may stand again.", code="withdrawn")
+            raise renomination_refused(nominee, nomination, "Only they may stand again.")
         nomination.status, nomination.withdrawn_at, nomination.nominated_at = NominationStatus.NOMINATED, None, at
         nomination.consent, nomination.consent_at, nomination.consent_note = NomineeConsent.SELF, at, ""
         nomination.save()

@@ -138,7 +138,12 @@ def election_new(request, branch):
 @branch_view("manage_elections")
 @local_time  # times typed and shown in the branch\'s zone
 def election_detail(request, branch, election_id):
-    election = _election(branch, election_id)
+    return _detail(request, branch, _election(branch, election_id), NominateForm(branch=branch))
+
+
+def _detail(request, branch, election, form):
+    """The organisers' page, with the nomination form as given (a refused one
+    shows its error beside the field it is about)."""
     nominations = list(queries.nominations(election))
     return render(
         request,
@@ -149,7 +154,7 @@ def election_detail(request, branch, election_id):
             "nominations": nominations,
             "positions": list(election.positions.all()),
             "voted": election.marks.count(),
-            "form": NominateForm(branch=branch),
+            "form": form,
             "times": NominationTimesForm(
                 initial={
                     "nominations_open_at": election.nominations_open_at,
@@ -193,8 +198,13 @@ def election_close(request, branch, election_id):
     return response
 
 
+# Where a refusal without a field of its own belongs on the form.
+NOMINATE_FIELD = {"withdrawn": "consented", "already_nominated": "person", "not_eligible_nominator": "nominators"}
+
+
 @require_POST
 @branch_view("manage_elections")
+@local_time  # a refused form is shown again on the page, in the branch's zone
 def election_nominate(request, branch, election_id):
     election = _election(branch, election_id)
     form = NominateForm(request.POST, branch=branch)
@@ -206,7 +216,11 @@ def election_nominate(request, branch, election_id):
                 consented=form.cleaned_data["consented"], consent_note=form.cleaned_data["consent_note"],
             )  # fmt: skip
         except RollcallError as exc:
-            messages.error(request, exc.message)
+            if election.status != ElectionStatus.NOMINATIONS:  # the page no longer shows the form
+                messages.error(request, exc.message)
+                return redirect("election_detail", slug=branch.slug, election_id=election.pk)
+            add_service_error(form, exc, field=NOMINATE_FIELD.get(exc.code))
+            return _detail(request, branch, election, form)
         else:
             nominee = form.cleaned_data["person"]
             messages.success(

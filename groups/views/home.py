@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from ..models import Meeting, MeetingStatus
 from ..permissions import branches_for, capabilities
+from ..queries.elections import awaiting_consent, awaiting_my_consent
 from ..queries.me import linked_person, my_meetings
 from ..queries.meetings import under_way
 from ..queries.positions import open_alerts
@@ -20,6 +21,9 @@ def home(request):
     if not branches:
         return render(request, "groups/no_role.html", status=200)
     return render(request, "groups/branch_list.html", {"branches": branches})
+
+
+AWAITING_SHOWN = 8
 
 
 @branch_view("view_branch")
@@ -43,6 +47,10 @@ def dashboard(request, branch):
     person = linked_person(request.user, branch)
     mine = my_meetings(branch, person, now=now, limit=3) if person else []
     alerts = open_alerts(branch) if "manage_positions" in caps else []
+    # Nominations lapse at the close without the nominee's consent: the
+    # organisers see those still waiting, the nominee their own to answer.
+    awaiting = awaiting_consent(branch, limit=AWAITING_SHOWN) if "manage_elections" in caps else []
+    to_answer = awaiting_my_consent(person) if "nominate" in caps else []
     with timezone.override(branch.zone):
         return render(
             request,
@@ -55,6 +63,9 @@ def dashboard(request, branch):
                 "person": person,
                 "mine": mine,
                 "alerts": alerts,
+                "awaiting": awaiting[:AWAITING_SHOWN],
+                "awaiting_more": len(awaiting) > AWAITING_SHOWN,
+                "to_answer": to_answer,
             },
         )
 

@@ -14,6 +14,7 @@ from django.test import Client
 from groups.models import RoleName
 from groups.services import elections as services
 from groups.services.branches import create_branch
+from groups.services.nominations import decline_nomination
 
 from ..elections.helpers import chair, members, online
 from ..factories import RoleFactory, UserFactory, person_with_membership
@@ -97,5 +98,48 @@ def test_the_organisers_page_shows_consent_lapse_and_refusal(browser, live_serve
     page.get_by_role("button", name="Record their consent").click()
     assert page.get_by_text("The nominee's consent is recorded", exact=False).is_visible()
     assert page.get_by_role("button", name="Save the times").bounding_box()["height"] >= 44
+    page.context.close()
+    assert console_errors == []
+
+
+def test_the_dashboard_shows_what_awaits_consent_on_a_phone(browser, live_server, branch, console_errors):
+    """An organiser who is also a nominee: their own to answer, then the branch's, each with its link."""
+    organiser = branch.roles.get(role=RoleName.ORGANISER).user
+    election = online(branch, organiser, method="irv", seats=1, positions=[chair(branch)], title="Chair 2026")
+    nominator, other = members(branch, 2)
+    me = person_with_membership(branch, first_name="Maya", last_name="Mendes-Featherstonehaugh")
+    me.user = organiser
+    me.save(update_fields=["user"])
+    for person in (me, other):
+        services.nominate(election=election, person=person, nominators=[nominator], actor=organiser)
+    page = _page(browser, live_server, organiser, console_errors, (360, 740))
+    page.goto(f"{live_server.url}/b/{branch.slug}/")
+    answer = page.get_by_role("link", name="Accept or decline your nomination in Chair 2026")
+    assert answer.is_visible() and answer.bounding_box()["height"] >= 44
+    assert page.get_by_text("Nominations awaiting the nominee's consent").is_visible()
+    assert page.get_by_role("link", name="Chair 2026", exact=True).count() == 2
+    _check(page, 360, "dashboard")
+    answer.click()
+    assert page.get_by_role("button", name="Accept the nomination").is_visible()
+    page.context.close()
+    assert console_errors == []
+
+
+def test_nominating_again_someone_who_declined_says_why_beside_the_tick(browser, live_server, branch, console_errors):
+    organiser = branch.roles.get(role=RoleName.ORGANISER).user
+    election = online(branch, organiser, method="irv", seats=1, positions=[chair(branch)], title="Chair 2026")
+    (nominator,) = members(branch, 1)
+    declined = person_with_membership(branch, first_name="Dee", last_name="Clined")
+    nomination = services.nominate(election=election, person=declined, nominators=[nominator], actor=organiser)
+    decline_nomination(nomination=nomination, person=declined, actor=None)
+    page = _page(browser, live_server, organiser, console_errors, (360, 740))
+    page.goto(f"{live_server.url}/b/{branch.slug}/elections/{election.pk}/")
+    page.get_by_label("Nominee", exact=True).select_option(label="Dee Clined")
+    page.get_by_label("Nominated by").select_option(label=str(nominator))
+    page.get_by_role("button", name="Nominate", exact=True).click()
+    error = page.locator("#id_consented_error")
+    assert "Dee Clined declined this nomination" in error.inner_text()
+    assert page.get_by_text("There is a problem").is_visible()
+    _check(page, 360, "declined-again")
     page.context.close()
     assert console_errors == []

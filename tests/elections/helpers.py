@@ -39,6 +39,21 @@ def online(branch, organiser, *, method="scottish_stv", seats=2, positions=(), o
     return election
 
 
+def chair_online(branch, organiser, *, others_may_nominate=True, **kw):
+    """An online IRV election for one Chair (party members may hold it), nominations open."""
+    chair = Position.objects.create(
+        branch=branch, slug="chair", name="Chair", holder_rule=party(branch), others_may_nominate=others_may_nominate
+    )
+    return online(branch, organiser, method="irv", seats=1, positions=[chair], **kw)
+
+
+def linked(person, user):
+    """The person, linked to the account `user` (their own pages)."""
+    person.user = user
+    person.save(update_fields=["user"])
+    return person
+
+
 def members(branch, n, **kw):
     return [person_with_membership(branch, **kw) for _ in range(n)]
 

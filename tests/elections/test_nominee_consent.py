@@ -8,28 +8,19 @@ import pytest
 from django.urls import reverse
 
 from groups.errors import Conflict, InvalidInput, NotAllowed
-from groups.models import AuditEvent, NominationStatus, Position
+from groups.models import AuditEvent, NominationStatus
 from groups.services import elections as elections_service
 from groups.services import nominations as services
 
 from ..factories import person_with_membership
-from .helpers import members, online, party
+from .helpers import chair_online, linked, members
 
 pytestmark = pytest.mark.django_db
 
 
-def linked(person, user):
-    person.user = user
-    person.save(update_fields=["user"])
-    return person
-
-
 @pytest.fixture
 def election(branch, organiser):
-    chair = Position.objects.create(
-        branch=branch, slug="chair", name="Chair", holder_rule=party(branch), others_may_nominate=True
-    )
-    return online(branch, organiser, method="irv", seats=1, positions=[chair])
+    return chair_online(branch, organiser)
 
 
 @pytest.fixture

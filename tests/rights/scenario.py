@@ -2,7 +2,10 @@
 with a number, an edited record (audit values), consent, invitations and a
 reply, attendance at a closed meeting (with an override naming them) and an
 open one, a guest row from before they joined, a self-declared attribute, a
-role invitation, a linked account and a stored import upload naming them."""
+role invitation, a linked account, a stored import upload naming them, and
+nominations (issue 13): one standing in a ballot (the holder rule's reasons),
+one open with an organiser's consent note naming them, and one they made of
+someone else."""
 
 from __future__ import annotations
 
@@ -23,14 +26,17 @@ from groups.models import (
     DoorScan,
     Invitation,
     Meeting,
+    Nomination,
     OverrideRequest,
     Person,
+    Position,
     RoleInvitation,
     RoleName,
     Rule,
     SelfDeclaredAttribute,
 )
 from groups.services import attendance as attendance_services
+from groups.services import elections as election_services
 from groups.services import people as people_services
 from groups.services.invitations import record_reply
 from groups.services.records import close_meeting
@@ -56,6 +62,9 @@ class Scenario:
     invitation: Invitation
     upload_token: str
     other_upload_token: str
+    standing: Nomination  # in a ballot: the holder rule's Decision kept
+    open_nomination: Nomination  # nominations open: an organiser's consent note names them
+    made: Nomination  # theirs of someone else (Nadia Nominee), awaiting her consent
 
 
 def build(branch, organiser) -> Scenario:
@@ -155,9 +164,43 @@ def build(branch, organiser) -> Scenario:
     other_token = jobs.save_upload(
         branch=branch, user=organiser, uploaded=SimpleUploadedFile("other.csv", other_csv.encode())
     )
+    standing, open_nomination, made = _nominations(branch, organiser, person, other, members_only)
     person.refresh_from_db()
     closed.refresh_from_db()
-    return Scenario(person, other, closed, upcoming, user, invitation, token, other_token)
+    return Scenario(
+        person, other, closed, upcoming, user, invitation, token, other_token, standing, open_nomination, made
+    )
+
+
+NOMINEE = "Nadia Nominee"
+
+
+def _nominations(branch, organiser, person, other, members_only):
+    secretary = Position.objects.create(branch=branch, slug="secretary", name="Secretary", holder_rule=members_only)
+    nadia = person_with_membership(branch, first_name="Nadia", last_name="Nominee", email="nadia@example.org")
+
+    def election(title, seats):
+        made = election_services.create_election(
+            branch=branch, actor=organiser, title=title, method="scottish_stv", seats=seats, positions=[secretary],
+            election_on=date(2026, 3, 10), voting_rule=members_only, ballot_mode="paper",
+        )  # fmt: skip
+        return election_services.open_nominations(election=made, actor=organiser)
+
+    def nominate(election, nominee, nominator, note):
+        return election_services.nominate(
+            election=election, person=nominee, nominators=[nominator], actor=organiser, consented=bool(note),
+            consent_note=note,
+        )  # fmt: skip
+
+    ballot = election("Secretary 2026", 1)
+    standing = nominate(ballot, person, other, "Signed the nomination form")
+    nominate(ballot, nadia, other, "Signed the nomination form")
+    election_services.close_nominations(election=ballot, actor=organiser)  # two for one seat: the ballot
+    taking = election("Secretary 2027", 1)
+    open_nomination = nominate(taking, person, other, f"{FIRST} {LAST} told me on {PHONE}")
+    made = nominate(taking, nadia, person, "")
+    standing.refresh_from_db()
+    return standing, open_nomination, made
 
 
 # --- the whole database, read raw -----------------------------------------------

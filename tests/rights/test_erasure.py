@@ -55,6 +55,7 @@ def test_the_scenario_holds_their_data_everywhere_before(known):
     assert "groups_person.phone: phone" in found
     assert "groups_auditevent.changes: notes" in found
     assert "groups_roleinvitation.email: email" in found
+    assert "groups_nomination.consent_note: first name" in found
 
 
 def test_after_erasure_no_table_holds_their_data(known, organiser, django_capture_on_commit_callbacks):
@@ -99,7 +100,10 @@ def test_audit_events_stay_with_their_values_erased(known, organiser, django_cap
     about = AuditEvent.objects.filter(person_id=known.person.pk)
     actions = sorted(about.values_list("action", flat=True))
     erase(known.person, organiser, django_capture_on_commit_callbacks)
-    assert sorted(about.exclude(action=AuditAction.PERSON_ERASE).values_list("action", flat=True)) == actions
+    # Their open nomination is withdrawn, audited as any withdrawal is.
+    assert sorted(about.exclude(action=AuditAction.PERSON_ERASE).values_list("action", flat=True)) == sorted(
+        [*actions, AuditAction.ELECTION_WITHDRAW]
+    )
     update = about.get(action=AuditAction.PERSON_UPDATE)
     assert update.changes["notes"] == {"old": "erased", "new": "erased"}
     assert "phone" in update.changes  # which fields changed is still told

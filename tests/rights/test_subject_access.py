@@ -141,8 +141,9 @@ def queries_for(person) -> int:
 
 def test_the_export_costs_a_fixed_number_of_queries(branch, organiser, known, django_assert_num_queries):
     person = type(known.person).objects.select_related("branch", "user").get(pk=known.person.pk)
-    # seven reads, their requests to speak, terms of office, points of order, consent records
-    with django_assert_num_queries(11):
+    # seven reads, their requests to speak, terms of office, points of order, consent records, and three for
+    # nominations (their own, those they made, the elections' positions)
+    with django_assert_num_queries(14):
         subject_access(person)
     before = queries_for(known.person)
     for _ in range(5):
@@ -155,8 +156,8 @@ def test_the_export_costs_a_fixed_number_of_queries(branch, organiser, known, dj
 def test_the_api_export_pins_its_queries(api, branch, organiser, known, django_assert_num_queries):
     client = api(organiser)
     client.get(api_url(branch, known.person))
-    # The token, the role, the rate count, the person, the eleven reads, and the audit row (in its savepoint).
-    with django_assert_num_queries(17 + RATE_LIMIT_QUERIES):
+    # The token, the role, the rate count, the person, the fourteen reads, and the audit row (in its savepoint).
+    with django_assert_num_queries(20 + RATE_LIMIT_QUERIES):
         assert client.get(api_url(branch, known.person)).status_code == 200
 
 

@@ -244,9 +244,10 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
         tags=TAGS, summary="Record a nomination (organisers)", parameters=[ELECTION_ID],
         request=NominateSerializer,
         description="403 not_eligible_nominator with the Decision when a nominator may not vote in the election; "
-        "409 nominations_closed, already_nominated. Unless `consented` (with `consent_note`, how they agreed) or "
-        "the nominee is among the nominators, the nomination awaits the nominee's consent (they are told); it "
-        "lapses at the close without it. 400 consent_note_required.",
+        "409 nominations_closed, already_nominated, withdrawn (the nominee declined or withdrew that "
+        "nomination: nominate them again only with `consented` and the note). Unless `consented` (with "
+        "`consent_note`, how they agreed) or the nominee is among the nominators, the nomination awaits the "
+        "nominee's consent (they are told); it lapses at the close without it. 400 consent_note_required.",
         responses={201: NominationSerializer, 400: FIELD_ERRORS, 403: VoteRefusalSerializer,
                    409: VoteRefusalSerializer},
     ),
