@@ -7,6 +7,9 @@ between the ballot's two times, the voting rule on the freeze date
 unique ElectionVoterMark. Online ballots take no lock on the election's row:
 the mark's conditional INSERT (sql/election_ballots.py) checks the ballot is
 open and share-locks the row against the close, as meeting votes do.
+`cast_own_election_ballot`: the API's way in (the DRF action and the lean
+view), one statement on PostgreSQL for the rate limit, the roll, the window,
+the mark, the ballot and the audit row; cast_election_ballot for the rest.
 Secrecy as for votes: the mark and the ballot share no id, time or order, and
 `close_ballot` rewrites the ballots in a random order.
 

@@ -11,6 +11,10 @@ KEY SHARE): ballots do not wait for each other, but close_ballot's FOR UPDATE
 waits for every ballot under way to commit, and a ballot that comes after the
 close re-reads the status as declared and inserts nothing. SQLite serialises
 writers, so the same holds there.
+
+`cast_own` (PostgreSQL): that INSERT as a CTE between the rate-limit
+counter's upsert and the ballot's and audit row's INSERTs, which read its
+RETURNING: one statement, one round trip, atomic without BEGIN or COMMIT.
 """
 
 from __future__ import annotations
