@@ -25,7 +25,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def record(
+def record(**fields) -> AuditEvent:
+    """Append an audit event (the arguments as `build` takes them). Call inside the service's transaction."""
+    event = build(**fields)
+    # One plain INSERT (groups/sql/): every check-in at the door writes one of these.
+    insert(event)
+    return event
+
+
+def build(
     *,
     actor,
     branch: Branch | None,
@@ -38,7 +46,8 @@ def record(
     changes: dict | None = None,
     at: datetime | None = None,
 ) -> AuditEvent:
-    """Append an audit event. Call inside the service's transaction."""
+    """An audit event as `record` appends it, not yet saved: for a statement
+    that writes it with the change it records (sql/election_ballots.cast_own)."""
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or obj.pk
@@ -53,8 +62,6 @@ def record(
         summary=summary[:300],
         changes={k: _plain(v) for k, v in (changes or {}).items()},
     )
-    # One plain INSERT (groups/sql/): every check-in at the door writes one of these.
-    insert(event)
     return event
 
 

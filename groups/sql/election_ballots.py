@@ -11,6 +11,10 @@ KEY SHARE): ballots do not wait for each other, but close_ballot's FOR UPDATE
 waits for every ballot under way to commit, and a ballot that comes after the
 close re-reads the status as declared and inserts nothing. SQLite serialises
 writers, so the same holds there.
+
+`cast_own` (PostgreSQL): that INSERT as a CTE between the rate-limit
+counter's upsert and the ballot's and audit row's INSERTs, which read its
+RETURNING: one statement, one round trip, atomic without BEGIN or COMMIT.
 """
 
 from __future__ import annotations
@@ -18,23 +22,30 @@ from __future__ import annotations
 from functools import cache
 
 from django.db import connection
+from django.db.models import Model
 
 from ..models import (
+    AuditEvent,
     BallotMode,
     Election,
+    ElectionBallot,
     ElectionEntitlement,
     ElectionStatus,
     ElectionVoterMark,
     Nomination,
     NominationStatus,
     Person,
+    RateCount,
     Rule,
 )
+from . import rate_limits
 from .core import Table, column_list, columns, fetch, read, width
 
 
 @cache
-def _mark_statement(vendor: str, on_roll: bool) -> str:
+def _mark_statement(vendor: str, on_roll: bool, condition: str = "") -> str:
+    """The mark's INSERT; `condition` (more SQL for its WHERE, with its own
+    parameters after the others) for cast_own's rate limit."""
     e, n = Table(Election, "e"), Table(ElectionEntitlement, "n")
     lock = " FOR KEY SHARE OF e" if vendor == "postgresql" else ""
     names = column_list(ElectionVoterMark, "election", "person", "cast_at")
@@ -46,7 +57,7 @@ def _mark_statement(vendor: str, on_roll: bool) -> str:
         f'INSERT INTO "{ElectionVoterMark._meta.db_table}" ({names})'
         f" SELECT {e.id}, {source}"
         f" WHERE {e.id} = %s AND {e.status} = '{ElectionStatus.BALLOT}' AND {e.ballot_mode} = '{BallotMode.ONLINE}'"
-        f" AND {e.ballot_opens_at} <= %s AND {e.ballot_closes_at} > %s{lock}"
+        f" AND {e.ballot_opens_at} <= %s AND {e.ballot_closes_at} > %s{condition}{lock}"
         f" ON CONFLICT ({column_list(ElectionVoterMark, 'election', 'person')}) DO NOTHING"
         f" RETURNING {column_list(ElectionVoterMark, 'person')}"
     )
@@ -70,6 +81,64 @@ def insert_entitled_mark(*, election_id: int, person_id: int, at) -> bool:
     same statement: False when nothing was inserted (not on it, closed, or
     already voted: the caller finds out which)."""
     return _insert(True, election_id, person_id, at)
+
+
+def _row(model: type[Model]) -> tuple[str, str]:
+    """A new row's columns and a SELECT list of its parameters, each cast to
+    its column's type (a parameter in a SELECT list has none of its own):
+    every concrete field but a database-generated key, as the ORM's INSERT."""
+    fields = _fields(model)
+    names = ", ".join(f'"{f.column}"' for f in fields)
+    return names, ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
+
+
+@cache
+def _fields(model: type[Model]) -> tuple:
+    return tuple(f for f in model._meta.concrete_fields if f is not model._meta.auto_field)
+
+
+def _params(obj: Model) -> list:
+    """The row's values as Model.save() would send them (pre_save, then the database's preparation)."""
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in _fields(type(obj))]
+
+
+@cache
+def _cast_statement(counted: bool) -> str:
+    rate = RateCount._meta
+    count, expires = (f'"{rate.get_field(n).column}"' for n in ("count", "expires"))
+    person = column_list(ElectionVoterMark, "person")
+    steps = [f"hit AS ({rate_limits.hit_statement()})"] if counted else []
+    within = f" AND (SELECT {count} FROM hit) <= %s" if counted else ""  # over the limit: nothing written
+    steps.append(f"mark AS ({_mark_statement('postgresql', True, within)})")
+    for name, model in (("ballot", ElectionBallot), ("audit", AuditEvent)):
+        names, values = _row(model)
+        steps.append(f'{name} AS (INSERT INTO "{model._meta.db_table}" ({names}) SELECT {values} FROM mark)')
+    counts = f"(SELECT {count} FROM hit), (SELECT {expires} FROM hit)" if counted else "NULL, NULL"
+    return f"WITH {', '.join(steps)} SELECT {counts}, (SELECT {person} FROM mark)"
+
+
+def cast_own(
+    *, election_id: int, person_id: int, at, ballot: ElectionBallot, event: AuditEvent,
+    rate: tuple[str, int, int] | None = None, limit: int = 0,
+) -> tuple[int | None, int | None, bool]:  # fmt: skip
+    """PostgreSQL only: an online ballot of someone on its roll in ONE
+    statement, atomic by itself in autocommit (no BEGIN or COMMIT to send):
+    the rate-limit counter's upsert when `rate` is (key, now, window end)
+    (Window.in_statement; `limit` its limit), the roll's row, the ballot's
+    window and the mark as insert_entitled_mark checks them, then only if the
+    mark went in (and within the limit) the ballot (no person, no time) and
+    the audit row (`event`, unsaved, as services.audit builds it). (the count,
+    the window's end: None without `rate`; whether the ballot was cast).
+    Nothing cast: not on the roll, closed, already voted or over the limit,
+    for the caller to find out which."""
+    when = connection.ops.adapt_datetimefield_value(at)
+    params = [rate[0], 1, rate[2], rate[1], rate[1]] if rate is not None else []
+    params += [when, person_id, election_id, when, when]
+    if rate is not None:
+        params.append(limit)
+    params += _params(ballot) + _params(event)
+    count, end, cast = fetch(_cast_statement(rate is not None), params)[0]
+    return count, end, cast is not None
 
 
 @cache

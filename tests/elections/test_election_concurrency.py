@@ -1,7 +1,10 @@
-"""Sixteen taps of "Cast my ballot" at the same moment by one voter: one ballot."""
+"""Sixteen taps of "Cast my ballot" at the same moment by one voter: one
+ballot; through the long way and the API's (one statement on PostgreSQL)."""
 
-from groups.models import ElectionBallot, ElectionVoterMark
-from groups.services.election_ballots import cast_election_ballot
+import pytest
+
+from groups.models import AuditEvent, ElectionBallot, ElectionVoterMark
+from groups.services.election_ballots import cast_election_ballot, cast_own_election_ballot
 
 from ..concurrency import RACES, race
 from .helpers import contested
@@ -9,22 +12,26 @@ from .helpers import contested
 THREADS = 16
 
 pytestmark = RACES
+WAYS = pytest.mark.parametrize("cast", [cast_election_ballot, cast_own_election_ballot], ids=["long", "api"])
 
 
-def test_sixteen_concurrent_ballots_by_one_voter_make_one(branch, organiser):
+@WAYS
+def test_sixteen_concurrent_ballots_by_one_voter_make_one(branch, organiser, cast):
     election, nominations, voters = contested(branch, organiser)
 
     def tap():
-        cast_election_ballot(election=election, person=voters[1], ranking=[nominations[0].pk], actor=None)
+        cast(election=election, person=voters[1], ranking=[nominations[0].pk], actor=None)
         return "voted"
 
     outcomes = race([tap] * THREADS)
     assert sorted(outcomes) == ["already_voted"] * (THREADS - 1) + ["voted"]
     assert ElectionVoterMark.objects.filter(election=election).count() == 1
     assert ElectionBallot.objects.filter(election=election).count() == 1
+    assert AuditEvent.objects.filter(action="election.ballot", object_id=str(election.pk)).count() == 1
 
 
-def test_voters_on_the_roll_racing_the_close_are_counted_or_told_it_closed(branch, organiser):
+@WAYS
+def test_voters_on_the_roll_racing_the_close_are_counted_or_told_it_closed(branch, organiser, cast):
     # Each ballot is one statement on the roll: the close's lock waits for those under way,
     # and none after it takes a mark without its ballot being counted.
     from groups.models import ElectionEntitlement
@@ -36,7 +43,7 @@ def test_voters_on_the_roll_racing_the_close_are_counted_or_told_it_closed(branc
 
     def vote(person):
         def job():
-            cast_election_ballot(election=election, person=person, ranking=[nominations[1].pk], actor=None)
+            cast(election=election, person=person, ranking=[nominations[1].pk], actor=None)
             return "voted"
 
         return job

@@ -199,7 +199,7 @@ class ElectionViewSet(mixins.ListModelMixin, BranchScopedViewSet):
             raise Http404
         body = ElectionBallotSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        election_ballots.cast_election_ballot(
+        election_ballots.cast_own_election_ballot(
             election=election,
             person=person,
             ranking=body.validated_data["ranking"],
@@ -328,7 +328,7 @@ def lean_ballot(call, branch_slug: str, pk: str):
     election, person, standing = ballot_reads(branch=branch, election_id=election_id, user_id=call.user.pk)
     if election is None:
         return None
-    mark = election_ballots.cast_election_ballot(
+    mark = election_ballots.cast_own_election_ballot(
         election=election, person=person, ranking=ranking, actor=call.user, window=call.window, standing=standing
     )
     return None if mark is None else (RECORDED, status.HTTP_201_CREATED)
