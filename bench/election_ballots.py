@@ -128,13 +128,6 @@ def build(voters: int, candidates: int, seats: int):
         limits.start(SimpleNamespace(session=store), user)  # as bench/votes.py: no first-request rewrite
         store.create()
         sessions.append(store.session_key)
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        # Statistics now, as autovacuum would soon (bench/door.py): without them
-        # the planner finds the voter's person by scanning the branch's people.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
     print(f"Built {voters:,} voters, election open, in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return election, voters_, sessions, nominations
 
@@ -158,6 +151,8 @@ def main() -> None:
     from groups.services.election_ballots import close_ballot
 
     election, people, sessions, nominations = build(args.voters, args.candidates, seats)
+    # Statistics now, as autovacuum would soon: without them PostgreSQL finds
+    # the voter's person by scanning the branch's people.
     _common.analyze()
     server, base = _common.start_server(common.env(), args.workers, args.worker_threads)
     rng = random.Random(13)
