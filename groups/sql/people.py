@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from ..models import Category, Membership, Person
-from . import people_page
+from . import people_page, people_walk
 from . import people_terms as terms
 from .core import Table, fetch, placeholders
 
@@ -251,6 +251,8 @@ def page_ids(
         # One word sorted by name: the last names' part of the page read along
         # the name index, their count from an index (groups/sql/people_page.py).
         done = people_page.page_ids(branch_id, words[0], sort=sort, offset=offset, limit=limit)
+        if done is None:  # PostgreSQL's walk (groups/sql/people_walk.py)
+            done = people_walk.page_ids(branch_id, words[0], sort=sort, offset=offset, limit=limit)
         if done is not None:
             return done
     page = {"limit": limit, "offset": offset}
