@@ -310,7 +310,11 @@ MEMBERSHIP_COLUMNS = ("id", "category", "number", "status", *MEMBERSHIP_DATES)
 
 
 @cache
-def _rows_statement(n: int, person_fields: tuple[str, ...]) -> str:
+def _rows_statement(n: int | None, person_fields: tuple[str, ...]) -> str:
+    """n: how many ids, each a parameter; None (PostgreSQL): the ids as one
+    array, one statement whatever their number — psycopg parses again on
+    every run a statement of over 50 parameters (its cache's limit), ~0.1 ms
+    for a page of 50."""
     p, m, c = Table(Person, "p"), Table(Membership, "m"), Table(Category, "c")
     people = ", ".join(getattr(p, f) for f in ("id", *person_fields))
     memberships = ", ".join(c.slug if f == "category" else getattr(m, f) for f in MEMBERSHIP_COLUMNS)
@@ -320,7 +324,7 @@ def _rows_statement(n: int, person_fields: tuple[str, ...]) -> str:
         f"SELECT {people}, {memberships} FROM {p}"
         f" LEFT OUTER JOIN {m} ON {m.person} = {p.id}"
         f" LEFT OUTER JOIN {c} ON {c.id} = {m.category}"
-        f" WHERE {p.branch} = %s AND {p.id} IN ({placeholders(n)})"
+        f" WHERE {p.branch} = %s AND {p.id} {'= ANY(%s)' if n is None else f'IN ({placeholders(n)})'}"
         f" ORDER BY {c.order}, {m.started_on}, {m.id}"
     )
 
@@ -333,4 +337,6 @@ def page_rows(branch_id: int, ids: list[int], person_fields: tuple[str, ...]) ->
     caller knows the fields' types (groups.queries.people.api_people)."""
     if not ids:
         return []
+    if connection.vendor == "postgresql":
+        return fetch(_rows_statement(None, tuple(person_fields)), [branch_id, list(ids)])
     return fetch(_rows_statement(len(ids), tuple(person_fields)), [branch_id, *ids])
