@@ -80,3 +80,57 @@ def test_folds_names_every_character_upper_folds_into_an_ascii_letter(db):
         )
         found = cursor.fetchone()[0] or ""
     assert set(found) <= set(people_walk.FOLDS)
+
+
+AUDIT_COLUMNS = ("actor_id", "branch_id", "action", "object_type", "object_id", "person_id", "summary", "changes")
+
+
+def test_the_walk_writes_the_audit_row_record_people_read_writes(crowd, branch, organiser):  # noqa: F811
+    from groups.models import AuditEvent
+    from groups.services import exports
+
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    for sort, page, size in (("name", 1, 7), ("-name", 2, 7), ("name", 1, 1)):
+        read = exports.PeopleRead(branch=branch, actor=organiser, page=page, filters=["q"])
+        ids, _ = _walk(branch, "now", sort, (page - 1) * size, size) or (None, None)
+        assert ids and len(ids) == size
+        written = people_walk.page_ids(branch.pk, "now", sort=sort, offset=(page - 1) * size, limit=size, audit=read)
+        assert written == (ids, _) and read.written
+        exports.record_people_read(branch=branch, actor=organiser, people=len(ids), page=page, filters=["q"])
+        rows = list(AuditEvent.objects.exclude(pk__in=before).order_by("pk").values(*AUDIT_COLUMNS, "at"))
+        before |= set(AuditEvent.objects.values_list("pk", flat=True))
+        assert len(rows) == 2
+        walked, recorded = rows
+        assert {k: walked[k] for k in AUDIT_COLUMNS} == {k: recorded[k] for k in AUDIT_COLUMNS}
+        assert recorded["summary"].startswith(f"Read {size} ")
+        assert abs((walked["at"] - recorded["at"]).total_seconds()) < 60
+        # Once written, not again: a second read of the page writes nothing.
+        people_walk.page_ids(branch.pk, "now", sort=sort, offset=(page - 1) * size, limit=size, audit=read)
+        assert not AuditEvent.objects.exclude(pk__in=before).exists()
+
+
+def test_an_empty_page_writes_no_audit_row(crowd, branch, organiser):  # noqa: F811
+    from groups.models import AuditEvent
+    from groups.services import exports
+
+    count = AuditEvent.objects.count()
+    read = exports.PeopleRead(branch=branch, actor=organiser, page=1, filters=["q"])
+    assert people_walk.page_ids(branch.pk, "zzz", sort="name", offset=0, limit=50, audit=read) == ([], None)
+    assert not read.written and AuditEvent.objects.count() == count
+
+
+def test_the_api_writes_one_audit_row_per_page_read_by_the_walk(crowd, api, organiser, branch):  # noqa: F811
+    from groups.models import AuditEvent
+
+    client, url = api(organiser), "/api/v1/branches/green-lanes/people/"
+    count = AuditEvent.objects.filter(action="people.read").count()
+    assert client.get(url, {"q": "now", "page_size": 5, "page": 2}).status_code == 200
+    assert client.get(url, {"q": "zzz"}).json()["count"] == 0
+    assert client.get(url, {"q": "now", "page": 99}).status_code == 404
+    rows = list(AuditEvent.objects.filter(action="people.read").order_by("pk").values("summary", "changes"))[count:]
+    assert rows == [
+        {
+            "summary": "Read 5 people's full records through the API (page 2)",
+            "changes": {"people": 5, "page": 2, "filters": ["q"]},
+        }
+    ]
