@@ -66,11 +66,15 @@ class PeopleIds:
         return self._load(ids)
 
 
-def people_ids(branch: Branch, data: dict, queryset=None, *, offset: int, limit: int, load=list) -> PeopleIds:
+def people_ids(
+    branch: Branch, data: dict, queryset=None, *, offset: int, limit: int, load=list, audit=None
+) -> PeopleIds:
     """The people of `branch` a list's cleaned query `data` finds (q, sort
     and the filters of groups.filters.PeopleFilter). `queryset`: the
     filterset's ``qs``, or a callable giving it, used when the query is not
-    one groups.sql.people pages by hand."""
+    one groups.sql.people pages by hand. `audit`: the API page's PeopleRead,
+    for a statement that can write its row with the page (groups.sql.people
+    page_ids)."""
     from ..filters import fast_terms
 
     terms = fast_terms(data)
@@ -79,7 +83,7 @@ def people_ids(branch: Branch, data: dict, queryset=None, *, offset: int, limit:
 
         def fetch(off: int, lim: int):
             return sql_people.page_ids(
-                branch.pk, words=words, whole_postcode=whole_postcode, sort=sort, offset=off, limit=lim
+                branch.pk, words=words, whole_postcode=whole_postcode, sort=sort, offset=off, limit=lim, audit=audit
             )
 
         def count() -> int:

@@ -7,6 +7,7 @@ text. The views call one of these before they send the file."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 from django.db import transaction
 
@@ -113,6 +114,41 @@ def record_person_view(*, person: Person, actor, via: str) -> None:
     )
 
 
+class PeopleRead:
+    """The audit row of one API page of full records, for a statement that
+    reads the page and writes the row at once (PostgreSQL's name walk,
+    groups/sql/people_walk.py): the row's values but the number of people,
+    which the statement counts; `written` once it has. Its summary and
+    changes are people_read_summary's and record_people_read's
+    (tests/people/test_people_walk.py holds the two rows equal)."""
+
+    def __init__(self, *, branch: Branch, actor, page: int, filters: Iterable[str]) -> None:
+        self.branch, self.actor, self.page, self.filters = branch, actor, page, sorted(filters)
+        self.actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        self.action = AuditAction.PEOPLE_READ
+        self.written = False
+
+    def record(self, people: int) -> None:
+        """Written the usual way, when no statement wrote it."""
+        if not self.written:
+            record_people_read(
+                branch=self.branch, actor=self.actor, people=people, page=self.page, filters=self.filters
+            )
+
+
+def audited_read():
+    """Around a statement that writes a PeopleRead's row: as record_people_read,
+    its own durable transaction — none needed in autocommit, a caller's
+    refused (RuntimeError), a test's joined."""
+    if transaction.get_autocommit():
+        return nullcontext()
+    return transaction.atomic(durable=True, savepoint=False)
+
+
+def people_read_summary(people: int, page: int) -> str:
+    return f"Read {people:,} {'person' if people == 1 else 'people'}'s full records through the API (page {page})"
+
+
 def record_people_read(*, branch: Branch, actor, people: int, page: int, filters: Iterable[str] = ()) -> None:
     """A page of full records read through the API's people list: how many,
     which page, the names of the filters used — never the values.
@@ -123,11 +159,8 @@ def record_people_read(*, branch: Branch, actor, people: int, page: int, filters
     by mistake, which would make the row wait for its commit) Django's own
     durable check decides, as for every other service: a caller's is refused
     (RuntimeError), the test's joined without a savepoint."""
-    if transaction.get_autocommit():
+    with audited_read():
         _record_people_read(branch=branch, actor=actor, people=people, page=page, filters=filters)
-    else:
-        with transaction.atomic(durable=True, savepoint=False):
-            _record_people_read(branch=branch, actor=actor, people=people, page=page, filters=filters)
 
 
 def _record_people_read(*, branch: Branch, actor, people: int, page: int, filters: Iterable[str]) -> None:
@@ -135,6 +168,6 @@ def _record_people_read(*, branch: Branch, actor, people: int, page: int, filter
         actor=actor,
         branch=branch,
         action=AuditAction.PEOPLE_READ,
-        summary=f"Read {people:,} {'person' if people == 1 else 'people'}'s full records through the API (page {page})",
+        summary=people_read_summary(people, page),
         changes={"people": people, "page": page, "filters": sorted(filters)},
     )

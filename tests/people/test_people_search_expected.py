@@ -92,9 +92,11 @@ def test_a_word_with_a_digit_and_two_words(api, organiser, people):
 def test_a_search_reads_in_five_queries_and_one_audit_row(api, organiser, people, django_assert_num_queries):
     client = api(organiser)
     # token, branch with role, the page's ids with the count (one statement),
-    # the people with their memberships (one), the audit row.
-    for q in ("nowa", "L0001", "nowak ewa"):
-        with django_assert_num_queries(5 + RATE_LIMIT_QUERIES):
+    # the people with their memberships (one), the audit row — on PostgreSQL
+    # written by the statement of a word of letters (groups/sql/people_walk.py).
+    walked = 1 if connection.vendor == "postgresql" else 0
+    for q, queries in (("nowa", 5 - walked), ("L0001", 5), ("nowak ewa", 5)):
+        with django_assert_num_queries(queries + RATE_LIMIT_QUERIES):
             assert client.get(URL, {"q": q}).status_code == 200
     assert AuditEvent.objects.filter(action="people.read").count() == 3
 

@@ -126,13 +126,17 @@ class PersonViewSet(
         paginator = self.paginator
         limit = paginator.get_page_size(request)
         number = paginator.get_page_number(request, None)
-        found = people_queries.people_ids(branch, data, queryset, offset=(number - 1) * limit, limit=limit)
+        # The audit row: written with the page where one statement can
+        # (PostgreSQL's name walk), else after it, as before.
+        audit = exports.PeopleRead(branch=branch, actor=request.user, page=number, filters=filters)
+        found = people_queries.people_ids(branch, data, queryset, offset=(number - 1) * limit, limit=limit, audit=audit)
+        with exports.audited_read():
+            found.count()  # the page's statement: paging past the end (a 404) raises only after it
         ids = paginator.paginate_queryset(found, request, view=self)
         results = people_queries.api_people(branch, ids, tuple(PersonSerializer.Meta.fields))
         if results:
-            exports.record_people_read(
-                branch=branch, actor=request.user, people=len(results), page=paginator.page.number, filters=filters
-            )
+            audit.page = paginator.page.number
+            audit.record(len(results))
         return paginator.get_paginated_response(results)
 
     def _query(self):
