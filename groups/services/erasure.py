@@ -67,7 +67,7 @@ from ..models import (
     SpeakerStatus,
 )
 from ..sql.audit import rewrite_events
-from . import audit
+from . import audit, people_version
 
 ERASED = "erased"
 ERASED_GUEST = "Erased guest"
@@ -305,6 +305,7 @@ def erase_person(*, person: Person, actor, reason: str, at: datetime | None = No
         erased_at=now,
         updated_at=now,
     )
+    people_version.bump(person.branch_id)  # a tombstone is nobody's: no rule admits it
     audit.record(
         actor=actor,
         branch=person.branch,
