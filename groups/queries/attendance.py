@@ -28,7 +28,8 @@ def quorum_needed(meeting: Meeting, eligible: int) -> int:
 
 def quorum(meeting: Meeting) -> dict:
     """CONTRACT.md §4's quorum, plus `guests`: from the frozen record when the
-    meeting is closed (one query), live otherwise (two).
+    meeting is closed (one query), live otherwise (one with the eligible count
+    cached, three when it is counted: the rule's categories and the COUNT).
 
     present: checked in, not undone and not marked as left (guests included);
     present_eligible: present people the voting rule admitted at check-in
