@@ -142,6 +142,20 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "rollcall_cache"}}
     # Database sessions, read with a hand-written statement (groups/auth.py).
     SESSION_ENGINE = "groups.auth"
+# The eligible counts behind the door's quorum (groups/eligibility/count_cache.py): in Redis when
+# there is one, shared by every process; otherwise in each process's memory. Their keys carry the
+# branch's people_version, read from the database with the check-ins, so a process's own copy is
+# never stale, only counted once more per process; the database cache would make a hit a statement
+# and a miss several (its cull count, the read, the write in a savepoint).
+COUNTS_CACHE = "counts"
+if env("REDIS_URL", default=""):
+    CACHES["counts"] = {**CACHES["default"], "KEY_PREFIX": "counts"}
+else:
+    CACHES["counts"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rollcall-eligible-counts",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

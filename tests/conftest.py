@@ -141,9 +141,15 @@ def _force_login_as_after_two_factor(monkeypatch):
 def _own_redis_keys(settings):
     """With REDIS_URL, rate-limit counts live in Redis, outside the test's
     transaction: give each test keys of its own, so that no test inherits
-    another's counts (the database cache and counter roll back by themselves)."""
+    another's counts (the database cache and counter roll back by themselves); the eligible
+    counts' cache likewise."""
     import uuid
 
     default = settings.CACHES["default"]
+    caches = dict(settings.CACHES)
     if "redis" in default["BACKEND"].lower():
-        settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+        caches["default"] = {**default, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    # The eligible counts outlive the test's transaction wherever they are (memory or Redis), and
+    # branch ids come round again after a rollback: each test counts for itself.
+    caches["counts"] = {**settings.CACHES["counts"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    settings.CACHES = caches

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from groups.models import Attendance, Branch, Category, Meeting, MeetingStatus, Membership, Person, Role, RoleName
-from groups.services import member_since
+from groups.services import member_since, people_version
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -44,7 +44,21 @@ class RoleFactory(factory.django.DjangoModelFactory):
     role = RoleName.MEMBER
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
+class BumpsPeopleVersion(factory.django.DjangoModelFactory):
+    """As every service that writes people, memberships or categories does: raise the branch's
+    people_version, or a count cached before the factory wrote would still be served."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        made = super()._create(model_class, *args, **kwargs)
+        people_version.bump(made.branch_id)
+        return made
+
+
+class CategoryFactory(BumpsPeopleVersion):
     class Meta:
         model = Category
 
@@ -53,7 +67,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"category-{n}")
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(BumpsPeopleVersion):
     class Meta:
         model = Person
 
@@ -63,7 +77,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(BumpsPeopleVersion):
     class Meta:
         model = Membership
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from ..models import AuditAction, Category, Meeting, Membership, Person, Role, RoleName
-from ..services import member_since
+from ..services import member_since, people_version
 from .users import demo_user
 
 
@@ -48,6 +48,7 @@ def seed_invitations(*, branch, users, rng, people) -> None:
             started_on=timezone.localdate() - timedelta(days=400),
         )
         member_since.refresh([riya.pk])
+        people_version.bump(branch.pk)
     riya.email, riya.user = supporter.email, supporter
     riya.consent_email, riya.consent_email_at = True, now
     riya.save()

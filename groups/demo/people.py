@@ -7,7 +7,7 @@ import random
 from django.db import transaction
 
 from ..models import AuditAction, Branch, Category, Membership, Person, RoleName
-from ..services import member_since
+from ..services import member_since, people_version
 
 _FIRST_NAMES = [
     "Amara",
@@ -301,6 +301,7 @@ def seed_people(*, branch: Branch, users: dict, rng: random.Random, people: int)
     ]
     Membership.objects.bulk_create(memberships)
     member_since.refresh_branch(branch)
+    people_version.bump(branch.pk)
     audit.record(
         actor=users[RoleName.ORGANISER],
         branch=branch,

@@ -73,7 +73,7 @@ def tonights_meeting(branch) -> Meeting:
 def _stand_ins(branch, users, wanted: list[tuple[str, str]]) -> list[Person]:
     """Party members of three years, for a demo with too few people of its own."""
     from ..models import Category, Membership
-    from ..services import audit, member_since
+    from ..services import audit, member_since, people_version
 
     party = Category.objects.get(branch=branch, slug="party-member")
     since = branch.today() - timedelta(days=3 * 365)
@@ -87,6 +87,7 @@ def _stand_ins(branch, users, wanted: list[tuple[str, str]]) -> list[Person]:
         ]
     )
     member_since.refresh([p.pk for p in made])
+    people_version.bump(branch.pk)
     audit.record(
         actor=users[RoleName.ORGANISER],
         branch=branch,

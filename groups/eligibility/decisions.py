@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from ..models import Branch, Person, Rule
 from .compile import compile_rule
+from .count_cache import cached_count
 from .engine import Decision, PersonFacts, RuleError, category_slugs, evaluate
 from .loading import load_facts, needs_declared, needs_history
 
@@ -151,7 +152,16 @@ def eligible_person_ids(branch: Branch, rule: Rule | dict | None, as_of: date) -
     )
 
 
-def count_eligible(branch: Branch, rule: Rule | dict | None, as_of: date) -> int:
+def count_eligible(branch: Branch, rule: Rule | dict | None, as_of: date, *, people_version: int | None = None) -> int:
     """How many of the branch's people the rule admits on ``as_of``: the ONE
-    place quorum gets "eligible to vote in total" from. One COUNT query."""
-    return eligible_people(branch, rule, as_of).count()
+    place quorum gets "eligible to vote in total" from. One COUNT query, or
+    the figure cached for the branch's people_version (read here unless the
+    caller read it first; groups/eligibility/count_cache.py says when not)."""
+    definition = definition_of(rule)
+    return cached_count(
+        branch.pk,
+        definition,
+        as_of,
+        lambda: eligible_people(branch, rule, as_of).count(),
+        version=people_version,
+    )

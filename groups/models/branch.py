@@ -36,6 +36,9 @@ class Branch(models.Model):
         help_text="The last import's choices (column → field, category and status values → what they stand "
         "for), offered again for the next file: a branch imports the same export every month.",
     )
+    # Raised by every write that can change who a rule admits (groups/services/people_version.py):
+    # cached counts of eligible people are keyed by it, so a write makes them miss, never lie.
+    people_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -44,6 +47,16 @@ class Branch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        """A saved branch never writes back the people_version it was read with: a
+        form or the admin holding an old one would undo a bump made since, and a
+        version used twice could serve a count cached before the second write."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "people_version"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def zone(self) -> ZoneInfo:

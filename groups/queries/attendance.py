@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from ..eligibility.decisions import count_eligible, eligible_person_ids, meeting_voting_definition
 from ..models import Attendance, DoorRefusal, Invitation, Meeting, MeetingRecord, Person, Reply
 from ..models.meetings import QuorumCombine
+from ..sql import door as statements
 
 
 def quorum_needed(meeting: Meeting, eligible: int) -> int:
@@ -27,7 +28,8 @@ def quorum_needed(meeting: Meeting, eligible: int) -> int:
 
 def quorum(meeting: Meeting) -> dict:
     """CONTRACT.md §4's quorum, plus `guests`: from the frozen record when the
-    meeting is closed (one query), live otherwise (two).
+    meeting is closed (one query), live otherwise (one with the eligible count
+    cached, three when it is counted: the rule's categories and the COUNT).
 
     present: checked in, not undone and not marked as left (guests included);
     present_eligible: present people the voting rule admitted at check-in
@@ -39,21 +41,23 @@ def quorum(meeting: Meeting) -> dict:
         record = MeetingRecord.objects.filter(meeting=meeting).first()
         if record is not None:
             return frozen_quorum(record)
-    here = Attendance.objects.filter(meeting=meeting, undone_at__isnull=True, left_at__isnull=True)
-    counts = here.aggregate(
-        present=Count("id"),
-        guests=Count("id", filter=Q(person__isnull=True)),
-        present_eligible=Count("id", filter=Q(person__isnull=False, may_vote=True)),
+    # Polled every 5 s by each door device: the check-ins and the branch's people_version in one
+    # statement, then the eligible count from the cache under that version (groups/eligibility/count_cache.py).
+    present, guests, present_eligible, version = statements.quorum_figures(meeting.pk, meeting.branch_id)
+    eligible = count_eligible(
+        meeting.branch,
+        meeting_voting_definition(meeting),
+        meeting.effective_eligibility_date,
+        people_version=version,
     )
-    eligible = count_eligible(meeting.branch, meeting_voting_definition(meeting), meeting.effective_eligibility_date)
     needed = quorum_needed(meeting, eligible)
     return {
         "eligible": eligible,
-        "present": counts["present"],
-        "present_eligible": counts["present_eligible"],
+        "present": present,
+        "present_eligible": present_eligible,
         "quorum": needed,
-        "quorate": counts["present_eligible"] >= needed,
-        "guests": counts["guests"],
+        "quorate": present_eligible >= needed,
+        "guests": guests,
     }
 
 

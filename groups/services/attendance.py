@@ -25,7 +25,7 @@ from ..models.attendance import CheckInMethod
 from ..permissions import can
 from ..sql import as_id
 from ..sql.checkin import check_in_reads, insert_attendance
-from . import audit, votes
+from . import audit, people_version, votes
 
 MAX_REASON = 500
 
@@ -383,6 +383,7 @@ def create_person_at_door(
     attendance, _ = check_in_within(
         meeting=meeting, person=person, actor=actor, method=CheckInMethod.DOOR, override_reason=override_reason, at=at
     )
+    people_version.bump(meeting.branch_id)  # last: the branch row stays locked until commit
     return person, attendance
 
 

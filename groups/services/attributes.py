@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from ..errors import Conflict, InvalidInput, NotAllowed
 from ..models import AttributeDefinition, AuditAction, Branch, DeclarationSource, Person, SelfDeclaredAttribute
-from . import audit
+from . import audit, people_version
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 MAX_OPTIONS = 30
@@ -153,6 +153,7 @@ def _save(person: Person, definition: AttributeDefinition, value: str, source: s
     except IntegrityError:  # two saves at once: the other one won; this one changes it
         SelfDeclaredAttribute.objects.filter(person=person, definition=definition).update(**fields)
         created = False
+    people_version.bump(person.branch_id)  # rules may ask for an answer (an `attribute` condition)
     audit.record(
         actor=actor,
         branch=person.branch,
@@ -193,6 +194,7 @@ def withdraw(*, person: Person, definition: AttributeDefinition, actor) -> bool:
     """Withdraw the person's answer: the row goes. True when there was one."""
     deleted = SelfDeclaredAttribute.objects.filter(person=person, definition=definition).delete()[0]
     if deleted:
+        people_version.bump(person.branch_id)
         audit.record(
             actor=actor,
             branch=person.branch,

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from ..eligibility.engine import category_slugs
 from ..errors import Conflict, InvalidInput
 from ..models import AuditAction, Branch, Category, Membership
-from . import audit
+from . import audit, people_version
 
 
 def _clean_name(branch: Branch, name: str, *, exclude: Category | None = None) -> str:
@@ -65,6 +65,7 @@ def create_category(*, branch: Branch, actor, name: str, description: str = "") 
     category = Category.objects.create(
         branch=branch, name=name, slug=_free_slug(branch, name), description=(description or "").strip(), order=order
     )
+    people_version.bump(branch.pk)  # a rule naming its slug admitted nobody by it until now
     audit.record(
         actor=actor,
         branch=branch,
@@ -94,6 +95,7 @@ def rename_category(*, category: Category, actor, name: str, description: str | 
     for field, value in values.items():
         setattr(category, field, value)
     category.save()
+    people_version.bump(category.branch_id)  # the slug rules name may have followed the name
     audit.record(
         actor=actor,
         branch=category.branch,
@@ -153,6 +155,7 @@ def delete_category(*, category: Category, actor) -> None:
         )
     name, pk = category.name, category.pk
     category.delete()
+    people_version.bump(category.branch_id)
     audit.record(
         actor=actor,
         branch=category.branch,

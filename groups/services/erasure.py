@@ -76,7 +76,7 @@ from ..models import (
     SpeakerStatus,
 )
 from ..sql.audit import rewrite_events
-from . import audit
+from . import audit, people_version
 
 ERASED = "erased"
 ERASED_GUEST = "Erased guest"
@@ -352,6 +352,7 @@ def erase_person(*, person: Person, actor, reason: str, at: datetime | None = No
         erased_at=now,
         updated_at=now,
     )
+    people_version.bump(person.branch_id)  # a tombstone is nobody's: no rule admits it
     audit.record(
         actor=actor,
         branch=person.branch,

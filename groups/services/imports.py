@@ -51,7 +51,7 @@ from ..imports.reading import open_source, read_header
 from ..imports.report import FileProblem, ImportReport
 from ..models import AuditAction, Branch, Category, Membership, MembershipStatus, Person
 from ..sql import maintenance
-from . import audit, member_since
+from . import audit, member_since, people_version
 
 ANALYZE_ROWS = 1000  # an import writing this many rows refreshes the planner's statistics
 
@@ -213,6 +213,9 @@ def _write(*, branch, stream, plan: Plan, report: ImportReport, actor, progress,
         # The list changed between the check and the write (someone else edited it).
         raise _Retry
     _remember_choices(branch, plan)
+    if report.created or report.updated or report.categories_created:
+        # At the end, as _remember_choices writes the branch row too: held only until the commit.
+        people_version.bump(branch.pk)
     audit.record(
         actor=actor,
         branch=branch,

@@ -29,7 +29,7 @@ from ..cleaning import FieldErrors, clean_person
 from ..errors import Conflict, InvalidInput
 from ..models import AuditAction, Branch, Category, Channel, Membership, MembershipStatus, Person, Purpose
 from ..sql import as_id
-from . import audit, consent, member_since
+from . import audit, consent, member_since, people_version
 
 MEMBERSHIP_FIELDS = ("category", "number", "status", "started_on", "continuous_since", "ended_on", "dues_paid_until")
 
@@ -217,6 +217,7 @@ def create_person(
 
     person = _save(write)
     _record_consent(person, given, actor=actor, at=now)
+    people_version.bump(branch.pk)
     audit.record(
         actor=actor,
         branch=branch,
@@ -267,6 +268,7 @@ def update_person(
     _save(write)
     _record_consent(person, given, actor=actor, at=now)
     if changes:
+        people_version.bump(branch.pk)
         audit.record(
             actor=actor,
             branch=branch,
@@ -322,6 +324,7 @@ def delete_person(*, person: Person, actor, at: datetime | None = None) -> None:
             "request to speak): they cannot be deleted. To remove their personal data, erase them instead.",
             code="person_has_records",
         ) from None
+    people_version.bump(branch.pk)
     audit.record(
         actor=actor,
         branch=branch,
@@ -446,6 +449,8 @@ def bulk_update_people(
     elif changed:
         Membership.objects.filter(pk__in=list(plan["targets"].values_list("pk", flat=True))).update(**plan["update"])
     member_since.refresh(changed)
+    if changed:
+        people_version.bump(branch.pk)
     audit.record(
         actor=actor,
         branch=branch,

@@ -39,7 +39,7 @@ from ..models import (
     RecheckPlan,
     Rule,
 )
-from . import audit
+from . import audit, people_version
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 MAX_SEATS = 100
@@ -222,6 +222,7 @@ def appoint_within(
         appointed_by=_user(actor),
         appointed_at=timezone.now(),
     )
+    people_version.bump(branch.pk)  # rules may ask who holds an office (an `office` condition)
     audit.record(
         actor=actor,
         branch=branch,
@@ -257,6 +258,7 @@ def end_term(*, holder: PositionHolder, ended_on, actor, reason: str = "") -> Po
     now = timezone.now()
     still_open = PositionAlert.objects.filter(holder=holder, resolved_at__isnull=True)
     still_open.update(resolved_at=now, resolution="term ended")
+    people_version.bump(holder.position.branch_id)
     audit.record(
         actor=actor,
         branch=holder.position.branch,

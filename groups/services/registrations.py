@@ -14,7 +14,7 @@ from django.utils import timezone
 from ..cleaning import clean_person
 from ..errors import Conflict, InvalidInput
 from ..models import AuditAction, Category, Meeting, Membership, Person
-from . import audit, member_since
+from . import audit, member_since, people_version
 from .consent import confirm_token
 from .invitations import site_url
 
@@ -69,6 +69,7 @@ def register_interest(
     if category is not None:
         Membership.objects.create(person=person, branch=branch, category=category, started_on=now.date())
         member_since.refresh([person.pk])
+    people_version.bump(branch.pk)
     audit.record(
         actor=None,
         branch=branch,
@@ -148,3 +149,4 @@ def reject_supporter(*, person: Person, actor) -> None:
         summary="Rejected and deleted a registration of interest",
     )
     person.delete()
+    people_version.bump(person.branch_id)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from ..eligibility.engine import RuleError, validate
 from ..errors import Conflict, InvalidInput
 from ..models import AttributeDefinition, AuditAction, Branch, Category, Meeting, Position, Rule, RuleVersion
-from . import audit
+from . import audit, people_version
 
 
 def _user(actor):
@@ -96,6 +96,9 @@ def create_rule(*, branch: Branch, name: str, definition, description: str = "",
     RuleVersion.objects.create(
         rule=rule, version=1, definition=definition, changed_by=_user(actor), changed_at=timezone.now()
     )
+    # Counts are keyed by the definition itself; the version is raised too, so that no
+    # writer of rules is ever the one that forgot (groups/services/people_version.py).
+    people_version.bump(branch.pk)
     audit.record(
         actor=actor,
         branch=branch,
@@ -130,6 +133,8 @@ def update_rule(*, rule: Rule, actor, name: str | None = None, description: str 
             rule=rule, version=rule.version, definition=definition, changed_by=_user(actor), changed_at=timezone.now()
         )
     rule.save()
+    if "definition" in changes:
+        people_version.bump(rule.branch_id)
     audit.record(
         actor=actor,
         branch=rule.branch,
@@ -169,3 +174,4 @@ def delete_rule(*, rule: Rule, actor) -> None:
         changes={"definition": {"old": rule.definition, "new": None}, "name": {"old": rule.name, "new": None}},
     )
     rule.delete()
+    people_version.bump(rule.branch_id)

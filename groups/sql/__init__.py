@@ -13,7 +13,8 @@ returns, field by field (tests/test_door_sql.py).
 
 - ``core``: names from _meta, reading rows as the ORM does, one INSERT.
 - ``door``: the meeting with its rules, one person, the search (with the
-  count of the rest), the last check-ins, and the memberships (with the
+  count of the rest), the quorum's check-in figures with the branch's
+  people_version, the last check-ins, and the memberships (with the
   branch's category names and who is in) behind the cards.
 - ``checkin``: what a check-in reads inside its transaction, and its INSERT.
 - ``auth``: the session and the signed-in user, and the session's update.

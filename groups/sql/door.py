@@ -8,7 +8,7 @@ from functools import cache, lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, connection
 
-from ..models import Attendance, Category, Meeting, Membership, Person, Rule
+from ..models import Attendance, Branch, Category, Meeting, Membership, Person, Rule
 from .core import Table, convert, converter, fetch, placeholders, read, width
 
 
@@ -249,6 +249,29 @@ def people(branch_id: int, ids: list[int]) -> dict[int, Person]:
         f" AND {p.branch} = %s AND {p.erased_at} IS NULL"
     )
     return {row[0]: read(Person, row) for row in fetch(statement, [*ids, branch_id])}
+
+
+# --------------------------------------------------------------------------
+# The quorum's figures (polled every 5 s by each device at the door)
+
+
+@cache
+def _quorum_statement() -> str:
+    a, b = Table(Attendance, "a"), Table(Branch, "b")
+    return (
+        f"SELECT COUNT({a.id}), COUNT(CASE WHEN {a.person} IS NULL THEN 1 END),"
+        f" COUNT(CASE WHEN {a.person} IS NOT NULL AND {a.may_vote} THEN 1 END),"
+        f" (SELECT {b.people_version} FROM {b} WHERE {b.id} = %s)"
+        f" FROM {a} WHERE {a.meeting} = %s AND {a.undone_at} IS NULL AND {a.left_at} IS NULL"
+    )
+
+
+def quorum_figures(meeting_id: int, branch_id: int) -> tuple[int, int, int, int]:
+    """(present, guests, present and may vote) among the meeting's live
+    check-ins, and the branch's people_version read in the same statement,
+    before the eligible count it keys (groups/eligibility/count_cache.py)."""
+    present, guests, voters, version = fetch(_quorum_statement(), [branch_id, meeting_id])[0]
+    return present, guests, voters, version or 0
 
 
 # --------------------------------------------------------------------------
