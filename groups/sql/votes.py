@@ -9,6 +9,10 @@ the vote's row is share-locked by the statement (FOR KEY SHARE): ballots do
 not wait for each other, but close_vote's FOR UPDATE waits for every ballot
 under way to commit, and a ballot that comes after it re-reads the status as
 closed and inserts nothing. SQLite serialises writers, so the same holds.
+
+The API's ballot on PostgreSQL (``cast_own``) wraps that INSERT in one
+statement with the rate-limit count, the secret ballot, the audit row and
+the progress: one round trip and one commit (autocommit) for the lot.
 """
 
 from __future__ import annotations
