@@ -25,15 +25,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def record(**fields) -> AuditEvent:
-    """Append an audit event (the arguments as `build` takes them). Call inside the service's transaction."""
-    event = build(**fields)
+def record(**row) -> AuditEvent:
+    """Append an audit event (the arguments are ``new_event``'s). Call inside the service's transaction."""
+    event = new_event(**row)
     # One plain INSERT (groups/sql/): every check-in at the door writes one of these.
     insert(event)
     return event
 
 
-def build(
+def new_event(
     *,
     actor,
     branch: Branch | None,
@@ -46,12 +46,13 @@ def build(
     changes: dict | None = None,
     at: datetime | None = None,
 ) -> AuditEvent:
-    """An audit event as `record` appends it, not yet saved: for a statement
-    that writes it with the change it records (sql/election_ballots.cast_own)."""
+    """The audit event ``record`` appends, not yet written: for a service
+    whose one statement writes it with the change (the API's ballot on
+    PostgreSQL, groups/sql/votes.py)."""
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or obj.pk
-    event = AuditEvent(
+    return AuditEvent(
         at=at or timezone.now(),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         branch=branch,
@@ -62,7 +63,6 @@ def build(
         summary=summary[:300],
         changes={k: _plain(v) for k, v in (changes or {}).items()},
     )
-    return event
 
 
 def diff(instance: models.Model, new_values: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -186,7 +186,7 @@ def _counted(election: Election, person: Person, ranking: list[int], *, actor, a
 
 
 def _voted(election: Election, person: Person, *, actor, at: datetime) -> AuditEvent:
-    return audit.build(
+    return audit.new_event(
         actor=actor, branch=election.branch, action=AuditAction.ELECTION_BALLOT, obj=election,
         person_id=person.pk, at=at, summary="Voted",
     )  # fmt: skip

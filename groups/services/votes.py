@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -39,7 +39,9 @@ from ..models import (
 )
 from ..queries.attendance import quorum
 from ..queries.standing_orders import standing_orders_for
+from ..sql import insert
 from ..sql import votes as statements
+from ..sql.core import write_turn
 from . import audit
 from .motions import check_may_put, settle_vote
 
@@ -214,7 +216,6 @@ def _refuse(reasons) -> NotAllowed:
     return not_entitled(reasons, to="on this")
 
 
-@transaction.atomic(durable=True)
 def cast_ballot(*, vote: Vote, person: Person | None, choice: str, actor) -> VotedMark:
     """The voter's own ballot. Refused (not_entitled, with the Decision) when
     they were not entitled when the vote opened or may not vote now;
@@ -231,52 +232,80 @@ def cast_ballot(*, vote: Vote, person: Person | None, choice: str, actor) -> Vot
         raise InvalidInput('Choose "for", "against" or "abstain".', code="invalid", errors={"choice": ["Choose one."]})
     if person is None:
         raise _refuse(["Your account is not linked to a member of this branch."])
-    at = timezone.now()
-    row = statements.insert_mark(vote_id=vote.pk, meeting_id=vote.meeting_id, person_id=person.pk, choice=choice, at=at)
-    if row is None:
-        raise _why_not(vote, person)
-    return _counted(row, vote_id=vote.pk, branch_id=person.branch_id, choice=choice, actor=actor, at=at)
+    with write_turn(), transaction.atomic(durable=True):
+        at = timezone.now()
+        mark = statements.insert_mark(
+            vote_id=vote.pk, meeting_id=vote.meeting_id, person_id=person.pk, choice=choice, at=at
+        )
+        if mark is None:
+            raise _why_not(vote, person)
+        return _counted(mark, vote_id=vote.pk, branch_id=person.branch_id, choice=choice, actor=actor, at=at)
 
 
-@transaction.atomic(durable=True)
 def cast_own_ballot(
     *, branch: Branch, meeting_id: int, vote_id: int, choice: str, actor, drafts_visible: bool, window=None
 ) -> VotedMark | None:
     """cast_ballot for the person of this branch linked to `actor`'s account,
     in a meeting of the branch the account may see (drafts only when
     `drafts_visible`): the API's hot path, where one statement finds the
-    voter, checks the vote and takes the mark. None when no ballot was
+    voter, checks the vote and takes the mark. The mark, with ``progress``
+    ({"voted": n, "entitled": m}) for the answer; None when no ballot was
     taken, for any reason — the caller then goes the long way (its 404s,
     then cast_ballot, which says why).
 
     `window`: the caller's API rate-limit window (groups/api/throttling.py),
-    counted first in this transaction so the count and the ballot share one
-    commit; None, with nothing written, when it is over its limit."""
+    counted first with the ballot, in the same commit; None, with nothing
+    else written, when it is over its limit.
+
+    PostgreSQL: the whole ballot is one statement (sql/votes.py cast_own) in
+    autocommit — no BEGIN or COMMIT to send, and the ballot, the audit row
+    and the progress come back with the mark. SQLite: the same steps one by
+    one in a durable transaction, behind write_turn() so that writers queue
+    instead of sleeping in SQLite's busy handler."""
     if choice not in Choice.values:
         return None
-    if window is not None and not window.hit():
-        return None
     at = timezone.now()
-    row = statements.insert_own_mark(
-        vote_id=vote_id,
-        meeting_id=meeting_id,
-        branch_id=branch.pk,
-        user_id=actor.pk,
-        drafts_visible=drafts_visible,
-        choice=choice,
-        at=at,
-    )
-    if row is None:
+    who = {"vote_id": vote_id, "meeting_id": meeting_id, "branch_id": branch.pk, "user_id": actor.pk}
+    who |= {"drafts_visible": drafts_visible, "choice": choice, "at": at}
+    event = {"vote_id": vote_id, "branch_id": branch.pk, "choice": choice, "actor": actor, "at": at}
+    if connection.vendor == "postgresql":
+        return _cast_in_one_statement(who, event, window)
+    with write_turn(), transaction.atomic(durable=True):
+        if window is not None and not window.hit():
+            return None
+        row = statements.insert_own_mark(**who)
+        if row is None:
+            return None
+        mark = _counted(row, **event)
+    voted, entitled = statements.progress_counts(vote_id)
+    mark.progress = {"voted": voted, "entitled": entitled}
+    return mark
+
+
+def _cast_in_one_statement(who: dict, event: dict, window) -> VotedMark | None:
+    """cast_own_ballot on PostgreSQL: statements.cast_own, the rate limit in
+    it unless Redis counts (or the window was counted already)."""
+    if connection.in_atomic_block and not connection.atomic_blocks[-1]._from_testcase:
+        raise RuntimeError("A ballot's one statement commits on its own: not inside a transaction.")
+    rate = window.in_statement() if window is not None else None
+    if window is not None and rate is None and not window.hit():
         return None
-    return _counted(row, vote_id=vote_id, branch_id=branch.pk, choice=choice, actor=actor, at=at)
+    audit_rows = tuple(_ballot_event(person_id=None, named=named, **event) for named in (False, True))
+    count, end, person_id, named_choice, voted, entitled = statements.cast_own(
+        **who, rate=rate, limit=window.limit if rate else 0, audit_rows=audit_rows
+    )
+    if rate is not None:
+        window.took(count, end, rate[1], saved=not connection.in_atomic_block)
+    if person_id is None:
+        return None
+    mark = VotedMark(vote_id=who["vote_id"], person_id=person_id, cast_at=who["at"], named_choice=named_choice)
+    mark.progress = {"voted": voted, "entitled": entitled}
+    return mark
 
 
-def _counted(row: tuple, *, vote_id: int, branch_id: int, choice: str, actor, at: datetime) -> VotedMark:
-    """After the mark: a secret vote's ballot, and the audit row (that they voted, never how)."""
-    person_id, named_choice = row
-    if not named_choice:
-        statements.insert_ballot(vote_id=vote_id, choice=choice)  # a random UUID, no person, no time
-    audit.record(
+def _ballot_event(*, person_id, named: bool, vote_id: int, branch_id: int, choice: str, actor, at: datetime):
+    """The audit row of a ballot: that they voted, and how only in a named vote."""
+    return audit.new_event(
         actor=actor,
         branch=Branch(pk=branch_id),
         action=AuditAction.VOTE_BALLOT,
@@ -284,10 +313,18 @@ def _counted(row: tuple, *, vote_id: int, branch_id: int, choice: str, actor, at
         object_id=vote_id,
         person_id=person_id,
         at=at,
-        summary="Voted" + (f" {choice}" if named_choice else ""),
-        changes={"choice": choice} if named_choice else {},  # a secret choice never reaches the audit trail
+        summary="Voted" + (f" {choice}" if named else ""),
+        changes={"choice": choice} if named else {},  # a secret choice never reaches the audit trail
     )
-    return VotedMark(vote_id=vote_id, person_id=person_id, cast_at=at, named_choice=named_choice)
+
+
+def _counted(row: tuple, **event) -> VotedMark:
+    """After the mark: a secret vote's ballot, and the audit row."""
+    person_id, named_choice = row
+    if not named_choice:
+        statements.insert_ballot(vote_id=event["vote_id"], choice=event["choice"])  # a random UUID, no person, no time
+    insert(_ballot_event(person_id=person_id, named=bool(named_choice), **event))
+    return VotedMark(vote_id=event["vote_id"], person_id=person_id, cast_at=event["at"], named_choice=named_choice)
 
 
 def _why_not(vote: Vote, person: Person) -> Exception:

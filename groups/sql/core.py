@@ -168,16 +168,23 @@ def insert(obj: Model, *, on_conflict: str = "") -> bool:
     NULL``) a row that clashes with a unique index is not inserted and False
     is returned; the instance then stays unsaved. Needs INSERT … RETURNING
     (SQLite 3.35 or later, any supported PostgreSQL)."""
-    conn = connections[DEFAULT_DB_ALIAS]
-    text, fields = _insert_statement(type(obj), on_conflict)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields]
-    rows = fetch(text, params)
+    text, _ = _insert_statement(type(obj), on_conflict)
+    rows = fetch(text, insert_values(obj)[1])
     if not rows:
         return False
     obj.pk = rows[0][0]
     obj._state.adding = False
     obj._state.db = DEFAULT_DB_ALIAS
     return True
+
+
+def insert_values(obj: Model) -> tuple[tuple[str, ...], list]:
+    """(the columns, the values) an INSERT of this new instance writes, as
+    Model.save() prepares them, primary key left out: for a statement that
+    inserts the row among others (the one-statement ballot, groups/sql/votes.py)."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    _, fields = _insert_statement(type(obj), "")
+    return tuple(f.column for f in fields), [f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields]
 
 
 def placeholders(n: int) -> str:

@@ -9,6 +9,10 @@ the vote's row is share-locked by the statement (FOR KEY SHARE): ballots do
 not wait for each other, but close_vote's FOR UPDATE waits for every ballot
 under way to commit, and a ballot that comes after it re-reads the status as
 closed and inserts nothing. SQLite serialises writers, so the same holds.
+
+The API's ballot on PostgreSQL (``cast_own``) wraps that INSERT in one
+statement with the rate-limit count, the secret ballot, the audit row and
+the progress: one round trip and one commit (autocommit) for the lot.
 """
 
 from __future__ import annotations
@@ -19,12 +23,25 @@ from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-from ..models import Ballot, Meeting, MeetingStatus, Person, Vote, VotedMark, VoteEntitlement, VoteMethod, VoteStatus
-from .core import Table, column_list, fetch
+from ..models import (
+    AuditEvent,
+    Ballot,
+    Meeting,
+    MeetingStatus,
+    Person,
+    RateCount,
+    Vote,
+    VotedMark,
+    VoteEntitlement,
+    VoteMethod,
+    VoteStatus,
+)
+from .core import Table, column_list, fetch, insert_values
+from .rate_limits import hit_statement
 
 
 @cache
-def _mark_statement(vendor: str, by_account: bool) -> str:
+def _mark_statement(vendor: str, by_account: bool, condition: str = "") -> str:
     v, e, m, p = Table(Vote, "v"), Table(VoteEntitlement, "e"), Table(Meeting, "m"), Table(Person, "p")
     mark = VotedMark._meta
     names = column_list(VotedMark, "vote", "person", "cast_at", "named_choice")
@@ -46,7 +63,7 @@ def _mark_statement(vendor: str, by_account: bool) -> str:
         f" FROM {v} JOIN {e} ON {e.vote} = {v.id}{who}"
         f" WHERE {v.id} = %s AND {v.meeting} = %s AND {v.status} = '{VoteStatus.OPEN}'"
         f" AND {v.method} IN ('{VoteMethod.SECRET}', '{VoteMethod.NAMED}')"
-        f" AND {e.withdrawn_at} IS NULL{person}{lock}"
+        f" AND {e.withdrawn_at} IS NULL{person}{condition}{lock}"
         f" ON CONFLICT ({column_list(VotedMark, 'vote', 'person')}) DO NOTHING"
         f" RETURNING {column_list(VotedMark, 'person', 'named_choice')}"
     )
@@ -71,6 +88,76 @@ def insert_own_mark(
     params += [user_id, vote_id, meeting_id]
     rows = fetch(_mark_statement(connection.vendor, True), params)
     return rows[0] if rows else None
+
+
+@cache
+def _cast_own_statement(counted: bool) -> str:
+    """PostgreSQL: insert_own_mark, the secret ballot, the audit row and the
+    progress in one statement, and with ``counted`` the rate-limit upsert
+    first, the mark taken only within the limit. Data-modifying CTEs all run
+    to completion in the statement's one snapshot: the ballot and the audit
+    row are inserted from the mark's RETURNING (none when it inserted
+    nothing), and the marks counted for the progress are those committed
+    before it began plus its own. One row back, always."""
+    mark, ballot, audit = VotedMark._meta, Ballot._meta, AuditEvent._meta
+    person, named = (mark.get_field(n).column for n in ("person", "named_choice"))
+    count, expires = (RateCount._meta.get_field(n).column for n in ("count", "expires"))
+    ctes = [f"hit AS ({hit_statement()})"] if counted else []
+    limit = f' AND (SELECT "{count}" FROM hit) <= %s' if counted else ""
+    ctes.append(f"mark AS ({_mark_statement('postgresql', True, limit)})")
+    ctes.append(
+        f'ballot AS (INSERT INTO "{ballot.db_table}" ({column_list(Ballot, "id", "vote", "choice")})'
+        f" SELECT gen_random_uuid(), %s, %s FROM mark WHERE mark.\"{named}\" = '')"
+    )
+    # The audit row as services.votes writes it, one form for a secret vote and one for a named one.
+    names = insert_values(AuditEvent(at=None))[0]
+    columns = ", ".join(f'"{n}"' for n in names)
+    values = ", ".join(f'mark."{person}"' if n == audit.get_field("person_id").column else "%s" for n in names)
+    for case, cond in (("secret", "="), ("named", "<>")):
+        ctes.append(
+            f'audit_{case} AS (INSERT INTO "{audit.db_table}" ({columns})'
+            f" SELECT {values} FROM mark WHERE mark.\"{named}\" {cond} '')"
+        )
+    e, m = Table(VoteEntitlement, "e"), Table(VotedMark, "m")
+    rate = f'h."{count}", h."{expires}"' if counted else "NULL, NULL"
+    return (
+        f"WITH {', '.join(ctes)}"
+        f' SELECT {rate}, mark."{person}", mark."{named}",'
+        f" (SELECT COUNT(*) FROM {m} WHERE {m.vote} = %s) + (SELECT COUNT(*) FROM mark),"
+        f" (SELECT COUNT(*) FROM {e} WHERE {e.vote} = %s)"
+        f" FROM (SELECT 1) one{' LEFT JOIN hit h ON TRUE' if counted else ''} LEFT JOIN mark ON TRUE"
+    )
+
+
+def cast_own(
+    *,
+    vote_id: int,
+    meeting_id: int,
+    branch_id: int,
+    user_id: int,
+    drafts_visible: bool,
+    choice: str,
+    at,
+    rate: tuple[str, int, int] | None,
+    limit: int,
+    audit_rows: tuple[AuditEvent, AuditEvent],
+) -> tuple:
+    """PostgreSQL, in autocommit: the whole API ballot in one statement, atomic
+    as every statement is. ``rate`` (key, now, window end) counts the request
+    (``limit`` its window's); ``audit_rows`` the event for a secret and for a
+    named vote, their person filled in from the mark. (count, window end — or
+    None, None without ``rate``; person_id, named_choice — or None, None when
+    no mark was taken; voted, entitled)."""
+    params = [rate[0], 1, rate[2], rate[1], rate[1]] if rate is not None else []
+    params += [connection.ops.adapt_datetimefield_value(at), choice, branch_id, bool(drafts_visible), branch_id]
+    params += [user_id, vote_id, meeting_id] + ([limit] if rate is not None else [])
+    params += [vote_id, choice]
+    person = AuditEvent._meta.get_field("person_id").column
+    for row in audit_rows:
+        names, values = insert_values(row)
+        params += [v for n, v in zip(names, values, strict=True) if n != person]
+    params += [vote_id, vote_id]
+    return fetch(_cast_own_statement(rate is not None), params)[0]
 
 
 @cache

@@ -220,12 +220,78 @@ def test_the_lean_and_drf_answers_to_a_ballot_are_the_same(member, steward, voti
 
 
 def test_a_lean_ballot_runs_a_pinned_number_of_queries(member, voting):
-    """Session, user, roles (the branch), the rate limit, the mark, the
-    ballot, the audit row and the progress (the test's savepoints left out)."""
+    """Session, user, roles (the branch), then on PostgreSQL one statement for
+    the rest (the rate limit, the mark, the ballot, the audit row, the
+    progress); on SQLite those five one by one (the test's savepoints left out)."""
     meeting, vote = voting
     client = session_client(member)
     client.get("/")  # the session's first request writes its limits' keys: not a ballot's cost
     with CaptureQueriesContext(connection) as queries:
-        assert post(client, ballots_url(meeting, vote.pk)).status_code == 201
+        cast = post(client, ballots_url(meeting, vote.pk))
+    assert cast.status_code == 201 and cast.json()["voted"] == 1
     statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(statements) == 7 + RATE_LIMIT_QUERIES, statements
+    if connection.vendor == "postgresql":
+        assert len(statements) == 4, statements
+        assert statements[-1].startswith("WITH ") and statements[-1].count("INSERT INTO") == 4 + RATE_LIMIT_QUERIES
+    else:
+        assert len(statements) == 7 + RATE_LIMIT_QUERIES, statements
+    assert (VotedMark.objects.filter(vote=vote).count(), Ballot.objects.filter(vote=vote).count()) == (1, 1)
+
+
+@pytest.mark.parametrize("method", ["secret", "named"])
+def test_the_api_ballot_writes_what_the_service_writes(organiser, member, steward, voting, method):
+    """The lean path's ballot (one statement on PostgreSQL) and cast_ballot's,
+    row for row: the mark, the secret ballot, the audit row and the progress."""
+    from groups.services.votes import cast_ballot
+
+    meeting, _ = voting
+    vote = open_one(meeting, organiser, method=method)
+    cast = post(session_client(member), ballots_url(meeting, vote.pk), body='{"choice": "against"}')
+    assert cast.json() == {"detail": "Your vote has been recorded.", "voted": 1, "entitled": 3}
+    by_service = Person.objects.get(branch=meeting.branch, user=steward)
+    cast_ballot(vote=vote, person=by_service, choice="against", actor=steward)
+
+    def written(user) -> tuple:
+        mark = VotedMark.objects.get(vote=vote, person__user=user)
+        event = AuditEvent.objects.get(action="vote.ballot", object_id=str(vote.pk), person_id=mark.person_id)
+        assert event.at == mark.cast_at and event.actor_id == user.pk
+        fields = ("branch_id", "action", "object_type", "object_id", "summary", "changes")
+        return mark.named_choice, {f: getattr(event, f) for f in fields}
+
+    assert written(member) == written(steward)
+    named_choice, event = written(member)
+    if method == "named":
+        assert named_choice == "against" and event["summary"] == "Voted against"
+        assert event["changes"] == {"choice": "against"} and not Ballot.objects.filter(vote=vote).exists()
+    else:
+        assert named_choice == "" and event["summary"] == "Voted" and event["changes"] == {}
+        assert list(Ballot.objects.filter(vote=vote).values_list("choice", flat=True)) == ["against", "against"]
+    assert event["branch_id"] == meeting.branch_id and event["object_type"] == "vote"
+
+
+def test_at_the_limit_a_ballot_is_taken_and_the_next_is_429_counted_once(member, voting, monkeypatch):
+    import groups.api.throttling as throttling
+
+    window_start = 1_800_000_000
+
+    class Clock:
+        @staticmethod
+        def time():
+            return window_start + 20.5
+
+    monkeypatch.setattr(throttling, "time", Clock)
+    if RATE_LIMIT_QUERIES == 0:
+        pytest.skip("counted in Redis: no row to fill")
+    meeting, vote = voting
+    limit, _ = throttling.rate_for("api")
+    key = f"api:user-{member.pk}"
+    RateCount.objects.create(key=key, count=limit - 1, expires=window_start + 60)
+    client = session_client(member)
+    assert post(client, ballots_url(meeting, vote.pk)).status_code == 201  # the limit's last request
+    assert RateCount.objects.get(key=key).count == limit
+    refused = post(client, ballots_url(meeting, 999_999))
+    assert refused.status_code == 429 and refused["Retry-After"] == "40"
+    assert RateCount.objects.get(key=key).count == limit + 1
+    again = post(client, ballots_url(meeting, vote.pk))
+    assert again.status_code == 429 and RateCount.objects.get(key=key).count == limit + 2
+    assert VotedMark.objects.filter(vote=vote).count() == 1

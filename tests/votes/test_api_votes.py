@@ -3,6 +3,7 @@ open (not_quorate), ballots (not_entitled / already_voted / vote_closed),
 tally, close; the chair is an organiser, the voter is their own person."""
 
 import pytest
+from django.db import connection
 
 from groups.models import Person, Vote
 
@@ -147,7 +148,8 @@ def test_a_ballot_costs_a_fixed_handful_of_queries(api, organiser, member, setup
     vote = api(organiser).post(url(meeting), {"question": "Q", "method": "secret"}, format="json").json()
     api(organiser).post(url(meeting, f"{vote['id']}/open/"), {}, format="json")
     client = api(member)
-    with django_assert_max_num_queries(8 + RATE_LIMIT_QUERIES):  # with the test's savepoint and its release
+    # PostgreSQL: the token, the roles, one statement for the rest; SQLite: those one by one, in a savepoint here.
+    with django_assert_max_num_queries(3 if connection.vendor == "postgresql" else 8 + RATE_LIMIT_QUERIES):
         cast = client.post(url(meeting, f"{vote['id']}/ballots/"), {"choice": "for"}, format="json")
     assert cast.status_code == 201 and cast.json() == {
         "detail": "Your vote has been recorded.",

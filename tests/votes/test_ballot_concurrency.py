@@ -100,3 +100,39 @@ def test_sixteen_concurrent_ballots_through_the_apis_statement_make_one(branch, 
     outcomes = race([tap] * THREADS)
     assert sorted(outcomes) == ["not_taken"] * (THREADS - 1) + ["voted"]
     assert (VotedMark.objects.filter(vote=vote).count(), Ballot.objects.filter(vote=vote).count()) == (1, 1)
+
+
+def test_a_close_racing_the_apis_one_statement_counts_every_ballot_it_let_in(branch, organiser, user_factory):
+    """On PostgreSQL the API's ballot is one statement in autocommit: its FOR
+    KEY SHARE on the vote makes the close wait for those under way, and those
+    after it find the vote closed."""
+    from groups.services.votes import cast_own_ballot
+
+    meeting, voters, _ = hall(branch, organiser, members=THREADS - 1, supporters=0)
+    users = [user_factory() for _ in voters]
+    for person, user in zip(voters, users, strict=True):
+        person.user = user
+        person.save(update_fields=["user"])
+    vote = open_one(meeting, organiser)
+
+    def voter(user):
+        def cast():
+            mark = cast_own_ballot(
+                branch=branch, meeting_id=meeting.pk, vote_id=vote.pk, choice="for", actor=user, drafts_visible=False
+            )
+            return "voted" if mark is not None else "not_taken"
+
+        return cast
+
+    def close():
+        close_vote(vote=vote, actor=organiser)
+        return "closed"
+
+    outcomes = race([voter(u) for u in users] + [close])
+    assert outcomes.count("closed") == 1 and set(outcomes) <= {"voted", "closed", "not_taken"}
+    vote.refresh_from_db()
+    counted = outcomes.count("voted")
+    assert vote.voted == vote.votes_for == counted == VotedMark.objects.filter(vote=vote).count()
+    assert Ballot.objects.filter(vote=vote).count() == counted
+    audited = vote.meeting.branch.audit_events.filter(action="vote.ballot", object_id=str(vote.pk)).count()
+    assert audited == counted

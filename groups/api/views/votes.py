@@ -154,11 +154,11 @@ class VoteViewSet(BranchScopedViewSet):
         branch = self.get_branch()
         data = request.data if isinstance(request.data, dict) else {}
         kwargs = self.kwargs
-        vote_id = cast_in_one_statement(request.user, branch, kwargs["meeting_id"], kwargs["pk"], data, window)
+        mark = cast_in_one_statement(request.user, branch, kwargs["meeting_id"], kwargs["pk"], data, window)
         # Counted in the statement's commit when it ran, on its own when it did not; 429 past the limit.
         settle(window, written=True)
-        if vote_id is not None:
-            return self._counted(vote_id)
+        if mark is not None:
+            return Response(counted(mark.progress), status=status.HTTP_201_CREATED)
         # Not taken: the long way, for the 404s, the body's errors and the reason.
         vote = plain_vote(self.get_meeting(), self.kwargs["pk"])
         if vote is None:
@@ -167,10 +167,7 @@ class VoteViewSet(BranchScopedViewSet):
         body.is_valid(raise_exception=True)
         person = linked_person(request.user, branch)
         services.cast_ballot(vote=vote, person=person, choice=body.validated_data["choice"], actor=request.user)
-        return self._counted(vote.pk)
-
-    def _counted(self, vote_id: int) -> Response:
-        return Response(counted(vote_id), status=status.HTTP_201_CREATED)
+        return Response(counted(live_progress(vote.pk)), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         tags=TAGS,
@@ -215,21 +212,22 @@ class VoteViewSet(BranchScopedViewSet):
         return Response(result_of(vote))
 
 
-def counted(vote_id: int) -> dict:
-    now = live_progress(vote_id)
-    return {"detail": "Your vote has been recorded.", "voted": now["voted"], "entitled": now["entitled"]}
+def counted(progress: dict) -> dict:
+    """The 201 body, with the vote's progress as the ballot left it."""
+    return {"detail": "Your vote has been recorded.", "voted": progress["voted"], "entitled": progress["entitled"]}
 
 
-def cast_in_one_statement(user, branch, meeting_id: str, pk: str, data: dict, window) -> int | None:
+def cast_in_one_statement(user, branch, meeting_id: str, pk: str, data: dict, window):
     """Thousands vote at once: for a body BallotSerializer would take as it is
-    (checked without building one), one statement finds the voter and the vote
-    and takes the mark (services.cast_own_ballot). The vote's id when it was
-    cast; None for the long way (the 404s, the body's errors, the reason)."""
+    (checked without building one), services.cast_own_ballot finds the voter
+    and the vote and casts the ballot (one statement on PostgreSQL). The mark,
+    with its ``progress``, when it was cast; None for the long way (the 404s,
+    the body's errors, the reason)."""
     choice = data.get("choice")
     vote_id, meeting = as_id(pk), as_id(meeting_id)
     if not (isinstance(choice, str) and choice in Choice.values) or vote_id is None or meeting is None:
         return None
-    mark = services.cast_own_ballot(
+    return services.cast_own_ballot(
         branch=branch,
         meeting_id=meeting,
         vote_id=vote_id,
@@ -238,7 +236,6 @@ def cast_in_one_statement(user, branch, meeting_id: str, pk: str, data: dict, wi
         drafts_visible=can(user, branch, "view_meetings"),
         window=window,
     )
-    return None if mark is None else vote_id
 
 
 def lean_ballot(call, branch_slug: str, meeting_id: str, pk: str):
@@ -247,5 +244,5 @@ def lean_ballot(call, branch_slug: str, meeting_id: str, pk: str):
     the same one statement. None, or a 404/403 raised, for anything else:
     VoteViewSet.ballots then answers, with its bodies."""
     branch = access_branch(call.user, branch_slug, VoteViewSet.permission["ballots"])
-    vote_id = cast_in_one_statement(call.user, branch, meeting_id, pk, call.data, call.window)
-    return None if vote_id is None else (counted(vote_id), status.HTTP_201_CREATED)
+    mark = cast_in_one_statement(call.user, branch, meeting_id, pk, call.data, call.window)
+    return None if mark is None else (counted(mark.progress), status.HTTP_201_CREATED)
