@@ -143,3 +143,11 @@ def test_a_declared_result_keeps_its_count_but_not_their_name(known, organiser, 
                                              "Erased person": declared.result["stages"][0]["totals"][name]}  # fmt: skip
     assert "Erased person reached the quota" in result["stages"][0]["description"]
     assert scenario.found_in(scenario.dump(), skip=the_account(known.user)) == []
+
+
+def test_a_nominee_without_a_name_is_not_told_by_their_email(known):
+    # The nominee's email is hers: the nominator's export names her, or says someone.
+    type(known.person).objects.filter(pk=known.made.person_id).update(first_name="", last_name="")
+    data = export(known.person)
+    assert [n["nominee"] for n in data["nominations_made"]] == ["someone in the branch"]
+    assert "nadia@example.org" not in str(data)
