@@ -231,9 +231,10 @@ def _scrub_attendance(person: Person, ids: Identifiers) -> tuple[int, int]:
     return mine, named
 
 
-def _scrub_nominations(person: Person, counts: dict[str, int], now: datetime) -> list[Nomination]:
+def _scrub_nominations(person: Person, ids: Identifiers, counts: dict[str, int], now: datetime) -> list[Nomination]:
     """Their nominations without the words about them; those still open are
-    withdrawn now. Returns the withdrawn, for their audit rows."""
+    withdrawn now; others' consent notes without their name. Returns the
+    withdrawn, for their audit rows."""
     # The elections still taking their nominations are locked first, as a
     # withdrawal locks them, so that a close at the same moment waits for us.
     taking = Election.objects.filter(nominations__person=person, nominations__status=NominationStatus.NOMINATED)
@@ -253,6 +254,16 @@ def _scrub_nominations(person: Person, counts: dict[str, int], now: datetime) ->
         nomination.save(update_fields=fields)
     counts["nominations"] = len(theirs)
     counts["nominations_withdrawn"] = len(open_)
+    # Someone else's note of how they agreed to stand may name them ("told Ann Lee at the meeting").
+    mentions = Q()
+    for text in ids.search:
+        mentions |= Q(consent_note__icontains=text)
+    others = Nomination.objects.filter(election__branch_id=person.branch_id).exclude(person=person)
+    for nomination in others.filter(mentions) if ids.search else []:
+        note = scrub_text(nomination.consent_note, ids.strong)
+        if note != nomination.consent_note:
+            nomination.consent_note = note
+            nomination.save(update_fields=["consent_note"])
     return open_
 
 
@@ -367,7 +378,7 @@ def erase_person(*, person: Person, actor, reason: str, at: datetime | None = No
         if person.email
         else 0
     )
-    open_nominations = _scrub_nominations(person, counts, now)
+    open_nominations = _scrub_nominations(person, ids, counts, now)
     counts["election_results"] = _scrub_results(person, now)
     counts["audit_events"] = _scrub_audit(person, ids)
     # After the scrub, which would blank these rows' values: they name no one.

@@ -151,3 +151,14 @@ def test_a_nominee_without_a_name_is_not_told_by_their_email(known):
     data = export(known.person)
     assert [n["nominee"] for n in data["nominations_made"]] == ["someone in the branch"]
     assert "nadia@example.org" not in str(data)
+
+
+def test_someone_elses_consent_note_loses_their_name(known, organiser, django_capture_on_commit_callbacks):
+    from .test_erasure import the_account
+
+    note = f"Nadia agreed in front of {scenario.FIRST} {scenario.LAST} at the branch meeting"
+    Nomination.objects.filter(pk=known.made.pk).update(consent_note=note)
+    erase(known, organiser, django_capture_on_commit_callbacks)
+    kept = Nomination.objects.get(pk=known.made.pk).consent_note
+    assert kept == "Nadia agreed in front of erased at the branch meeting"
+    assert scenario.found_in(scenario.dump(), skip=the_account(known.user)) == []
