@@ -34,7 +34,8 @@ audited as any withdrawal is, so the organisers see why it went; every one
 of theirs stays as history (a ballot paper that listed them still adds up)
 without the words about them: the consent note goes, and the holder rules'
 reasons become "erased" (whether they were eligible stays). Those they made
-of others stay: the nominee's, not theirs. A declared count they stood in
+of others stay: the nominee's, not theirs (another's consent note loses
+their name). A declared count they stood in
 keeps its figures with their name as the paper now gives it ("Erased
 person"). Secret ballots never point at
 anyone.
