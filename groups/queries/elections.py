@@ -58,8 +58,9 @@ def standing_ids(election: Election) -> set[int]:
 def candidate_names(candidates: list[Nomination]) -> list[str]:
     """Each candidate's name on the paper and in the count; two people of the
     same name are told apart by their number on the paper (the count needs
-    different names)."""
-    names = [" ".join(f"{n.person.first_name} {n.person.last_name}".replace('"', "'").split()) for n in candidates]
+    different names; erasure rewrites a declared result to the names this gives
+    after it: services/erasure.py)."""
+    names = [" ".join(n.person.full_name.replace('"', "'").split()) for n in candidates]  # an erased one: ERASED_NAME
     repeated = {name for name in names if names.count(name) > 1}
     return [f"{name} ({i})" if name in repeated else name for i, name in enumerate(names, start=1)]
 

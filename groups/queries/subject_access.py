@@ -242,9 +242,11 @@ def subject_access(person: Person, *, now: datetime | None = None) -> dict[str, 
             }
             for n in nominated
         ],
-        # Whom they nominated: the nominee's name and the election, nothing of the nominee's own.
+        # Whom they nominated: the nominee's name and the election, nothing of the nominee's own
+        # (str(person) falls back to their email: hers, not the nominator's).
         "nominations_made": [
-            {"election": _election(n.election, positions), "nominee": str(n.person)} for n in nominated_others
+            {"election": _election(n.election, positions), "nominee": n.person.full_name or "someone in the branch"}
+            for n in nominated_others
         ],
         "votes": [
             {

@@ -34,7 +34,10 @@ audited as any withdrawal is, so the organisers see why it went; every one
 of theirs stays as history (a ballot paper that listed them still adds up)
 without the words about them: the consent note goes, and the holder rules'
 reasons become "erased" (whether they were eligible stays). Those they made
-of others stay: the nominee's, not theirs. Secret ballots never point at
+of others stay: the nominee's, not theirs (another's consent note loses
+their name). A declared count they stood in
+keeps its figures with their name as the paper now gives it ("Erased
+person"). Secret ballots never point at
 anyone.
 """
 
@@ -62,6 +65,7 @@ from ..models import (
     DoorRefusal,
     DoorScan,
     Election,
+    ElectionStatus,
     Invitation,
     Membership,
     Nomination,
@@ -75,6 +79,7 @@ from ..models import (
     SpeakerRequest,
     SpeakerStatus,
 )
+from ..queries import elections as election_queries
 from ..sql.audit import rewrite_events
 from . import audit, people_version
 
@@ -227,9 +232,10 @@ def _scrub_attendance(person: Person, ids: Identifiers) -> tuple[int, int]:
     return mine, named
 
 
-def _scrub_nominations(person: Person, counts: dict[str, int], now: datetime) -> list[Nomination]:
+def _scrub_nominations(person: Person, ids: Identifiers, counts: dict[str, int], now: datetime) -> list[Nomination]:
     """Their nominations without the words about them; those still open are
-    withdrawn now. Returns the withdrawn, for their audit rows."""
+    withdrawn now; others' consent notes without their name. Returns the
+    withdrawn, for their audit rows."""
     # The elections still taking their nominations are locked first, as a
     # withdrawal locks them, so that a close at the same moment waits for us.
     taking = Election.objects.filter(nominations__person=person, nominations__status=NominationStatus.NOMINATED)
@@ -249,7 +255,57 @@ def _scrub_nominations(person: Person, counts: dict[str, int], now: datetime) ->
         nomination.save(update_fields=fields)
     counts["nominations"] = len(theirs)
     counts["nominations_withdrawn"] = len(open_)
+    # Someone else's note of how they agreed to stand may name them ("told Ann Lee at the meeting").
+    mentions = Q()
+    for text in ids.search:
+        mentions |= Q(consent_note__icontains=text)
+    others = Nomination.objects.filter(election__branch_id=person.branch_id).exclude(person=person)
+    for nomination in others.filter(mentions) if ids.search else []:
+        note = scrub_text(nomination.consent_note, ids.strong)
+        if note != nomination.consent_note:
+            nomination.consent_note = note
+            nomination.save(update_fields=["consent_note"])
     return open_
+
+
+def _scrub_results(person: Person, now: datetime) -> int:
+    """The declared counts they stood in, with their name as the paper gave
+    it (and any other name its "(n)" told apart from theirs) rewritten to
+    the names the paper gives after the erasure (queries.elections
+    candidate_names: ERASED_NAME): the count stays, their name goes (CONTRACT
+    §8: no table holds it). The ballots' SHA-256 stays as it was declared."""
+    stood = Nomination.objects.filter(person=person, status=NominationStatus.STANDING).values("election_id")
+    declared = Election.objects.filter(status=ElectionStatus.DECLARED, result__isnull=False, pk__in=stood)
+    done = 0
+    for election in declared.select_for_update(of=("self",)).order_by("pk"):
+        candidates = election_queries.standing(election)
+        before = election_queries.candidate_names(candidates)
+        for nomination in candidates:
+            if nomination.person_id == person.pk:
+                nomination.person.erased_at = now  # in memory: as the paper will read
+        renamed = {old: new for old, new in zip(before, election_queries.candidate_names(candidates), strict=True)}
+        renamed = {old: new for old, new in renamed.items() if old != new}
+        if not renamed:
+            continue
+        # Longest first, in one pass: "Ann Lee (2)" is not "Ann Lee" with " (2)" after it.
+        pattern = re.compile("|".join(re.escape(old) for old in sorted(renamed, key=len, reverse=True)))
+        result = _renamed(election.result, pattern, renamed)
+        if result != election.result:
+            Election.objects.filter(pk=election.pk).update(result=result)
+            done += 1
+    return done
+
+
+def _renamed(value: Any, pattern: re.Pattern, names: dict[str, str]) -> Any:
+    """The stored count with every name `pattern` finds in its texts (values,
+    the stages' totals' keys, the stages' descriptions) swapped as `names` says."""
+    if isinstance(value, str):
+        return pattern.sub(lambda m: names[m.group(0)], value)
+    if isinstance(value, list):
+        return [_renamed(v, pattern, names) for v in value]
+    if isinstance(value, dict):
+        return {_renamed(k, pattern, names): _renamed(v, pattern, names) for k, v in value.items()}
+    return value
 
 
 def _withdraw_nominations(nominations: list[Nomination], *, branch, actor, at: datetime) -> None:
@@ -323,7 +379,8 @@ def erase_person(*, person: Person, actor, reason: str, at: datetime | None = No
         if person.email
         else 0
     )
-    open_nominations = _scrub_nominations(person, counts, now)
+    open_nominations = _scrub_nominations(person, ids, counts, now)
+    counts["election_results"] = _scrub_results(person, now)
     counts["audit_events"] = _scrub_audit(person, ids)
     # After the scrub, which would blank these rows' values: they name no one.
     _withdraw_nominations(open_nominations, branch=person.branch, actor=actor, at=now)

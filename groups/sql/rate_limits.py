@@ -20,7 +20,7 @@ def _names() -> tuple[str, str, str, str]:
 @cache
 def hit_statement() -> str:
     """The upsert, with parameters (key, amount, window_end, now, now); also a CTE
-    inside the one-statement ballots (groups/sql/votes.py)."""
+    inside the one-statement election ballots (groups/sql/election_ballots.py cast_own)."""
     table, key, count, expires = _names()
     # One row per caller and scope: a window that has ended starts again at 1.
     # (Both databases read the old row on the right of SET.)

@@ -117,3 +117,48 @@ def test_the_erased_persons_export_holds_nothing_of_the_nominations_words(
     data = subject_access(tomb)
     assert [n["consent_note"] for n in data["nominations"]] == [None, None]
     assert [n["status"] for n in data["nominations"]] == ["Standing", "Withdrawn"]
+
+
+def test_a_declared_result_keeps_its_count_but_not_their_name(known, organiser, django_capture_on_commit_callbacks):
+    # CONTRACT §8: after an erasure no table holds their name, the stored count included.
+    from groups.models import Election, RoleName
+    from groups.services import paper_ballots
+    from groups.services.election_ballots import close_ballot
+    from tests.factories import RoleFactory
+
+    from .test_erasure import the_account
+
+    election = Election.objects.get(pk=known.standing.election_id)
+    teller = RoleFactory(branch=election.branch, role=RoleName.ORGANISER, user__email="teller@example.org").user
+    for actor in (organiser, teller):  # on the paper, by name: Nadia Nominee, then them
+        paper_ballots.enter_papers(election=election, actor=actor, text="2 1\n2 1\n1 2")
+    paper_ballots.accept_papers(election=election, actor=organiser)
+    declared = close_ballot(election=election, actor=organiser)
+    name = f"{scenario.FIRST} {scenario.LAST}"
+    assert declared.result["elected"] == [name]
+    erase(known, organiser, django_capture_on_commit_callbacks)
+    result = Election.objects.get(pk=election.pk).result
+    assert result["elected"] == ["Erased person"]
+    assert result["stages"][0]["totals"] == {scenario.NOMINEE: declared.result["stages"][0]["totals"][scenario.NOMINEE],
+                                             "Erased person": declared.result["stages"][0]["totals"][name]}  # fmt: skip
+    assert "Erased person reached the quota" in result["stages"][0]["description"]
+    assert scenario.found_in(scenario.dump(), skip=the_account(known.user)) == []
+
+
+def test_a_nominee_without_a_name_is_not_told_by_their_email(known):
+    # The nominee's email is hers: the nominator's export names her, or says someone.
+    type(known.person).objects.filter(pk=known.made.person_id).update(first_name="", last_name="")
+    data = export(known.person)
+    assert [n["nominee"] for n in data["nominations_made"]] == ["someone in the branch"]
+    assert "nadia@example.org" not in str(data)
+
+
+def test_someone_elses_consent_note_loses_their_name(known, organiser, django_capture_on_commit_callbacks):
+    from .test_erasure import the_account
+
+    note = f"Nadia agreed in front of {scenario.FIRST} {scenario.LAST} at the branch meeting"
+    Nomination.objects.filter(pk=known.made.pk).update(consent_note=note)
+    erase(known, organiser, django_capture_on_commit_callbacks)
+    kept = Nomination.objects.get(pk=known.made.pk).consent_note
+    assert kept == "Nadia agreed in front of erased at the branch meeting"
+    assert scenario.found_in(scenario.dump(), skip=the_account(known.user)) == []
