@@ -137,3 +137,15 @@ def test_write_turn_holds_nothing_on_postgresql(tmp_path):
         thread.start()
         assert entered.wait(timeout=5)  # not kept waiting for the turn taken here
     thread.join(timeout=5)
+
+
+@on_sqlite
+def test_a_lock_file_that_cannot_be_made_does_not_stop_the_write(database, monkeypatch):
+    """A database in a folder the app may not write beside (a mounted volume):
+    the write goes ahead, queued among this process's threads, not a 500."""
+    monkeypatch.setitem(connections[DEFAULT_DB_ALIAS].settings_dict, "NAME", "/proc/no-such-folder/app.sqlite3")
+    with write_turn():
+        db = open_file(database)
+        db.execute("UPDATE counter SET n = n + 1")
+        db.close()
+    assert counter(database) == 1

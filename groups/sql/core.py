@@ -222,7 +222,13 @@ def write_turn():
         if path is None:
             yield
             return
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            # A read-only folder beside the database: the threads still queue;
+            # other processes fall back to SQLite's own busy handler.
+            yield
+            return
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
