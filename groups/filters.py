@@ -11,6 +11,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from .models import Branch, Membership, MembershipStatus, Person
 from .normalise import NormaliseError, postcode
 from .sql import people as sql_people
+from .sql.people_ways import ORDERS
 
 CONSENT_CHOICES = [
     ("email", "Agreed to email"),
@@ -149,7 +150,7 @@ def fast_terms(data: dict) -> tuple[list[str], str, str] | None:
     if any(data.get(name) for name in ("category", "status", "ward", "consent")):
         return None
     sort = data.get("sort") or "name"
-    if sort not in sql_people.ORDERS:
+    if sort not in ORDERS:
         return None
     words, whole_postcode = search_terms(data.get("q") or "")
     return words, whole_postcode, sort

@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from ..models import Category, Membership, Person
 from . import people_page, people_walk
 from . import people_terms as terms
+from . import people_ways as shared
 from .core import Table, fetch, placeholders
 
 p = Table(Person, "p")
@@ -76,40 +77,14 @@ def _numbered_params(branch_id: int, words: list[str], *, ranged: bool = False) 
 # and ran the search twice (COUNT, then the page), and prefetched the
 # memberships in a third query, which at 100,000 people was most of a request.
 
-# The ORM's orders for groups.filters.sort_people, column for column, so a
-# page here is the page the ORM gives (tests/people/test_people_read_path.py).
-# "+": NULLS LAST.
-ORDERS = {
-    "name": ("last_name", "first_name", "id"),
-    "-name": ("-last_name", "-first_name", "-id"),
-    "joined": ("member_since+", "last_name", "first_name", "id"),
-    "-joined": ("-member_since+", "last_name", "first_name", "id"),
-}
-
-
-def _order_by(sort: str, alias: str) -> str:
-    out = []
-    for key in ORDERS[sort]:
-        name = key.strip("-+")
-        text = f'{alias}."{Person._meta.get_field(name).column}" {"DESC" if key.startswith("-") else "ASC"}'
-        out.append(text + (" NULLS LAST" if key.endswith("+") else ""))
-    return ", ".join(out)
-
-
-def _sort_columns(sort: str) -> tuple[str, ...]:
-    """What a found row carries besides its id: what the order reads. Only
-    names for the name orders, which (branch, last name, first name) indexes
-    then answer alone, without reading the people's rows."""
-    return ("last_name", "first_name", "member_since") if "joined" in sort else ("last_name", "first_name")
-
 
 @cache
 def _found_statements(vendor: str, sort: str, ranged: bool = False) -> tuple[str, str, str]:
     """(one word's statement, the whole postcode's, the whole branch's), each
     selecting (id, sort columns) of the branch's people it finds; erased
-    people are left out by the caller (_living). `ranged` (SQLite): a word's
+    people are left out by the caller (people_ways.living). `ranged` (SQLite): a word's
     prefix as a NOCASE range (people_terms.NOCASE), not a LIKE."""
-    select = terms.select(_sort_columns(sort))
+    select = terms.select(shared.sort_columns(sort))
     found = terms.matches(vendor, ranged=ranged)
     # UNION ALL, each way leaving out who an earlier way found: no duplicates
     # to remove, where UNION sorted every match into a temporary B-tree
@@ -131,40 +106,6 @@ def _number_like(word: str) -> bool:
 
 
 @cache
-def _pg_ways(sort: str, ranged: bool) -> tuple[str, str, str, str]:
-    """PostgreSQL, a word of letters: (select, by last name, by first name
-    and not last, by email, postcode or number and neither name) — the
-    conditions after select's WHERE, each answered from an index alone: the
-    names from the covering name indexes (a common prefix finds thousands
-    by last name: "Nowa" 3,839 at 100,000 people), email and postcode as ids
-    from theirs (migration 0032), the number's from the memberships; erased
-    people left out by the caller. `ranged`: the prefixes as index ranges
-    (people_terms.upper_range), so the prepared statement's generic plan
-    uses the indexes and PostgreSQL stops planning it on every run."""
-    first, last, email, postcode = terms.matches("postgresql")
-    number = f"{p.id} = ANY(ARRAY({terms.number_ids()}))"
-    neither = f"NOT {first} AND NOT {last}"
-    if not ranged:
-        # Planned on every run anyway: one scan, a BitmapOr of the three.
-        others = f"{p.erased_at} IS NULL AND ({email} OR {postcode} OR {number}) AND {neither}"
-        return terms.select(_sort_columns(sort)), last, f"{first} AND NOT {last}", others
-    q = Table(Person, "q")
-    ids = " UNION ALL ".join(
-        [
-            f"SELECT {q.id} FROM {q} WHERE {q.branch} = %(branch)s AND {terms.upper_range(getattr(q, c))}"
-            for c in ("email", "postcode")
-        ]
-        + [terms.number_ids()]
-    )
-    # The ids in an array: one condition on the primary key, which the
-    # generic plan estimates as a few rows (a bitmap of the email and
-    # postcode ranges it would cost as 1,000 rows read from the table).
-    others = f"{p.erased_at} IS NULL AND {p.id} = ANY(ARRAY({ids})) AND {neither}"
-    by_first, by_last = terms.upper_range(p.first_name), terms.upper_range(p.last_name)
-    return terms.select(_sort_columns(sort)), by_last, f"{by_first} AND NOT {last}", others
-
-
-@cache
 def _pg_word_statement(sort: str, number_like: bool) -> tuple[str, bool]:
     """PostgreSQL: (one word's statement, whether it leaves out erased people
     itself). Each scan of groups_person costs PostgreSQL ~0.1 ms to plan (it
@@ -177,27 +118,14 @@ def _pg_word_statement(sort: str, number_like: bool) -> tuple[str, bool]:
       a BitmapOr of the four indexes and the number's ids (an array, since an
       OR holding a subquery cannot use an index) — erased people left out
       from the rows it reads anyway;
-    - a word of letters: _pg_ways, three scans."""
+    - a word of letters: people_ways.pg_ways, three scans."""
     if number_like:
         first, last, email, postcode = terms.matches("postgresql")
         number = f"{p.id} = ANY(ARRAY({terms.number_ids()}))"
-        select = terms.select(_sort_columns(sort))
+        select = terms.select(shared.sort_columns(sort))
         return f"{select} AND {p.erased_at} IS NULL AND ({first} OR {last} OR {email} OR {postcode} OR {number})", True
-    select, *ways = _pg_ways(sort, False)
+    select, *ways = shared.pg_ways(sort, False)
     return " UNION ALL ".join(f"{select} AND {way}" for way in ways), False
-
-
-@cache
-def _pg_letters_count(ranged: bool) -> str:
-    """How many a word of letters finds on PostgreSQL, each way counted from
-    its index alone (the names' from the covering name indexes), less the
-    erased among those found by name: no match gathered, where counting the
-    gathered matches held "Nowa"'s 3,839 in a temporary table."""
-    _, *ways = _pg_ways("name", ranged)
-    named = " OR ".join(terms.matches("postgresql")[:2])
-    counts = " + ".join(f"(SELECT COUNT(*) FROM {p} WHERE {p.branch} = %(branch)s AND {way})" for way in ways)
-    erased = f"(SELECT COUNT(*) FROM {p} WHERE {p.branch} = %(branch)s AND {p.erased_at} IS NOT NULL AND ({named}))"
-    return f"{counts} - {erased}"
 
 
 def _found(branch_id: int, words: list[str], whole_postcode: str, sort: str) -> tuple[str, dict]:
@@ -213,7 +141,7 @@ def _found(branch_id: int, words: list[str], whole_postcode: str, sort: str) -> 
                 f"SELECT * FROM ({terms.numbered(text, i)}) w{i}" for i, (text, _) in enumerate(statements)
             )
             params = _numbered_params(branch_id, words)
-        return found if all(living for _, living in statements) else _living(found), params
+        return found if all(living for _, living in statements) else shared.living(found), params
     ranged = vendor == "sqlite" and all(terms.nocase_range(word) for word in words)
     one_word, postcode_part, everyone = _found_statements(vendor, sort, ranged)
     if whole_postcode:
@@ -225,17 +153,11 @@ def _found(branch_id: int, words: list[str], whole_postcode: str, sort: str) -> 
     else:
         found = " INTERSECT ".join(f"SELECT * FROM ({terms.numbered(one_word, i)}) w{i}" for i in range(len(words)))
         params = _numbered_params(branch_id, words, ranged=ranged)
-    return _living(found), params
-
-
-def _living(found: str) -> str:
-    # Erased people (tombstones) through the small partial index person_erased,
-    # so the ways of matching need not read each person's row to test erased_at.
-    return f'SELECT * FROM ({found}) f WHERE f."{Person._meta.pk.column}" NOT IN ({terms.erased()})'
+    return shared.living(found), params
 
 
 def _pg_letters(words: list[str], whole_postcode: str) -> bool:
-    """PostgreSQL, one word of letters: counted way by way (_pg_letters_count)."""
+    """PostgreSQL, one word of letters: counted way by way (people_ways.pg_letters_count)."""
     return connection.vendor == "postgresql" and len(words) == 1 and not whole_postcode and not _number_like(words[0])
 
 
@@ -264,11 +186,11 @@ def page_ids(
         # rows), the count from the indexes beside them: 3,839 for "Nowa"
         # were gathered into a temporary table to be counted and sorted.
         ranged = terms.rangeable(words[0])
-        select, *ways = _pg_ways(sort, ranged)
-        found = _living(" UNION ALL ".join(f"{select} AND {way}" for way in ways))
+        select, *ways = shared.pg_ways(sort, ranged)
+        found = shared.living(" UNION ALL ".join(f"{select} AND {way}" for way in ways))
         statement = (
-            f"SELECT {pk}, {_pg_letters_count(ranged)} FROM ({found}) f"
-            f" ORDER BY {_order_by(sort, 'f')} LIMIT %(limit)s OFFSET %(offset)s"
+            f"SELECT {pk}, {shared.pg_letters_count(ranged)} FROM ({found}) f"
+            f" ORDER BY {shared.order_by(sort, 'f')} LIMIT %(limit)s OFFSET %(offset)s"
         )
         rows = fetch(statement, {**terms.word_params(branch_id, words[0]), **page})
     elif words or whole_postcode:
@@ -278,7 +200,7 @@ def page_ids(
         # 2.2 ms and COUNT(*) OVER () 2.8 ms for "Nowa" (3,839) at 100,000.
         statement = (
             f"WITH found AS MATERIALIZED ({found}) SELECT {pk}, (SELECT COUNT(*) FROM found)"
-            f" FROM found f ORDER BY {_order_by(sort, 'f')} LIMIT %(limit)s OFFSET %(offset)s"
+            f" FROM found f ORDER BY {shared.order_by(sort, 'f')} LIMIT %(limit)s OFFSET %(offset)s"
         )
         rows = fetch(statement, {**params, **page})
     else:
@@ -288,7 +210,7 @@ def page_ids(
         total += f" - (SELECT COUNT(*) FROM ({terms.erased()}) e)"
         statement = (
             f"SELECT {p.id}, {total} FROM {p} WHERE {p.branch} = %(branch)s AND {p.erased_at} IS NULL"
-            f" ORDER BY {_order_by(sort, 'p')} LIMIT %(limit)s OFFSET %(offset)s"
+            f" ORDER BY {shared.order_by(sort, 'p')} LIMIT %(limit)s OFFSET %(offset)s"
         )
         rows = fetch(statement, {"branch": branch_id, **page})
     if not rows:
@@ -299,7 +221,7 @@ def page_ids(
 def count(branch_id: int, *, words: list[str], whole_postcode: str) -> int:
     """How many people the search finds (for a page past the end)."""
     if _pg_letters(words, whole_postcode):
-        counted = _pg_letters_count(terms.rangeable(words[0]))
+        counted = shared.pg_letters_count(terms.rangeable(words[0]))
         return int(fetch(f"SELECT {counted}", terms.word_params(branch_id, words[0]))[0][0])
     found, params = _found(branch_id, words, whole_postcode, "name")
     return int(fetch(f"SELECT COUNT(*) FROM ({found}) c", params)[0][0])

@@ -12,8 +12,8 @@ an array of them, read with LIMIT: PostgreSQL plans one scan however many
 ranges there are (16 written out took 2.9 ms to plan, people_page.py), and
 reads no further than the page in each. Whom the first name, email,
 postcode or number finds (and the last name does not) is gathered and
-sorted as before: few. The count stays exact, from the indexes (people.py
-_pg_letters_count).
+sorted as before: few. The count stays exact, from the indexes (people_ways.py
+pg_letters_count).
 
 Only where that is exact:
 - the database's collation is libc's C, POSIX or C.UTF-8 (code-point order,
@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from ..models import AuditEvent, Person
 from . import people_terms as terms
+from . import people_ways as shared
 from .core import Table, fetch
 from .people_page import _after
 
@@ -105,7 +106,6 @@ def _audited(descending: bool) -> str:
     PeopleRead's, groups/services/exports.py): one statement fewer per API
     page, ~0.3 ms (the INSERT's own round trip and Python). The row as
     record_people_read writes it; none for an empty page."""
-    from .people import _order_by  # people.py imports this module
 
     e = AuditEvent._meta
     columns = ", ".join(f'"{e.get_field(f).column}"' for f in AUDIT_FIELDS)
@@ -121,35 +121,33 @@ def _audited(descending: bool) -> str:
         f" SELECT %(audit_at)s, %(audit_actor)s, %(branch)s, %(audit_action)s, '', '', NULL, {summary}, {changes}"
         f" FROM (SELECT COUNT(*) AS n FROM page) c WHERE c.n > 0)"
         f' SELECT page."{Person._meta.pk.column}", page.total FROM page'
-        f" ORDER BY {_order_by('-name' if descending else 'name', 'page')}"
+        f" ORDER BY {shared.order_by('-name' if descending else 'name', 'page')}"
     )
 
 
 @cache
 def _statement(descending: bool, named: bool = False) -> str:
-    from .people import _living, _order_by, _pg_letters_count, _pg_ways  # people.py imports this module
-
     p = Table(Person, "p")
     sort = "-name" if descending else "name"
-    select, _, by_first, others = _pg_ways(sort, True)
+    select, _, by_first, others = shared.pg_ways(sort, True)
     # Whom the first name, email, postcode or number finds, and the last name
     # does not: gathered, sorted, their first %(n)s rows.
-    rest = _living(f"{select} AND {by_first} UNION ALL {select} AND {others}")
+    rest = shared.living(f"{select} AND {by_first} UNION ALL {select} AND {others}")
     # Whom the last name finds: each form a range of (branch, last_name,
     # first_name), read in the page's order, %(n)s rows at most.
     walk = (
         f"SELECT w.* FROM UNNEST(%(lows)s::text[], %(highs)s::text[]) r(low, high) CROSS JOIN LATERAL"
         f" ({select} AND {p.last_name} >= r.low AND {p.last_name} < r.high AND {p.erased_at} IS NULL"
-        f" ORDER BY {_order_by(sort, 'p')} LIMIT %(n)s) w"
+        f" ORDER BY {shared.order_by(sort, 'p')} LIMIT %(n)s) w"
     )
     pk = f'f."{Person._meta.pk.column}"'
     # named: the columns named and the names carried, for _audited to sort again.
     names = ", ".join(f'f."{Person._meta.get_field(n).column}"' for n in ("last_name", "first_name"))
     carried = f" AS total, {names}" if named else ""
     return (
-        f"SELECT {pk}, {_pg_letters_count(True)}{carried} FROM ({walk}"
-        f" UNION ALL (SELECT * FROM ({rest}) o ORDER BY {_order_by(sort, 'o')} LIMIT %(n)s)) f"
-        f" ORDER BY {_order_by(sort, 'f')} LIMIT %(limit)s OFFSET %(offset)s"
+        f"SELECT {pk}, {shared.pg_letters_count(True)}{carried} FROM ({walk}"
+        f" UNION ALL (SELECT * FROM ({rest}) o ORDER BY {shared.order_by(sort, 'o')} LIMIT %(n)s)) f"
+        f" ORDER BY {shared.order_by(sort, 'f')} LIMIT %(limit)s OFFSET %(offset)s"
     )
 
 

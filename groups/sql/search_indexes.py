@@ -40,7 +40,7 @@ POSTGRESQL = [
     # 0032: email and postcode the same way (the column too: PostgreSQL
     # reads an expression index alone only with the column in it), in place
     # of 0006's, so a search's prepared statement is cheap in its generic
-    # plan too (groups/sql/people.py _pg_ways).
+    # plan too (groups/sql/people_ways.py pg_ways).
     "CREATE INDEX IF NOT EXISTS person_branch_email_cover ON groups_person "
     "(branch_id, UPPER(email::text) text_pattern_ops) INCLUDE (id, email)",
     "CREATE INDEX IF NOT EXISTS person_branch_postcode_cover ON groups_person "
