@@ -31,9 +31,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
 
 from ..models import Branch
+from ..sql.core import in_own_transaction
 from .engine import uses_attended
 
 log = logging.getLogger(__name__)
@@ -56,14 +56,6 @@ def key(branch_id: int, people_version: int, definition: dict, as_of: date) -> s
     return f"eligible:{_code()}:{branch_id}:{people_version}:{as_of.isoformat()}:{rule}"
 
 
-def in_transaction() -> bool:
-    """Inside an atomic block of the code's own (not the one a test case wraps
-    around each test, as Django itself tells them apart for on_commit)."""
-    if connection.in_atomic_block and not connection.atomic_blocks:
-        return True  # autocommit turned off by hand
-    return any(not block._from_testcase for block in connection.atomic_blocks)
-
-
 def people_version(branch_id: int) -> int:
     """The branch's people_version as committed now (one query by primary key)."""
     return Branch.objects.filter(pk=branch_id).values_list("people_version", flat=True).first() or 0
@@ -75,7 +67,7 @@ def cached_count(
     """`count()`, or the figure it gave for this key before. `version` is the
     branch's people_version read by the caller before counting (in a statement
     it runs anyway); without it, it is read here."""
-    if uses_attended(definition) or in_transaction():
+    if uses_attended(definition) or in_own_transaction():
         return count()
     if version is None:
         version = people_version(branch_id)

@@ -3,8 +3,9 @@ person, as plain data (JSON for the API and the download, the same dict for
 the readable page). Only their data: the people who checked them in or
 edited their record are said to be "someone in the branch", never named.
 
-A fixed number of queries whatever they have done (pinned in
-tests/rights/test_subject_access.py). Votes: that they voted, and their
+A fixed number of queries whatever they have done, one fewer for someone
+nominated in no election (their elections' positions are not asked for;
+pinned in tests/rights/test_subject_access.py). Votes: that they voted, and their
 choice only in a named vote; a secret ballot never points at anyone, so how
 they voted in one is not held and cannot be part of it. Positions held
 (issue 13) with how each term began and ended. Nominations (issue 13): their

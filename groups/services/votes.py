@@ -41,7 +41,7 @@ from ..queries.attendance import quorum
 from ..queries.standing_orders import standing_orders_for
 from ..sql import insert
 from ..sql import votes as statements
-from ..sql.core import write_turn
+from ..sql.core import in_own_transaction, write_turn
 from . import audit
 from .motions import check_may_put, settle_vote
 
@@ -285,7 +285,7 @@ def cast_own_ballot(
 def _cast_in_one_statement(who: dict, event: dict, window) -> VotedMark | None:
     """cast_own_ballot on PostgreSQL: statements.cast_own, the rate limit in
     it unless Redis counts (or the window was counted already)."""
-    if connection.in_atomic_block and not connection.atomic_blocks[-1]._from_testcase:
+    if in_own_transaction():
         raise RuntimeError("A ballot's one statement commits on its own: not inside a transaction.")
     rate = window.in_statement() if window is not None else None
     if window is not None and rate is None and not window.hit():

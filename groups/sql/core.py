@@ -152,8 +152,15 @@ def fetch(sql: str, params: Sequence = ()) -> list[tuple]:
 
 
 @cache
+def _insert_fields(model: type[Model]) -> tuple:
+    """What Model.save() sends in an INSERT: every concrete field but a key
+    the database generates (a UUID key is the model's own default)."""
+    return tuple(f for f in model._meta.concrete_fields if f is not model._meta.auto_field)
+
+
+@cache
 def _insert_statement(model: type[Model], on_conflict: str) -> tuple[str, tuple]:
-    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+    fields = _insert_fields(model)
     names = ", ".join(f'"{f.column}"' for f in fields)
     text = f'INSERT INTO "{model._meta.db_table}" ({names}) VALUES ({placeholders(len(fields))})'
     if on_conflict:
@@ -180,11 +187,32 @@ def insert(obj: Model, *, on_conflict: str = "") -> bool:
 
 def insert_values(obj: Model) -> tuple[tuple[str, ...], list]:
     """(the columns, the values) an INSERT of this new instance writes, as
-    Model.save() prepares them, primary key left out: for a statement that
-    inserts the row among others (the one-statement ballot, groups/sql/votes.py)."""
+    Model.save() prepares them, a database-generated key left out: for a
+    statement that inserts the row among others (the one-statement ballots,
+    groups/sql/votes.py and election_ballots.py)."""
     conn = connections[DEFAULT_DB_ALIAS]
-    _, fields = _insert_statement(type(obj), "")
+    fields = _insert_fields(type(obj))
     return tuple(f.column for f in fields), [f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields]
+
+
+@cache
+def insert_select(model: type[Model]) -> tuple[str, str]:
+    """For ``INSERT INTO t (columns) SELECT … FROM a CTE``: (the columns, a
+    SELECT list of their parameters, each cast to its column's type, since a
+    parameter in a SELECT list has none of its own), in insert_values' order."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    fields = _insert_fields(model)
+    names = ", ".join(f'"{f.column}"' for f in fields)
+    return names, ", ".join(f"CAST(%s AS {f.db_type(conn)})" for f in fields)
+
+
+def in_own_transaction() -> bool:
+    """Inside an atomic block of the code's own: not the one a test case wraps
+    around each test, which Django tells apart the same way for on_commit."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.in_atomic_block and not conn.atomic_blocks:
+        return True  # autocommit turned off by hand
+    return any(not block._from_testcase for block in conn.atomic_blocks)
 
 
 def placeholders(n: int) -> str:

@@ -22,7 +22,6 @@ from __future__ import annotations
 from functools import cache
 
 from django.db import connection
-from django.db.models import Model
 
 from ..models import (
     AuditEvent,
@@ -39,7 +38,7 @@ from ..models import (
     Rule,
 )
 from . import rate_limits
-from .core import Table, column_list, columns, fetch, read, width
+from .core import Table, column_list, columns, fetch, insert_select, insert_values, read, width
 
 
 @cache
@@ -83,25 +82,6 @@ def insert_entitled_mark(*, election_id: int, person_id: int, at) -> bool:
     return _insert(True, election_id, person_id, at)
 
 
-def _row(model: type[Model]) -> tuple[str, str]:
-    """A new row's columns and a SELECT list of its parameters, each cast to
-    its column's type (a parameter in a SELECT list has none of its own):
-    every concrete field but a database-generated key, as the ORM's INSERT."""
-    fields = _fields(model)
-    names = ", ".join(f'"{f.column}"' for f in fields)
-    return names, ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
-
-
-@cache
-def _fields(model: type[Model]) -> tuple:
-    return tuple(f for f in model._meta.concrete_fields if f is not model._meta.auto_field)
-
-
-def _params(obj: Model) -> list:
-    """The row's values as Model.save() would send them (pre_save, then the database's preparation)."""
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in _fields(type(obj))]
-
-
 @cache
 def _cast_statement(counted: bool) -> str:
     rate = RateCount._meta
@@ -111,7 +91,7 @@ def _cast_statement(counted: bool) -> str:
     within = f" AND (SELECT {count} FROM hit) <= %s" if counted else ""  # over the limit: nothing written
     steps.append(f"mark AS ({_mark_statement('postgresql', True, within)})")
     for name, model in (("ballot", ElectionBallot), ("audit", AuditEvent)):
-        names, values = _row(model)
+        names, values = insert_select(model)
         steps.append(f'{name} AS (INSERT INTO "{model._meta.db_table}" ({names}) SELECT {values} FROM mark)')
     counts = f"(SELECT {count} FROM hit), (SELECT {expires} FROM hit)" if counted else "NULL, NULL"
     return f"WITH {', '.join(steps)} SELECT {counts}, (SELECT {person} FROM mark)"
@@ -132,11 +112,11 @@ def cast_own(
     Nothing cast: not on the roll, closed, already voted or over the limit,
     for the caller to find out which."""
     when = connection.ops.adapt_datetimefield_value(at)
-    params = [rate[0], 1, rate[2], rate[1], rate[1]] if rate is not None else []
+    params = rate_limits.hit_params(rate[0], rate[1], rate[2]) if rate is not None else []
     params += [when, person_id, election_id, when, when]
     if rate is not None:
         params.append(limit)
-    params += _params(ballot) + _params(event)
+    params += insert_values(ballot)[1] + insert_values(event)[1]
     count, end, cast = fetch(_cast_statement(rate is not None), params)[0]
     return count, end, cast is not None
 

@@ -34,11 +34,16 @@ def hit_statement() -> str:
     )
 
 
+def hit_params(key: str, now: int, window_end: int, amount: int = 1) -> list:
+    """hit_statement's parameters, in its order."""
+    return [key, amount, window_end, now, now]
+
+
 def hit(key: str, *, now: int, window_end: int, amount: int = 1) -> tuple[int, int]:
     """Count ``amount`` requests (one, or a batch's items) under ``key`` in the
     window ending at ``window_end``: (the count so far, these included; when
     its window ends). Atomic on both databases."""
-    count, expires = fetch(hit_statement(), [key, amount, window_end, now, now])[0]
+    count, expires = fetch(hit_statement(), hit_params(key, now, window_end, amount))[0]
     return count, expires
 
 

@@ -37,7 +37,7 @@ from ..models import (
     VoteStatus,
 )
 from .core import Table, column_list, fetch, insert_values
-from .rate_limits import hit_statement
+from .rate_limits import hit_params, hit_statement
 
 
 @cache
@@ -148,7 +148,7 @@ def cast_own(
     named vote, their person filled in from the mark. (count, window end — or
     None, None without ``rate``; person_id, named_choice — or None, None when
     no mark was taken; voted, entitled)."""
-    params = [rate[0], 1, rate[2], rate[1], rate[1]] if rate is not None else []
+    params = hit_params(rate[0], rate[1], rate[2]) if rate is not None else []
     params += [connection.ops.adapt_datetimefield_value(at), choice, branch_id, bool(drafts_visible), branch_id]
     params += [user_id, vote_id, meeting_id] + ([limit] if rate is not None else [])
     params += [vote_id, choice]
