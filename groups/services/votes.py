@@ -39,7 +39,7 @@ from ..models import (
 )
 from ..queries.attendance import quorum
 from ..queries.standing_orders import standing_orders_for
-from ..sql import insert
+from ..sql import insert, sqlite_ballots
 from ..sql import votes as statements
 from ..sql.core import in_own_transaction, write_turn
 from . import audit
@@ -259,9 +259,10 @@ def cast_own_ballot(
 
     PostgreSQL: the whole ballot is one statement (sql/votes.py cast_own) in
     autocommit — no BEGIN or COMMIT to send, and the ballot, the audit row
-    and the progress come back with the mark. SQLite: the same steps one by
-    one in a durable transaction, behind write_turn() so that writers queue
-    instead of sleeping in SQLite's busy handler."""
+    and the progress come back with the mark. SQLite: one INSERT too, into a
+    temporary view whose trigger takes the same steps (sql/sqlite_ballots.py),
+    behind write_turn() so that writers queue instead of sleeping in SQLite's
+    busy handler; then one read of what it did and of the progress."""
     if choice not in Choice.values:
         return None
     at = timezone.now()
@@ -270,14 +271,34 @@ def cast_own_ballot(
     event = {"vote_id": vote_id, "branch_id": branch.pk, "choice": choice, "actor": actor, "at": at}
     if connection.vendor == "postgresql":
         return _cast_in_one_statement(who, event, window)
-    with write_turn(), transaction.atomic(durable=True):
-        if window is not None and not window.hit():
-            return None
-        row = statements.insert_own_mark(**who)
-        if row is None:
-            return None
-        mark = _counted(row, **event)
-    voted, entitled = statements.progress_counts(vote_id)
+    return _cast_on_sqlite(who, event, window)
+
+
+def _cast_on_sqlite(who: dict, event: dict, window) -> VotedMark | None:
+    """cast_own_ballot on SQLite: one INSERT whose trigger does the lot
+    (sql/sqlite_ballots.py), in autocommit behind write_turn(); then what it
+    did, read back with the progress."""
+    if in_own_transaction():
+        raise RuntimeError("A ballot's one statement commits on its own: not inside a transaction.")
+    rate = window.in_statement() if window is not None else None
+    if window is not None and rate is None and not window.hit():
+        return None
+    key, now, end = rate if rate is not None else (None, None, None)
+    audit_rows = tuple(_ballot_event(person_id=None, named=named, **event) for named in (False, True))
+    values = {"rate_key": key, "rate_end": end, "rate_now": now, "rate_limit": window.limit if rate else 0}
+    values |= {"cast_at": connection.ops.adapt_datetimefield_value(who["at"]), "drafts": bool(who["drafts_visible"])}
+    values |= {name: who[name] for name in ("choice", "branch_id", "user_id", "vote_id", "meeting_id")}
+    ballot_id = Ballot._meta.pk
+    values["ballot_id"] = ballot_id.get_db_prep_save(ballot_id.default(), connection)  # random: no person, no time
+    values |= sqlite_ballots.audit_inputs(audit_rows)
+    with write_turn():
+        sqlite_ballots.cast(values=values)
+    count, window_end, person_id, named_choice, voted, entitled = sqlite_ballots.outcome(who["vote_id"])
+    if rate is not None:
+        window.took(count, window_end, now)  # committed with the statement, mark or not
+    if person_id is None:
+        return None
+    mark = VotedMark(vote_id=who["vote_id"], person_id=person_id, cast_at=who["at"], named_choice=named_choice)
     mark.progress = {"voted": voted, "entitled": entitled}
     return mark
 

@@ -21,16 +21,25 @@ def _names() -> tuple[str, str, str, str]:
 def hit_statement() -> str:
     """The upsert, with parameters (key, amount, window_end, now, now); also a CTE
     inside the one-statement election ballots (groups/sql/election_ballots.py cast_own)."""
+    _, _, count, expires = _names()
+    return upsert("VALUES (%s, %s, %s)", "%s") + f' RETURNING "{count}", "{expires}"'
+
+
+def upsert(source: str, now: str) -> str:
+    """The counter's upsert from ``source`` (VALUES, or a SELECT of key,
+    amount and window end with a WHERE: SQLite's parser needs one before
+    ON CONFLICT), the time read from ``now`` (a parameter or a column); no
+    RETURNING, for a trigger's body too (groups/sql/sqlite_ballots.py)."""
     table, key, count, expires = _names()
     # One row per caller and scope: a window that has ended starts again at 1.
     # (Both databases read the old row on the right of SET.)
     return (
-        f'INSERT INTO "{table}" ("{key}", "{count}", "{expires}") VALUES (%s, %s, %s) '
+        f'INSERT INTO "{table}" ("{key}", "{count}", "{expires}") {source} '
         f'ON CONFLICT ("{key}") DO UPDATE SET '
-        f'"{count}" = CASE WHEN "{table}"."{expires}" <= %s THEN excluded."{count}" '
+        f'"{count}" = CASE WHEN "{table}"."{expires}" <= {now} THEN excluded."{count}" '
         f'ELSE "{table}"."{count}" + excluded."{count}" END, '
-        f'"{expires}" = CASE WHEN "{table}"."{expires}" <= %s THEN excluded."{expires}" ELSE "{table}"."{expires}" END '
-        f'RETURNING "{count}", "{expires}"'
+        f'"{expires}" = CASE WHEN "{table}"."{expires}" <= {now} THEN excluded."{expires}" '
+        f'ELSE "{table}"."{expires}" END'
     )
 
 

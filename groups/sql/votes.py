@@ -41,7 +41,7 @@ from .rate_limits import hit_params, hit_statement
 
 
 @cache
-def _mark_statement(vendor: str, by_account: bool, condition: str = "") -> str:
+def _mark_statement(vendor: str, by_account: bool, condition: str = "", returning: bool = True) -> str:
     v, e, m, p = Table(Vote, "v"), Table(VoteEntitlement, "e"), Table(Meeting, "m"), Table(Person, "p")
     mark = VotedMark._meta
     names = column_list(VotedMark, "vote", "person", "cast_at", "named_choice")
@@ -65,7 +65,7 @@ def _mark_statement(vendor: str, by_account: bool, condition: str = "") -> str:
         f" AND {v.method} IN ('{VoteMethod.SECRET}', '{VoteMethod.NAMED}')"
         f" AND {e.withdrawn_at} IS NULL{person}{condition}{lock}"
         f" ON CONFLICT ({column_list(VotedMark, 'vote', 'person')}) DO NOTHING"
-        f" RETURNING {column_list(VotedMark, 'person', 'named_choice')}"
+        + (f" RETURNING {column_list(VotedMark, 'person', 'named_choice')}" if returning else "")
     )
 
 
