@@ -42,7 +42,7 @@ from ..models import (
 )
 from ..queries import elections as queries
 from ..sql import election_ballots as statements
-from ..sql import insert
+from ..sql import insert, sqlite_ballots
 from ..sql.core import write_turn
 from . import audit
 from .elections import voter_decision
@@ -206,14 +206,10 @@ def cast_own_election_ballot(
     row (sql/election_ballots.cast_own). When it writes nothing (over the
     limit: None; not on the roll, closed, already voted), or for anything
     else, cast_election_ballot goes the long way and says why, the request
-    already counted. SQLite: cast_election_ballot's one durable transaction,
-    its turn taken first (sql.core.write_turn: writers queue, not sleep)."""
-    if connection.vendor != "postgresql":
-        with write_turn():
-            return cast_election_ballot(
-                election=election, person=person, ranking=ranking, actor=actor, at=at, window=window,
-                standing=standing,
-            )  # fmt: skip
+    already counted. SQLite: the same one statement, into a temporary view
+    whose trigger takes those steps (sql/sqlite_ballots.py), its turn taken
+    first (sql.core.write_turn: writers queue, not sleep); the long way takes
+    its turn too."""
     if election.ballot_mode == BallotMode.ONLINE and person is not None:
         if standing is None:
             standing = queries.standing_ids(election)
@@ -226,7 +222,8 @@ def cast_own_election_ballot(
             if window is not None and rate is None and not window.hit():  # Redis, or counted already
                 return None
             at = at or timezone.now()
-            count, end, cast = statements.cast_own(
+            one_statement = statements.cast_own if connection.vendor == "postgresql" else sqlite_ballots.cast_election
+            count, end, cast = one_statement(
                 election_id=election.pk, person_id=person.pk, at=at,
                 ballot=ElectionBallot(election_id=election.pk, ranking=checked),  # a random UUID, no person, no time
                 event=_voted(election, person, actor=actor, at=at), rate=rate,
@@ -238,9 +235,10 @@ def cast_own_election_ballot(
                     return None
             if cast:
                 return ElectionVoterMark(election=election, person=person, cast_at=at)
-    return cast_election_ballot(
-        election=election, person=person, ranking=ranking, actor=actor, at=at, window=window, standing=standing
-    )
+    with write_turn():
+        return cast_election_ballot(
+            election=election, person=person, ranking=ranking, actor=actor, at=at, window=window, standing=standing
+        )
 
 
 def _reshuffle(election: Election) -> None:
