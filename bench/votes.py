@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/votes.py                      # SQLite: bench/votes.sqlite3
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rollcall_bench_votes .venv/bin/python bench/votes.py
-    options: --voters N (2000)  --client wrk|threads (wrk when installed)
+    options: --voters N (2000)  --rounds R (1: bare view then ballots R times, a new vote each)
+             --client wrk|threads (wrk when installed)
              --threads N (connections: wrk threads × 1 connection, or client threads; 8)
              --workers N (gunicorn workers, 2)  --worker-threads N (gthread threads, 4; 0 = sync)
 
@@ -26,6 +27,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import sys
 import time
 from datetime import timedelta
@@ -174,6 +176,13 @@ def client_arguments(parser: argparse.ArgumentParser) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--voters", type=int, default=2000)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="bare view then ballots, this many times, a new vote each round: the machine's drift"
+        " reaches both halves of a round alike (the median round is reported)",
+    )
     client_arguments(parser)
     args = parser.parse_args()
 
@@ -182,33 +191,38 @@ def main() -> None:
     from django.db import connection
 
     from groups.models import Ballot, VotedMark
-    from groups.services.votes import close_vote
+    from groups.services.votes import close_vote, create_vote, open_vote
 
     branch, meeting, vote, people, sessions = build(args.voters)
     _common.analyze()
 
+    rounds = []  # (bare, ballots, close ms, stored ballots, stored marks, closed vote)
     server, base = _common.start_server(env(), args.workers, args.worker_threads)
     try:
-        path = f"/api/v1/branches/{SLUG}/meetings/{meeting.pk}/votes/{vote.pk}/ballots/"
-        choices = random.Random(7).choices(["for", "against", "abstain"], weights=[55, 40, 5], k=len(sessions))
-        floor, cast, _ = _common.load_pair(
-            base,
-            bare_requests(SLUG, sessions[0], [p.pk for p in people]),
-            voter_requests(base, path, sessions, [{"choice": c} for c in choices]),
-            labels=("bare view (one indexed query)", "secret ballot, each voter's own session"),
-            client=args.client,
-            connections=args.threads,
-        )
+        for number in range(args.rounds):
+            if number:
+                vote = open_vote(
+                    vote=create_vote(meeting=meeting, actor=None, question=f"Round {number + 1}", method="secret"),
+                    actor=None,
+                )
+            path = f"/api/v1/branches/{SLUG}/meetings/{meeting.pk}/votes/{vote.pk}/ballots/"
+            choices = random.Random(7).choices(["for", "against", "abstain"], weights=[55, 40, 5], k=len(sessions))
+            floor, cast, _ = _common.load_pair(
+                base,
+                bare_requests(SLUG, sessions[0], [p.pk for p in people]),
+                voter_requests(base, path, sessions, [{"choice": c} for c in choices]),
+                labels=("bare view (one indexed query)", "secret ballot, each voter's own session"),
+                client=args.client,
+                connections=args.threads,
+            )
+            connection.close()  # the server wrote; read fresh
+            stored = (Ballot.objects.filter(vote=vote).count(), VotedMark.objects.filter(vote=vote).count())
+            started = time.perf_counter()
+            closed = close_vote(vote=vote, actor=None)
+            rounds.append((floor, cast, (time.perf_counter() - started) * 1000, *stored, closed))
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-    connection.close()  # the server wrote; read fresh
-    stored_ballots = Ballot.objects.filter(vote=vote).count()
-    stored_marks = VotedMark.objects.filter(vote=vote).count()
-    started = time.perf_counter()
-    closed = close_vote(vote=vote, actor=None)
-    close_ms = (time.perf_counter() - started) * 1000
 
     db = _common.database_name()
     setup_text = _common.server_text(args.workers, args.worker_threads)
@@ -218,9 +232,25 @@ def main() -> None:
         f"(load average {load[0]:.1f})"
     )
     print()
+    if len(rounds) > 1:
+        print("| round | bare view /s | ballots /s | ratio | ballot p95 | close |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        for number, (floor, cast, close_ms, *_) in enumerate(rounds, 1):
+            print(
+                f"| {number} | {floor.rate:,.0f} | {cast.rate:,.0f} | {cast.rate / floor.rate:.2f} | "
+                f"{cast.p95_ms:.1f} ms | {close_ms:.0f} ms |"
+            )
+        ratios = sorted(cast.rate / floor.rate for floor, cast, *_ in rounds)
+        print()
+        print(f"Median ratio over {len(rounds)} rounds: **{statistics.median(ratios):.2f}**; the median round:")
+        print()
+    floor, cast, close_ms, stored_ballots, stored_marks, closed = sorted(rounds, key=lambda r: r[1].rate / r[0].rate)[
+        len(rounds) // 2
+    ]
     _common.load_table(floor, cast)
     print()
-    ok = "as expected" if stored_ballots == stored_marks == args.voters else f"EXPECTED {args.voters:,}"
+    every = all(b == m == args.voters for _, _, _, b, m, _ in rounds)
+    ok = "as expected" if every else f"EXPECTED {args.voters:,} in every round"
     print(
         f"Stored: {stored_ballots:,} ballots, {stored_marks:,} voted marks ({ok}). Close and compute the result: "
         f"**{close_ms:.0f} ms** ({closed.votes_for:,} for, {closed.votes_against:,} against, "
