@@ -13,13 +13,11 @@ DRF's, with its next/previous links and 404 past the end) slices from a
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 
-from django.db import models
-
-from ..models import Branch, Membership, Person
+from ..models import Branch
 from ..sql import MAX_ID
 from ..sql import people as sql_people
+from ..sql import people_json as sql_people_json
 
 Fetch = Callable[[int, int], tuple[list[int], "int | None"]]
 
@@ -99,54 +97,8 @@ def people_ids(
     return PeopleIds(fetch_orm, qs.count, offset=offset, limit=limit, load=load)
 
 
-def api_people(branch: Branch, ids: list[int], fields: tuple[str, ...]) -> list[dict]:
-    """These people (the branch's, in this order) as PersonSerializer writes
-    them: `fields` ("id", the person's fields, "memberships") in its order,
-    dates as ISO text, each membership as MembershipSerializer writes it."""
-    person_fields = tuple(f for f in fields if f not in ("id", "memberships"))
-    rows = sql_people.page_rows(branch.pk, ids, person_fields)
-    names = ("id", *person_fields)
-    p_json = [(i, name, _to_json(Person, name)) for i, name in enumerate(names)]
-    width = len(names)
-    m_json = [
-        (width + i, name, None if name == "category" else _to_json(Membership, name))
-        for i, name in enumerate(sql_people.MEMBERSHIP_COLUMNS)
-    ]
-    found: dict[int, dict] = {}
-    for row in rows:
-        person = found.get(row[0])
-        if person is None:
-            person = found[row[0]] = {n: (row[i] if f is None else f(row[i])) for i, n, f in p_json}
-            person["memberships"] = []
-        if row[width] is not None:
-            person["memberships"].append({n: (row[i] if f is None else f(row[i])) for i, n, f in m_json})
-    out = []
-    for pk in ids:
-        if pk in found:
-            person = found[pk]
-            out.append({name: person[name] for name in fields})  # the serializer's key order
-    return out
-
-
-def _iso(value):
-    """A date as DRF's DateField writes it (ISO 8601); SQLite hands dates over
-    as that text already."""
-    return value if value is None or isinstance(value, str) else value.isoformat()
-
-
-def _bool(value):
-    return None if value is None else bool(value)  # SQLite: 0 / 1
-
-
-@cache
-def _to_json(model, name: str):
-    """How a raw column value of this field becomes what the serializer
-    writes (None: as it is)."""
-    field = model._meta.get_field(name)
-    if isinstance(field, models.DateTimeField):
-        raise ValueError(f"{model.__name__}.{name}: no date-times in the people list")
-    if isinstance(field, models.DateField):
-        return _iso
-    if isinstance(field, models.BooleanField):
-        return _bool
-    return None
+def api_people_json(branch: Branch, ids: list[int], fields: tuple[str, ...]) -> tuple[str, int]:
+    """These people (the branch's, in this order) as the JSON text
+    PersonSerializer(many=True) and the API's renderer write (`fields`: its
+    fields), and how many were found (groups/sql/people_json.py)."""
+    return sql_people_json.people_json(branch.pk, ids, fields)
