@@ -34,14 +34,24 @@ class PeopleIds:
         self._offset, self._limit = offset, limit
         self._ids: list[int] | None = None
         self._total: int | None = None
+        self._records: tuple[list[int], tuple[str, int]] | None = None
 
     def _read(self, offset: int, limit: int) -> list[int]:
         if offset + limit > MAX_ID:
             return []  # ?page=10**30: past any end, and beyond what a driver takes (a 500)
-        ids, total = self._fetch(offset, limit)
+        ids, total, *records = self._fetch(offset, limit)
         if total is not None:
             self._total = total
+        if records:  # the records of these ids, read with them (groups/sql/people_walk.py)
+            self._records = (ids, records[0])
         return ids
+
+    def records(self, ids: list[int]) -> tuple[str, int] | None:
+        """The JSON records (text, how many) of these ids when the page's
+        statement read them too; else None."""
+        if self._records is not None and self._records[0] == ids:
+            return self._records[1]
+        return None
 
     def count(self) -> int:
         if self._total is None and self._ids is None:
@@ -65,14 +75,15 @@ class PeopleIds:
 
 
 def people_ids(
-    branch: Branch, data: dict, queryset=None, *, offset: int, limit: int, load=list, audit=None
+    branch: Branch, data: dict, queryset=None, *, offset: int, limit: int, load=list, audit=None, records=None
 ) -> PeopleIds:
     """The people of `branch` a list's cleaned query `data` finds (q, sort
     and the filters of groups.filters.PeopleFilter). `queryset`: the
     filterset's ``qs``, or a callable giving it, used when the query is not
     one groups.sql.people pages by hand. `audit`: the API page's PeopleRead,
     for a statement that can write its row with the page (groups.sql.people
-    page_ids)."""
+    page_ids), and `records` (PersonSerializer's fields) for one that can
+    read the page's records with it (``PeopleIds.records``)."""
     from ..filters import fast_terms
 
     terms = fast_terms(data)
@@ -81,7 +92,14 @@ def people_ids(
 
         def fetch(off: int, lim: int):
             return sql_people.page_ids(
-                branch.pk, words=words, whole_postcode=whole_postcode, sort=sort, offset=off, limit=lim, audit=audit
+                branch.pk,
+                words=words,
+                whole_postcode=whole_postcode,
+                sort=sort,
+                offset=off,
+                limit=lim,
+                audit=audit,
+                records=records,
             )
 
         def count() -> int:

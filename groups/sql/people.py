@@ -162,13 +162,23 @@ def _pg_letters(words: list[str], whole_postcode: str) -> bool:
 
 
 def page_ids(
-    branch_id: int, *, words: list[str], whole_postcode: str, sort: str, offset: int, limit: int, audit=None
-) -> tuple[list[int], int | None]:
+    branch_id: int,
+    *,
+    words: list[str],
+    whole_postcode: str,
+    sort: str,
+    offset: int,
+    limit: int,
+    audit=None,
+    records: tuple[str, ...] | None = None,
+) -> tuple:
     """The ids of one page of the people the search finds, in `sort` order,
     and how many it finds in all (None when the page is past the end, where
     no row brings the count: then ask `count`). `audit`: an API page's
     PeopleRead, whose row PostgreSQL's walk writes in its statement (its
-    `written` says so). One statement: the page, and
+    `written` says so); `records`: PersonSerializer's fields, whose JSON the
+    walk reads in the same statement, then a third item (people_walk.page_ids).
+    One statement: the page, and
     the count as a subquery. The whole branch is paged along its (branch,
     name) or (branch, member_since) index, so no more than the page is read."""
     if len(words) == 1 and not whole_postcode:
@@ -176,7 +186,9 @@ def page_ids(
         # the name index, their count from an index (groups/sql/people_page.py).
         done = people_page.page_ids(branch_id, words[0], sort=sort, offset=offset, limit=limit)
         if done is None:  # PostgreSQL's walk (groups/sql/people_walk.py)
-            done = people_walk.page_ids(branch_id, words[0], sort=sort, offset=offset, limit=limit, audit=audit)
+            done = people_walk.page_ids(
+                branch_id, words[0], sort=sort, offset=offset, limit=limit, audit=audit, records=records
+            )
         if done is not None:
             return done
     page = {"limit": limit, "offset": offset}

@@ -65,20 +65,37 @@ def _object(model, table: Table, names: tuple[str, ...], vendor: str) -> str:
 
 
 @cache
-def _statement(vendor: str, person_fields: tuple[str, ...], n: int | None) -> str:
-    """n: how many ids, each a parameter; None (PostgreSQL): one array (psycopg
-    parses a statement of over 50 parameters again on every run)."""
+def records(vendor: str, person_fields: tuple[str, ...]) -> tuple[str, str, str]:
+    """(a SELECT list, the joins after FROM the person p, the memberships'
+    order) giving a row per membership of p: p's id, p's record without its
+    memberships and the membership's (NULL for a person without any), as
+    JSON text. Also the end of PostgreSQL's name walk (people_walk.py), which
+    reads the page and its records in one statement."""
     p, m, c = Table(Person, "p"), Table(Membership, "m"), Table(Category, "c")
     person = _object(Person, p, ("id", *person_fields), vendor)
     membership = _object(Membership, m, MEMBERSHIP_FIELDS, vendor)
-    ids = "= ANY(%s)" if n is None else f"IN ({placeholders(n)})"
     return (
-        f"SELECT {p.id}, {person}, CASE WHEN {m.id} IS NULL THEN NULL ELSE {membership} END FROM {p}"
-        f" LEFT OUTER JOIN {m} ON {m.person} = {p.id}"
-        f" LEFT OUTER JOIN {c} ON {c.id} = {m.category}"
-        f" WHERE {p.branch} = %s AND {p.id} {ids}"
-        f" ORDER BY {c.order}, {m.started_on}, {m.id}"
+        f"{p.id}, {person}, CASE WHEN {m.id} IS NULL THEN NULL ELSE {membership} END",
+        f"LEFT OUTER JOIN {m} ON {m.person} = {p.id} LEFT OUTER JOIN {c} ON {c.id} = {m.category}",
+        f"{c.order}, {m.started_on}, {m.id}",
     )
+
+
+@cache
+def _statement(vendor: str, person_fields: tuple[str, ...], n: int | None) -> str:
+    """n: how many ids, each a parameter; None (PostgreSQL): one array (psycopg
+    parses a statement of over 50 parameters again on every run)."""
+    p = Table(Person, "p")
+    select, joins, order = records(vendor, person_fields)
+    ids = "= ANY(%s)" if n is None else f"IN ({placeholders(n)})"
+    return f"SELECT {select} FROM {p} {joins} WHERE {p.branch} = %s AND {p.id} {ids} ORDER BY {order}"
+
+
+def person_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """The serializer's fields but id (first) and memberships (last)."""
+    if fields[0] != "id" or fields[-1] != "memberships" or "memberships" in fields[1:-1]:
+        raise ValueError("the people list writes id first and memberships last")
+    return tuple(fields[1:-1])
 
 
 def people_json(branch_id: int, ids: list[int], fields: tuple[str, ...]) -> tuple[str, int]:
@@ -87,21 +104,26 @@ def people_json(branch_id: int, ids: list[int], fields: tuple[str, ...]) -> tupl
     `fields` are its fields, "id" first and "memberships" last."""
     if not ids:
         return "[]", 0
-    if fields[0] != "id" or fields[-1] != "memberships" or "memberships" in fields[1:-1]:
-        raise ValueError("the people list writes id first and memberships last")
-    person_fields = tuple(fields[1:-1])
+    own = person_fields(fields)
     vendor = connection.vendor
     if vendor == "postgresql":
-        rows = fetch(_statement(vendor, person_fields, None), [branch_id, list(ids)])
+        rows = fetch(_statement(vendor, own, None), [branch_id, list(ids)])
     else:
-        rows = fetch(_statement(vendor, person_fields, len(ids)), [branch_id, *ids])
+        rows = fetch(_statement(vendor, own, len(ids)), [branch_id, *ids])
+    return joined(rows, ids)
+
+
+def joined(rows, ids: list[int] | None = None) -> tuple[str, int]:
+    """The JSON array of the records in `rows` (`records`' columns, first),
+    in the order of `ids` (those not in rows left out), or of the rows."""
     people: dict[int, str] = {}
     memberships: dict[int, list[str]] = {}
-    for pk, person, membership in rows:
+    for pk, person, membership, *_ in rows:
         if pk not in people:
             people[pk], memberships[pk] = person, []
         if membership is not None:
             memberships[pk].append(membership)
     # Each record's closing brace gives way to its memberships, the serializer's last key.
-    records = [f'{people[pk][:-1]},"memberships":[{",".join(memberships[pk])}]}}' for pk in ids if pk in people]
-    return f"[{','.join(records)}]", len(records)
+    order = people if ids is None else (pk for pk in ids if pk in people)
+    written = [f'{people[pk][:-1]},"memberships":[{",".join(memberships[pk])}]}}' for pk in order]
+    return f"[{','.join(written)}]", len(written)

@@ -131,13 +131,17 @@ class PersonViewSet(
         # The audit row: written with the page where one statement can
         # (PostgreSQL's name walk), else after it, as before.
         audit = exports.PeopleRead(branch=branch, actor=request.user, page=number, filters=filters)
-        found = people_queries.people_ids(branch, data, queryset, offset=(number - 1) * limit, limit=limit, audit=audit)
+        fields = tuple(PersonSerializer.Meta.fields)
+        found = people_queries.people_ids(
+            branch, data, queryset, offset=(number - 1) * limit, limit=limit, audit=audit, records=fields
+        )
         with exports.audited_read():
             found.count()  # the page's statement: paging past the end (a 404) raises only after it
         ids = paginator.paginate_queryset(found, request, view=self)
         # The records as JSON text from the database, put into the body as
-        # they are (groups/api/renderers.py): the serializer's bytes.
-        results, found_people = people_queries.api_people_json(branch, ids, tuple(PersonSerializer.Meta.fields))
+        # they are (groups/api/renderers.py): the serializer's bytes. PostgreSQL's
+        # name walk reads them with the page; otherwise one more statement.
+        results, found_people = found.records(ids) or people_queries.api_people_json(branch, ids, fields)
         if found_people:
             audit.page = paginator.page.number
             audit.record(found_people)
