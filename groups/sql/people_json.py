@@ -58,9 +58,10 @@ def _object(model, table: Table, names: tuple[str, ...], vendor: str) -> str:
     values = [(name, _value(model, table, name, vendor)) for name in names]
     if vendor == "sqlite":
         return "json_object(" + ", ".join(f"'{name}', {value}" for name, value in values) + ")"
-    # row_to_json of a row whose columns are named as the keys: compact, in
-    # this order (json_build_object writes " : " and ", ").
-    inner = ", ".join(f'{value} AS "{name}"' for name, value in values)
+    # row_to_json of a row whose columns are named as the keys (a column
+    # keeps its own name): compact, in this order (json_build_object writes
+    # " : " and ", ").
+    inner = ", ".join(value if value.endswith(f'."{name}"') else f'{value} AS "{name}"' for name, value in values)
     return f"row_to_json((SELECT r FROM (SELECT {inner}) r))::text"
 
 
