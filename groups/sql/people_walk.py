@@ -12,8 +12,8 @@ an array of them, read with LIMIT: PostgreSQL plans one scan however many
 ranges there are (16 written out took 2.9 ms to plan, people_page.py), and
 reads no further than the page in each. Whom the first name, email,
 postcode or number finds (and the last name does not) is gathered and
-sorted as before: few. The count stays exact, from the indexes (people_ways.py
-pg_letters_count).
+sorted as before (few), and counted from that gathering; the last names are
+counted from their index alone: the count stays exact.
 
 Only where that is exact:
 - the database's collation is libc's C, POSIX or C.UTF-8 (code-point order,
