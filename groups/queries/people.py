@@ -13,13 +13,11 @@ DRF's, with its next/previous links and 404 past the end) slices from a
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 
-from django.db import models
-
-from ..models import Branch, Membership, Person
+from ..models import Branch
 from ..sql import MAX_ID
 from ..sql import people as sql_people
+from ..sql import people_json as sql_people_json
 
 Fetch = Callable[[int, int], tuple[list[int], "int | None"]]
 
@@ -36,14 +34,24 @@ class PeopleIds:
         self._offset, self._limit = offset, limit
         self._ids: list[int] | None = None
         self._total: int | None = None
+        self._records: tuple[list[int], tuple[str, int]] | None = None
 
     def _read(self, offset: int, limit: int) -> list[int]:
         if offset + limit > MAX_ID:
             return []  # ?page=10**30: past any end, and beyond what a driver takes (a 500)
-        ids, total = self._fetch(offset, limit)
+        ids, total, *records = self._fetch(offset, limit)
         if total is not None:
             self._total = total
+        if records:  # the records of these ids, read with them (groups/sql/people_walk.py)
+            self._records = (ids, records[0])
         return ids
+
+    def records(self, ids: list[int]) -> tuple[str, int] | None:
+        """The JSON records (text, how many) of these ids when the page's
+        statement read them too; else None."""
+        if self._records is not None and self._records[0] == ids:
+            return self._records[1]
+        return None
 
     def count(self) -> int:
         if self._total is None and self._ids is None:
@@ -67,14 +75,15 @@ class PeopleIds:
 
 
 def people_ids(
-    branch: Branch, data: dict, queryset=None, *, offset: int, limit: int, load=list, audit=None
+    branch: Branch, data: dict, queryset=None, *, offset: int, limit: int, load=list, audit=None, records=None
 ) -> PeopleIds:
     """The people of `branch` a list's cleaned query `data` finds (q, sort
     and the filters of groups.filters.PeopleFilter). `queryset`: the
     filterset's ``qs``, or a callable giving it, used when the query is not
     one groups.sql.people pages by hand. `audit`: the API page's PeopleRead,
     for a statement that can write its row with the page (groups.sql.people
-    page_ids)."""
+    page_ids), and `records` (PersonSerializer's fields) for one that can
+    read the page's records with it (``PeopleIds.records``)."""
     from ..filters import fast_terms
 
     terms = fast_terms(data)
@@ -83,7 +92,14 @@ def people_ids(
 
         def fetch(off: int, lim: int):
             return sql_people.page_ids(
-                branch.pk, words=words, whole_postcode=whole_postcode, sort=sort, offset=off, limit=lim, audit=audit
+                branch.pk,
+                words=words,
+                whole_postcode=whole_postcode,
+                sort=sort,
+                offset=off,
+                limit=lim,
+                audit=audit,
+                records=records,
             )
 
         def count() -> int:
@@ -99,54 +115,8 @@ def people_ids(
     return PeopleIds(fetch_orm, qs.count, offset=offset, limit=limit, load=load)
 
 
-def api_people(branch: Branch, ids: list[int], fields: tuple[str, ...]) -> list[dict]:
-    """These people (the branch's, in this order) as PersonSerializer writes
-    them: `fields` ("id", the person's fields, "memberships") in its order,
-    dates as ISO text, each membership as MembershipSerializer writes it."""
-    person_fields = tuple(f for f in fields if f not in ("id", "memberships"))
-    rows = sql_people.page_rows(branch.pk, ids, person_fields)
-    names = ("id", *person_fields)
-    p_json = [(i, name, _to_json(Person, name)) for i, name in enumerate(names)]
-    width = len(names)
-    m_json = [
-        (width + i, name, None if name == "category" else _to_json(Membership, name))
-        for i, name in enumerate(sql_people.MEMBERSHIP_COLUMNS)
-    ]
-    found: dict[int, dict] = {}
-    for row in rows:
-        person = found.get(row[0])
-        if person is None:
-            person = found[row[0]] = {n: (row[i] if f is None else f(row[i])) for i, n, f in p_json}
-            person["memberships"] = []
-        if row[width] is not None:
-            person["memberships"].append({n: (row[i] if f is None else f(row[i])) for i, n, f in m_json})
-    out = []
-    for pk in ids:
-        if pk in found:
-            person = found[pk]
-            out.append({name: person[name] for name in fields})  # the serializer's key order
-    return out
-
-
-def _iso(value):
-    """A date as DRF's DateField writes it (ISO 8601); SQLite hands dates over
-    as that text already."""
-    return value if value is None or isinstance(value, str) else value.isoformat()
-
-
-def _bool(value):
-    return None if value is None else bool(value)  # SQLite: 0 / 1
-
-
-@cache
-def _to_json(model, name: str):
-    """How a raw column value of this field becomes what the serializer
-    writes (None: as it is)."""
-    field = model._meta.get_field(name)
-    if isinstance(field, models.DateTimeField):
-        raise ValueError(f"{model.__name__}.{name}: no date-times in the people list")
-    if isinstance(field, models.DateField):
-        return _iso
-    if isinstance(field, models.BooleanField):
-        return _bool
-    return None
+def api_people_json(branch: Branch, ids: list[int], fields: tuple[str, ...]) -> tuple[str, int]:
+    """These people (the branch's, in this order) as the JSON text
+    PersonSerializer(many=True) and the API's renderer write (`fields`: its
+    fields), and how many were found (groups/sql/people_json.py)."""
+    return sql_people_json.people_json(branch.pk, ids, fields)

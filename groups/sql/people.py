@@ -8,11 +8,11 @@ from functools import cache
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
-from ..models import Category, Membership, Person
+from ..models import Person
 from . import people_page, people_walk
 from . import people_terms as terms
 from . import people_ways as shared
-from .core import Table, fetch, placeholders
+from .core import Table, fetch
 
 p = Table(Person, "p")
 
@@ -162,13 +162,23 @@ def _pg_letters(words: list[str], whole_postcode: str) -> bool:
 
 
 def page_ids(
-    branch_id: int, *, words: list[str], whole_postcode: str, sort: str, offset: int, limit: int, audit=None
-) -> tuple[list[int], int | None]:
+    branch_id: int,
+    *,
+    words: list[str],
+    whole_postcode: str,
+    sort: str,
+    offset: int,
+    limit: int,
+    audit=None,
+    records: tuple[str, ...] | None = None,
+) -> tuple:
     """The ids of one page of the people the search finds, in `sort` order,
     and how many it finds in all (None when the page is past the end, where
     no row brings the count: then ask `count`). `audit`: an API page's
     PeopleRead, whose row PostgreSQL's walk writes in its statement (its
-    `written` says so). One statement: the page, and
+    `written` says so); `records`: PersonSerializer's fields, whose JSON the
+    walk reads in the same statement, then a third item (people_walk.page_ids).
+    One statement: the page, and
     the count as a subquery. The whole branch is paged along its (branch,
     name) or (branch, member_since) index, so no more than the page is read."""
     if len(words) == 1 and not whole_postcode:
@@ -176,7 +186,9 @@ def page_ids(
         # the name index, their count from an index (groups/sql/people_page.py).
         done = people_page.page_ids(branch_id, words[0], sort=sort, offset=offset, limit=limit)
         if done is None:  # PostgreSQL's walk (groups/sql/people_walk.py)
-            done = people_walk.page_ids(branch_id, words[0], sort=sort, offset=offset, limit=limit, audit=audit)
+            done = people_walk.page_ids(
+                branch_id, words[0], sort=sort, offset=offset, limit=limit, audit=audit, records=records
+            )
         if done is not None:
             return done
     page = {"limit": limit, "offset": offset}
@@ -225,42 +237,3 @@ def count(branch_id: int, *, words: list[str], whole_postcode: str) -> int:
         return int(fetch(f"SELECT {counted}", terms.word_params(branch_id, words[0]))[0][0])
     found, params = _found(branch_id, words, whole_postcode, "name")
     return int(fetch(f"SELECT COUNT(*) FROM ({found}) c", params)[0][0])
-
-
-# The membership fields a page shows, in the API's order (CONTRACT §4), the
-# category as its slug.
-MEMBERSHIP_DATES = ("started_on", "continuous_since", "ended_on", "dues_paid_until")
-MEMBERSHIP_COLUMNS = ("id", "category", "number", "status", *MEMBERSHIP_DATES)
-
-
-@cache
-def _rows_statement(n: int | None, person_fields: tuple[str, ...]) -> str:
-    """n: how many ids, each a parameter; None (PostgreSQL): the ids as one
-    array, one statement whatever their number — psycopg parses again on
-    every run a statement of over 50 parameters (its cache's limit), ~0.1 ms
-    for a page of 50."""
-    p, m, c = Table(Person, "p"), Table(Membership, "m"), Table(Category, "c")
-    people = ", ".join(getattr(p, f) for f in ("id", *person_fields))
-    memberships = ", ".join(c.slug if f == "category" else getattr(m, f) for f in MEMBERSHIP_COLUMNS)
-    # One row per membership (one with NULLs for someone who has none), in
-    # the order the page lists a person's memberships.
-    return (
-        f"SELECT {people}, {memberships} FROM {p}"
-        f" LEFT OUTER JOIN {m} ON {m.person} = {p.id}"
-        f" LEFT OUTER JOIN {c} ON {c.id} = {m.category}"
-        f" WHERE {p.branch} = %s AND {p.id} {'= ANY(%s)' if n is None else f'IN ({placeholders(n)})'}"
-        f" ORDER BY {c.order}, {m.started_on}, {m.id}"
-    )
-
-
-def page_rows(branch_id: int, ids: list[int], person_fields: tuple[str, ...]) -> list[tuple]:
-    """These people of the branch, one row per membership (a person without
-    any: one row, the membership's columns NULL): id, `person_fields`, then
-    MEMBERSHIP_COLUMNS (the category as its slug), the memberships in the
-    page's order (category, start, id). Values as the driver gives them: the
-    caller knows the fields' types (groups.queries.people.api_people)."""
-    if not ids:
-        return []
-    if connection.vendor == "postgresql":
-        return fetch(_rows_statement(None, tuple(person_fields)), [branch_id, list(ids)])
-    return fetch(_rows_statement(len(ids), tuple(person_fields)), [branch_id, *ids])

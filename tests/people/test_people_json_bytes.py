@@ -62,6 +62,23 @@ def odd_people(branch, other_branch, organiser):
     return [plain, accented, many]
 
 
+# Every character JSON escapes (the control characters; NUL PostgreSQL cannot
+# store), some it does not (DEL, "/", a byte-order mark, U+FFFF) and a few a
+# writer might: the database writes the records (groups/sql/people_json.py).
+ODD = (
+    "".join(chr(c) for c in range(1, 32))
+    + '\x7f/ </script> \ufeff \uffff \u00e9 e\u0301 "q" \\ \u2028\u2029 \U0001f642'
+)
+
+
+@pytest.fixture
+def odd_text(odd_people, branch):
+    cats = list(Category.objects.filter(branch=branch).order_by("order"))
+    person = PersonFactory(branch=branch, first_name=ODD, last_name="Oddity" + ODD, notes=ODD, ward=ODD, phone="")
+    MembershipFactory(person=person, category=cats[0], number="Odd-1" + ODD[:5], started_on=date(2019, 3, 1))
+    return person
+
+
 def _serializer_body(response, ids):
     """The response's body as DRF would have written it: its own count and
     links, the results from PersonSerializer, through the same renderer."""
@@ -81,6 +98,29 @@ def test_the_body_is_byte_for_byte_the_serializer_s(odd_people, api, organiser, 
     ids = [p["id"] for p in response.json()["results"]]
     assert ids, q
     assert response.content == _serializer_body(response, ids), q
+
+
+@pytest.mark.parametrize("q", ["odd", ""])
+def test_characters_json_escapes_are_escaped_as_drf_escapes_them(odd_text, api, organiser, q):
+    response = api(organiser).get(URL, {"q": q, "page_size": 200} if q else {"page_size": 200})
+    ids = [p["id"] for p in response.json()["results"]]
+    assert odd_text.pk in ids
+    assert response.content == _serializer_body(response, ids)
+    assert response.json()["results"][ids.index(odd_text.pk)]["notes"] == ODD
+
+
+@pytest.mark.parametrize("accept", ["application/json; indent=4", "application/json; indent=0", "*/*"])
+def test_a_pretty_printed_body_is_drf_s_too(odd_text, api, organiser, accept):
+    response = api(organiser).get(URL, {"q": "now"}, HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    ids = [p["id"] for p in response.json()["results"]]
+    assert ids and response.content == _serializer_body(response, ids)
+    assert (b"\n    " in response.content) == accept.endswith("4")
+
+
+def test_no_one_found_is_an_empty_list(odd_people, api, organiser):
+    response = api(organiser).get(URL, {"q": "zzzz"})
+    assert response.content == b'{"count":0,"next":null,"previous":null,"results":[]}'
 
 
 def test_the_odd_records_are_on_the_page_and_the_erased_one_is_not(odd_people, api, organiser):

@@ -5,6 +5,7 @@ field as PersonSerializer writes them — on a generated branch with names in
 several cases, ties, erased people, people without memberships and a
 neighbouring branch. Run on SQLite and on PostgreSQL."""
 
+import json
 import random
 from datetime import date, timedelta
 
@@ -16,7 +17,7 @@ from django.db.models import Prefetch
 from groups.api.serializers.people import PersonSerializer
 from groups.filters import PeopleFilter, fast_terms
 from groups.models import Category, Membership, Person
-from groups.queries.people import api_people, people_ids
+from groups.queries.people import api_people_json, people_ids
 from groups.services import member_since
 from groups.sql import search_indexes
 
@@ -155,7 +156,9 @@ def test_each_person_written_as_the_serializer_writes_them(crowd, branch):
     ids = list(_orm(branch, {"q": ""}).values_list("pk", flat=True))
     people = {p.pk: p for p in Person.objects.filter(pk__in=ids).prefetch_related(memberships)}
     expected = PersonSerializer([people[pk] for pk in ids], many=True).data
-    got = api_people(branch, ids, tuple(PersonSerializer.Meta.fields))
+    text, found = api_people_json(branch, ids, tuple(PersonSerializer.Meta.fields))
+    got = json.loads(text)
+    assert found == len(ids) == len(got)
     assert got == [dict(p) for p in expected]
     assert [list(p) for p in got] == [list(p) for p in expected]  # the same keys in the same order
     assert any(p["memberships"] == [] for p in got) and any(len(p["memberships"]) == 2 for p in got)

@@ -134,3 +134,29 @@ def test_the_api_writes_one_audit_row_per_page_read_by_the_walk(crowd, api, orga
             "changes": {"people": 5, "page": 2, "filters": ["q"]},
         }
     ]
+
+
+def test_the_walk_reads_the_records_people_json_writes(crowd, branch, organiser):  # noqa: F811
+    """With `records`, the page's records come in the walk's statement: the
+    same ids and count as without, and the same JSON as people_json's own
+    statement for those ids (which test_people_json_bytes holds to the
+    serializer's bytes)."""
+    from groups.api.serializers.people import PersonSerializer
+    from groups.services import exports
+    from groups.sql import people_json
+
+    fields = tuple(PersonSerializer.Meta.fields)
+    for word in ("now", "a", "si", "ana", "zzz"):
+        for sort, offset, limit in (("name", 0, 50), ("-name", 0, 7), ("name", 7, 7), ("-name", 14, 3)):
+            plain = _walk(branch, word, sort, offset, limit)
+            read = exports.PeopleRead(branch=branch, actor=organiser, page=1, filters=["q"])
+            walked = people_walk.page_ids(
+                branch.pk, word, sort=sort, offset=offset, limit=limit, audit=read, records=fields
+            )
+            if not plain[0]:
+                assert walked == ([], None), word
+                continue
+            ids, count, records = walked
+            assert (ids, count) == plain, (word, sort, offset)
+            assert records == people_json.people_json(branch.pk, ids, fields), (word, sort, offset)
+            assert records[1] == len(ids)

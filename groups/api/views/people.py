@@ -15,6 +15,7 @@ from ...queries import people as people_queries
 from ...queries.door import door_search
 from ...services import exports
 from ...services import people as people_services
+from ..renderers import JSONRenderer, JSONText
 from ..serializers.door import DoorQuerySerializer
 from ..serializers.people import DoorPersonSerializer, PersonQuerySerializer, PersonSerializer
 from .base import BranchScopedViewSet
@@ -94,6 +95,7 @@ class PersonViewSet(
     lookup_value_regex = "[0-9]+"
     parser_classes = [JSONParser]  # nested memberships need JSON; forms would blur "left out" and "empty"
     filter_backends: list = []
+    renderer_classes = [JSONRenderer]  # JSONRenderer's, taking the list's records as JSON text
     permission = {
         "list": "view_people",
         "retrieve": "view_people",
@@ -129,15 +131,21 @@ class PersonViewSet(
         # The audit row: written with the page where one statement can
         # (PostgreSQL's name walk), else after it, as before.
         audit = exports.PeopleRead(branch=branch, actor=request.user, page=number, filters=filters)
-        found = people_queries.people_ids(branch, data, queryset, offset=(number - 1) * limit, limit=limit, audit=audit)
+        fields = tuple(PersonSerializer.Meta.fields)
+        found = people_queries.people_ids(
+            branch, data, queryset, offset=(number - 1) * limit, limit=limit, audit=audit, records=fields
+        )
         with exports.audited_read():
             found.count()  # the page's statement: paging past the end (a 404) raises only after it
         ids = paginator.paginate_queryset(found, request, view=self)
-        results = people_queries.api_people(branch, ids, tuple(PersonSerializer.Meta.fields))
-        if results:
+        # The records as JSON text from the database, put into the body as
+        # they are (groups/api/renderers.py): the serializer's bytes. PostgreSQL's
+        # name walk reads them with the page; otherwise one more statement.
+        results, found_people = found.records(ids) or people_queries.api_people_json(branch, ids, fields)
+        if found_people:
             audit.page = paginator.page.number
-            audit.record(len(results))
-        return paginator.get_paginated_response(results)
+            audit.record(found_people)
+        return paginator.get_paginated_response(JSONText(results))
 
     def _query(self):
         """(cleaned query, the filter's queryset or None, names of the filters
