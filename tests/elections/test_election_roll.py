@@ -137,12 +137,12 @@ def test_a_ballot_on_the_roll_costs_a_fixed_number_of_queries(
     linked(voters[4], member)
     client = api(member)
     client.get(f"/api/v1/branches/{branch.slug}/elections/")  # the token's first use is behind us
-    # token and user, role and branch, election + rule + person + standing ids; then on PostgreSQL
-    # one statement (rate limit, roll + window + mark, ballot, audit row: tests/elections/
-    # test_ballot_statement.py), on SQLite those four and the savepoint pair the test's own
-    # transaction turns the durable one into (was 11 with the Decision's memberships and the
-    # standing ids read apart)
-    with django_assert_num_queries(4 if connection.vendor == "postgresql" else 8 + RATE_LIMIT_QUERIES):
+    # token and user, role and branch; then on PostgreSQL one statement with nothing read before it
+    # (rate limit, the account's person + roll + window + ranking + mark, ballot, audit row:
+    # tests/elections/test_ballot_statement.py); on SQLite election + rule + person + standing ids,
+    # those four writes and the savepoint pair the test's own transaction turns the durable one
+    # into (was 11 with the Decision's memberships and the standing ids read apart)
+    with django_assert_num_queries(3 if connection.vendor == "postgresql" else 8 + RATE_LIMIT_QUERIES):
         response = client.post(url(election), {"ranking": [n.pk for n in nominations]}, format="json")
     assert response.status_code == 201, response.json()
 
