@@ -282,16 +282,20 @@ def load_pair(
     labels: tuple[str, str],
     client: str,
     connections: int = 8,
+    between=None,
 ) -> tuple[Load, Load, float]:
     """The bare view, then the target, by the same client against the same server in the same
     run: (bare, target, target's requests per second over the bare view's). The bare path is
-    warmed once first; the target is not (its requests act: a ballot cast twice is refused)."""
+    warmed once first; the target is not (its requests act: a ballot cast twice is refused).
+    `between`: called (off the clock) after the bare view's load, before the target's."""
     import requests
 
     first = bare[0]
     requests.request(first.method, base + first.path, headers=first.headers, data=first.body, timeout=30)
     floor = load(base, bare, label=labels[0], client=client, connections=connections)
     print(f"{labels[0]}: {floor.rate:.0f}/s ({client})", file=sys.stderr)
+    if between is not None:
+        between()
     measured = load(base, target, label=labels[1], client=client, connections=connections)
     print(f"{labels[1]}: {measured.rate:.0f}/s ({client})", file=sys.stderr)
     return floor, measured, measured.rate / floor.rate

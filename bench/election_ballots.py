@@ -15,8 +15,10 @@ ballots through the API (issue 13). Run by hand:
    indexed query through the same middleware). The bare view is loaded by the same
    client for as many requests as there are voters, then every voter POSTs their own
    ranked ballot (`POST …/elections/{id}/ballots/`, session cookie and CSRF header),
-   each sent once (wrk through bench/_wrk.py, or Python threads): ballots per second
-   as a ratio to the bare view's, p50/p95/max, statuses, errors.
+   each sent once (wrk through bench/_wrk.py, or Python threads), their sessions last
+   seen just before (seen_now, as their ballot pages would leave them): ballots per
+   second as a ratio to the bare view's, p50/p95/max, statuses, errors, and how many
+   sessions a ballot rewrote (seen over a minute before it).
 3. The ballot is closed and counted in this process (the time). Checks that the
    database holds exactly N ballots and N voter marks.
 """
@@ -127,9 +129,40 @@ def build(voters: int, candidates: int, seats: int):
         store["_auth_user_hash"] = user.get_session_auth_hash()
         limits.start(SimpleNamespace(session=store), user)  # as bench/votes.py: no first-request rewrite
         store.create()
-        sessions.append(store.session_key)
+        sessions.append(store)
     print(f"Built {voters:,} voters, election open, in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return election, voters_, sessions, nominations
+
+
+def seen_now(sessions) -> None:
+    """Every voter's session last seen now, as the ballot page each opened a moment before
+    their ballot would leave it (groups/sessions.py writes the last-seen time at most once a
+    minute). At 20,000 voters the build and the bare view's load take minutes, so the sessions
+    as built are stale by the ballots: every ballot then rewrote its session too (an UPDATE
+    and a second commit) that the bare view, one session seen throughout, never paid. Ballots
+    more than a minute after this are rewritten again, as a real voter's would be: the data
+    written, by session key, for `rewritten` to count them afterwards."""
+    from django.db import connection, transaction
+
+    from groups import sessions as limits
+
+    started, at = time.perf_counter(), limits.now()
+    rows = []
+    for store in sessions:
+        data = store._get_session()
+        data[limits.SEEN] = at
+        rows.append((store.encode(data), store.session_key))
+    table = sessions[0].model._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(f'UPDATE "{table}" SET "session_data" = %s WHERE "session_key" = %s', rows)
+    print(f"{len(rows):,} sessions last seen now, in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return {key: data for data, key in rows}
+
+
+def rewritten(written: dict[str, str], model) -> int:
+    """How many of the sessions seen_now wrote have been rewritten since (by a ballot)."""
+    stored = dict(model.objects.filter(session_key__in=list(written)).values_list("session_key", "session_data"))
+    return sum(stored.get(key) != data for key, data in written.items())
 
 
 def main() -> None:
@@ -160,15 +193,17 @@ def main() -> None:
     for _ in sessions:  # a full or partial ranking, as real voters leave
         order = rng.sample(nominations, len(nominations))
         rankings.append(order[: rng.randint(1, len(order))])
+    written: dict[str, str] = {}
     try:
         path = f"/api/v1/branches/{SLUG}/elections/{election.pk}/ballots/"
         floor, cast, _ = _common.load_pair(
             base,
-            common.bare_requests(SLUG, sessions[0], [p.pk for p in people]),
-            common.voter_requests(base, path, sessions, [{"ranking": r} for r in rankings]),
+            common.bare_requests(SLUG, sessions[0].session_key, [p.pk for p in people]),
+            common.voter_requests(base, path, [s.session_key for s in sessions], [{"ranking": r} for r in rankings]),
             labels=("bare view (one indexed query)", "ranked ballot, each voter's own session"),
             client=args.client,
             connections=args.threads,
+            between=lambda: written.update(seen_now(sessions)),
         )
     finally:
         server.terminate()
@@ -177,6 +212,7 @@ def main() -> None:
     connection.close()  # the server wrote; read fresh
     stored_ballots = ElectionBallot.objects.filter(election=election).count()
     stored_marks = ElectionVoterMark.objects.filter(election=election).count()
+    stale = rewritten(written, sessions[0].model)
     started = time.perf_counter()
     closed = close_ballot(election=election, actor=None)
     close_ms = (time.perf_counter() - started) * 1000
@@ -195,7 +231,8 @@ def main() -> None:
     elected = ", ".join(closed.result.get("elected", [])) if isinstance(closed.result, dict) else ""
     print(
         f"Stored: {stored_ballots:,} ballots, {stored_marks:,} voter marks ({ok}). Close, reshuffle and count "
-        f"by Scottish STV: **{close_ms:.0f} ms** (elected {elected or '…'})."
+        f"by Scottish STV: **{close_ms:.0f} ms** (elected {elected or '…'}). Sessions rewritten by a ballot "
+        f"(last seen over a minute before it): {stale:,}."
     )
 
 

@@ -10,6 +10,8 @@ open and share-locks the row against the close, as meeting votes do.
 `cast_own_election_ballot`: the API's way in (the DRF action and the lean
 view), one statement on PostgreSQL for the rate limit, the roll, the window,
 the mark, the ballot and the audit row; cast_election_ballot for the rest.
+`cast_by_account`: the lean view's first try on PostgreSQL, that statement
+with nothing read before it (the voter and the ranking's checks in it).
 Secrecy as for votes: the mark and the ballot share no id, time or order, and
 `close_ballot` rewrites the ballots in a random order.
 
@@ -239,6 +241,54 @@ def cast_own_election_ballot(
         return cast_election_ballot(
             election=election, person=person, ranking=ranking, actor=actor, at=at, window=window, standing=standing
         )
+
+
+def _distinct_ids(ranking) -> bool:
+    """The checks check_ranking makes whatever the election: a non-empty list
+    of distinct ints (no bools), each one a nomination's id could be."""
+    return (
+        isinstance(ranking, list)
+        and bool(ranking)
+        and all(type(pk) is int and 0 < pk < 2**63 for pk in ranking)
+        and len(set(ranking)) == len(ranking)
+    )
+
+
+def cast_by_account(*, branch, election_id: int, user, ranking, window=None, at: datetime | None = None):
+    """PostgreSQL, the API's first try at an online ballot, with nothing read
+    first: ONE statement (sql/election_ballots.cast_by_account) counts the
+    request (`window`), finds the account's living person of the branch on the
+    roll, checks the election is the branch's and taking online ballots now,
+    checks the ranking against its standing nominations and method (as
+    check_ranking would), and writes the mark, the ballot and the audit row —
+    what cast_own_election_ballot writes, the same rows. The mark when cast;
+    None over the limit (nothing written); False when it cast nothing or could
+    not try (SQLite; a ranking that is not a list of distinct ids): the caller
+    then reads the election and the voter (sql.ballot_reads) and calls
+    cast_own_election_ballot, which goes the long way and says why, the request
+    counted once (the window is settled)."""
+    if connection.vendor != "postgresql" or not _distinct_ids(ranking):
+        return False
+    rate = window.in_statement() if window is not None else None
+    if window is not None and rate is None and not window.hit():  # Redis, or counted already
+        return None
+    at = at or timezone.now()
+    election = Election(pk=election_id, branch=branch)  # for the audit row's object: nothing else is read
+    event = audit.new_event(
+        actor=user, branch=branch, action=AuditAction.ELECTION_BALLOT, obj=election, at=at, summary="Voted"
+    )  # the person is the mark's, filled in by the statement
+    count, end, person_id = statements.cast_by_account(
+        election_id=election_id, branch_id=branch.pk, user_id=user.pk, at=at, ranking=ranking,
+        ballot=ElectionBallot(election_id=election_id, ranking=sorted(ranking)),  # stored so when the method marks
+        event=event, rate=rate, limit=window.limit if window is not None else 0,
+    )  # fmt: skip
+    if rate is not None:
+        window.took(count, end, rate[1])  # committed with the statement, written or not
+        if not window.allowed:
+            return None
+    if person_id is None:
+        return False
+    return ElectionVoterMark(election=election, person_id=person_id, cast_at=at)
 
 
 def _reshuffle(election: Election) -> None:

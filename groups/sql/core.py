@@ -196,14 +196,16 @@ def insert_values(obj: Model) -> tuple[tuple[str, ...], list]:
 
 
 @cache
-def insert_select(model: type[Model]) -> tuple[str, str]:
+def insert_select(model: type[Model], column: str = "", expression: str = "") -> tuple[str, str]:
     """For ``INSERT INTO t (columns) SELECT … FROM a CTE``: (the columns, a
     SELECT list of their parameters, each cast to its column's type, since a
-    parameter in a SELECT list has none of its own), in insert_values' order."""
+    parameter in a SELECT list has none of its own), in insert_values' order.
+    `column`, when given, takes `expression` instead of a parameter (a value
+    from the CTE: leave it out of the parameters)."""
     conn = connections[DEFAULT_DB_ALIAS]
     fields = _insert_fields(model)
     names = ", ".join(f'"{f.column}"' for f in fields)
-    return names, ", ".join(f"CAST(%s AS {f.db_type(conn)})" for f in fields)
+    return names, ", ".join(expression if f.column == column else f"CAST(%s AS {f.db_type(conn)})" for f in fields)
 
 
 def in_own_transaction() -> bool:

@@ -15,6 +15,9 @@ writers, so the same holds there.
 `cast_own` (PostgreSQL): that INSERT as a CTE between the rate-limit
 counter's upsert and the ballot's and audit row's INSERTs, which read its
 RETURNING: one statement, one round trip, atomic without BEGIN or COMMIT.
+`cast_by_account` (PostgreSQL, the API's first try): the same, with the
+voter found from the account and the ranking checked against the election
+in the statement, so that nothing is read before it.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from ..models import (
     RateCount,
     Rule,
 )
+from ..models.elections import RANKED_METHODS
 from . import rate_limits
 from .core import Table, column_list, columns, fetch, insert_select, insert_values, read, width
 
@@ -119,6 +123,79 @@ def cast_own(
     params += insert_values(ballot)[1] + insert_values(event)[1]
     count, end, cast = fetch(_cast_statement(rate is not None), params)[0]
     return count, end, cast is not None
+
+
+@cache
+def _by_account_statement(counted: bool) -> str:
+    e, n, p, c = Table(Election, "e"), Table(ElectionEntitlement, "n"), Table(Person, "p"), Table(Nomination, "c")
+    rate = RateCount._meta
+    count, expires = (f'"{rate.get_field(f).column}"' for f in ("count", "expires"))
+    person, election = column_list(ElectionVoterMark, "person"), column_list(ElectionVoterMark, "election")
+    ranked = ", ".join(f"'{m}'" for m in RANKED_METHODS)
+    steps = [f"hit AS ({rate_limits.hit_statement()})"] if counted else []
+    # The voter: the living person of the branch linked to the account, on the
+    # roll (queries.me.linked_person's person; the unique (branch, user) index
+    # allows one). The ranking (%s: the ids as given, already a list of
+    # distinct ints): every id a standing nomination of this election, and at
+    # most one mark for fptp, the seats for block (services.check_ranking,
+    # which the long way runs to say why when this inserts nothing).
+    within = f" AND (SELECT {count} FROM hit) <= %s" if counted else ""
+    steps.append(
+        f'mark AS (INSERT INTO "{ElectionVoterMark._meta.db_table}"'
+        f" ({column_list(ElectionVoterMark, 'election', 'person', 'cast_at')})"
+        f" SELECT {e.id}, {n.person}, %s FROM {e} JOIN {n} ON {n.election} = {e.id}"
+        f" JOIN {p} ON {p.id} = {n.person} AND {p.branch} = {e.branch} AND {p.user} = %s AND {p.erased_at} IS NULL"
+        f" WHERE {e.id} = %s AND {e.branch} = %s AND {e.status} = '{ElectionStatus.BALLOT}'"
+        f" AND {e.ballot_mode} = '{BallotMode.ONLINE}' AND {e.ballot_opens_at} <= %s AND {e.ballot_closes_at} > %s"
+        f" AND CAST(%s AS bigint[]) <@ ARRAY(SELECT {c.id} FROM {c} WHERE {c.election} = {e.id}"
+        f" AND {c.status} = '{NominationStatus.STANDING}')"
+        f" AND ({e.method} IN ({ranked}) OR cardinality(CAST(%s AS bigint[]))"
+        f" <= CASE WHEN {e.method} = 'fptp' THEN 1 ELSE {e.seats} END){within} FOR KEY SHARE OF e"
+        f" ON CONFLICT ({column_list(ElectionVoterMark, 'election', 'person')}) DO NOTHING"
+        f" RETURNING {election}, {person})"
+    )
+    # The ballot as check_ranking leaves it: in the order given when ranked,
+    # sorted when marked (the second %s). No person, no time.
+    b = ElectionBallot._meta
+    k = Table(Election, "k")
+    steps.append(
+        f'ballot AS (INSERT INTO "{b.db_table}" ({column_list(ElectionBallot, "id", "election", "ranking")})'
+        f" SELECT CAST(%s AS uuid), {k.id}, CASE WHEN {k.method} IN ({ranked}) THEN CAST(%s AS jsonb)"
+        f" ELSE CAST(%s AS jsonb) END FROM mark JOIN {k} ON {k.id} = mark.{election})"
+    )
+    names, values = insert_select(AuditEvent, AuditEvent._meta.get_field("person_id").column, f"mark.{person}")
+    steps.append(f'audit AS (INSERT INTO "{AuditEvent._meta.db_table}" ({names}) SELECT {values} FROM mark)')
+    counts = f"(SELECT {count} FROM hit), (SELECT {expires} FROM hit)" if counted else "NULL, NULL"
+    return f"WITH {', '.join(steps)} SELECT {counts}, (SELECT {person} FROM mark)"
+
+
+def cast_by_account(
+    *, election_id: int, branch_id: int, user_id: int, at, ranking: list[int], ballot: ElectionBallot,
+    event: AuditEvent, rate: tuple[str, int, int] | None = None, limit: int = 0,
+) -> tuple[int | None, int | None, int | None]:  # fmt: skip
+    """PostgreSQL only: cast_own for the living person of the branch linked to
+    the account (user_id), the election found by id in the branch, and the
+    ranking (a non-empty list of distinct ints, as given) checked against its
+    standing nominations and method in the statement: nothing is read first.
+    `ballot`'s ranking is the one stored when the method marks (sorted);
+    `event`'s person is the mark's. (the count, the window's end: None
+    without `rate`; the voter's person id, None when nothing was cast: not
+    their election, not on the roll, closed, already voted, a ranking
+    check_ranking refuses or over the limit, for the caller to find out
+    which)."""
+    when = connection.ops.adapt_datetimefield_value(at)
+    params = rate_limits.hit_params(rate[0], rate[1], rate[2]) if rate is not None else []
+    params += [when, user_id, election_id, branch_id, when, when, list(ranking), list(ranking)]
+    if rate is not None:
+        params.append(limit)
+    ballot_values = insert_values(ballot)[1]  # id, election, ranking (the marked one, sorted)
+    given = ElectionBallot._meta.get_field("ranking").get_db_prep_save(list(ranking), connection)
+    params += [ballot_values[0], given, ballot_values[2]]
+    column = AuditEvent._meta.get_field("person_id").column
+    names, values = insert_values(event)
+    params += [v for name, v in zip(names, values, strict=True) if name != column]
+    count, end, person_id = fetch(_by_account_statement(rate is not None), params)[0]
+    return count, end, person_id
 
 
 @cache

@@ -80,10 +80,11 @@ def test_an_api_ballot_is_one_statement_on_postgresql(branch, organiser, member,
     client.get(f"/api/v1/branches/{branch.slug}/elections/")  # the token's first use is behind us
     if not ON_PG:
         sqlite_ballots.install()  # once per connection, on its first ballot: not each ballot's cost
-    # token and user, role and branch, election + rule + person + standing ids; then the write:
-    # PostgreSQL one statement, no BEGIN or COMMIT; SQLite one INSERT into the view whose trigger
-    # writes the rest, and one read of what it did.
-    with django_assert_num_queries(4 if ON_PG else 5) as captured:
+    # token and user, role and branch; then PostgreSQL one statement, nothing read before it (the
+    # voter and the ranking's checks in it), no BEGIN or COMMIT; SQLite election + rule + person +
+    # standing ids, then one INSERT into the view whose trigger writes the rest, and one read of
+    # what it did.
+    with django_assert_num_queries(3 if ON_PG else 5) as captured:
         response = client.post(url(election), {"ranking": [n.pk for n in nominations]}, format="json")
     assert response.status_code == 201 and response.json() == {"detail": "Your ballot has been recorded."}
     writes = [q["sql"] for q in captured.captured_queries if "INSERT" in q["sql"].upper()]
@@ -222,6 +223,7 @@ def test_every_refusal_answers_and_writes_as_the_long_way_did(branch, organiser,
     scenario, statuses = REFUSALS[name]
     with monkeypatch.context() as before:  # both API paths called the long way before this
         before.setattr(election_ballots, "cast_own_election_ballot", lambda **kw: cast_election_ballot(**kw))
+        before.setattr(election_ballots, "cast_by_account", lambda **kw: False)
         old = _outcomes(branch, organiser, member, api, scenario)
     new = _outcomes(branch, organiser, member, api, scenario)
     assert new == old
@@ -239,6 +241,78 @@ def test_too_many_marks_is_refused_as_before(branch, organiser, member, api):
     response = api(member).post(url(election), {"ranking": [n.pk for n in nominations[:2]]}, format="json")
     assert response.status_code == 400 and response.json() == {"ranking": ["Mark at most 1 candidate."]}
     assert written(election) == (0, 0, 0)
+
+
+def _another_elections_candidate(branch, organiser, election, nominations, voters, user):
+    other, theirs, _ = contested(branch, organiser, title="Another election")
+    link(voters[1], user)
+    return [{"ranking": [nominations[0].pk, theirs[0].pk]}]
+
+
+def _not_standing(branch, organiser, election, nominations, voters, user):
+    nominations[2].status = "withdrawn"
+    nominations[2].save(update_fields=["status"])
+    link(voters[1], user)
+    return [{"ranking": [nominations[2].pk]}]
+
+
+def _too_many_marks(branch, organiser, election, nominations, voters, user):
+    type(election).objects.filter(pk=election.pk).update(method="block", seats=2)
+    link(voters[1], user)
+    return [{"ranking": [n.pk for n in nominations[:3]]}]
+
+
+# What the one statement checks in SQL that the long way checks in Python: refused the same.
+IN_THE_STATEMENT = {
+    "another election's candidate": (_another_elections_candidate, 400),
+    "a nomination not standing": (_not_standing, 400),
+    "more marks than seats": (_too_many_marks, 400),
+}
+
+
+@pytest.mark.parametrize("name", list(IN_THE_STATEMENT))
+def test_what_the_statement_checks_is_refused_as_the_long_way_refuses_it(
+    branch, organiser, member, api, monkeypatch, name
+):
+    scenario, code = IN_THE_STATEMENT[name]
+    with monkeypatch.context() as before:
+        before.setattr(election_ballots, "cast_own_election_ballot", lambda **kw: cast_election_ballot(**kw))
+        before.setattr(election_ballots, "cast_by_account", lambda **kw: False)
+        old = _outcomes(branch, organiser, member, api, scenario)
+    new = _outcomes(branch, organiser, member, api, scenario)
+    assert new == old and [status for status, _ in new[0]] == [code] and new[1] == (0, 0, 0)
+
+
+@pytest.mark.skipif(not ON_PG, reason="the one statement is PostgreSQL's")
+def test_the_statement_alone_casts_nothing_for_a_ranking_the_long_way_refuses(branch, organiser, member):
+    from groups.sql.election_ballots import cast_by_account
+
+    election, nominations, voters = contested(branch, organiser, method="block", seats=2)
+    other, theirs, _ = contested(branch, organiser, title="Another election")
+    link(voters[1], member)
+    at = timezone.now()
+
+    def cast(ranking, branch_id=branch.pk):
+        event = AuditEvent(
+            at=at, branch=branch, action="election.ballot", object_type="election", object_id=str(election.pk)
+        )
+        ballot = ElectionBallot(election_id=election.pk, ranking=sorted(ranking))
+        return cast_by_account(
+            election_id=election.pk, branch_id=branch_id, user_id=member.pk, at=at, ranking=ranking,
+            ballot=ballot, event=event,
+        )[2]  # fmt: skip
+
+    assert cast([n.pk for n in nominations]) is None  # three marks for two seats
+    assert cast([theirs[0].pk]) is None
+    assert cast([nominations[0].pk], branch_id=branch.pk + 1000) is None  # not this branch's election
+    assert written(election) == (0, 0, 0)
+    assert cast([nominations[1].pk, nominations[0].pk]) == voters[1].pk
+    assert list(ElectionBallot.objects.filter(election=election).values_list("ranking", flat=True)) == [
+        sorted([nominations[1].pk, nominations[0].pk])
+    ]  # marks, stored sorted
+    assert written(election) == (1, 1, 1)
+    assert AuditEvent.objects.get(action="election.ballot", object_id=str(election.pk)).person_id == voters[1].pk
+    assert cast([nominations[0].pk]) is None  # already voted
 
 
 def test_a_ballot_after_the_close_is_refused(branch, organiser, member, api):
@@ -268,7 +342,7 @@ def test_each_ballot_request_is_counted_once_and_429_at_the_limit_writes_nothing
     assert counted() == 2
     link(voters[2], member)
     RateCount.objects.filter(key__startswith="api:token-").update(count=limit() - 1)
-    with django_assert_num_queries(4 if ON_PG else 5):  # the last one allowed: still the one statement
+    with django_assert_num_queries(3 if ON_PG else 5):  # the last one allowed: still the one statement
         assert client.post(url(election), ranking, format="json").status_code == 201
     assert counted() == limit()
     link(voters[3], member)

@@ -314,10 +314,12 @@ class NominationViewSet(mixins.ListModelMixin, BranchScopedViewSet):
 
 def lean_ballot(call, branch_slug: str, pk: str):
     """The ballots action without DRF's request cycle (groups/api/lean.py,
-    mounted ahead of the router): the same reads and the same service, for a
-    body that is plainly a list of ids. None, or a refusal raised (rolled
-    back), for anything else: ElectionViewSet.ballots then answers, with its
-    bodies and codes."""
+    mounted ahead of the router), for a body that is plainly a list of ids: on
+    PostgreSQL first the ballot's one statement with nothing read before it
+    (services.election_ballots.cast_by_account), then, when it cast nothing,
+    the action's reads and service, which say why. None, or a refusal raised
+    (rolled back), for anything else: ElectionViewSet.ballots then answers,
+    with its bodies and codes."""
     ranking = call.data.get("ranking")
     election_id = as_id(pk)
     if election_id is None or not isinstance(ranking, list) or len(ranking) > MAX_PREFERENCES:
@@ -325,10 +327,15 @@ def lean_ballot(call, branch_slug: str, pk: str):
     if not all(type(item) is int for item in ranking):  # "3", 3.0 or true: the serializer's to judge
         return None
     branch = access_branch(call.user, branch_slug, ElectionViewSet.permission["ballots"])
-    election, person, standing = ballot_reads(branch=branch, election_id=election_id, user_id=call.user.pk)
-    if election is None:
-        return None
-    mark = election_ballots.cast_own_election_ballot(
-        election=election, person=person, ranking=ranking, actor=call.user, window=call.window, standing=standing
+    # PostgreSQL: the ballot in one statement with nothing read first; the reads only when it cast nothing.
+    mark = election_ballots.cast_by_account(
+        branch=branch, election_id=election_id, user=call.user, ranking=ranking, window=call.window
     )
+    if mark is False:
+        election, person, standing = ballot_reads(branch=branch, election_id=election_id, user_id=call.user.pk)
+        if election is None:
+            return None
+        mark = election_ballots.cast_own_election_ballot(
+            election=election, person=person, ranking=ranking, actor=call.user, window=call.window, standing=standing
+        )
     return None if mark is None else (RECORDED, status.HTTP_201_CREATED)
