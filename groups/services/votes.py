@@ -269,50 +269,21 @@ def cast_own_ballot(
     who = {"vote_id": vote_id, "meeting_id": meeting_id, "branch_id": branch.pk, "user_id": actor.pk}
     who |= {"drafts_visible": drafts_visible, "choice": choice, "at": at}
     event = {"vote_id": vote_id, "branch_id": branch.pk, "choice": choice, "actor": actor, "at": at}
-    if connection.vendor == "postgresql":
-        return _cast_in_one_statement(who, event, window)
-    return _cast_on_sqlite(who, event, window)
-
-
-def _cast_on_sqlite(who: dict, event: dict, window) -> VotedMark | None:
-    """cast_own_ballot on SQLite: one INSERT whose trigger does the lot
-    (sql/sqlite_ballots.py), in autocommit behind write_turn(); then what it
-    did, read back with the progress."""
-    if in_own_transaction():
-        raise RuntimeError("A ballot's one statement commits on its own: not inside a transaction.")
-    rate = window.in_statement() if window is not None else None
-    if window is not None and rate is None and not window.hit():
-        return None
-    key, now, end = rate if rate is not None else (None, None, None)
-    audit_rows = tuple(_ballot_event(person_id=None, named=named, **event) for named in (False, True))
-    values = {"rate_key": key, "rate_end": end, "rate_now": now, "rate_limit": window.limit if rate else 0}
-    values |= {"cast_at": connection.ops.adapt_datetimefield_value(who["at"]), "drafts": bool(who["drafts_visible"])}
-    values |= {name: who[name] for name in ("choice", "branch_id", "user_id", "vote_id", "meeting_id")}
-    ballot_id = Ballot._meta.pk
-    values["ballot_id"] = ballot_id.get_db_prep_save(ballot_id.default(), connection)  # random: no person, no time
-    values |= sqlite_ballots.audit_inputs(audit_rows)
-    with write_turn():
-        sqlite_ballots.cast(values=values)
-    count, window_end, person_id, named_choice, voted, entitled = sqlite_ballots.outcome(who["vote_id"])
-    if rate is not None:
-        window.took(count, window_end, now)  # committed with the statement, mark or not
-    if person_id is None:
-        return None
-    mark = VotedMark(vote_id=who["vote_id"], person_id=person_id, cast_at=who["at"], named_choice=named_choice)
-    mark.progress = {"voted": voted, "entitled": entitled}
-    return mark
+    return _cast_in_one_statement(who, event, window)
 
 
 def _cast_in_one_statement(who: dict, event: dict, window) -> VotedMark | None:
-    """cast_own_ballot on PostgreSQL: statements.cast_own, the rate limit in
-    it unless Redis counts (or the window was counted already)."""
+    """cast_own_ballot in one statement, the rate limit in it unless Redis
+    counts (or the window was counted already): statements.cast_own on
+    PostgreSQL, sqlite_ballots.cast_own (a view's trigger) on SQLite."""
     if in_own_transaction():
         raise RuntimeError("A ballot's one statement commits on its own: not inside a transaction.")
     rate = window.in_statement() if window is not None else None
     if window is not None and rate is None and not window.hit():
         return None
     audit_rows = tuple(_ballot_event(person_id=None, named=named, **event) for named in (False, True))
-    count, end, person_id, named_choice, voted, entitled = statements.cast_own(
+    one_statement = statements.cast_own if connection.vendor == "postgresql" else sqlite_ballots.cast_own
+    count, end, person_id, named_choice, voted, entitled = one_statement(
         **who, rate=rate, limit=window.limit if rate else 0, audit_rows=audit_rows
     )
     if rate is not None:

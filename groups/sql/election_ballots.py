@@ -46,9 +46,10 @@ from .core import Table, column_list, columns, fetch, insert_select, insert_valu
 
 
 @cache
-def _mark_statement(vendor: str, on_roll: bool, condition: str = "") -> str:
+def _mark_statement(vendor: str, on_roll: bool, condition: str = "", returning: bool = True) -> str:
     """The mark's INSERT; `condition` (more SQL for its WHERE, with its own
-    parameters after the others) for cast_own's rate limit."""
+    parameters after the others) for cast_own's rate limit; without
+    RETURNING for a trigger's body (sqlite_ballots.py)."""
     e, n = Table(Election, "e"), Table(ElectionEntitlement, "n")
     lock = " FOR KEY SHARE OF e" if vendor == "postgresql" else ""
     names = column_list(ElectionVoterMark, "election", "person", "cast_at")
@@ -62,7 +63,7 @@ def _mark_statement(vendor: str, on_roll: bool, condition: str = "") -> str:
         f" WHERE {e.id} = %s AND {e.status} = '{ElectionStatus.BALLOT}' AND {e.ballot_mode} = '{BallotMode.ONLINE}'"
         f" AND {e.ballot_opens_at} <= %s AND {e.ballot_closes_at} > %s{condition}{lock}"
         f" ON CONFLICT ({column_list(ElectionVoterMark, 'election', 'person')}) DO NOTHING"
-        f" RETURNING {column_list(ElectionVoterMark, 'person')}"
+        + (f" RETURNING {column_list(ElectionVoterMark, 'person')}" if returning else "")
     )
 
 

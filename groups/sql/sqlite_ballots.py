@@ -27,7 +27,7 @@ which in one implicit transaction:
    (for a vote, one form for a secret vote and one for a named one) from that note;
 6. notes the caller's count and window end.
 
-The caller then reads the notes and the progress (``outcome``). Temporary
+The caller then reads the notes (and a vote's progress) in one SELECT. Temporary
 objects belong to the connection that made them (``install``, the first
 time a connection needs them): no migration, nothing in the database file,
 and no other connection sees a caller's notes.
@@ -40,7 +40,7 @@ from functools import cache
 from django.db import OperationalError, connection
 
 from ..models import AuditEvent, Ballot, ElectionBallot, RateCount, VotedMark, VoteEntitlement
-from .core import Table, fetch, insert_values
+from .core import Table, fetch, insert_values, write_turn
 from .rate_limits import upsert
 
 VIEW, ELECTION_VIEW, SCRATCH = "rollcall_ballot_request", "rollcall_election_ballot_request", "rollcall_ballot_cast"
@@ -154,11 +154,7 @@ def _election_trigger() -> tuple[str, str]:
     from .election_ballots import _mark_statement  # election_ballots does not import this module
 
     within, count_it, note = _rate_steps()
-    mark = _mark_statement("sqlite", True, within)
-    mark, _, returned = mark.rpartition(" RETURNING ")  # no RETURNING in a trigger
-    if not mark or "%s" in returned:
-        raise RuntimeError("The election mark's statement changed: update groups/sql/sqlite_ballots.py.")
-    take_mark = _filled(mark, (*_ELECTION_MARK, "rate_limit"))
+    take_mark = _filled(_mark_statement("sqlite", True, within, returning=False), (*_ELECTION_MARK, "rate_limit"))
     ballot, audit = _columns(ElectionBallot), _columns(AuditEvent)
     return _trigger(
         ELECTION_VIEW,
@@ -201,37 +197,47 @@ def _cast(view: str, names: tuple[str, ...], values: dict) -> None:
 
 
 @cache
-def _outcome_text() -> str:
+def _notes_text(progress: bool) -> str:
+    """The connection's notes of its last ballot: (count, window end — None
+    without a key; person_id, named_choice — None when no mark was taken),
+    with ``progress`` then (voted, entitled) for the vote."""
     e, m = Table(VoteEntitlement, "e"), Table(VotedMark, "m")
+    counts = (
+        f", (SELECT COUNT(*) FROM {m} WHERE {m.vote} = %s), (SELECT COUNT(*) FROM {e} WHERE {e.vote} = %s)"
+        if progress
+        else ""
+    )
     return (
-        f"SELECT r.a, r.b, k.a, k.b, (SELECT COUNT(*) FROM {m} WHERE {m.vote} = %s),"
-        f" (SELECT COUNT(*) FROM {e} WHERE {e.vote} = %s)"
-        f" FROM (SELECT 1) one LEFT JOIN temp.{SCRATCH} r ON r.what = 'rate'"
-        f" LEFT JOIN temp.{SCRATCH} k ON k.what = 'mark'"
+        f"SELECT r.a, r.b, k.a, k.b{counts} FROM (SELECT 1) one"
+        f" LEFT JOIN temp.{SCRATCH} r ON r.what = 'rate' LEFT JOIN temp.{SCRATCH} k ON k.what = 'mark'"
     )
 
 
-def cast(*, values: dict) -> None:
-    """A meeting vote's ballot, the one statement: ``values`` names every
-    input (``_vote_inputs``); ``outcome`` then says what it did."""
-    _cast(VIEW, _vote_inputs(), values)
+def _rate_inputs(rate: tuple[str, int, int] | None, limit: int) -> dict:
+    key, now, end = rate if rate is not None else (None, None, None)
+    return {"rate_key": key, "rate_end": end, "rate_now": now, "rate_limit": limit if rate else 0}
 
 
-def outcome(vote_id: int) -> tuple:
-    """What this connection's last ``cast`` did, and the progress now:
-    (count, window end — None without a key; person_id, named_choice — None
-    when no mark was taken; voted, entitled)."""
-    return fetch(_outcome_text(), [vote_id, vote_id])[0]
-
-
-def audit_inputs(rows: tuple[AuditEvent, AuditEvent]) -> dict:
-    """The vote's audit columns from the events for a secret and a named vote."""
+def cast_own(
+    *, vote_id: int, meeting_id: int, branch_id: int, user_id: int, drafts_visible: bool, choice: str, at,
+    rate: tuple[str, int, int] | None, limit: int, audit_rows: tuple[AuditEvent, AuditEvent],
+) -> tuple:  # fmt: skip
+    """votes.cast_own on SQLite, with the same arguments and answer (count,
+    window end; person_id, named_choice; voted, entitled): the one INSERT
+    behind write_turn(), then one read of its notes and the progress."""
+    values = _rate_inputs(rate, limit)
+    values |= {"cast_at": connection.ops.adapt_datetimefield_value(at), "drafts": bool(drafts_visible)}
+    values |= {"choice": choice, "branch_id": branch_id, "user_id": user_id}
+    values |= {"vote_id": vote_id, "meeting_id": meeting_id}
+    key = Ballot._meta.pk
+    values["ballot_id"] = key.get_db_prep_save(key.default(), connection)  # random: no person, no time
     person = AuditEvent._meta.get_field("person_id").column
-    values = {}
-    for case, row in zip(("secret", "named"), rows, strict=True):
+    for case, row in zip(("secret", "named"), audit_rows, strict=True):
         names, row_values = insert_values(row)
         values |= {f"{case}_{n}": v for n, v in zip(names, row_values, strict=True) if n != person}
-    return values
+    with write_turn():
+        _cast(VIEW, _vote_inputs(), values)
+    return fetch(_notes_text(True), [vote_id, vote_id])[0]
 
 
 def cast_election(
@@ -241,18 +247,12 @@ def cast_election(
     """election_ballots.cast_own on SQLite, with the same arguments and answer
     (the count, the window's end: None without ``rate``; whether the ballot
     was cast): the one INSERT behind write_turn(), then one read of its notes."""
-    from .core import write_turn
-
-    key, now, end = rate if rate is not None else (None, None, None)
-    values = {"rate_key": key, "rate_end": end, "rate_now": now, "rate_limit": limit if rate else 0}
+    values = _rate_inputs(rate, limit)
     values |= {"cast_at": connection.ops.adapt_datetimefield_value(at), "person_id": person_id}
     values["election_id"] = election_id
     values |= {f"ballot_{n}": v for n, v in zip(*insert_values(ballot), strict=True)}
     values |= {f"audit_{n}": v for n, v in zip(*insert_values(event), strict=True)}
     with write_turn():
         _cast(ELECTION_VIEW, _election_inputs(), values)
-    count, window_end, cast = fetch(
-        f"SELECT r.a, r.b, k.a FROM (SELECT 1) one LEFT JOIN temp.{SCRATCH} r ON r.what = 'rate'"
-        f" LEFT JOIN temp.{SCRATCH} k ON k.what = 'mark'"
-    )[0]
+    count, window_end, cast, _ = fetch(_notes_text(False))[0]
     return count, window_end, cast is not None
