@@ -210,6 +210,12 @@ def client_text(client: str, connections: int) -> str:
     return f"{connections} client threads (Python requests)"
 
 
+def chunks_text(chunks: int) -> str:
+    if chunks > 1:
+        return f"bare view and target alternating in {chunks} slices each"
+    return "bare view, then target"
+
+
 @dataclass(frozen=True)
 class Prepared:
     """One request, sent exactly once by either client; `expect` is the status that is not an error."""
@@ -236,6 +242,31 @@ class Load:
     errors: int
     problems: list[str] = field(default_factory=list)  # the first few, for the report
     client_cpu: float = 0.0  # CPU seconds the client used (wrk and the reader here, or the threads)
+    latencies_ms: list[float] = field(default_factory=list)  # each answer's, when the client listed them
+
+    @classmethod
+    def merged(cls, runs: list[Load]) -> Load:
+        """Runs of one kind of request sent in chunks as one: their requests over their seconds
+        (the time between chunks, spent on the other kind, left out), the percentiles of every
+        answer's latency (wrk's, as it reports them: with the samples it adds for coordinated
+        omission, a few more than the answers)."""
+        latencies = [ms for run in runs for ms in run.latencies_ms]
+        if any(len(run.latencies_ms) < run.requests for run in runs):
+            raise ValueError("a chunk's latencies were not listed: they cannot be merged")
+        return cls(
+            label=runs[0].label,
+            client=runs[0].client,
+            requests=sum(run.requests for run in runs),
+            seconds=sum(run.seconds for run in runs),
+            p50_ms=statistics.median(latencies),
+            p95_ms=p95(latencies),
+            max_ms=max(latencies),
+            statuses=sum((run.statuses for run in runs), Counter()),
+            errors=sum(run.errors for run in runs),
+            problems=[problem for run in runs for problem in run.problems][:5],
+            client_cpu=sum(run.client_cpu for run in runs),
+            latencies_ms=latencies,
+        )
 
     @property
     def rate(self) -> float:
@@ -271,6 +302,7 @@ def load(base: str, prepared: list[Prepared], *, label: str, client: str, connec
         errors=len(errors),
         problems=errors[:5],
         client_cpu=time.process_time() - cpu,  # this process's threads: the main one only waits
+        latencies_ms=[s * 1000 for s in latencies],
     )
 
 
@@ -283,22 +315,33 @@ def load_pair(
     client: str,
     connections: int = 8,
     between=None,
+    chunks: int = 1,
 ) -> tuple[Load, Load, float]:
-    """The bare view, then the target, by the same client against the same server in the same
+    """The bare view and the target, by the same client against the same server in the same
     run: (bare, target, target's requests per second over the bare view's). The bare path is
     warmed once first; the target is not (its requests act: a ballot cast twice is refused).
-    `between`: called (off the clock) after the bare view's load, before the target's."""
+
+    `chunks` > 1 sends each list in that many slices, alternating bare, target, bare, target…,
+    and merges each kind's slices (Load.merged): this machine is shared, and a neighbour's burst
+    of a few seconds lands on both kinds instead of on whichever was running. `between(start,
+    stop)`: called (off the clock) before each slice of the target, with the slice's bounds."""
     import requests
 
     first = bare[0]
     requests.request(first.method, base + first.path, headers=first.headers, data=first.body, timeout=30)
-    floor = load(base, bare, label=labels[0], client=client, connections=connections)
-    print(f"{labels[0]}: {floor.rate:.0f}/s ({client})", file=sys.stderr)
-    if between is not None:
-        between()
-    measured = load(base, target, label=labels[1], client=client, connections=connections)
-    print(f"{labels[1]}: {measured.rate:.0f}/s ({client})", file=sys.stderr)
-    return floor, measured, measured.rate / floor.rate
+    floors, measured = [], []
+    for number in range(chunks):
+        lo, hi = len(bare) * number // chunks, len(bare) * (number + 1) // chunks
+        floors.append(load(base, bare[lo:hi], label=labels[0], client=client, connections=connections))
+        lo, hi = len(target) * number // chunks, len(target) * (number + 1) // chunks
+        if between is not None:
+            between(lo, hi)
+        measured.append(load(base, target[lo:hi], label=labels[1], client=client, connections=connections))
+    floor, cast = (runs[0] if chunks == 1 else Load.merged(runs) for runs in (floors, measured))
+    how = f"{client}, {chunks} chunks each" if chunks > 1 else client
+    print(f"{labels[0]}: {floor.rate:.0f}/s ({how})", file=sys.stderr)
+    print(f"{labels[1]}: {cast.rate:.0f}/s ({how})", file=sys.stderr)
+    return floor, cast, cast.rate / floor.rate
 
 
 def load_table(floor: Load, *rows: Load) -> None:

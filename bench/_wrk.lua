@@ -7,6 +7,8 @@
 --   START <thread> <requests in its slice>     once the slice is read, before its first send
 --   R <line> <status> [first 120 characters of the body, when the status is 300 or more]
 --   S <line>                                   a resend (see below)
+--   LAT <µs>:<count> …                         every latency wrk kept (when cheap to list: see done())
+--   LATQ <µs> …                                 else 1,000 evenly spaced percentiles of them
 --   DONE <answers> <p50 µs> <p95 µs> <max µs> <connect> <read> <write> <status> <timeout errors>
 -- A thread stops itself after its last answer; wrk itself runs for a fixed duration, so
 -- bench/_wrk.py ends it with SIGINT once every line is answered, and done() prints DONE.
@@ -109,6 +111,26 @@ end
 
 function done(summary, latency, requests)
   local e = summary.errors
+  -- Every latency seen (microseconds:count), so that runs sent in chunks merge: exactly when
+  -- listing them is cheap (each latency(i) walks the histogram from its start: a chunk's few
+  -- hundred answers), else as 1,000 evenly spaced percentiles (each walks it once).
+  local distinct = #latency
+  if distinct * (latency.max - latency.min + 1) <= 300000000 then
+    local seen = {}
+    for i = 1, distinct do
+      local value, count = latency(i)
+      if count > 0 then
+        seen[#seen + 1] = string.format("%d:%d", value, count)
+      end
+    end
+    say("LAT " .. table.concat(seen, " "))
+  else
+    local spaced = {}
+    for i = 1, 1000 do
+      spaced[i] = string.format("%d", latency:percentile((i - 0.5) / 10))
+    end
+    say("LATQ " .. table.concat(spaced, " "))
+  end
   say(string.format(
     "DONE %d %.0f %.0f %.0f %d %d %d %d %d",
     summary.requests, latency:percentile(50), latency:percentile(95), latency.max,

@@ -8,7 +8,9 @@ reads the Lua script's lines as they come: START when a thread has read its slic
 <status> per answer, S <line> when a dropped connection made wrk resend the first unanswered
 request on reconnect. wrk runs for a fixed duration, so once every request is answered this
 ends it with SIGINT; its done() then prints the latency distribution wrk kept (p50, p95, max,
-per request from the write to the last byte of the answer) and its socket error counts.
+per request from the write to the last byte of the answer; and every latency, or 1,000
+percentiles of them, for runs sent in slices to be merged: _common.Load.merged) and its
+socket error counts.
 
 The time is taken here: from the first START to the last answer read. Errors: an answer that is
 not the status expected, a request never answered (by the time limit), and each socket error
@@ -79,6 +81,7 @@ def run(base: str, prepared: list[Prepared], *, label: str, connections: int = 8
         resent = 0
         started = finished = None
         done = None
+        latencies: list[float] = []  # ms
         try:
             for line in wrk.stdout:
                 kind, _, rest = line.rstrip("\n").partition(" ")
@@ -92,6 +95,13 @@ def run(base: str, prepared: list[Prepared], *, label: str, connections: int = 8
                     started = time.perf_counter()
                 elif kind == "S":
                     resent += 1
+                elif kind == "LAT":
+                    for pair in rest.split():
+                        value, count = pair.split(":")
+                        latencies.extend([int(value) / 1000] * int(count))
+                elif kind == "LATQ":  # percentiles, stretched to one a request
+                    spaced = [int(v) / 1000 for v in rest.split()]
+                    latencies.extend(spaced[i * len(spaced) // len(prepared)] for i in range(len(prepared)))
                 elif kind == "DONE":
                     done = [int(v) for v in rest.split()]
         finally:
@@ -129,6 +139,7 @@ def run(base: str, prepared: list[Prepared], *, label: str, connections: int = 8
         max_ms=longest / 1000,
         statuses=Counter(status for status, _ in answers.values()),
         errors=errors + sockets,
+        latencies_ms=latencies,
         problems=problems[:5],
         # wrk's (a child reaped here; gunicorn is reaped only when it ends) and the reading here
         client_cpu=children_cpu() - cpu[1] + time.process_time() - cpu[0],

@@ -6,17 +6,19 @@ ballots through the API (issue 13). Run by hand:
     options: --voters N (20000)  --candidates N (8, at least 2)  --client wrk|threads (wrk when installed)
              --threads N (connections: wrk threads × 1 connection, or client threads; 8)
              --workers N (gunicorn workers, 2)  --worker-threads N (gthread threads, 4; 0 = sync)
+             --chunks C (20: the bare view and the ballots in C alternating slices each; 1: one, then the other)
 
 1. Builds a branch with N party members, each with their own account and session;
    an online Scottish STV election for 3 seats (candidates - 1 when fewer than 4
    stand: seats_for), 8 candidates standing, its ballot open now (freeze date years
    after everyone joined). ANALYZE on PostgreSQL.
 2. gunicorn serves the app (bench/door_wsgi.py: the app plus the bare view, one
-   indexed query through the same middleware). The bare view is loaded by the same
-   client for as many requests as there are voters, then every voter POSTs their own
+   indexed query through the same middleware). The bare view, loaded by the same
+   client for as many requests as there are voters, and every voter POSTing their own
    ranked ballot (`POST …/elections/{id}/ballots/`, session cookie and CSRF header),
-   each sent once (wrk through bench/_wrk.py, or Python threads), their sessions last
-   seen just before (seen_now, as their ballot pages would leave them): ballots per
+   each sent once (wrk through bench/_wrk.py, or Python threads), in alternating
+   slices (--chunks), each slice's sessions last seen just before it (seen_now, as
+   their ballot pages would leave them): ballots per
    second as a ratio to the bare view's, p50/p95/max, statuses, errors, and how many
    sessions a ballot rewrote (seen over a minute before it).
 3. The ballot is closed and counted in this process (the time). Checks that the
@@ -170,6 +172,7 @@ def main() -> None:
     parser.add_argument("--voters", type=int, default=20000)
     parser.add_argument("--candidates", type=int, default=8)
     common.client_arguments(parser)
+    parser.set_defaults(chunks=20)  # 1,000 ballots a slice
     args = parser.parse_args()
     if args.candidates < 2:
         parser.error("--candidates must be at least 2: with fewer candidates than seats plus one nobody votes")
@@ -203,7 +206,8 @@ def main() -> None:
             labels=("bare view (one indexed query)", "ranked ballot, each voter's own session"),
             client=args.client,
             connections=args.threads,
-            between=lambda: written.update(seen_now(sessions)),
+            between=lambda lo, hi: written.update(seen_now(sessions[lo:hi])),
+            chunks=args.chunks,
         )
     finally:
         server.terminate()
@@ -222,7 +226,8 @@ def main() -> None:
     load = os.getloadavg()
     print(
         f"### {db}, {args.voters:,} voters, {args.candidates} candidates for {seats} seats, {setup_text}, "
-        f"{_common.client_text(args.client, args.threads)} (load average {load[0]:.1f})"
+        f"{_common.client_text(args.client, args.threads)}, {_common.chunks_text(args.chunks)} "
+        f"(load average {load[0]:.1f})"
     )
     print()
     _common.load_table(floor, cast)

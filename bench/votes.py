@@ -6,17 +6,21 @@
              --client wrk|threads (wrk when installed)
              --threads N (connections: wrk threads × 1 connection, or client threads; 8)
              --workers N (gunicorn workers, 2)  --worker-threads N (gthread threads, 4; 0 = sync)
+             --chunks C (8: the bare view and the ballots sent in C alternating slices each;
+                         1: all of the bare view, then all of the ballots)
 
 1. Builds a branch with N party members, each with their own account, all checked
    in at a meeting under way; creates a secret ballot and opens it (the
    entitlement snapshot of N). ANALYZE on PostgreSQL.
 2. gunicorn serves the app on 127.0.0.1 (bench/door_wsgi.py: the app plus the bare
-   view, one indexed query through the same middleware). First the bare view is
-   loaded by the same client for as many requests as there are voters, then
-   every voter POSTs their own ballot (`POST …/votes/{id}/ballots/`, session
-   cookie and CSRF header, as a phone's browser would), each request sent once
-   (wrk through bench/_wrk.py, or Python threads): ballots per second as a
-   ratio to the bare view's requests per second, p50/p95/max, statuses, errors.
+   view, one indexed query through the same middleware). The bare view, loaded by
+   the same client for as many requests as there are voters, and every voter
+   POSTing their own ballot (`POST …/votes/{id}/ballots/`, session cookie and CSRF
+   header, as a phone's browser would), each request sent once (wrk through
+   bench/_wrk.py, or Python threads), in alternating slices (--chunks: a burst
+   from a neighbour on this shared machine then falls on both, not on whichever
+   ran alone at the time): ballots per second as a ratio to the bare view's
+   requests per second, p50/p95/max over every answer, statuses, errors.
 3. The vote is closed in this process: the time to close it and compute the result.
    Checks that the database holds exactly N ballots and N voted marks.
 """
@@ -171,6 +175,12 @@ def client_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=8, help="connections: wrk threads × 1, or client threads")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-threads", type=int, default=4)
+    parser.add_argument(
+        "--chunks",
+        type=int,
+        default=8,
+        help="send the bare view and the ballots in this many alternating slices (1: one after the other)",
+    )
 
 
 def main() -> None:
@@ -205,6 +215,9 @@ def main() -> None:
                     vote=create_vote(meeting=meeting, actor=None, question=f"Round {number + 1}", method="secret"),
                     actor=None,
                 )
+                # Statistics on the new vote's entitlements, as autovacuum would take them within the
+                # minute: planned on the first round's, PostgreSQL scanned every round's for each ballot.
+                _common.analyze()
             path = f"/api/v1/branches/{SLUG}/meetings/{meeting.pk}/votes/{vote.pk}/ballots/"
             choices = random.Random(7).choices(["for", "against", "abstain"], weights=[55, 40, 5], k=len(sessions))
             floor, cast, _ = _common.load_pair(
@@ -214,6 +227,7 @@ def main() -> None:
                 labels=("bare view (one indexed query)", "secret ballot, each voter's own session"),
                 client=args.client,
                 connections=args.threads,
+                chunks=args.chunks,
             )
             connection.close()  # the server wrote; read fresh
             stored = (Ballot.objects.filter(vote=vote).count(), VotedMark.objects.filter(vote=vote).count())
@@ -228,7 +242,8 @@ def main() -> None:
     setup_text = _common.server_text(args.workers, args.worker_threads)
     load = os.getloadavg()
     print(
-        f"### {db}, {args.voters:,} voters, {setup_text}, {_common.client_text(args.client, args.threads)} "
+        f"### {db}, {args.voters:,} voters, {setup_text}, {_common.client_text(args.client, args.threads)}, "
+        f"{_common.chunks_text(args.chunks)} "
         f"(load average {load[0]:.1f})"
     )
     print()
