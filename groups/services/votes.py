@@ -261,8 +261,8 @@ def cast_own_ballot(
     autocommit — no BEGIN or COMMIT to send, and the ballot, the audit row
     and the progress come back with the mark. SQLite: one INSERT too, into a
     temporary view whose trigger takes the same steps (sql/sqlite_ballots.py),
-    behind write_turn() so that writers queue instead of sleeping in SQLite's
-    busy handler; then one read of what it did and of the progress."""
+    ordered by SQLite's own write lock; then one read of what it did and of
+    the progress."""
     if choice not in Choice.values:
         return None
     at = timezone.now()

@@ -227,7 +227,9 @@ def placeholders(n: int) -> str:
 # writes take. Taking a lock before BEGIN IMMEDIATE makes them queue and wake
 # the moment the writer before them commits: a threading lock for the threads
 # of one process, an flock on a file beside the database for the other
-# worker processes. PostgreSQL locks rows and needs none of this.
+# worker processes. PostgreSQL locks rows and needs none of this. A write of
+# one autocommit statement (the API's ballots on SQLite, sql/sqlite_ballots.py)
+# takes no turn: SQLite's lock is then held only inside that one C call.
 _thread_turn = threading.Lock()
 
 

@@ -2,14 +2,25 @@
 OF INSERT triggers do what PostgreSQL's one statements do (groups/sql/votes.py
 and election_ballots.py ``cast_own``), since SQLite has no INSERT inside a WITH.
 
-Why: SQLite lets one writer in at a time (sql.core.write_turn queues them).
-A ballot sent as six statements (BEGIN, the rate-limit upsert, the mark, the
-ballot, the audit row, COMMIT) held that turn for 0.56 ms alone but 2.2 ms
-under 8 connections, and the machine's two cores stayed a third idle: each
+Why: SQLite lets one writer in at a time. A ballot sent as six statements
+(BEGIN, the rate-limit upsert, the mark, the ballot, the audit row, COMMIT)
+behind sql.core.write_turn held that turn for 0.56 ms alone but 2.2 ms under
+8 connections, and the machine's two cores stayed a third idle: each
 statement lets go of the GIL inside SQLite and must win it back from the
 process's other request threads, so the turn set the rate (bench/RESULTS.md,
 "Votes"). One statement in autocommit is one step and one commit inside
-SQLite: the turn is won back once.
+SQLite, with the GIL let go throughout.
+
+And no write_turn around it: SQLite's own write lock orders these writers.
+The trigger's writes make the statement take that lock as its first step
+(before it reads anything, so no stale snapshot can refuse it) and let it
+go at its commit, both inside the one C call, so the lock is never held
+while a thread waits for the GIL, as write_turn's thread lock and flock are
+released only once their holder has won it back. A writer that finds the
+lock taken sleeps in SQLite's busy handler (1, 2, 5 ms …, up to the
+connection's timeout); with writes this short the sleeps are short, and
+measured cheaper than the queue: 0.80–0.94 of the bare view where the queue
+gave 0.72–0.75, p95 36–44 ms (bench/RESULTS.md, 4 Dec 2026).
 
 ``INSERT INTO temp.rollcall_ballot_request …`` (a meeting's vote; the
 election's view is ``rollcall_election_ballot_request``) fires the trigger,
@@ -40,7 +51,7 @@ from functools import cache
 from django.db import OperationalError, connection
 
 from ..models import AuditEvent, Ballot, ElectionBallot, RateCount, VotedMark, VoteEntitlement
-from .core import Table, fetch, insert_values, write_turn
+from .core import Table, fetch, insert_values
 from .rate_limits import upsert
 
 VIEW, ELECTION_VIEW, SCRATCH = "rollcall_ballot_request", "rollcall_election_ballot_request", "rollcall_ballot_cast"
@@ -224,7 +235,8 @@ def cast_own(
 ) -> tuple:  # fmt: skip
     """votes.cast_own on SQLite, with the same arguments and answer (count,
     window end; person_id, named_choice; voted, entitled): the one INSERT
-    behind write_turn(), then one read of its notes and the progress."""
+    (SQLite's write lock its turn: see above), then one read of its notes
+    and the progress."""
     values = _rate_inputs(rate, limit)
     values |= {"cast_at": connection.ops.adapt_datetimefield_value(at), "drafts": bool(drafts_visible)}
     values |= {"choice": choice, "branch_id": branch_id, "user_id": user_id}
@@ -235,8 +247,7 @@ def cast_own(
     for case, row in zip(("secret", "named"), audit_rows, strict=True):
         names, row_values = insert_values(row)
         values |= {f"{case}_{n}": v for n, v in zip(names, row_values, strict=True) if n != person}
-    with write_turn():
-        _cast(VIEW, _vote_inputs(), values)
+    _cast(VIEW, _vote_inputs(), values)
     return fetch(_notes_text(True), [vote_id, vote_id])[0]
 
 
@@ -246,13 +257,13 @@ def cast_election(
 ) -> tuple[int | None, int | None, bool]:  # fmt: skip
     """election_ballots.cast_own on SQLite, with the same arguments and answer
     (the count, the window's end: None without ``rate``; whether the ballot
-    was cast): the one INSERT behind write_turn(), then one read of its notes."""
+    was cast): the one INSERT (SQLite's write lock its turn), then one read
+    of its notes."""
     values = _rate_inputs(rate, limit)
     values |= {"cast_at": connection.ops.adapt_datetimefield_value(at), "person_id": person_id}
     values["election_id"] = election_id
     values |= {f"ballot_{n}": v for n, v in zip(*insert_values(ballot), strict=True)}
     values |= {f"audit_{n}": v for n, v in zip(*insert_values(event), strict=True)}
-    with write_turn():
-        _cast(ELECTION_VIEW, _election_inputs(), values)
+    _cast(ELECTION_VIEW, _election_inputs(), values)
     count, window_end, cast, _ = fetch(_notes_text(False))[0]
     return count, window_end, cast is not None
