@@ -209,38 +209,68 @@ def cast_own_election_ballot(
     limit: None; not on the roll, closed, already voted), or for anything
     else, cast_election_ballot goes the long way and says why, the request
     already counted. SQLite: the same one statement, into a temporary view
-    whose trigger takes those steps (sql/sqlite_ballots.py), its turn taken
-    first (sql.core.write_turn: writers queue, not sleep); the long way takes
-    its turn too."""
+    whose trigger takes those steps (sql/sqlite_ballots.py), ordered by
+    SQLite's own write lock; the long way, a transaction of several
+    statements, queues behind sql.core.write_turn."""
     if election.ballot_mode == BallotMode.ONLINE and person is not None:
         if standing is None:
             standing = queries.standing_ids(election)
-        try:
-            checked = check_ranking(election, ranking, standing)
-        except InvalidInput:
-            checked = None  # the long way says what a voter should hear first
-        if checked is not None:
-            rate = window.in_statement() if window is not None else None
-            if window is not None and rate is None and not window.hit():  # Redis, or counted already
-                return None
-            at = at or timezone.now()
-            one_statement = statements.cast_own if connection.vendor == "postgresql" else sqlite_ballots.cast_election
-            count, end, cast = one_statement(
-                election_id=election.pk, person_id=person.pk, at=at,
-                ballot=ElectionBallot(election_id=election.pk, ranking=checked),  # a random UUID, no person, no time
-                event=_voted(election, person, actor=actor, at=at), rate=rate,
-                limit=window.limit if window is not None else 0,
-            )  # fmt: skip
-            if rate is not None:
-                window.took(count, end, rate[1])  # committed with the statement, written or not
-                if not window.allowed:
-                    return None
-            if cast:
-                return ElectionVoterMark(election=election, person=person, cast_at=at)
+        mark = _in_one_statement(
+            election=election, person=person, ranking=ranking, actor=actor, window=window, standing=standing, at=at
+        )
+        if mark is not False:
+            return mark
     with write_turn():
         return cast_election_ballot(
             election=election, person=person, ranking=ranking, actor=actor, at=at, window=window, standing=standing
         )
+
+
+def _in_one_statement(
+    *, election: Election, person: Person, ranking, actor, window, standing: set[int], at: datetime | None
+) -> ElectionVoterMark | None | bool:  # fmt: skip
+    """An online ballot's one statement (cast_own_election_ballot): the mark
+    when it was cast; None over the limit; False when it cast nothing (a
+    ranking check_ranking refuses: nothing tried; not on the roll, closed,
+    already voted), the request then counted (the window settled)."""
+    try:
+        checked = check_ranking(election, ranking, standing)
+    except InvalidInput:
+        return False  # the long way says what a voter should hear first
+    rate = window.in_statement() if window is not None else None
+    if window is not None and rate is None and not window.hit():  # Redis, or counted already
+        return None
+    at = at or timezone.now()
+    one_statement = statements.cast_own if connection.vendor == "postgresql" else sqlite_ballots.cast_election
+    count, end, cast = one_statement(
+        election_id=election.pk, person_id=person.pk, at=at,
+        ballot=ElectionBallot(election_id=election.pk, ranking=checked),  # a random UUID, no person, no time
+        event=_voted(election, person, actor=actor, at=at), rate=rate,
+        limit=window.limit if window is not None else 0,
+    )  # fmt: skip
+    if rate is not None:
+        window.took(count, end, rate[1])  # committed with the statement, written or not
+        if not window.allowed:
+            return None
+    return ElectionVoterMark(election=election, person=person, cast_at=at) if cast else False
+
+
+def _sqlite_by_account(*, branch, election_id: int, user, ranking, window, at: datetime | None):
+    """cast_by_account on SQLite: the few values the one statement needs, read
+    in one small statement (sql.ballot_keys: no rows built), then the view's
+    one INSERT. The same answers: the mark, None, or False for the caller to
+    read the election and the voter in full and go the long way."""
+    keys = statements.ballot_keys(branch_id=branch.pk, election_id=election_id, user_id=user.pk)
+    if keys is None:
+        return False
+    mode, method, seats, person_id, standing = keys
+    if mode != BallotMode.ONLINE or person_id is None:
+        return False
+    election = Election(pk=election_id, branch=branch, ballot_mode=mode, method=method, seats=seats)
+    person = Person(pk=person_id, branch=branch)
+    return _in_one_statement(
+        election=election, person=person, ranking=ranking, actor=user, window=window, standing=standing, at=at
+    )
 
 
 def _distinct_ids(ranking) -> bool:
@@ -263,12 +293,17 @@ def cast_by_account(*, branch, election_id: int, user, ranking, window=None, at:
     check_ranking would), and writes the mark, the ballot and the audit row —
     what cast_own_election_ballot writes, the same rows. The mark when cast;
     None over the limit (nothing written); False when it cast nothing or could
-    not try (SQLite; a ranking that is not a list of distinct ids): the caller
+    not try (a ranking that is not a list of distinct ids): the caller
     then reads the election and the voter (sql.ballot_reads) and calls
     cast_own_election_ballot, which goes the long way and says why, the request
-    counted once (the window is settled)."""
-    if connection.vendor != "postgresql" or not _distinct_ids(ranking):
+    counted once (the window is settled). SQLite: _sqlite_by_account, the
+    same answers."""
+    if not _distinct_ids(ranking):
         return False
+    if connection.vendor != "postgresql":
+        return _sqlite_by_account(
+            branch=branch, election_id=election_id, user=user, ranking=ranking, window=window, at=at
+        )
     rate = window.in_statement() if window is not None else None
     if window is not None and rate is None and not window.hit():  # Redis, or counted already
         return None

@@ -212,6 +212,34 @@ def _ballot_reads_statement(vendor: str) -> str:
     )
 
 
+@cache
+def _ballot_keys_statement() -> str:
+    e, p, c = Table(Election, "e"), Table(Person, "p"), Table(Nomination, "c")
+    standing = (
+        f"(SELECT group_concat({c.id}, ',') FROM {c}"
+        f" WHERE {c.election} = {e.id} AND {c.status} = '{NominationStatus.STANDING}')"
+    )
+    return (
+        f"SELECT {e.ballot_mode}, {e.method}, {e.seats}, {p.id}, {standing} FROM {e}"
+        f" LEFT JOIN {p} ON {p.branch} = {e.branch} AND {p.user} = %s AND {p.erased_at} IS NULL"
+        f" WHERE {e.id} = %s AND {e.branch} = %s"
+    )
+
+
+def ballot_keys(*, branch_id: int, election_id: int, user_id: int) -> tuple[str, str, int, int | None, set[int]] | None:
+    """SQLite: what the API's one-statement ballot needs before it is cast, and
+    no more (ballot_reads builds the election, its rule and the person, each
+    row every column, for the long way's refusals): the branch's election's
+    ballot mode, method and seats, the living person of the branch linked to
+    the account (None without one) and the standing nominations' ids; None
+    when the election is not this branch's."""
+    rows = fetch(_ballot_keys_statement(), [user_id, election_id, branch_id])
+    if not rows:
+        return None
+    mode, method, seats, person_id, standing = rows[0]
+    return mode, method, seats, person_id, {int(pk) for pk in str(standing).split(",")} if standing else set()
+
+
 def ballot_reads(*, branch, election_id: int, user_id: int | None) -> tuple[Election | None, Person | None, set[int]]:
     """What a ballot reads before it is cast, in one statement: the branch's
     election (with its voting rule; None when it is not this branch's), the

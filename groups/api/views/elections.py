@@ -315,8 +315,9 @@ class NominationViewSet(mixins.ListModelMixin, BranchScopedViewSet):
 def lean_ballot(call, branch_slug: str, pk: str):
     """The ballots action without DRF's request cycle (groups/api/lean.py,
     mounted ahead of the router), for a body that is plainly a list of ids: on
-    PostgreSQL first the ballot's one statement with nothing read before it
-    (services.election_ballots.cast_by_account), then, when it cast nothing,
+    PostgreSQL first the ballot's one statement with nothing read before it,
+    on SQLite after one small read (services.election_ballots.cast_by_account),
+    then, when it cast nothing,
     the action's reads and service, which say why. None, or a refusal raised
     (rolled back), for anything else: ElectionViewSet.ballots then answers,
     with its bodies and codes."""
@@ -327,7 +328,8 @@ def lean_ballot(call, branch_slug: str, pk: str):
     if not all(type(item) is int for item in ranking):  # "3", 3.0 or true: the serializer's to judge
         return None
     branch = access_branch(call.user, branch_slug, ElectionViewSet.permission["ballots"])
-    # PostgreSQL: the ballot in one statement with nothing read first; the reads only when it cast nothing.
+    # The ballot in one statement (PostgreSQL: nothing read first; SQLite: the few values it needs, in one
+    # small read); the full reads only when it cast nothing.
     mark = election_ballots.cast_by_account(
         branch=branch, election_id=election_id, user=call.user, ranking=ranking, window=call.window
     )
