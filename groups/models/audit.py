@@ -185,7 +185,9 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, null=True, related_name="audit_events")
+    # No index of its own: audit_branch_action_at starts with it, and every audited write
+    # (each ballot's) would pay for a second one.
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, null=True, related_name="audit_events", db_index=False)
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)

@@ -179,7 +179,9 @@ class ElectionEntitlement(models.Model):
 class ElectionVoterMark(models.Model):
     """That a person voted: the database refuses a second (one per election and person)."""
 
-    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="marks")
+    # No index of its own: the unique (election, person) index starts with it, and every
+    # ballot would pay for a second one.
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="marks", db_index=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     cast_at = models.DateTimeField()
 

@@ -116,7 +116,8 @@ class VotedMark(models.Model):
     """That a person voted (one per vote and person: the database refuses a
     second). A named vote keeps the choice here; a secret one never does."""
 
-    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="marks")
+    # No index of its own: the unique (vote, person) index starts with it.
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="marks", db_index=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     cast_at = models.DateTimeField()
     named_choice = models.CharField(max_length=8, choices=Choice.choices, blank=True)
