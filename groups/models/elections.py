@@ -179,9 +179,10 @@ class ElectionEntitlement(models.Model):
 class ElectionVoterMark(models.Model):
     """That a person voted: the database refuses a second (one per election and person)."""
 
-    # No index of its own: the unique (election, person) index starts with it, and every
-    # ballot would pay for a second one.
-    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="marks", db_index=False)
+    # Its own index, though the unique (election, person) one starts with it: PostgreSQL's generic
+    # plan for a prepared count by election (the ballot's progress) costs the wider index above a scan
+    # of the whole table, and scans it (bench/RESULTS.md, 4 Dec 2026).
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="marks")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     cast_at = models.DateTimeField()
 

@@ -116,8 +116,10 @@ class VotedMark(models.Model):
     """That a person voted (one per vote and person: the database refuses a
     second). A named vote keeps the choice here; a secret one never does."""
 
-    # No index of its own: the unique (vote, person) index starts with it.
-    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="marks", db_index=False)
+    # Its own index, though the unique (vote, person) one starts with it: PostgreSQL's generic
+    # plan for a prepared count by vote (the ballot's progress) costs the wider index above a scan
+    # of the whole table, and scans it (bench/RESULTS.md, 4 Dec 2026).
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="marks")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     cast_at = models.DateTimeField()
     named_choice = models.CharField(max_length=8, choices=Choice.choices, blank=True)

@@ -16,14 +16,4 @@ class Migration(migrations.Migration):
             name='branch',
             field=models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_events', to='groups.branch'),
         ),
-        migrations.AlterField(
-            model_name='electionvotermark',
-            name='election',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='marks', to='groups.election'),
-        ),
-        migrations.AlterField(
-            model_name='votedmark',
-            name='vote',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='marks', to='groups.vote'),
-        ),
     ]
