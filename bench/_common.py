@@ -337,6 +337,9 @@ def load_pair(
         if between is not None:
             between(lo, hi)
         measured.append(load(base, target[lo:hi], label=labels[1], client=client, connections=connections))
+    if chunks > 1:  # each slice's rate, to see whether a kind's slices drift (one's work landing on the next)
+        rates = " ".join(f"{f.rate:.0f}/{m.rate:.0f}" for f, m in zip(floors, measured, strict=True))
+        print(f"slices, bare/target per second: {rates}", file=sys.stderr)
     floor, cast = (runs[0] if chunks == 1 else Load.merged(runs) for runs in (floors, measured))
     how = f"{client}, {chunks} chunks each" if chunks > 1 else client
     print(f"{labels[0]}: {floor.rate:.0f}/s ({how})", file=sys.stderr)
