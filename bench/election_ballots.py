@@ -176,6 +176,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.candidates < 2:
         parser.error("--candidates must be at least 2: with fewer candidates than seats plus one nobody votes")
+    if not 1 <= args.chunks <= args.voters:
+        parser.error("--chunks must be between 1 and the number of voters: each slice sends at least one request")
     seats = seats_for(args.candidates)
 
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'bench' / 'election_ballots.sqlite3'}")

@@ -195,6 +195,8 @@ def main() -> None:
     )
     client_arguments(parser)
     args = parser.parse_args()
+    if not 1 <= args.chunks <= args.voters:
+        parser.error("--chunks must be between 1 and the number of voters: each slice sends at least one request")
 
     fresh_database()
     setup()

@@ -179,9 +179,8 @@ class ElectionEntitlement(models.Model):
 class ElectionVoterMark(models.Model):
     """That a person voted: the database refuses a second (one per election and person)."""
 
-    # Its own index, though the unique (election, person) one starts with it: PostgreSQL's generic
-    # plan for a prepared count by election (the ballot's progress) costs the wider index above a scan
-    # of the whole table, and scans it (bench/RESULTS.md, 4 Dec 2026).
+    # Its own index kept, though the unique (election, person) one starts with it, as VotedMark's
+    # vote index had to be (a generic plan scanned the table without it); not measured without it here.
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="marks")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     cast_at = models.DateTimeField()

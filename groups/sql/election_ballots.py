@@ -199,31 +199,35 @@ def cast_by_account(
     return count, end, person_id
 
 
-@cache
-def _ballot_reads_statement(vendor: str) -> str:
-    e, r, p, c = Table(Election, "e"), Table(Rule, "r"), Table(Person, "p"), Table(Nomination, "c")
+def _election_and_voter(vendor: str, selected: str, joins: str = "") -> str:
+    """SELECT `selected` and the standing nominations' ids (comma-separated) from the
+    branch's election (alias e), with the living person of the branch linked to the
+    account (p, NULLs without one); parameters: user id, election id, branch id."""
+    e, p, c = Table(Election, "e"), Table(Person, "p"), Table(Nomination, "c")
     joined = f"string_agg(CAST({c.id} AS TEXT), ',')" if vendor == "postgresql" else f"group_concat({c.id}, ',')"
     standing = f"(SELECT {joined} FROM {c} WHERE {c.election} = {e.id} AND {c.status} = '{NominationStatus.STANDING}')"
     return (
-        f"SELECT {columns(Election, 'e')}, {columns(Rule, 'r')}, {columns(Person, 'p')}, {standing} FROM {e}"
-        f" LEFT JOIN {r} ON {r.id} = {e.voting_rule}"
+        f"SELECT {selected}, {standing} FROM {e}{joins}"
         f" LEFT JOIN {p} ON {p.branch} = {e.branch} AND {p.user} = %s AND {p.erased_at} IS NULL"
         f" WHERE {e.id} = %s AND {e.branch} = %s"
     )
+
+
+def _standing(text) -> set[int]:
+    return {int(pk) for pk in str(text).split(",")} if text else set()
+
+
+@cache
+def _ballot_reads_statement(vendor: str) -> str:
+    e, r = Table(Election, "e"), Table(Rule, "r")
+    selected = f"{columns(Election, 'e')}, {columns(Rule, 'r')}, {columns(Person, 'p')}"
+    return _election_and_voter(vendor, selected, f" LEFT JOIN {r} ON {r.id} = {e.voting_rule}")
 
 
 @cache
 def _ballot_keys_statement() -> str:
-    e, p, c = Table(Election, "e"), Table(Person, "p"), Table(Nomination, "c")
-    standing = (
-        f"(SELECT group_concat({c.id}, ',') FROM {c}"
-        f" WHERE {c.election} = {e.id} AND {c.status} = '{NominationStatus.STANDING}')"
-    )
-    return (
-        f"SELECT {e.ballot_mode}, {e.method}, {e.seats}, {p.id}, {standing} FROM {e}"
-        f" LEFT JOIN {p} ON {p.branch} = {e.branch} AND {p.user} = %s AND {p.erased_at} IS NULL"
-        f" WHERE {e.id} = %s AND {e.branch} = %s"
-    )
+    e, p = Table(Election, "e"), Table(Person, "p")
+    return _election_and_voter("sqlite", f"{e.ballot_mode}, {e.method}, {e.seats}, {p.id}")
 
 
 def ballot_keys(*, branch_id: int, election_id: int, user_id: int) -> tuple[str, str, int, int | None, set[int]] | None:
@@ -237,7 +241,7 @@ def ballot_keys(*, branch_id: int, election_id: int, user_id: int) -> tuple[str,
     if not rows:
         return None
     mode, method, seats, person_id, standing = rows[0]
-    return mode, method, seats, person_id, {int(pk) for pk in str(standing).split(",")} if standing else set()
+    return mode, method, seats, person_id, _standing(standing)
 
 
 def ballot_reads(*, branch, election_id: int, user_id: int | None) -> tuple[Election | None, Person | None, set[int]]:
@@ -260,5 +264,4 @@ def ballot_reads(*, branch, election_id: int, user_id: int | None) -> tuple[Elec
     person = read(Person, row[ne + nr : ne + nr + np]) if row[ne + nr] is not None else None
     if person is not None:
         person.branch = branch
-    standing = {int(pk) for pk in str(row[-1]).split(",")} if row[-1] else set()
-    return election, person, standing
+    return election, person, _standing(row[-1])
